@@ -1,0 +1,15 @@
+package io.kvbench.raft;
+
+/**
+ * Rules the core can be told to break on purpose, so the simulation can prove it would catch the bug
+ * (a mutation check). Never set outside tests: {@link RaftCore#breakRuleForTesting(Mutation)}.
+ */
+public enum Mutation {
+    NONE,
+    /** Grant votes without the §5.4.1 up-to-date check. */
+    SKIP_UP_TO_DATE_CHECK,
+    /** Commit by counting replicas of an entry from an earlier term (the Figure 8 bug, §5.4.2). */
+    COMMIT_PREVIOUS_TERM_BY_COUNTING,
+    /** Acknowledge appends before they are durable (a follower that lies about fsync). */
+    ACK_BEFORE_PERSIST
+}

@@ -1,0 +1,46 @@
+package io.kvbench.sim;
+
+import io.kvbench.raft.Message;
+
+/** A scheduled event. Ties in time break by scheduling order, so the run is deterministic. */
+record Event(long time, long sequence, Kind kind) implements Comparable<Event> {
+    @Override
+    public int compareTo(Event other) {
+        int byTime = Long.compare(time, other.time);
+        return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+    }
+
+    sealed interface Kind {
+    }
+
+    record Tick(int nodeId, int incarnation) implements Kind {
+    }
+
+    record Deliver(Message message) implements Kind {
+    }
+
+    record PersistDone(int nodeId, int incarnation) implements Kind {
+    }
+
+    /** The runtime's "connection to peerId closed" hint. */
+    record Hint(int nodeId, int incarnation, int peerId) implements Kind {
+    }
+
+    record ClientWake(int clientIndex) implements Kind {
+    }
+
+    record ClientRequest(int clientIndex, int nodeId, long requestId) implements Kind {
+    }
+
+    record ClientReply(int clientIndex, long requestId, int fromNodeId, Simulation.Outcome outcome) implements Kind {
+    }
+
+    record Fault() implements Kind {
+    }
+
+    record Restart(int nodeId) implements Kind {
+    }
+
+    record Heal() implements Kind {
+    }
+}

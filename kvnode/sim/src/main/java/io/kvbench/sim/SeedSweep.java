@@ -1,0 +1,41 @@
+package io.kvbench.sim;
+
+import io.kvbench.raft.Mutation;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs a range of seeds and tallies them by fault mix. */
+public record SeedSweep(List<SimResult> results, List<SimResult> failures, long elapsedMillis) {
+
+    public static SeedSweep run(long firstSeed, int count, Mutation mutation) {
+        long start = System.nanoTime();
+        List<SimResult> results = new ArrayList<>();
+        List<SimResult> failures = new ArrayList<>();
+        for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+            SimResult result = new Simulation(SimOptions.forSeed(seed).withMutation(mutation)).run();
+            results.add(result);
+            if (!result.passed()) failures.add(result);
+        }
+        return new SeedSweep(results, failures, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    public String summary() {
+        Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
+        for (SimResult result : results) {
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[5]);
+            tally[0]++;
+            if (!result.passed()) tally[1]++;
+            tally[2] += result.acknowledgedWrites();
+            tally[3] += result.leaderChanges();
+            tally[4] += result.readsServed();
+        }
+        StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
+                + failures.size() + " failed");
+        byMix.forEach((mix, t) -> out.append(String.format("%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d",
+                mix, t[0], t[1], t[2], t[4], t[3])));
+        return out.toString();
+    }
+}

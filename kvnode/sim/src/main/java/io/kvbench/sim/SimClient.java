@@ -1,0 +1,59 @@
+package io.kvbench.sim;
+
+import io.kvbench.kv.KvCommand;
+import io.kvbench.kv.KvResult;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * A simulated client: registers a session, then issues puts, compare-and-sets and linearizable reads, one at
+ * a time, retrying each with the same (client id, sequence number) until it is answered.
+ */
+final class SimClient {
+    static final int TIMEOUT_TICKS = 40;
+    static final int KEYS = 5;
+
+    final int index;
+    long clientId;
+    long nextSeq = 1;
+    KvCommand awaiting;
+    int targetId;
+    long sentAt;
+    long requestId;
+    long invokeTime;
+    long maxAckedIndexAtInvoke;
+
+    SimClient(int index, Random random) {
+        this.index = index;
+    }
+
+    KvCommand nextOperation(Random random, boolean healed) {
+        if (clientId == 0) return new KvCommand.RegisterSession();
+        if (healed) return null;
+        String key = "k" + random.nextInt(KEYS);
+        long seq = nextSeq;
+        int dice = random.nextInt(10);
+        if (dice < 6) return new KvCommand.Put(clientId, seq, seq, key, value(seq));
+        if (dice < 8) {
+            byte[] expected = random.nextBoolean() ? null : ("c" + index + "-" + (seq - 1)).getBytes(StandardCharsets.UTF_8);
+            return new KvCommand.Cas(clientId, seq, seq, key, expected, value(seq));
+        }
+        return new KvCommand.Get(key);
+    }
+
+    private byte[] value(long seq) {
+        return ("c" + index + "-" + seq).getBytes(StandardCharsets.UTF_8);
+    }
+
+    void complete(KvResult result) {
+        if (awaiting instanceof KvCommand.RegisterSession && result instanceof KvResult.SessionRegistered registered) {
+            clientId = registered.clientId();
+        } else if (result instanceof KvResult.SessionUnknown) {
+            clientId = 0;
+        } else if (awaiting instanceof KvCommand.Write) {
+            nextSeq++;
+        }
+        awaiting = null;
+    }
+}

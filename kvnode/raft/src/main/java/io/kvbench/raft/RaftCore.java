@@ -267,6 +267,11 @@ public final class RaftCore {
                 || mutation == Mutation.SKIP_UP_TO_DATE_CHECK);
         if (request.preVote()) {
             send(messagesNow, new VoteResponse(selfId, request.from(), granted ? request.term() : term, granted, true));
+            // Two followers that lost the same leader at the same moment would each win the other's pre-vote
+            // and split the real vote. A liveness tie-break, not a safety rule (a pre-vote changes nothing
+            // durable): the pre-candidate with the less up-to-date log, or on equal logs the lower id, stands
+            // down and waits a full election timeout, which is also its fallback if the other fails.
+            if (granted && role == Role.PRE_CANDIDATE && yieldsTo(request)) becomeFollower(term, 0);
             return;
         }
         if (granted) {
@@ -275,6 +280,13 @@ public final class RaftCore {
         }
         // The vote is part of the hard state: it must be durable before the reply leaves.
         send(messagesAfterPersist, new VoteResponse(selfId, request.from(), term, granted, false));
+    }
+
+    private boolean yieldsTo(VoteRequest rival) {
+        boolean rivalMoreUpToDate = rival.lastLogTerm() > log.lastTerm()
+                || (rival.lastLogTerm() == log.lastTerm() && rival.lastLogIndex() > log.lastIndex());
+        boolean sameLog = rival.lastLogTerm() == log.lastTerm() && rival.lastLogIndex() == log.lastIndex();
+        return rivalMoreUpToDate || (sameLog && rival.from() > selfId);
     }
 
     private void handleVoteResponse(VoteResponse response) {

@@ -49,6 +49,8 @@ public final class Simulation {
     private long eventCount;
     /** Directed links that are cut: from * 100 + to. */
     private final Set<Integer> cutLinks = new HashSet<>();
+    /** Latest scheduled delivery per directed link (from * 100 + to). */
+    private final Map<Integer, Long> lastDeliveryTime = new TreeMap<>();
     private double dropProbability;
     private double duplicateProbability;
     private boolean healed;
@@ -153,6 +155,7 @@ public final class Simulation {
         } else if (event instanceof Event.Hint hint) {
             SimNode node = node(hint.nodeId());
             if (!node.up || node.incarnation != hint.incarnation()) return;
+            trace(() -> "hint to " + hint.nodeId() + ": connection to " + hint.peerId() + " closed; " + node.core);
             node.core.peerDisconnected(hint.peerId());
             drain(node);
         } else if (event instanceof Event.ClientWake wake) {
@@ -262,6 +265,7 @@ public final class Simulation {
     }
 
     private void onRoleChange(SimNode node, RoleChange change) {
+        trace(() -> "node " + node.id + " -> " + change);
         checker.onRoleChange(node, change);
         if (change.role() == Role.LEADER && change.term() > watchTerm && newLeaderTime < 0) newLeaderTime = now;
         if (change.role() != Role.LEADER) {
@@ -271,6 +275,13 @@ public final class Simulation {
             }
             node.pendingProposals.clear();
         }
+    }
+
+    /** With {@code -Dsim.trace=true}, a replayed seed narrates its run. */
+    private static final boolean TRACE = Boolean.getBoolean("sim.trace");
+
+    private void trace(java.util.function.Supplier<String> line) {
+        if (TRACE) System.out.printf("[%8.2f] %s%n", now / (double) TICK, line.get());
     }
 
     // ---------------------------------------------------------------- network
@@ -284,7 +295,9 @@ public final class Simulation {
 
     private void deliverLater(Message message) {
         // Random delay: later messages often overtake earlier ones (reordering).
-        schedule(TICK / 10 + random.nextInt((int) (TICK * (healed ? 1 : 2))), new Event.Deliver(message));
+        long delay = TICK / 10 + random.nextInt((int) (TICK * (healed ? 1 : 2)));
+        schedule(delay, new Event.Deliver(message));
+        lastDeliveryTime.merge(message.from() * 100 + message.to(), now + delay, Math::max);
     }
 
     // ---------------------------------------------------------------- clients
@@ -404,14 +417,18 @@ public final class Simulation {
     }
 
     private void crash(SimNode victim) {
+        trace(() -> "crash " + victim.id);
         victim.crash(random);
         crashedAt.put(victim.id, now);
         checker.onCrash(victim);
         if (!options.connectionClosedHint()) return;
         // kill -9 closes the victim's sockets: its peers see the connection close almost at once.
+        // TCP delivers what the victim had already sent before the peer sees the connection close.
         for (SimNode peer : nodes) {
             if (peer != victim && peer.up) {
-                schedule(random.nextInt((int) (TICK / 2)), new Event.Hint(peer.id, peer.incarnation, victim.id));
+                long closeSeenAt = Math.max(now + random.nextInt((int) (TICK / 2)),
+                        lastDeliveryTime.getOrDefault(victim.id * 100 + peer.id, 0L) + 1);
+                events.add(new Event(closeSeenAt, eventSequence++, new Event.Hint(peer.id, peer.incarnation, victim.id)));
             }
         }
     }

@@ -63,6 +63,10 @@ public final class KvCommandCodec {
             throw new MalformedCommandException("unsupported command version " + version + ", expected " + VERSION);
         }
         int type = in.readUnsignedByte("type");
+        if (type < TYPE_REGISTER_SESSION || type > TYPE_KEEP_ALIVE) {
+            // Named before anything else is read: the rest of the bytes mean nothing without a known type.
+            throw new MalformedCommandException("unknown command type byte " + type + " at offset 1");
+        }
         long leaderTimeMillis = in.readLong("leaderTimeMillis");
         if (leaderTimeMillis < 0) {
             throw new MalformedCommandException("leaderTimeMillis is negative: " + leaderTimeMillis);
@@ -109,7 +113,7 @@ public final class KvCommandCodec {
             case TYPE_KEEP_ALIVE:
                 return new KeepAlive(in.readLong("clientId"));
             default:
-                throw new MalformedCommandException("unknown command type byte " + type + " at offset 1");
+                throw new IllegalStateException("type byte " + type + " passed the range check");
         }
     }
 

@@ -1,0 +1,133 @@
+package io.kvbench.kv;
+
+import io.kvbench.kv.KvCommand.Cas;
+import io.kvbench.kv.KvCommand.Delete;
+import io.kvbench.kv.KvCommand.Get;
+import io.kvbench.kv.KvCommand.KeepAlive;
+import io.kvbench.kv.KvCommand.Put;
+import io.kvbench.kv.KvCommand.RegisterSession;
+
+/**
+ * Binary form of a proposed command, as stored in a log entry. Big-endian:
+ * <pre>
+ *   version u8 | type u8 | leaderTimeMillis i64 | fields of the type
+ * </pre>
+ * Strings are i32 length + UTF-8; byte arrays are i32 length + bytes, with length -1 for null (distinct
+ * from empty). Key and value limits ({@link KvLimits}) are checked both ways: an encoder refuses with
+ * IllegalArgumentException (a caller bug), a decoder with {@link MalformedCommandException}.
+ */
+public final class KvCommandCodec {
+    public static final int VERSION = 1;
+
+    static final int TYPE_REGISTER_SESSION = 1;
+    static final int TYPE_PUT = 2;
+    static final int TYPE_DELETE = 3;
+    static final int TYPE_CAS = 4;
+    static final int TYPE_GET = 5;
+    static final int TYPE_KEEP_ALIVE = 6;
+
+    private KvCommandCodec() {}
+
+    public static byte[] encode(KvCommand command, long leaderTimeMillis) {
+        ProposedCommand proposed = new ProposedCommand(leaderTimeMillis, command);
+        WireWriter out = new WireWriter(64);
+        out.writeByte(VERSION).writeByte(typeOf(command)).writeLong(proposed.leaderTimeMillis());
+        if (command instanceof KvCommand.Write write) {
+            out.writeLong(write.clientId()).writeLong(write.seq()).writeLong(write.firstUnackedSeq());
+            out.writeBytes(KvLimits.keyBytes(write.key()));
+        }
+        if (command instanceof Put put) {
+            byte[] value = put.value();
+            KvLimits.checkValue(value, "value");
+            out.writeBytes(value);
+        } else if (command instanceof Cas cas) {
+            byte[] expected = cas.expected();
+            byte[] newValue = cas.newValue();
+            KvLimits.checkValue(expected, "expected value");
+            KvLimits.checkValue(newValue, "new value");
+            out.writeNullableBytes(expected).writeNullableBytes(newValue);
+        } else if (command instanceof Get get) {
+            out.writeBytes(KvLimits.keyBytes(get.key()));
+        } else if (command instanceof KeepAlive keepAlive) {
+            out.writeLong(keepAlive.clientId());
+        }
+        return out.toByteArray();
+    }
+
+    /** @throws MalformedCommandException saying what was wrong and at which offset */
+    public static ProposedCommand decode(byte[] bytes) {
+        if (bytes == null) throw new MalformedCommandException("command bytes are null");
+        WireReader in = new WireReader(bytes, MalformedCommandException::new);
+        int version = in.readUnsignedByte("version");
+        if (version != VERSION) {
+            throw new MalformedCommandException("unsupported command version " + version + ", expected " + VERSION);
+        }
+        int type = in.readUnsignedByte("type");
+        if (type < TYPE_REGISTER_SESSION || type > TYPE_KEEP_ALIVE) {
+            // Named before anything else is read: the rest of the bytes mean nothing without a known type.
+            throw new MalformedCommandException("unknown command type byte " + type + " at offset 1");
+        }
+        long leaderTimeMillis = in.readLong("leaderTimeMillis");
+        if (leaderTimeMillis < 0) {
+            throw new MalformedCommandException("leaderTimeMillis is negative: " + leaderTimeMillis);
+        }
+        KvCommand command;
+        try {
+            command = decodeBody(type, in);
+        } catch (IllegalArgumentException e) {
+            // A record's own rule (e.g. firstUnackedSeq <= seq) was broken by the bytes.
+            throw new MalformedCommandException("invalid command of type " + type + ": " + e.getMessage());
+        }
+        in.requireFullyRead("command");
+        return new ProposedCommand(leaderTimeMillis, command);
+    }
+
+    private static KvCommand decodeBody(int type, WireReader in) {
+        switch (type) {
+            case TYPE_REGISTER_SESSION:
+                return new RegisterSession();
+            case TYPE_PUT: {
+                long clientId = in.readLong("clientId");
+                long seq = in.readLong("seq");
+                long firstUnackedSeq = in.readLong("firstUnackedSeq");
+                String key = readKey(in);
+                return new Put(clientId, seq, firstUnackedSeq, key, in.readBytes("value", KvLimits.MAX_VALUE_BYTES));
+            }
+            case TYPE_DELETE: {
+                long clientId = in.readLong("clientId");
+                long seq = in.readLong("seq");
+                long firstUnackedSeq = in.readLong("firstUnackedSeq");
+                return new Delete(clientId, seq, firstUnackedSeq, readKey(in));
+            }
+            case TYPE_CAS: {
+                long clientId = in.readLong("clientId");
+                long seq = in.readLong("seq");
+                long firstUnackedSeq = in.readLong("firstUnackedSeq");
+                String key = readKey(in);
+                byte[] expected = in.readNullableBytes("expected value", KvLimits.MAX_VALUE_BYTES);
+                byte[] newValue = in.readNullableBytes("new value", KvLimits.MAX_VALUE_BYTES);
+                return new Cas(clientId, seq, firstUnackedSeq, key, expected, newValue);
+            }
+            case TYPE_GET:
+                return new Get(readKey(in));
+            case TYPE_KEEP_ALIVE:
+                return new KeepAlive(in.readLong("clientId"));
+            default:
+                throw new IllegalStateException("type byte " + type + " passed the range check");
+        }
+    }
+
+    private static String readKey(WireReader in) {
+        return in.readString("key", KvLimits.MAX_KEY_BYTES);
+    }
+
+    private static int typeOf(KvCommand command) {
+        if (command instanceof RegisterSession) return TYPE_REGISTER_SESSION;
+        if (command instanceof Put) return TYPE_PUT;
+        if (command instanceof Delete) return TYPE_DELETE;
+        if (command instanceof Cas) return TYPE_CAS;
+        if (command instanceof Get) return TYPE_GET;
+        if (command instanceof KeepAlive) return TYPE_KEEP_ALIVE;
+        throw new IllegalStateException("no type byte for " + command);
+    }
+}

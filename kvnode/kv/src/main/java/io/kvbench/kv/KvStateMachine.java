@@ -1,0 +1,264 @@
+package io.kvbench.kv;
+
+import io.kvbench.kv.KvCommand.Cas;
+import io.kvbench.kv.KvCommand.Delete;
+import io.kvbench.kv.KvCommand.Get;
+import io.kvbench.kv.KvCommand.KeepAlive;
+import io.kvbench.kv.KvCommand.Put;
+import io.kvbench.kv.KvCommand.RegisterSession;
+import io.kvbench.kv.KvCommand.Write;
+import io.kvbench.kv.KvResult.CasResult;
+import io.kvbench.kv.KvResult.KeptAlive;
+import io.kvbench.kv.KvResult.Rejected;
+import io.kvbench.kv.KvResult.SequenceTooOld;
+import io.kvbench.kv.KvResult.SessionRegistered;
+import io.kvbench.kv.KvResult.SessionUnknown;
+import io.kvbench.kv.KvResult.TooManyPending;
+import io.kvbench.kv.KvResult.Value;
+import io.kvbench.kv.KvResult.Written;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The replicated key-value state machine with client sessions (Raft dissertation §6.3). The consensus core
+ * hands it committed entries in log order; the same entries give the same state and the same replies on
+ * every replica. Time comes only from the leader timestamps inside entries; iteration is in sorted order.
+ * Single-threaded: the caller serializes {@link #apply}, {@link #read} and {@link #snapshot}.
+ */
+public final class KvStateMachine {
+    private final int maxSessions;
+    private final long sessionTimeoutMillis;
+    private final int maxPendingRepliesPerSession;
+
+    private final TreeMap<String, byte[]> valuesByKey = new TreeMap<>();
+    private final SessionTable sessions;
+    private final WriteAudit audit; // null unless built withWriteAudit
+
+    private long lastAppliedIndex;
+    /** The log's clock: the largest leader time seen so far, so it never goes backward (§6.3). */
+    private long clockMillis;
+    private long appliedWrites;
+    private long duplicateWritesSuppressed;
+
+    public KvStateMachine(int maxSessions, long sessionTimeoutMillis, int maxPendingRepliesPerSession) {
+        this(maxSessions, sessionTimeoutMillis, maxPendingRepliesPerSession, null);
+    }
+
+    private KvStateMachine(int maxSessions, long sessionTimeoutMillis, int maxPendingRepliesPerSession, WriteAudit audit) {
+        if (sessionTimeoutMillis <= 0) {
+            throw new IllegalArgumentException("sessionTimeoutMillis must be positive: " + sessionTimeoutMillis);
+        }
+        if (maxPendingRepliesPerSession <= 0) {
+            throw new IllegalArgumentException("maxPendingRepliesPerSession must be positive: " + maxPendingRepliesPerSession);
+        }
+        this.maxSessions = maxSessions;
+        this.sessionTimeoutMillis = sessionTimeoutMillis;
+        this.maxPendingRepliesPerSession = maxPendingRepliesPerSession;
+        this.sessions = new SessionTable(maxSessions);
+        this.audit = audit;
+    }
+
+    /**
+     * A state machine that also counts applications of every (clientId, seq), for tests and the simulator
+     * ({@link #timesApplied}). Unbounded memory; not for production.
+     */
+    public static KvStateMachine withWriteAudit(int maxSessions, long sessionTimeoutMillis, int maxPendingRepliesPerSession) {
+        return new KvStateMachine(maxSessions, sessionTimeoutMillis, maxPendingRepliesPerSession, new WriteAudit());
+    }
+
+    /**
+     * Applies the committed entry at {@code index}. A malformed entry is answered with {@link Rejected} and
+     * changes nothing but the last applied index: it is committed, so every replica must skip it alike.
+     *
+     * @throws IllegalStateException if {@code index} does not exceed the last applied index (a caller bug)
+     */
+    public KvResult apply(long index, byte[] entryData) {
+        advanceIndex(index);
+        ProposedCommand proposed;
+        try {
+            proposed = KvCommandCodec.decode(entryData);
+        } catch (MalformedCommandException e) {
+            return new Rejected(e.getMessage());
+        }
+        clockMillis = Math.max(clockMillis, proposed.leaderTimeMillis());
+        sessions.expireIdle(clockMillis, sessionTimeoutMillis);
+        return execute(index, proposed.command());
+    }
+
+    /**
+     * Marks an entry that carries no command (a new leader's no-op, §5.4.2) as applied, so that a ReadIndex
+     * read waiting for that index (§6.4) can proceed.
+     */
+    public void applyNoop(long index) {
+        advanceIndex(index);
+    }
+
+    /** The current value for a ReadIndex read (§6.4); the caller waits until lastAppliedIndex >= readIndex. */
+    public Optional<byte[]> read(String key) {
+        if (key == null) throw new IllegalArgumentException("key is null");
+        return Optional.ofNullable(valuesByKey.get(key)).map(byte[]::clone);
+    }
+
+    public long lastAppliedIndex() {
+        return lastAppliedIndex;
+    }
+
+    /** The log's clock: the largest leader timestamp applied so far. */
+    public long clockMillis() {
+        return clockMillis;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public int keyCount() {
+        return valuesByKey.size();
+    }
+
+    /** Writes executed against the data (each (clientId, seq) at most once). */
+    public long appliedWrites() {
+        return appliedWrites;
+    }
+
+    /** Retries answered from a session's stored reply instead of being applied again. */
+    public long duplicateWritesSuppressed() {
+        return duplicateWritesSuppressed;
+    }
+
+    /**
+     * How many times the write (clientId, seq) was applied, across snapshots too. Exactly-once means 0 or 1.
+     *
+     * @throws IllegalStateException unless built with {@link #withWriteAudit}
+     */
+    public long timesApplied(long clientId, long seq) {
+        if (audit == null) throw new IllegalStateException("write audit is off; build with KvStateMachine.withWriteAudit");
+        return audit.timesApplied(clientId, seq);
+    }
+
+    /** The whole state, byte-identical for identical states (sorted iteration everywhere). */
+    public byte[] snapshot() {
+        return KvSnapshotFormat.write(this);
+    }
+
+    /**
+     * Rebuilds a state machine from {@link #snapshot()}. The limits come from the snapshot, so a replica
+     * cannot restore with limits that differ from the replicas that wrote it.
+     *
+     * @throws IllegalArgumentException if the snapshot is malformed or breaks an invariant
+     */
+    public static KvStateMachine restore(byte[] snapshot) {
+        return KvSnapshotFormat.read(snapshot);
+    }
+
+    private void advanceIndex(long index) {
+        if (index <= lastAppliedIndex) {
+            throw new IllegalStateException("entry index " + index + " does not follow last applied index " + lastAppliedIndex);
+        }
+        lastAppliedIndex = index;
+    }
+
+    private KvResult execute(long index, KvCommand command) {
+        if (command instanceof Write write) return applyWrite(index, write);
+        if (command instanceof RegisterSession) {
+            // §6.3: the client id is the index of the registering entry, the same on every replica.
+            return new SessionRegistered(sessions.register(index, clockMillis).clientId);
+        }
+        if (command instanceof Get get) return new Value(valuesByKey.get(get.key()));
+        if (command instanceof KeepAlive keepAlive) {
+            ClientSession session = sessions.find(keepAlive.clientId());
+            if (session == null) return new SessionUnknown(keepAlive.clientId());
+            sessions.touch(session, index, clockMillis);
+            return new KeptAlive();
+        }
+        throw new IllegalStateException("unhandled command " + command);
+    }
+
+    /** §6.3: apply each (clientId, seq) at most once; a retry gets the reply stored the first time. */
+    private KvResult applyWrite(long index, Write write) {
+        ClientSession session = sessions.find(write.clientId());
+        if (session == null) return new SessionUnknown(write.clientId());
+        sessions.touch(session, index, clockMillis);
+        session.acknowledgeBelow(write.firstUnackedSeq());
+        if (write.seq() < session.firstUnackedSeq()) {
+            // The client said it no longer awaits this seq, so its reply is gone and it must not run again.
+            return new SequenceTooOld(write.clientId(), write.seq(), session.firstUnackedSeq());
+        }
+        KvResult storedReply = session.cachedReply(write.seq());
+        if (storedReply != null) {
+            duplicateWritesSuppressed++;
+            return storedReply;
+        }
+        if (session.pendingReplyCount() >= maxPendingRepliesPerSession) {
+            return new TooManyPending(write.clientId(), maxPendingRepliesPerSession);
+        }
+        KvResult reply = executeWrite(write);
+        session.cacheReply(write.seq(), reply);
+        appliedWrites++;
+        if (audit != null) audit.recordApplied(write.clientId(), write.seq());
+        return reply;
+    }
+
+    private KvResult executeWrite(Write write) {
+        if (write instanceof Put put) return new Written(valuesByKey.put(put.key(), put.value()));
+        if (write instanceof Delete delete) return new Written(valuesByKey.remove(delete.key()));
+        if (write instanceof Cas cas) return compareAndSet(cas);
+        throw new IllegalStateException("unhandled write " + write);
+    }
+
+    private KvResult compareAndSet(Cas cas) {
+        byte[] current = valuesByKey.get(cas.key());
+        byte[] expected = cas.expected();
+        boolean matches = expected == null ? current == null : current != null && Arrays.equals(current, expected);
+        if (!matches) return new CasResult(false, current);
+        byte[] newValue = cas.newValue();
+        if (newValue == null) {
+            valuesByKey.remove(cas.key());
+        } else {
+            valuesByKey.put(cas.key(), newValue);
+        }
+        return new CasResult(true, newValue);
+    }
+
+    // Package-private views for KvSnapshotFormat, which keeps the byte layout out of this class.
+
+    int maxSessions() {
+        return maxSessions;
+    }
+
+    long sessionTimeoutMillis() {
+        return sessionTimeoutMillis;
+    }
+
+    int maxPendingRepliesPerSession() {
+        return maxPendingRepliesPerSession;
+    }
+
+    TreeMap<String, byte[]> valuesByKey() {
+        return valuesByKey;
+    }
+
+    SessionTable sessions() {
+        return sessions;
+    }
+
+    WriteAudit audit() {
+        return audit;
+    }
+
+    static KvStateMachine empty(int maxSessions, long sessionTimeoutMillis, int maxPendingRepliesPerSession, WriteAudit audit) {
+        return new KvStateMachine(maxSessions, sessionTimeoutMillis, maxPendingRepliesPerSession, audit);
+    }
+
+    void restoreProgress(long lastAppliedIndex, long clockMillis, long appliedWrites, long duplicateWritesSuppressed) {
+        if (lastAppliedIndex < 0 || clockMillis < 0 || appliedWrites < 0 || duplicateWritesSuppressed < 0) {
+            throw new IllegalArgumentException("negative progress in snapshot: index " + lastAppliedIndex + ", clock "
+                    + clockMillis + ", writes " + appliedWrites + ", duplicates " + duplicateWritesSuppressed);
+        }
+        this.lastAppliedIndex = lastAppliedIndex;
+        this.clockMillis = clockMillis;
+        this.appliedWrites = appliedWrites;
+        this.duplicateWritesSuppressed = duplicateWritesSuppressed;
+    }
+}

@@ -1,0 +1,149 @@
+package io.kvbench.bench.etcd;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One etcd process: its ports, directories, command line, and the process while it runs. */
+final class EtcdMember {
+
+    final String name;
+    final int clientPort;
+    final int peerPort;
+    final Path dataDirectory;
+    final Path logFile;
+    private List<String> commandLine;
+    private Process process;
+    private boolean paused;
+
+    EtcdMember(String name, int clientPort, int peerPort, Path runDirectory) {
+        this.name = name;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.dataDirectory = runDirectory.resolve(name + ".etcd");
+        this.logFile = runDirectory.resolve(name + ".log");
+    }
+
+    URI clientUrl() {
+        return URI.create("http://127.0.0.1:" + clientPort);
+    }
+
+    String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
+    }
+
+    void configure(EtcdClusterSpec spec, String initialCluster, String clusterToken) {
+        commandLine = List.of(spec.etcdBinary().toString(),
+                "--name", name,
+                "--data-dir", dataDirectory.toString(),
+                "--listen-client-urls", clientUrl().toString(),
+                "--advertise-client-urls", clientUrl().toString(),
+                "--listen-peer-urls", peerUrl(),
+                "--initial-advertise-peer-urls", peerUrl(),
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-token", clusterToken,
+                "--initial-cluster-state", "new",
+                "--heartbeat-interval", Integer.toString(spec.heartbeatIntervalMillis()),
+                "--election-timeout", Integer.toString(spec.electionTimeoutMillis()),
+                "--logger", "zap",
+                "--log-outputs", "stderr");
+    }
+
+    /** Starts (or restarts: etcd ignores the initial-cluster flags once its data directory exists). */
+    synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running as pid " + process.pid());
+        }
+        Files.createDirectories(logFile.getParent());
+        process = new ProcessBuilder(commandLine).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        process.getOutputStream().close();
+        paused = false;
+    }
+
+    synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException(name + " was never started");
+        }
+        return process.pid();
+    }
+
+    synchronized boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    synchronized void kill() throws IOException {
+        if (isAlive()) {
+            process.destroyForcibly();
+            awaitExit(5);
+        }
+        paused = false;
+    }
+
+    synchronized void pause() throws IOException {
+        signal("STOP");
+        paused = true;
+    }
+
+    synchronized void resume() throws IOException {
+        signal("CONT");
+        paused = false;
+    }
+
+    /** SIGCONT if paused (a stopped process cannot handle SIGTERM), SIGTERM, then SIGKILL after 5 s. */
+    synchronized void stop() {
+        if (!isAlive()) {
+            return;
+        }
+        try {
+            if (paused) {
+                resume();
+            }
+        } catch (IOException e) {
+            // fall through to the kill
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitExit(int seconds) throws IOException {
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                throw new IOException(name + " (pid " + process.pid() + ") did not exit after SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + name + " to exit", e);
+        }
+    }
+
+    /** Java can send only TERM and KILL; STOP and CONT go through kill(1), to this process's pid only. */
+    private void signal(String signalName) throws IOException {
+        if (!isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        Process kill = new ProcessBuilder("kill", "-s", signalName, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        try {
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new IOException("kill -s " + signalName + " " + process.pid() + " failed");
+            }
+        } catch (InterruptedException e) {
+            kill.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted sending SIG" + signalName, e);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.kvbench.bench.load;
+
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.target.Target;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Drives a {@link Target} with a {@link LoadSpec} and writes the results to a directory: {@code latency.hlog},
+ * {@code timeseries.csv}, {@code latency.hgrm}, {@code service.hgrm}, {@code summary.csv}, {@code run.json}.
+ *
+ * <p>The caller opens and closes the target. Sender threads pace and send ({@link Sender}); the calling
+ * thread reports once a second: interval histograms to the log, a row to the time series, a progress line
+ * to stderr.
+ */
+public final class LoadGenerator {
+
+    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Lets the sender threads start before the first intended send. */
+    private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final LoadSpec spec;
+    private final Target target;
+    private final Path outputDirectory;
+    private final FloorResult floor;
+    private final RunCounters counters = new RunCounters();
+    private final Histogram totalLatencyMicros = MicrosHistograms.newHistogram();
+    private final Histogram totalServiceMicros = MicrosHistograms.newHistogram();
+    private RunClock clock;
+    private List<Sender> senders;
+
+    private LoadGenerator(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor) {
+        this.spec = spec;
+        this.target = target;
+        this.outputDirectory = outputDirectory;
+        this.floor = floor;
+    }
+
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory) throws IOException {
+        return run(spec, target, outputDirectory, null);
+    }
+
+    /** As {@link #run(LoadSpec, Target, Path)}, reporting results beside a floor measured in the same run. */
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor)
+            throws IOException {
+        Files.createDirectories(outputDirectory);
+        return new LoadGenerator(spec, target, outputDirectory, floor).run();
+    }
+
+    private LoadSummary run() throws IOException {
+        Instant startWallTime = Instant.now();
+        clock = new RunClock(spec, System.nanoTime() + START_DELAY_NANOS, startWallTime.toEpochMilli()
+                + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NANOS));
+        Semaphore permits = new Semaphore(spec.inFlightLimit());
+        senders = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try (IntervalLog intervalLog = new IntervalLog(outputDirectory, clock.wallMillisAt(clock.measureStartNanos))) {
+            for (int index = 0; index < spec.senderThreads(); index++) {
+                Sender sender = new Sender(index, spec, target, permits, clock, counters);
+                senders.add(sender);
+                Thread thread = new Thread(sender, "load-sender-" + index);
+                thread.setDaemon(true);
+                threads.add(thread);
+                thread.start();
+            }
+            report(intervalLog, threads);
+        } finally {
+            clock.abort();
+            for (Thread thread : threads) {
+                joinQuietly(thread);
+            }
+        }
+        LoadSummary summary = summarize();
+        ResultFiles.writeAll(summary);
+        RunInfo.write(outputDirectory.resolve("run.json"), spec, target.name(), target.fsyncMode(), floor,
+                startWallTime, Instant.now());
+        if (summary.saturated()) {
+            System.err.println(summary.saturationMessage());
+        }
+        return summary;
+    }
+
+    /** Ticks on whole seconds from the end of warm-up, so every logged interval is a measured one. */
+    private void report(IntervalLog intervalLog, List<Thread> threads) throws IOException {
+        // Every operation is answered or timed out within the timeout; allow as much again before giving up.
+        long drainDeadlineNanos = clock.endNanos + 2 * spec.operationTimeout().toNanos() + INTERVAL_NANOS;
+        long warmupIntervals = (clock.measureStartNanos - clock.startNanos) / INTERVAL_NANOS;
+        long previousTickNanos = clock.startNanos;
+        long tickNanos = clock.measureStartNanos - warmupIntervals * INTERVAL_NANOS;
+        if (tickNanos - clock.startNanos <= 0) {
+            tickNanos += INTERVAL_NANOS;
+        }
+        while (true) {
+            boolean finished = waitForTickOrFinish(tickNanos, threads);
+            long nowNanos = finished ? System.nanoTime() : tickNanos;
+            if (nowNanos - clock.measureStartNanos > 0) {
+                writeInterval(intervalLog, Math.max(previousTickNanos, clock.measureStartNanos), nowNanos);
+            }
+            printProgress(nowNanos, nowNanos - previousTickNanos);
+            if (finished) {
+                return;
+            }
+            if (nowNanos - drainDeadlineNanos > 0) {
+                System.err.printf("load: %d operations still outstanding at the drain deadline; giving up on them%n",
+                        counters.outstanding.sum());
+                return;
+            }
+            previousTickNanos = tickNanos;
+            tickNanos += INTERVAL_NANOS;
+        }
+    }
+
+    /** True once all senders have stopped and nothing is outstanding. Polls every 10 ms between ticks. */
+    private boolean waitForTickOrFinish(long tickNanos, List<Thread> threads) {
+        while (true) {
+            if (threads.stream().noneMatch(Thread::isAlive) && counters.outstanding.sum() == 0) {
+                return true;
+            }
+            long remaining = tickNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(10)));
+        }
+    }
+
+    private void writeInterval(IntervalLog intervalLog, long intervalStartNanos, long intervalEndNanos)
+            throws IOException {
+        Histogram intervalLatency = MicrosHistograms.newHistogram();
+        for (Sender sender : senders) {
+            intervalLatency.add(sender.latencyMicros.getIntervalHistogram());
+            totalServiceMicros.add(sender.serviceMicros.getIntervalHistogram());
+        }
+        totalLatencyMicros.add(intervalLatency);
+        intervalLatency.setStartTimeStamp(clock.wallMillisAt(intervalStartNanos));
+        intervalLatency.setEndTimeStamp(clock.wallMillisAt(intervalEndNanos));
+        intervalLog.write((intervalEndNanos - clock.measureStartNanos) / 1e9, intervalLatency,
+                counters.intervalAnswered.sumThenReset(), counters.intervalErrors.sumThenReset(),
+                counters.intervalTimeouts.sumThenReset());
+        lastIntervalLatencyMicrosP99 = intervalLatency.getValueAtPercentile(99);
+    }
+
+    private long lastIntervalLatencyMicrosP99;
+
+    private void printProgress(long nowNanos, long intervalNanos) {
+        double elapsedSeconds = (nowNanos - clock.startNanos) / 1e9;
+        double remainingSeconds = Math.max(0, (clock.endNanos - nowNanos) / 1e9);
+        double ratePerSecond = counters.intervalCompletions.sumThenReset() / Math.max(intervalNanos / 1e9, 1e-3);
+        String phase = nowNanos - clock.measureStartNanos <= 0 ? "warm-up"
+                : "p99 " + lastIntervalLatencyMicrosP99 + " us";
+        System.err.printf("load %s: %6.1fs elapsed, ETA %5.1fs, %.0f ops/s%s, %s%n", target.name(), elapsedSeconds,
+                remainingSeconds, ratePerSecond,
+                spec.mode() == LoadMode.OPEN_LOOP ? String.format(" (target %.0f)", spec.targetRatePerSecond()) : "",
+                phase);
+    }
+
+    private LoadSummary summarize() {
+        long lastCompletionNanos = counters.lastMeasuredCompletionNanos.get();
+        long measuredNanos = clock.endNanos - clock.measureStartNanos;
+        if (lastCompletionNanos != Long.MIN_VALUE && lastCompletionNanos - clock.endNanos > 0) {
+            measuredNanos = lastCompletionNanos - clock.measureStartNanos;
+        }
+        double durationSeconds = measuredNanos / 1e9;
+        long answered = counters.totalAnswered.sum();
+        return new LoadSummary(target.name(), spec.mode(),
+                spec.mode() == LoadMode.OPEN_LOOP ? spec.targetRatePerSecond() : 0,
+                answered / durationSeconds, answered, counters.totalErrors.sum(), counters.totalTimeouts.sum(),
+                counters.errorsByKind(), totalLatencyMicros, totalServiceMicros, durationSeconds,
+                spec.warmup().toNanos() / 1e9, floor, outputDirectory);
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

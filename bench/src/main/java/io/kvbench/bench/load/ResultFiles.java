@@ -1,0 +1,71 @@
+package io.kvbench.bench.load;
+
+import io.kvbench.bench.floor.FloorResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/** End-of-run files: {@code latency.hgrm}, {@code service.hgrm} and {@code summary.csv}. */
+public final class ResultFiles {
+
+    public static final List<String> SUMMARY_COLUMNS = List.of("target", "mode", "target_rate", "achieved_rate",
+            "count", "errors", "timeouts", "mean_us", "p50_us", "p90_us", "p99_us", "p999_us", "p9999_us", "max_us",
+            "service_p50_us", "service_p99_us", "duration_s", "warmup_s");
+    public static final List<String> FLOOR_COLUMNS = List.of("floor_fsync_p50_us", "floor_fsync_p99_us",
+            "floor_rtt_p50_us", "floor_rtt_p99_us", "p50_over_floor", "p99_over_floor");
+
+    private ResultFiles() {
+    }
+
+    static void writeAll(LoadSummary summary) throws IOException {
+        writePercentileDistribution(summary.latencyMicros(), summary.outputDirectory().resolve("latency.hgrm"));
+        writePercentileDistribution(summary.serviceMicros(), summary.outputDirectory().resolve("service.hgrm"));
+        writeSummary(summary, summary.outputDirectory().resolve("summary.csv"));
+    }
+
+    /** HdrHistogram's .hgrm text (read by hdr-plot and the online plotter); scaling 1.0 keeps microseconds. */
+    static void writePercentileDistribution(Histogram histogram, Path file) throws IOException {
+        try (PrintStream stream = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+            histogram.outputPercentileDistribution(stream, 1.0);
+        }
+    }
+
+    static void writeSummary(LoadSummary summary, Path file) throws IOException {
+        List<String> header = new ArrayList<>(SUMMARY_COLUMNS);
+        FloorResult floor = summary.floor();
+        if (floor != null) {
+            header.addAll(FLOOR_COLUMNS);
+        }
+        Histogram latency = summary.latencyMicros();
+        List<Object> row = new ArrayList<>(List.of(summary.targetName(), summary.mode().name(),
+                format(summary.targetRatePerSecond()), format(summary.achievedRatePerSecond()),
+                summary.count(), summary.errors(), summary.timeouts(), format(latency.getMean()),
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(90), latency.getValueAtPercentile(99),
+                latency.getValueAtPercentile(99.9), latency.getValueAtPercentile(99.99), latency.getMaxValue(),
+                summary.serviceMicrosP50(), summary.serviceMicrosP99(),
+                format(summary.durationSeconds()), format(summary.warmupSeconds())));
+        if (floor != null) {
+            row.addAll(List.of(format(floor.fsyncMicrosP50()), format(floor.fsyncMicrosP99()),
+                    format(floor.roundTripMicrosP50()), format(floor.roundTripMicrosP99()),
+                    format(latency.getValueAtPercentile(50) / floor.majorityWriteFloorMicros()),
+                    format(latency.getValueAtPercentile(99) / floor.majorityWriteFloorMicrosP99())));
+        }
+        try (Writer writer = Files.newBufferedWriter(file);
+                CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
+                        .setHeader(header.toArray(String[]::new)).setRecordSeparator("\n").get())) {
+            printer.printRecord(row);
+        }
+    }
+
+    private static String format(double value) {
+        return String.format("%.3f", value);
+    }
+}

@@ -76,7 +76,7 @@ public final class LostWriteChecker {
     }
 
     private static boolean mayHaveWritten(HistoryOp op, String value) {
-        return op.outcome() != Outcome.FAIL && value.equals(op.value())
-                && (op.kind() == OperationKind.PUT || op.kind() == OperationKind.CAS);
+        boolean casKnownNotToSwap = op.kind() == OperationKind.CAS && op.outcome() == Outcome.OK && !op.swapped();
+        return op.outcome() != Outcome.FAIL && !casKnownNotToSwap && value.equals(op.value());
     }
 }

@@ -120,7 +120,8 @@ final class Recovery {
             channel.truncate(scan.validBytes());
             fsync.force(channel);
         }
-        LOG.log(Level.WARNING, "WAL: truncated torn tail of {0} at byte {1} ({2} bytes dropped, last whole "
-                + "record kept): {3}", file, scan.validBytes(), fileBytes - scan.validBytes(), scan.tornTailProblem());
+        LOG.log(Level.WARNING, String.format("WAL: truncated torn tail of %s at byte %d (%d bytes dropped, last "
+                + "whole record kept): %s", file, scan.validBytes(), fileBytes - scan.validBytes(),
+                scan.tornTailProblem()));
     }
 }

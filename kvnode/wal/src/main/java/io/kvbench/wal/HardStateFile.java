@@ -26,10 +26,10 @@ final class HardStateFile {
         return buffer.array();
     }
 
-    /** {@link HardState#INITIAL} when the file does not exist: a node that never voted or saw a term. */
+    /** Null when the file does not exist. */
     static HardState read(FileChannelFactory channelFactory, Path directory) throws IOException {
         Path file = directory.resolve(WalFiles.HARD_STATE_FILE);
-        if (!Files.exists(file)) return HardState.INITIAL;
+        if (!Files.exists(file)) return null;
         byte[] content = AtomicFiles.readFully(channelFactory, file);
         if (content.length != FILE_BYTES) {
             throw new WalCorruptionException(file, 0, "hard state file holds " + content.length

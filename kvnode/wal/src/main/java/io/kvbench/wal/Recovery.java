@@ -38,7 +38,7 @@ final class Recovery {
     Result recover() throws IOException {
         Files.createDirectories(directory);
         for (Path temp : WalFiles.tempFiles(directory)) Files.delete(temp);
-        HardState hardState = HardStateFile.read(channelFactory, directory);
+        HardState hardState = readOrCreateHardState();
         Snapshot snapshot = readNewestSnapshot();
         long snapshotIndex = snapshot.lastIndex();
 
@@ -78,6 +78,24 @@ final class Recovery {
         }
         List<Entry> afterSnapshot = entries.stream().filter(entry -> entry.index() > snapshotIndex).toList();
         return new Result(new RecoveredState(hardState, snapshot, afterSnapshot), segments);
+    }
+
+    /**
+     * A fresh directory gets an initial hard state file before anything else, so that from then on a missing
+     * file can only mean it was lost, never that a crash came first. Starting with a forgotten vote could
+     * grant a second vote in the same term (§5.2), so that refuses to open.
+     */
+    private HardState readOrCreateHardState() throws IOException {
+        HardState hardState = HardStateFile.read(channelFactory, directory);
+        if (hardState != null) return hardState;
+        if (!WalFiles.segments(directory).isEmpty() || !WalFiles.snapshots(directory).isEmpty()) {
+            throw new WalCorruptionException(directory.resolve(WalFiles.HARD_STATE_FILE), 0,
+                    "hard state file missing although the log or a snapshot exists; the term and vote are lost");
+        }
+        AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.HARD_STATE_FILE,
+                HardStateFile.encode(HardState.INITIAL));
+        fsync.syncDirectory(directory);
+        return HardState.INITIAL;
     }
 
     private Snapshot readNewestSnapshot() throws IOException {

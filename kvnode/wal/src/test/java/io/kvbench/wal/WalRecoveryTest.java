@@ -186,14 +186,25 @@ class WalRecoveryTest {
     }
 
     @Test
-    void missingHardStateFileMeansInitialHardState() throws Exception {
-        List<Entry> written = writeFixedEntries(5, WalOptions.defaults());
-        Files.delete(directory.resolve("hardstate"));
-
+    void freshDirectoryGetsAnInitialHardStateFile() throws Exception {
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().hardState()).isEqualTo(HardState.INITIAL);
-            assertThat(wal.recoveredState().entries()).isEqualTo(written);
         }
+        assertThat(directory.resolve("hardstate")).exists();
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(HardState.INITIAL);
+        }
+    }
+
+    @Test
+    void missingHardStateFileBesideALogRefusesToOpen() throws Exception {
+        writeFixedEntries(5, WalOptions.defaults());
+        Files.delete(directory.resolve("hardstate"));
+
+        assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))
+                .isInstanceOf(WalCorruptionException.class)
+                .hasMessageContaining("hardstate")
+                .hasMessageContaining("missing");
     }
 
     @Test

@@ -169,4 +169,47 @@ class WalGroupCommitTest {
             assertThat(stats.fsyncNanosMax()).isPositive().isLessThanOrEqualTo(stats.fsyncNanosTotal());
         }
     }
+    @Test
+    void fullQueueMakesSubmitWaitUntilTheWalThreadCatchesUp() throws Exception {
+        CountDownLatch releaseForce = new CountDownLatch(1);
+        try (Wal wal = Wal.open(directory, options().withQueueCapacityBatches(1))) {
+            channels.blockNextForce = releaseForce;
+            WalTesting.FutureCallback first = new WalTesting.FutureCallback();
+            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), first);
+            assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            WalTesting.FutureCallback second = new WalTesting.FutureCallback();
+            wal.submit(WalBatch.ofEntries(List.of(entry(2, 1))), second); // fills the queue
+
+            WalTesting.FutureCallback third = new WalTesting.FutureCallback();
+            Thread submitter = new Thread(() -> wal.submit(WalBatch.ofEntries(List.of(entry(3, 1))), third));
+            submitter.start();
+            long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (submitter.getState() != Thread.State.WAITING && System.nanoTime() < deadlineNanos) {
+                Thread.onSpinWait();
+            }
+            assertThat(submitter.getState()).isEqualTo(Thread.State.WAITING); // blocked in submit: back-pressure
+
+            releaseForce.countDown();
+            submitter.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            awaitAll(List.of(first, second, third));
+            assertThat(List.of(first, second, third)).allSatisfy(callback -> assertThat(callback.reportedDurable).isTrue());
+        }
+    }
+
+    @Test
+    void aThrowingCallbackDoesNotStopTheWal() throws Exception {
+        try (Wal wal = Wal.open(directory, options())) {
+            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), new WalCallback() {
+                @Override
+                public void onDurable() {
+                    throw new IllegalStateException("callback bug");
+                }
+
+                @Override
+                public void onFailure(IOException cause) {
+                }
+            });
+            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(2, 1))));
+        }
+    }
 }

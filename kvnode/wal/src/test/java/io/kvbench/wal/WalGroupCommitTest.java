@@ -102,12 +102,12 @@ class WalGroupCommitTest {
             assertThat(callbacks).allSatisfy(callback -> {
                 assertThat(callback.reportedDurable).isFalse();
                 assertThat(callback.result).isCompletedExceptionally();
-                assertThatThrownBy(callback.result::get).hasCauseReference(injected);
+                assertThatThrownBy(callback.result::get).cause().isSameAs(injected);
             });
             assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(List.of(entry(16, 1))),
                     new WalTesting.FutureCallback()))
                     .isInstanceOf(WalFailedException.class)
-                    .hasCauseReference(injected);
+                    .cause().isSameAs(injected);
             assertThatThrownBy(() -> wal.submitAndWait(WalBatch.empty())).isInstanceOf(WalFailedException.class);
             assertThat(wal.stats().batches()).isEqualTo(1);
         }
@@ -123,7 +123,7 @@ class WalGroupCommitTest {
 
             assertThatThrownBy(() -> wal.submitAndWait(WalBatch.ofEntries(entries(6, 10, 1))))
                     .isInstanceOf(IOException.class)
-                    .hasCauseReference(injected);
+                    .cause().isSameAs(injected);
             assertThat(channels.forces.get()).isEqualTo(forcesBefore);
             assertThatThrownBy(() -> wal.submit(WalBatch.empty(), new WalTesting.FutureCallback()))
                     .isInstanceOf(WalFailedException.class);

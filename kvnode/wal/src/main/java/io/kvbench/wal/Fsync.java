@@ -1,0 +1,38 @@
+package io.kvbench.wal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+/** Every {@code force()} the WAL makes goes through here, so {@link SyncMode#NONE} and the timing hold everywhere. */
+final class Fsync {
+    private final SyncMode syncMode;
+    private final FileChannelFactory channelFactory;
+    private final StatsRecorder stats;
+
+    Fsync(SyncMode syncMode, FileChannelFactory channelFactory, StatsRecorder stats) {
+        this.syncMode = syncMode;
+        this.channelFactory = channelFactory;
+        this.stats = stats;
+    }
+
+    /** fdatasync: the file's data and the metadata needed to read it back (its size). */
+    void force(FileChannel channel) throws IOException {
+        if (syncMode == SyncMode.NONE) return;
+        long startNanos = System.nanoTime();
+        channel.force(false);
+        stats.recordForce(System.nanoTime() - startNanos);
+    }
+
+    /** Makes file creations, renames and deletions in {@code directory} durable. */
+    void syncDirectory(Path directory) throws IOException {
+        if (syncMode == SyncMode.NONE) return;
+        try (FileChannel channel = channelFactory.open(directory, Set.of(StandardOpenOption.READ))) {
+            long startNanos = System.nanoTime();
+            channel.force(true);
+            stats.recordForce(System.nanoTime() - startNanos);
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.kvbench.wal;
+
+import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
+import io.kvbench.raft.Snapshot;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The WAL's files as seen by the WAL thread, which alone touches them. Batches are applied with
+ * {@link #apply}; nothing is durable until {@link #commit}, which issues the group's one segment fsync.
+ *
+ * <p>Invariants: segments are contiguous and each holds at least one record (the last one only after its
+ * first append); only the last segment is open for writing; older segments were forced before the next one
+ * was created, so after a crash only the last can have a torn tail.
+ */
+final class SegmentedLog implements AutoCloseable {
+    private static final int PENDING_BUFFER_BYTES = 1 << 20;
+
+    private final Path directory;
+    private final long segmentSizeBytes;
+    private final FileChannelFactory channelFactory;
+    private final Fsync fsync;
+    private final StatsRecorder stats;
+    private final List<Segment> segments;
+    /** Records encoded but not yet written to the active segment; written in one call per group. */
+    private final ByteBuffer pending = ByteBuffer.allocate(PENDING_BUFFER_BYTES);
+
+    private FileChannel activeChannel;
+    /** Bytes of the last segment already handed to {@link #activeChannel}. */
+    private long activeWrittenBytes;
+    private boolean activeNeedsForce;
+    private boolean directoryNeedsSync;
+    private long lastIndex;
+    private long snapshotIndex;
+    private HardState durableHardState;
+    private HardState pendingHardState;
+
+    SegmentedLog(Path directory, WalOptions options, Fsync fsync, StatsRecorder stats, RecoveredState recovered,
+            List<Segment> segments) throws IOException {
+        this.directory = directory;
+        this.segmentSizeBytes = options.segmentSizeBytes();
+        this.channelFactory = options.channelFactory();
+        this.fsync = fsync;
+        this.stats = stats;
+        this.segments = new ArrayList<>(segments);
+        this.lastIndex = recovered.lastIndex();
+        this.snapshotIndex = recovered.snapshot().lastIndex();
+        this.durableHardState = recovered.hardState();
+        if (!this.segments.isEmpty()) openActive(lastSegment());
+    }
+
+    long lastIndex() {
+        return lastIndex;
+    }
+
+    /** Applies one batch: snapshot first, then entries; the hard state is written once per group at commit. */
+    void apply(WalBatch batch) throws IOException {
+        if (batch.snapshot() != null) installSnapshot(batch.snapshot());
+        for (Entry entry : batch.entries()) {
+            if (entry.index() <= snapshotIndex) continue; // already covered by the snapshot
+            if (entry.index() <= lastIndex) truncateFrom(entry.index());
+            if (entry.index() != lastIndex + 1) {
+                throw new IllegalStateException("entry " + entry.index() + " would leave a gap after " + lastIndex);
+            }
+            appendEntry(entry);
+        }
+        if (batch.hardState() != null) pendingHardState = batch.hardState();
+    }
+
+    /** Makes everything applied since the last commit durable (one segment force in the common case). */
+    void commit() throws IOException {
+        flushPending();
+        if (pendingHardState != null && !pendingHardState.equals(durableHardState)) {
+            AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.HARD_STATE_FILE,
+                    HardStateFile.encode(pendingHardState));
+            directoryNeedsSync = true;
+        }
+        if (activeNeedsForce) fsync.force(activeChannel);
+        if (directoryNeedsSync) fsync.syncDirectory(directory);
+        activeNeedsForce = false;
+        directoryNeedsSync = false;
+        if (pendingHardState != null) durableHardState = pendingHardState;
+        pendingHardState = null;
+    }
+
+    /**
+     * Deletes segments whose entries are all at or below {@code upToIndex}. Without a directory fsync: if a
+     * deletion is lost in a crash, recovery drops the segment again because the snapshot covers it.
+     */
+    void compact(long upToIndex) throws IOException {
+        if (upToIndex > snapshotIndex) {
+            throw new IllegalStateException("compact to " + upToIndex + " beyond the snapshot at " + snapshotIndex);
+        }
+        while (!segments.isEmpty() && segments.get(0).lastIndex() <= upToIndex) {
+            Segment segment = segments.remove(0);
+            if (segments.isEmpty()) closeActive();
+            Files.delete(segment.path);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeActive();
+    }
+
+    private void appendEntry(Entry entry) throws IOException {
+        if (segments.isEmpty() || lastSegment().sizeBytes >= segmentSizeBytes) roll(entry.index());
+        int frameBytes = RecordFormat.frameBytes(entry);
+        if (pending.remaining() < frameBytes) flushPending();
+        Segment active = lastSegment();
+        if (frameBytes > pending.capacity()) {
+            ByteBuffer large = ByteBuffer.allocate(frameBytes);
+            RecordFormat.encodeEntry(entry, large);
+            large.flip();
+            writeToActive(large);
+        } else {
+            RecordFormat.encodeEntry(entry, pending);
+        }
+        active.offsets.add(active.sizeBytes);
+        active.sizeBytes += frameBytes;
+        lastIndex = entry.index();
+        stats.recordEntry(frameBytes);
+    }
+
+    private void roll(long firstIndex) throws IOException {
+        if (!segments.isEmpty()) {
+            flushPending();
+            // Forced now so that only the newest segment can ever have a torn tail.
+            if (activeNeedsForce) fsync.force(activeChannel);
+            activeNeedsForce = false;
+            closeActive();
+        }
+        Path path = directory.resolve(WalFiles.segmentName(firstIndex));
+        activeChannel = channelFactory.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE_NEW));
+        activeWrittenBytes = 0;
+        segments.add(new Segment(path, firstIndex, new LongList(), 0));
+        directoryNeedsSync = true;
+    }
+
+    /**
+     * Removes entries {@code fromIndex..lastIndex} from disk: a follower's conflicting suffix (§5.3). Later
+     * segments are deleted and the truncation forced before anything new is written, so a crash can never
+     * leave stale records after new ones.
+     */
+    private void truncateFrom(long fromIndex) throws IOException {
+        if (fromIndex <= snapshotIndex || fromIndex > lastIndex) {
+            throw new IllegalStateException("truncate from " + fromIndex + " outside (" + snapshotIndex + ", "
+                    + lastIndex + "]");
+        }
+        flushPending();
+        boolean deleted = false;
+        while (!segments.isEmpty() && lastSegment().firstIndex >= fromIndex) {
+            closeActive();
+            Files.delete(segments.remove(segments.size() - 1).path);
+            deleted = true;
+        }
+        if (deleted) fsync.syncDirectory(directory);
+        lastIndex = fromIndex - 1;
+        if (segments.isEmpty()) return;
+        Segment last = lastSegment();
+        if (activeChannel == null) openActive(last);
+        if (last.contains(fromIndex)) {
+            long newSizeBytes = last.offsetOf(fromIndex);
+            activeChannel.truncate(newSizeBytes);
+            fsync.force(activeChannel);
+            last.offsets.truncate((int) (fromIndex - last.firstIndex));
+            last.sizeBytes = newSizeBytes;
+            activeWrittenBytes = newSizeBytes;
+            activeNeedsForce = false;
+        }
+    }
+
+    /**
+     * Makes {@code snapshot} durable, deletes older snapshot files, then keeps the log only if it holds the
+     * snapshot's last entry with the same term (§7); otherwise the whole log goes.
+     */
+    private void installSnapshot(Snapshot snapshot) throws IOException {
+        if (snapshot.lastIndex() <= snapshotIndex) {
+            throw new IllegalStateException("snapshot at " + snapshot.lastIndex() + " is not newer than "
+                    + snapshotIndex);
+        }
+        flushPending();
+        AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.snapshotName(snapshot.lastIndex()),
+                SnapshotFile.encode(snapshot));
+        fsync.syncDirectory(directory);
+        for (WalFiles.IndexedFile older : WalFiles.snapshots(directory)) {
+            if (older.index() < snapshot.lastIndex()) Files.delete(older.path());
+        }
+        boolean logMatches = snapshot.lastIndex() <= lastIndex && termAt(snapshot.lastIndex()) == snapshot.lastTerm();
+        snapshotIndex = snapshot.lastIndex();
+        if (logMatches) return;
+        closeActive();
+        for (Segment segment : segments) Files.delete(segment.path);
+        segments.clear();
+        // Durable now, or after a crash the old log could sit beside new segments starting after the snapshot.
+        fsync.syncDirectory(directory);
+        lastIndex = snapshot.lastIndex();
+    }
+
+    /** Term of the entry at {@code index}, or -1 if the log does not hold it. Reads the record header back. */
+    private long termAt(long index) throws IOException {
+        for (Segment segment : segments) {
+            if (!segment.contains(index)) continue;
+            ByteBuffer buffer = ByteBuffer.allocate(RecordFormat.HEADER_BYTES + RecordFormat.ENTRY_FIXED_BYTES);
+            long position = segment.offsetOf(index);
+            if (segment == lastSegment() && activeChannel != null) {
+                readFully(activeChannel, buffer, position, segment);
+            } else {
+                try (FileChannel channel = channelFactory.open(segment.path, Set.of(StandardOpenOption.READ))) {
+                    readFully(channel, buffer, position, segment);
+                }
+            }
+            return buffer.getLong(RecordFormat.HEADER_BYTES + RecordFormat.TERM_OFFSET_IN_PAYLOAD);
+        }
+        return -1;
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position, Segment segment)
+            throws IOException {
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                throw new IOException(segment.path + " ended before byte " + (position + buffer.capacity()));
+            }
+        }
+    }
+
+    private void flushPending() throws IOException {
+        if (pending.position() == 0) return;
+        pending.flip();
+        writeToActive(pending);
+        pending.clear();
+    }
+
+    private void writeToActive(ByteBuffer buffer) throws IOException {
+        int bytes = buffer.remaining();
+        AtomicFiles.writeFully(activeChannel, buffer, activeWrittenBytes);
+        activeWrittenBytes += bytes;
+        activeNeedsForce = true;
+    }
+
+    private void openActive(Segment segment) throws IOException {
+        activeChannel = channelFactory.open(segment.path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        activeWrittenBytes = segment.sizeBytes;
+    }
+
+    /** Pending bytes must have been flushed or be meant for a segment that is being deleted. */
+    private void closeActive() throws IOException {
+        pending.clear();
+        activeNeedsForce = false;
+        if (activeChannel == null) return;
+        FileChannel channel = activeChannel;
+        activeChannel = null;
+        channel.close();
+    }
+
+    private Segment lastSegment() {
+        return segments.get(segments.size() - 1);
+    }
+}

@@ -1,0 +1,258 @@
+package io.kvbench.wal;
+
+import io.kvbench.raft.Entry;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The write-ahead log. One writer thread (the core's) calls {@link #submit}, {@link #compact} and
+ * {@link #close}; a dedicated WAL thread drains everything queued, writes it, makes it durable with one fsync
+ * (group commit) and then invokes the callbacks in submission order.
+ *
+ * <p>On the first I/O error the WAL fails for good: the failing group's callbacks and every later one get
+ * {@link WalCallback#onFailure}, and {@link #submit} throws {@link WalFailedException}. Nothing is ever
+ * reported durable unless the fsync after it returned.
+ */
+public final class Wal implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Wal.class.getName());
+
+    private sealed interface Task permits Append, Compact, Stop {
+    }
+
+    private record Append(WalBatch batch, WalCallback callback) implements Task {
+    }
+
+    private record Compact(long upToIndex) implements Task {
+    }
+
+    private enum Stop implements Task { INSTANCE }
+
+    private final RecoveredState recoveredState;
+    private final SegmentedLog log;
+    private final StatsRecorder stats;
+    private final BlockingQueue<Task> queue;
+    private final Thread walThread;
+    private volatile IOException failure;
+    private boolean closed;
+
+    // Submitter-side view of the log (the writer thread only), so index misuse throws at the call site.
+    // submittedLastIndex is an upper bound: after a snapshot the WAL thread alone knows whether the log was kept.
+    private long submittedLastIndex;
+    private long submittedSnapshotIndex;
+
+    private Wal(Path directory, RecoveredState recoveredState, SegmentedLog log, StatsRecorder stats,
+            WalOptions options) {
+        this.recoveredState = recoveredState;
+        this.log = log;
+        this.stats = stats;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacityBatches());
+        this.submittedLastIndex = recoveredState.lastIndex();
+        this.submittedSnapshotIndex = recoveredState.snapshot().lastIndex();
+        this.walThread = new Thread(this::runWalThread, "wal-" + directory.getFileName());
+        this.walThread.setDaemon(true);
+    }
+
+    /** Recovers the directory (creating it if missing) and starts the WAL thread. */
+    public static Wal open(Path directory, WalOptions options) throws IOException {
+        StatsRecorder stats = new StatsRecorder();
+        Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), stats);
+        Recovery.Result recovered = new Recovery(directory, options.channelFactory(), fsync).recover();
+        SegmentedLog log = new SegmentedLog(directory, options, fsync, stats, recovered.state(), recovered.segments());
+        Wal wal = new Wal(directory, recovered.state(), log, stats, options);
+        wal.walThread.start();
+        return wal;
+    }
+
+    /** What was on disk at {@link #open}. */
+    public RecoveredState recoveredState() {
+        return recoveredState;
+    }
+
+    /**
+     * Queues {@code batch}; {@code callback} runs on the WAL thread once it is durable or has failed. Blocks
+     * while the queue is full (back-pressure: the disk is the bottleneck).
+     *
+     * @throws IllegalArgumentException if the batch's indexes do not fit the log (a gap, a stale snapshot)
+     * @throws WalFailedException if an earlier write or fsync failed
+     * @throws IllegalStateException if the WAL is closed
+     */
+    public void submit(WalBatch batch, WalCallback callback) {
+        if (batch == null || callback == null) throw new IllegalArgumentException("null batch or callback");
+        checkOpen();
+        checkIndexes(batch);
+        enqueue(new Append(batch, callback));
+        if (batch.snapshot() != null) {
+            submittedSnapshotIndex = batch.snapshot().lastIndex();
+            submittedLastIndex = Math.max(submittedLastIndex, submittedSnapshotIndex);
+        }
+        List<Entry> entries = batch.entries();
+        if (!entries.isEmpty() && entries.get(entries.size() - 1).index() > submittedSnapshotIndex) {
+            submittedLastIndex = entries.get(entries.size() - 1).index();
+        }
+    }
+
+    /** Submits {@code batch} and waits until it is durable; for tests and tools, not the core's thread. */
+    public void submitAndWait(WalBatch batch) throws IOException {
+        CompletableFuture<Void> durable = new CompletableFuture<>();
+        submit(batch, new WalCallback() {
+            @Override
+            public void onDurable() {
+                durable.complete(null);
+            }
+
+            @Override
+            public void onFailure(IOException cause) {
+                durable.completeExceptionally(cause);
+            }
+        });
+        try {
+            durable.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the WAL");
+        } catch (ExecutionException e) {
+            throw new IOException("WAL write failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Deletes segments whose entries are all at or below {@code upToIndex}, after everything submitted before.
+     * Call only once a snapshot covering {@code upToIndex} was submitted.
+     */
+    public void compact(long upToIndex) {
+        checkOpen();
+        if (upToIndex > submittedSnapshotIndex) {
+            throw new IllegalArgumentException("compact to " + upToIndex + " beyond the snapshot at "
+                    + submittedSnapshotIndex);
+        }
+        enqueue(new Compact(upToIndex));
+    }
+
+    public WalStats stats() {
+        return stats.snapshot();
+    }
+
+    /** Finishes everything submitted (callbacks included), then stops the WAL thread and closes the files. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(Stop.INSTANCE);
+                walThread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // finish closing anyway: the thread must not be left running
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("WAL is closed");
+        IOException cause = failure;
+        if (cause != null) throw new WalFailedException(cause);
+    }
+
+    private void checkIndexes(WalBatch batch) {
+        if (batch.snapshot() != null && batch.snapshot().lastIndex() <= submittedSnapshotIndex) {
+            throw new IllegalArgumentException("snapshot at " + batch.snapshot().lastIndex()
+                    + " is not newer than the one at " + submittedSnapshotIndex);
+        }
+        long snapshotIndex = batch.snapshot() != null ? batch.snapshot().lastIndex() : submittedSnapshotIndex;
+        long lastIndex = Math.max(submittedLastIndex, snapshotIndex);
+        for (Entry entry : batch.entries()) {
+            if (entry.data().length > RecordFormat.MAX_ENTRY_DATA_BYTES) {
+                throw new IllegalArgumentException(entry + " exceeds " + RecordFormat.MAX_ENTRY_DATA_BYTES + " bytes");
+            }
+        }
+        List<Entry> kept = batch.entries().stream().filter(entry -> entry.index() > snapshotIndex).toList();
+        if (!kept.isEmpty() && kept.get(0).index() > lastIndex + 1) {
+            throw new IllegalArgumentException("entries start at " + kept.get(0).index() + " but the log ends at "
+                    + lastIndex + ": a gap");
+        }
+    }
+
+    private void enqueue(Task task) {
+        try {
+            queue.put(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room in the WAL queue", e);
+        }
+    }
+
+    private void runWalThread() {
+        List<Task> group = new ArrayList<>();
+        boolean stopping = false;
+        while (!stopping) {
+            group.clear();
+            try {
+                group.add(queue.take());
+            } catch (InterruptedException e) {
+                // Nobody interrupts this thread but close() would wait forever on it; keep serving.
+                continue;
+            }
+            queue.drainTo(group);
+            stopping = processGroup(group);
+        }
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "WAL: closing the active segment failed", e);
+        }
+    }
+
+    /** Writes and commits one drained group, then completes its callbacks in order. True when told to stop. */
+    private boolean processGroup(List<Task> group) {
+        boolean stopping = false;
+        List<WalCallback> callbacks = new ArrayList<>(group.size());
+        for (Task task : group) {
+            if (task instanceof Append append) callbacks.add(append.callback());
+            if (task == Stop.INSTANCE) stopping = true;
+        }
+        if (failure == null) {
+            try {
+                for (Task task : group) {
+                    if (task instanceof Append append) {
+                        log.apply(append.batch());
+                    } else if (task instanceof Compact compact) {
+                        log.compact(compact.upToIndex());
+                    }
+                }
+                log.commit();
+                stats.recordGroupCommit(callbacks.size());
+            } catch (IOException e) {
+                fail(e);
+            } catch (RuntimeException | Error e) {
+                // A broken invariant on this thread: the files may be half-updated, so nothing more is safe.
+                fail(new IOException("WAL invariant broken: " + e, e));
+            }
+        }
+        IOException cause = failure;
+        for (WalCallback callback : callbacks) {
+            try {
+                if (cause == null) callback.onDurable();
+                else callback.onFailure(cause);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WAL: a completion callback threw", e);
+            }
+        }
+        return stopping;
+    }
+
+    private void fail(IOException cause) {
+        LOG.log(Level.ERROR, "WAL: failed, accepting no more writes", cause);
+        failure = cause;
+    }
+}

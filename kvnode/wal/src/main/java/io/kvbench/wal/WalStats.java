@@ -1,0 +1,26 @@
+package io.kvbench.wal;
+
+/**
+ * Counters since {@link Wal#open}. Read without a lock, so fields may come from slightly different moments.
+ *
+ * @param groupCommits times the WAL thread drained its queue and made everything drained durable
+ * @param batches batches completed (durable, or durable-free in {@link SyncMode#NONE})
+ * @param entriesWritten log entry records written
+ * @param bytesWritten bytes written to segment files
+ * @param forces {@code force()} calls on any file or directory
+ * @param fsyncNanosTotal time spent in {@code force()}
+ * @param fsyncNanosMax longest single {@code force()}
+ * @param largestGroupBatches most batches completed by one group commit
+ */
+public record WalStats(long groupCommits, long batches, long entriesWritten, long bytesWritten, long forces,
+        long fsyncNanosTotal, long fsyncNanosMax, long largestGroupBatches) {
+
+    /** Above 1 when group commit is working: several batches shared one drain and its fsync. */
+    public double batchesPerGroupCommit() {
+        return groupCommits == 0 ? 0 : (double) batches / groupCommits;
+    }
+
+    public double batchesPerForce() {
+        return forces == 0 ? 0 : (double) batches / forces;
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The write-ahead log: Raft's hard state, log entries and the latest snapshot on stable storage.
+ *
+ * <p>One writer (the core's thread) calls {@link io.kvbench.wal.Wal#submit}; a dedicated WAL thread writes
+ * everything queued and makes it durable with one {@code force()} (group commit), then reports completion
+ * through {@link io.kvbench.wal.WalCallback}. Nothing is reported durable before it is.
+ */
+package io.kvbench.wal;

@@ -1,0 +1,215 @@
+package io.kvbench.wal;
+
+import static io.kvbench.wal.WalTesting.entries;
+import static io.kvbench.wal.WalTesting.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvbench.raft.HardState;
+import io.kvbench.raft.Snapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class WalGroupCommitTest {
+    private static final long WAIT_SECONDS = 30;
+
+    @TempDir
+    Path directory;
+
+    private final FaultInjectingChannelFactory channels = new FaultInjectingChannelFactory();
+
+    private WalOptions options() {
+        return WalOptions.defaults().withChannelFactory(channels);
+    }
+
+    private static void awaitAll(List<WalTesting.FutureCallback> callbacks) throws Exception {
+        for (WalTesting.FutureCallback callback : callbacks) {
+            try {
+                callback.result.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException expectedForFailureTests) {
+                // the caller inspects the outcome
+            }
+        }
+    }
+
+    @Test
+    void batchesQueuedBehindABusyFsyncShareTheNextOne() throws Exception {
+        CountDownLatch releaseForce = new CountDownLatch(1);
+        List<WalTesting.FutureCallback> callbacks = new ArrayList<>();
+        try (Wal wal = Wal.open(directory, options())) {
+            long forcesAtOpen = wal.stats().forces(); // creating the initial hard state file
+            channels.blockNextForce = releaseForce;
+            WalTesting.FutureCallback first = new WalTesting.FutureCallback();
+            callbacks.add(first);
+            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), first);
+            assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+
+            for (long index = 2; index <= 50; index++) {
+                WalTesting.FutureCallback callback = new WalTesting.FutureCallback();
+                callbacks.add(callback);
+                wal.submit(new WalBatch(new HardState(1, 1), List.of(entry(index, 1)), null), callback);
+            }
+            assertThat(first.result).isNotDone(); // its fsync has not returned yet
+            releaseForce.countDown();
+            awaitAll(callbacks);
+
+            assertThat(callbacks).allSatisfy(callback -> assertThat(callback.reportedDurable).isTrue());
+            WalStats stats = wal.stats();
+            assertThat(stats.batches()).isEqualTo(50);
+            assertThat(stats.groupCommits()).isEqualTo(2);
+            assertThat(stats.largestGroupBatches()).isEqualTo(49);
+            assertThat(stats.entriesWritten()).isEqualTo(50);
+            assertThat(stats.forces()).isEqualTo(channels.forces.get());
+            // Group 1: segment + directory (new segment file). Group 2: the hard state's temp file (written
+            // once for 49 batches), segment, directory (rename).
+            assertThat(stats.forces() - forcesAtOpen).isEqualTo(5).isLessThan(stats.batches());
+            assertThat(stats.batchesPerGroupCommit()).isEqualTo(25.0);
+        }
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().entries()).isEqualTo(entries(1, 50, 1).stream()
+                    .map(e -> entry(e.index(), 1)).toList());
+        }
+    }
+
+    @Test
+    void failedForceFailsThatBatchAndEveryLaterOneAndNothingIsReportedDurable() throws Exception {
+        IOException injected = new IOException("injected fsync failure");
+        try (Wal wal = Wal.open(directory, options())) {
+            wal.submitAndWait(WalBatch.ofEntries(entries(1, 5, 1)));
+
+            CountDownLatch releaseForce = new CountDownLatch(1);
+            channels.forceFailure = injected;
+            channels.blockNextForce = releaseForce;
+            List<WalTesting.FutureCallback> callbacks = new ArrayList<>();
+            for (long index = 6; index <= 15; index++) {
+                WalTesting.FutureCallback callback = new WalTesting.FutureCallback();
+                callbacks.add(callback);
+                wal.submit(WalBatch.ofEntries(List.of(entry(index, 1))), callback);
+                if (index == 6) assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            }
+            releaseForce.countDown();
+            awaitAll(callbacks);
+
+            assertThat(callbacks).allSatisfy(callback -> {
+                assertThat(callback.reportedDurable).isFalse();
+                assertThat(callback.result).isCompletedExceptionally();
+                assertThatThrownBy(callback.result::get).cause().isSameAs(injected);
+            });
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(List.of(entry(16, 1))),
+                    new WalTesting.FutureCallback()))
+                    .isInstanceOf(WalFailedException.class)
+                    .cause().isSameAs(injected);
+            assertThatThrownBy(() -> wal.submitAndWait(WalBatch.empty())).isInstanceOf(WalFailedException.class);
+            assertThat(wal.stats().batches()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void failedWriteFailsTheBatch() throws Exception {
+        IOException injected = new IOException("injected: no space left on device");
+        try (Wal wal = Wal.open(directory, options())) {
+            wal.submitAndWait(new WalBatch(new HardState(1, 0), entries(1, 5, 1), null));
+            channels.writeFailure = injected;
+            int forcesBefore = channels.forces.get();
+
+            assertThatThrownBy(() -> wal.submitAndWait(WalBatch.ofEntries(entries(6, 10, 1))))
+                    .isInstanceOf(IOException.class)
+                    .cause().isSameAs(injected);
+            assertThat(channels.forces.get()).isEqualTo(forcesBefore);
+            assertThatThrownBy(() -> wal.submit(WalBatch.empty(), new WalTesting.FutureCallback()))
+                    .isInstanceOf(WalFailedException.class);
+        }
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().entries()).isEqualTo(entries(1, 5, 1));
+        }
+    }
+
+    @Test
+    void syncModeNoneNeverForces() throws Exception {
+        WalOptions noSync = options().withSyncMode(SyncMode.NONE).withSegmentSizeBytes(512);
+        try (Wal wal = Wal.open(directory, noSync)) {
+            for (long first = 1; first <= 200; first += 10) {
+                wal.submitAndWait(new WalBatch(new HardState(first, 1), entries(first, first + 9, 1), null));
+            }
+            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(100, 1, new byte[] {1})));
+            wal.compact(100);
+            wal.submitAndWait(WalBatch.ofEntries(entries(150, 160, 2))); // truncation path too
+            assertThat(wal.stats().forces()).isZero();
+            assertThat(wal.stats().fsyncNanosTotal()).isZero();
+            assertThat(wal.stats().batches()).isEqualTo(22);
+        }
+        assertThat(channels.forces.get()).isZero();
+        try (Wal wal = Wal.open(directory, noSync)) {
+            assertThat(wal.recoveredState().entries()).hasSize(60);
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(191, 1));
+        }
+        assertThat(channels.forces.get()).isZero();
+    }
+
+    @Test
+    void syncModeAlwaysForcesAndTimesIt() throws Exception {
+        try (Wal wal = Wal.open(directory, options())) {
+            // Open: the initial hard state's temp file and the directory.
+            assertThat(wal.stats().forces()).isEqualTo(2);
+            wal.submitAndWait(WalBatch.ofEntries(entries(1, 3, 1)));
+            wal.submitAndWait(WalBatch.ofEntries(entries(4, 6, 1)));
+            WalStats stats = wal.stats();
+            // First batch: segment + directory (new file); second: segment only.
+            assertThat(stats.forces()).isEqualTo(2 + 3);
+            assertThat(stats.fsyncNanosTotal()).isPositive();
+            assertThat(stats.fsyncNanosMax()).isPositive().isLessThanOrEqualTo(stats.fsyncNanosTotal());
+        }
+    }
+    @Test
+    void fullQueueMakesSubmitWaitUntilTheWalThreadCatchesUp() throws Exception {
+        CountDownLatch releaseForce = new CountDownLatch(1);
+        try (Wal wal = Wal.open(directory, options().withQueueCapacityBatches(1))) {
+            channels.blockNextForce = releaseForce;
+            WalTesting.FutureCallback first = new WalTesting.FutureCallback();
+            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), first);
+            assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            WalTesting.FutureCallback second = new WalTesting.FutureCallback();
+            wal.submit(WalBatch.ofEntries(List.of(entry(2, 1))), second); // fills the queue
+
+            WalTesting.FutureCallback third = new WalTesting.FutureCallback();
+            Thread submitter = new Thread(() -> wal.submit(WalBatch.ofEntries(List.of(entry(3, 1))), third));
+            submitter.start();
+            long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (submitter.getState() != Thread.State.WAITING && System.nanoTime() < deadlineNanos) {
+                Thread.onSpinWait();
+            }
+            assertThat(submitter.getState()).isEqualTo(Thread.State.WAITING); // blocked in submit: back-pressure
+
+            releaseForce.countDown();
+            submitter.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            awaitAll(List.of(first, second, third));
+            assertThat(List.of(first, second, third)).allSatisfy(callback -> assertThat(callback.reportedDurable).isTrue());
+        }
+    }
+
+    @Test
+    void aThrowingCallbackDoesNotStopTheWal() throws Exception {
+        try (Wal wal = Wal.open(directory, options())) {
+            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), new WalCallback() {
+                @Override
+                public void onDurable() {
+                    throw new IllegalStateException("callback bug");
+                }
+
+                @Override
+                public void onFailure(IOException cause) {
+                }
+            });
+            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(2, 1))));
+        }
+    }
+}

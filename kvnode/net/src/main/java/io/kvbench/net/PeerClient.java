@@ -38,6 +38,7 @@ public final class PeerClient implements AutoCloseable {
     private final Backoff backoff;
     private final LongAdder sentMessages = new LongAdder();
     private final LongAdder droppedMessages = new LongAdder();
+    private final LongAdder failedAttempts = new LongAdder();
     /** Set once the handshake succeeds, cleared when that connection closes; read by senders on any thread. */
     private volatile Channel connectedChannel;
     private volatile boolean stopped;
@@ -121,6 +122,11 @@ public final class PeerClient implements AutoCloseable {
         return droppedMessages.sum();
     }
 
+    /** Connections that failed or closed: refused, timed out, rejected at the handshake, or lost. */
+    public long failedAttemptCount() {
+        return failedAttempts.sum();
+    }
+
     private void connect() {
         if (stopped) return;
         ChannelFuture future = bootstrap.connect(address);
@@ -159,6 +165,7 @@ public final class PeerClient implements AutoCloseable {
 
     /** Logs a connection problem once while it keeps repeating, then quietly until something changes. */
     void reportProblem(String problem) {
+        failedAttempts.increment();
         boolean repeated = problem.equals(lastProblem);
         lastProblem = problem;
         LOG.log(repeated ? DEBUG : WARNING, "node {0}: peer {1} at {2}: {3}; retrying with backoff",

@@ -137,7 +137,7 @@ public final class ClientConnection implements AutoCloseable {
     private void complete(ClientResponse response) {
         CompletableFuture<ClientResponse> future = pending.remove(response.requestId());
         if (future == null) {
-            LOG.log(DEBUG, "response to unknown request {0} from {1}", response.requestId(), address);
+            LOG.log(DEBUG, "response to unknown request {0,number,#} from {1}", response.requestId(), address);
             return;
         }
         future.complete(response);

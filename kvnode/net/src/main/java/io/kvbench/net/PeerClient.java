@@ -12,7 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -55,7 +55,7 @@ public final class PeerClient implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.eventLoop = resources.group().next();
-        this.backoff = new Backoff(config.initialBackoffMillis(), config.maxBackoffMillis(), ThreadLocalRandom.current());
+        this.backoff = new Backoff(config.initialBackoffMillis(), config.maxBackoffMillis(), new Random());
         PeerClient client = this;
         this.bootstrap = new Bootstrap()
                 .group(eventLoop)
@@ -97,7 +97,7 @@ public final class PeerClient implements AutoCloseable {
         }
         ByteBuf frame = PeerCodec.encode(channel.alloc(), message);
         if (frame.readableBytes() > config.maxFrameBytes()) {
-            LOG.log(WARNING, "node {0}: dropping {1} of {2} bytes to peer {3}: frames are limited to {4} bytes",
+            LOG.log(WARNING, "node {0,number,#}: dropping {1} of {2,number,#} bytes to peer {3,number,#}: frames are limited to {4,number,#} bytes",
                     config.selfNodeId(), message, frame.readableBytes(), peerNodeId, config.maxFrameBytes());
             frame.release();
             droppedMessages.increment();
@@ -145,14 +145,14 @@ public final class PeerClient implements AutoCloseable {
         connectedChannel = channel;
         backoff.reset();
         lastProblem = null;
-        LOG.log(INFO, "node {0}: connected to peer {1} at {2}", config.selfNodeId(), peerNodeId, address);
+        LOG.log(INFO, "node {0,number,#}: connected to peer {1,number,#} at {2}", config.selfNodeId(), peerNodeId, address);
         listener.onPeerConnected(peerNodeId);
     }
 
     private void onClosed(Channel channel) {
         if (connectedChannel == channel) {
             connectedChannel = null;
-            LOG.log(INFO, "node {0}: connection to peer {1} at {2} closed", config.selfNodeId(), peerNodeId, address);
+            LOG.log(INFO, "node {0,number,#}: connection to peer {1,number,#} at {2} closed", config.selfNodeId(), peerNodeId, address);
             listener.onPeerDisconnected(peerNodeId);
         }
         scheduleReconnect();
@@ -168,7 +168,7 @@ public final class PeerClient implements AutoCloseable {
         failedAttempts.increment();
         boolean repeated = problem.equals(lastProblem);
         lastProblem = problem;
-        LOG.log(repeated ? DEBUG : WARNING, "node {0}: peer {1} at {2}: {3}; retrying with backoff",
+        LOG.log(repeated ? DEBUG : WARNING, "node {0,number,#}: peer {1,number,#} at {2}: {3}; retrying with backoff",
                 config.selfNodeId(), peerNodeId, address, problem);
     }
 
@@ -176,6 +176,11 @@ public final class PeerClient implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        if (eventLoop.inEventLoop()) {
+            // Waiting here would deadlock the loop that has to do the closing.
+            if (currentChannel != null) currentChannel.close();
+            return;
+        }
         ChannelFuture closing;
         try {
             closing = eventLoop.submit(() -> currentChannel == null ? null : currentChannel.close()).get();

@@ -45,7 +45,7 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (handshakeTimeout != null) handshakeTimeout.cancel(false);
-        if (peerNodeId != 0) LOG.log(DEBUG, "peer {0} at {1} disconnected", peerNodeId, remote(context));
+        if (peerNodeId != 0) LOG.log(DEBUG, "peer {0,number,#} at {1} disconnected", peerNodeId, remote(context));
         context.fireChannelInactive();
     }
 
@@ -75,7 +75,7 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
         if (handshakeTimeout != null) handshakeTimeout.cancel(false);
         context.writeAndFlush(PeerCodec.encode(context.alloc(), new PeerControl.HelloOk(config.clusterId(),
                 config.selfNodeId())));
-        LOG.log(INFO, "node {0}: accepted peer {1} from {2}", config.selfNodeId(), peerNodeId, remote(context));
+        LOG.log(INFO, "node {0,number,#}: accepted peer {1,number,#} from {2}", config.selfNodeId(), peerNodeId, remote(context));
     }
 
     /** Why {@code hello} is refused, or null to accept it. */

@@ -52,7 +52,7 @@ public final class PeerServer implements AutoCloseable {
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        LOG.log(System.Logger.Level.INFO, "node {0}: peer server of cluster ''{1}'' listening on {2}",
+        LOG.log(System.Logger.Level.INFO, "node {0,number,#}: peer server of cluster ''{1}'' listening on {2}",
                 config.selfNodeId(), config.clusterId(), bound);
         return bound;
     }

@@ -1,0 +1,73 @@
+package io.kvbench.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Accepts client connections and hands each decoded request, with a {@link ClientReplyChannel}, to the
+ * runtime's {@link ClientRequestHandler}.
+ */
+public final class ClientServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClientServer.class.getName());
+
+    private final NettyResources resources;
+    private final ClientServerConfig config;
+    private final ClientRequestHandler requestHandler;
+    private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    public ClientServer(NettyResources resources, ClientServerConfig config, ClientRequestHandler requestHandler) {
+        this.resources = resources;
+        this.config = config;
+        this.requestHandler = requestHandler;
+    }
+
+    /** Binds and starts accepting; returns the bound address (useful with port 0). */
+    public synchronized InetSocketAddress start(InetSocketAddress bindAddress) {
+        if (serverChannel != null) throw new IllegalStateException("client server already started");
+        serverChannel = new ServerBootstrap()
+                .group(resources.group())
+                .channel(resources.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        acceptedChannels.add(channel);
+                        configurePipeline(channel.pipeline(), config, requestHandler);
+                    }
+                })
+                .bind(bindAddress).syncUninterruptibly().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.log(System.Logger.Level.INFO, "client server listening on {0}", bound);
+        return bound;
+    }
+
+    public synchronized InetSocketAddress localAddress() {
+        if (serverChannel == null) throw new IllegalStateException("client server not started");
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
+    static void configurePipeline(ChannelPipeline pipeline, ClientServerConfig config, ClientRequestHandler handler) {
+        pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), ClientCodec::decodeRequest));
+        pipeline.addLast(new ClientServerHandler(config, handler));
+    }
+
+    /** Stops accepting and closes every client connection; replies still pending are discarded. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+        acceptedChannels.close().awaitUninterruptibly();
+    }
+}

@@ -1,0 +1,146 @@
+package io.kvbench.net;
+
+import io.kvbench.raft.Message;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The accepting side of one peer connection: checks the Hello, then delivers raft messages. Only messages
+ * from the node that said Hello and addressed to this node are delivered, so a confused sender cannot
+ * inject messages under another node's id.
+ */
+final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger(PeerServer.class.getName());
+
+    private final PeerServerConfig config;
+    private final Consumer<Message> messageConsumer;
+    /** 0 until the Hello is accepted. Only touched on the channel's event loop. */
+    private int peerNodeId;
+    private ScheduledFuture<?> handshakeTimeout;
+
+    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer) {
+        this.config = config;
+        this.messageConsumer = messageConsumer;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext context) {
+        handshakeTimeout = context.executor().schedule(() -> {
+            if (peerNodeId == 0) {
+                reject(context, "no HELLO within " + config.handshakeTimeoutMillis() + " ms");
+            }
+        }, config.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        context.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (handshakeTimeout != null) handshakeTimeout.cancel(false);
+        if (peerNodeId != 0) LOG.log(DEBUG, "peer {0,number,#} at {1} disconnected", peerNodeId, remote(context));
+        context.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object frame) {
+        if (ConnectionFailure.closing(context)) return;
+        if (peerNodeId == 0) {
+            handshake(context, frame);
+        } else if (frame instanceof Message message) {
+            deliver(context, message);
+        } else {
+            protocolError(context, "unexpected " + frame + " after the handshake");
+        }
+    }
+
+    private void handshake(ChannelHandlerContext context, Object frame) {
+        if (!(frame instanceof PeerControl.Hello hello)) {
+            reject(context, "expected HELLO as the first frame, got " + describe(frame));
+            return;
+        }
+        String refusal = refusal(hello);
+        if (refusal != null) {
+            reject(context, refusal);
+            return;
+        }
+        peerNodeId = hello.fromNodeId();
+        if (handshakeTimeout != null) handshakeTimeout.cancel(false);
+        context.writeAndFlush(PeerCodec.encode(context.alloc(), new PeerControl.HelloOk(config.clusterId(),
+                config.selfNodeId())));
+        LOG.log(INFO, "node {0,number,#}: accepted peer {1,number,#} from {2}", config.selfNodeId(), peerNodeId, remote(context));
+    }
+
+    /** Why {@code hello} is refused, or null to accept it. */
+    private String refusal(PeerControl.Hello hello) {
+        if (hello.protocolVersion() != PeerControl.PROTOCOL_VERSION) {
+            return "peer protocol version " + hello.protocolVersion() + " is not " + PeerControl.PROTOCOL_VERSION;
+        }
+        if (!hello.clusterId().equals(config.clusterId())) {
+            return "wrong cluster: this is cluster '" + config.clusterId() + "', not '" + hello.clusterId() + "'";
+        }
+        if (hello.toNodeId() != config.selfNodeId()) {
+            return "wrong node: this is node " + config.selfNodeId() + ", not " + hello.toNodeId();
+        }
+        if (!config.peerNodeIds().contains(hello.fromNodeId())) {
+            return "node " + hello.fromNodeId() + " is not a member of cluster '" + config.clusterId() + "'";
+        }
+        return null;
+    }
+
+    private void deliver(ChannelHandlerContext context, Message message) {
+        if (message.from() != peerNodeId || message.to() != config.selfNodeId()) {
+            protocolError(context, "message from " + message.from() + " to " + message.to()
+                    + " on the connection of peer " + peerNodeId + " to node " + config.selfNodeId());
+            return;
+        }
+        try {
+            messageConsumer.accept(message);
+        } catch (RuntimeException e) {
+            // A bug in the runtime's hand-off; closing makes the sender reconnect rather than hang silently.
+            LOG.log(WARNING, "node " + config.selfNodeId() + ": message consumer failed on " + message, e);
+            context.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (cause instanceof WrongPortException wrongPort) {
+            // Answer in the client protocol so a misdirected client reports something readable.
+            ByteBuf error = ClientCodec.encodeResponse(context.alloc(), new ClientResponse.Error(0,
+                    ErrorCode.MALFORMED, "this is a raft peer port, not a client port"));
+            ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId()
+                    + ": refusing connection on the peer port: " + wrongPort.getMessage(), error);
+        } else if (cause instanceof FrameFormatException) {
+            protocolError(context, cause.getMessage());
+        } else {
+            ConnectionFailure.close(context, LOG, INFO, "node " + config.selfNodeId() + ": closing peer connection "
+                    + remote(context) + ": " + cause, null);
+        }
+    }
+
+    private void reject(ChannelHandlerContext context, String reason) {
+        ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId() + ": rejected peer handshake from "
+                + remote(context) + ": " + reason, PeerCodec.encode(context.alloc(), new PeerControl.HelloRejected(reason)));
+    }
+
+    private void protocolError(ChannelHandlerContext context, String reason) {
+        ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId() + ": closing peer connection "
+                + remote(context) + ": " + reason, PeerCodec.encode(context.alloc(), new PeerControl.ProtocolError(reason)));
+    }
+
+    private static String describe(Object frame) {
+        return frame instanceof Message message ? PeerCodec.frameType(message).toString() : String.valueOf(frame);
+    }
+
+    static String remote(ChannelHandlerContext context) {
+        return String.valueOf(context.channel().remoteAddress());
+    }
+}

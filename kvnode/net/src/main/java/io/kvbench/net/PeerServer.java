@@ -1,0 +1,78 @@
+package io.kvbench.net;
+
+import io.kvbench.raft.Message;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * Accepts connections from the other members, checks each one's Hello, then hands every decoded raft
+ * {@link Message} to {@code messageConsumer} on the connection's I/O thread. The consumer must only enqueue
+ * the message for the thread that owns the core: it must not block or touch consensus state.
+ */
+public final class PeerServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PeerServer.class.getName());
+
+    private final NettyResources resources;
+    private final PeerServerConfig config;
+    private final Consumer<Message> messageConsumer;
+    /** Accepted connections, closed with the server so that a stopped node looks stopped to its peers. */
+    private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer) {
+        this.resources = resources;
+        this.config = config;
+        this.messageConsumer = messageConsumer;
+    }
+
+    /** Binds and starts accepting; returns the bound address (useful with port 0). */
+    public synchronized InetSocketAddress start(InetSocketAddress bindAddress) {
+        if (serverChannel != null) throw new IllegalStateException("peer server already started");
+        serverChannel = new ServerBootstrap()
+                .group(resources.group())
+                .channel(resources.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        acceptedChannels.add(channel);
+                        configurePipeline(channel.pipeline(), config, messageConsumer);
+                    }
+                })
+                .bind(bindAddress).syncUninterruptibly().channel();
+        InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
+        LOG.log(System.Logger.Level.INFO, "node {0,number,#}: peer server of cluster ''{1}'' listening on {2}",
+                config.selfNodeId(), config.clusterId(), bound);
+        return bound;
+    }
+
+    public synchronized InetSocketAddress localAddress() {
+        if (serverChannel == null) throw new IllegalStateException("peer server not started");
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
+    static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer) {
+        pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), PeerCodec::decode));
+        pipeline.addLast(new PeerInboundHandler(config, messageConsumer));
+    }
+
+    /** Stops accepting and closes every accepted connection. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) serverChannel.close().syncUninterruptibly();
+        acceptedChannels.close().awaitUninterruptibly();
+    }
+}

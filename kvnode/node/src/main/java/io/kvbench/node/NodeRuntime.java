@@ -1,0 +1,380 @@
+package io.kvbench.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvStateMachine;
+import io.kvbench.net.ClientReplyChannel;
+import io.kvbench.net.ClientRequest;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.ClientServer;
+import io.kvbench.net.ClientServerConfig;
+import io.kvbench.net.ErrorCode;
+import io.kvbench.net.NettyResources;
+import io.kvbench.net.PeerConnectionListener;
+import io.kvbench.net.PeerConnections;
+import io.kvbench.net.PeerConnectionsConfig;
+import io.kvbench.net.PeerServer;
+import io.kvbench.net.PeerServerConfig;
+import io.kvbench.net.RequestKind;
+import io.kvbench.raft.Entry;
+import io.kvbench.raft.EntryType;
+import io.kvbench.raft.Message;
+import io.kvbench.raft.RaftCore;
+import io.kvbench.raft.Ready;
+import io.kvbench.raft.Role;
+import io.kvbench.raft.RoleChange;
+import io.kvbench.raft.Snapshot;
+import io.kvbench.wal.RecoveredState;
+import io.kvbench.wal.Wal;
+import io.kvbench.wal.WalBatch;
+import io.kvbench.wal.WalCallback;
+import io.kvbench.wal.WalOptions;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One node: a single thread owns the consensus core, the state machine and every pending request, with no
+ * locks (MicroRaft's {@code RaftNodeExecutor}). Netty I/O threads decode and enqueue; the WAL thread makes
+ * batches durable and enqueues completions. The core thread handles each {@link Ready} in the order it
+ * prescribes: send what may go now, hand the rest to the WAL, send what depended on it once durable, apply.
+ */
+public final class NodeRuntime implements AutoCloseable {
+    /** Beyond this many queued tasks, peer messages are dropped (Raft tolerates loss) and clients told OVERLOADED. */
+    private static final int MAX_INBOX_TASKS = 200_000;
+
+    private final NodeConfig config;
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private final ArrayDeque<Ready> persistQueue = new ArrayDeque<>();
+    private final ClientRequests clientRequests;
+    private final EventLog eventLog;
+    private final Wal wal;
+    private final NettyResources netty;
+    private final PeerServer peerServer;
+    private final PeerConnections peerConnections;
+    private final ClientServer clientServer;
+    private final Thread coreThread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final long tickNanos;
+
+    // Owned by the core thread.
+    private RaftCore core;
+    private KvStateMachine stateMachine;
+    private long lastSnapshotIndex;
+    private boolean storageFailed;
+    private String storageFailure = "";
+    private boolean shuttingDown;
+    private final HashSet<Integer> connectedPeers = new HashSet<>();
+    private volatile boolean running = true;
+    private volatile StatusSnapshot lastStatus;
+
+    public static NodeRuntime start(NodeConfig config) throws IOException {
+        return new NodeRuntime(config);
+    }
+
+    private NodeRuntime(NodeConfig config) throws IOException {
+        this.config = config;
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
+        this.eventLog = new EventLog(config.eventLogFile(), config.nodeId());
+        this.wal = Wal.open(config.dataDirectory(), WalOptions.defaults().withSyncMode(config.syncMode()));
+        RecoveredState recovered = wal.recoveredState();
+        this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
+                recovered.hardState(), recovered.snapshot(), recovered.entries());
+        this.stateMachine = recovered.snapshot().isEmpty()
+                ? new KvStateMachine(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
+                : KvStateMachine.restore(recovered.snapshot().data());
+        this.lastSnapshotIndex = recovered.snapshot().lastIndex();
+        this.clientRequests = new ClientRequests(config);
+        ObjectNode started = eventLog.event("started");
+        started.put("term", recovered.hardState().term());
+        started.put("last_index", recovered.lastIndex());
+        started.put("snapshot_index", recovered.snapshot().lastIndex());
+        started.put("fsync", config.syncMode().name().toLowerCase());
+        eventLog.write(started);
+        refreshStatus();
+
+        this.netty = new NettyResources("kvnode-" + config.nodeId(), 2);
+        var peerIds = new HashSet<>(config.voterIds());
+        peerIds.remove(config.nodeId());
+        this.peerServer = new PeerServer(netty, new PeerServerConfig(config.clusterId(), config.nodeId(), peerIds,
+                16 << 20, PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), this::onPeerMessage);
+        var outbound = new java.util.TreeMap<>(config.peerAddresses());
+        outbound.remove(config.nodeId());
+        this.peerConnections = new PeerConnections(netty,
+                PeerConnectionsConfig.of(config.clusterId(), config.nodeId(), outbound).withBackoffMillis(20, 500),
+                new PeerConnectionListener() {
+                    @Override
+                    public void onPeerConnected(int peerNodeId) {
+                        enqueue(() -> connectedPeers.add(peerNodeId));
+                    }
+
+                    @Override
+                    public void onPeerDisconnected(int peerNodeId) {
+                        enqueue(() -> onPeerDisconnectedOnCore(peerNodeId));
+                    }
+                });
+        this.clientServer = new ClientServer(netty, ClientServerConfig.defaults(), this::onClientRequest);
+        this.coreThread = new Thread(this::runCoreLoop, "kvnode-" + config.nodeId() + "-core");
+        peerServer.start(config.peerAddress());
+        peerConnections.start();
+        clientServer.start(config.clientAddress());
+        coreThread.start();
+    }
+
+    // ---------------------------------------------------------------- hand-offs into the core thread
+
+    private void enqueue(Runnable task) {
+        inboxSize.incrementAndGet();
+        inbox.add(task);
+        LockSupport.unpark(coreThread);
+    }
+
+    private void onPeerMessage(Message message) {
+        if (inboxSize.get() > MAX_INBOX_TASKS) return; // overloaded: drop, the sender retransmits
+        enqueue(() -> {
+            if (!storageFailed) core.step(message);
+        });
+    }
+
+    private void onClientRequest(ClientRequest request, ClientReplyChannel channel) {
+        if (request.kind() == RequestKind.STATUS) {
+            // Served from the last published snapshot so a busy or stuck core thread still answers status.
+            channel.reply(new ClientResponse.Status(request.requestId(), lastStatus.toJson()));
+            return;
+        }
+        if (inboxSize.get() > MAX_INBOX_TASKS) {
+            channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.OVERLOADED, "node inbox full"));
+            return;
+        }
+        enqueue(() -> handleClientRequest(request, channel));
+    }
+
+    private void handleClientRequest(ClientRequest request, ClientReplyChannel channel) {
+        if (storageFailed) {
+            channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.STORAGE_FAILED, storageFailure));
+        } else if (shuttingDown) {
+            channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.SHUTTING_DOWN,
+                    "node " + config.nodeId() + " is shutting down"));
+        } else if (request.kind() == RequestKind.COMMAND) {
+            clientRequests.onCommand(core, request, channel);
+        } else if (request.kind() == RequestKind.READ) {
+            clientRequests.onRead(core, request, channel);
+        }
+    }
+
+    private void onPeerDisconnectedOnCore(int peerId) {
+        connectedPeers.remove(peerId);
+        if (config.connectionClosedHint() && !storageFailed) core.peerDisconnected(peerId);
+    }
+
+    // ---------------------------------------------------------------- the core loop
+
+    private void runCoreLoop() {
+        long nextTickNanos = System.nanoTime() + tickNanos;
+        try {
+            while (running) {
+                Runnable task;
+                while ((task = inbox.poll()) != null) {
+                    inboxSize.decrementAndGet();
+                    task.run();
+                    drainReady();
+                }
+                long now = System.nanoTime();
+                if (now >= nextTickNanos) {
+                    if (!storageFailed) core.tick();
+                    // After a long stall (GC, SIGSTOP) count one tick, not hundreds: time is coarse here.
+                    nextTickNanos = Math.max(nextTickNanos + tickNanos, now);
+                    drainReady();
+                    refreshStatus();
+                }
+                if (inbox.isEmpty()) LockSupport.parkNanos(this, nextTickNanos - System.nanoTime());
+            }
+        } catch (Throwable t) {
+            // A broken invariant in the core: stop rather than continue with unknown state.
+            System.err.println("kvnode " + config.nodeId() + ": core thread failed: " + t);
+            t.printStackTrace();
+            ObjectNode event = eventLog.event("crashed");
+            event.put("error", String.valueOf(t));
+            eventLog.write(event);
+            Runtime.getRuntime().halt(70);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void drainReady() {
+        while (!storageFailed && core.hasReady()) handleReady(core.ready());
+    }
+
+    private void handleReady(Ready ready) {
+        for (RoleChange change : ready.roleChanges()) onRoleChange(change);
+        for (Message message : ready.messagesNow()) peerConnections.send(message);
+        if (ready.snapshot() != null) {
+            // A snapshot from the leader replaces our state (§7); entries after it follow in later Readies.
+            stateMachine = KvStateMachine.restore(ready.snapshot().data());
+            lastSnapshotIndex = ready.snapshot().lastIndex();
+        }
+        if (ready.mustPersist()) {
+            persistQueue.addLast(ready);
+            wal.submit(new WalBatch(ready.hardState(), ready.entries(), ready.snapshot()), new WalCallback() {
+                @Override
+                public void onDurable() {
+                    enqueue(NodeRuntime.this::onPersisted);
+                }
+
+                @Override
+                public void onFailure(IOException cause) {
+                    enqueue(() -> onStorageFailed(cause));
+                }
+            });
+        } else if (!persistQueue.isEmpty()) {
+            persistQueue.addLast(ready); // its messages depend on what is still being persisted
+        } else {
+            finishPersist(ready);
+        }
+        apply(ready);
+    }
+
+    private void onPersisted() {
+        if (storageFailed) return;
+        finishPersist(persistQueue.pollFirst());
+        while (!persistQueue.isEmpty() && !persistQueue.peekFirst().mustPersist()) finishPersist(persistQueue.pollFirst());
+    }
+
+    private void finishPersist(Ready ready) {
+        for (Message message : ready.messagesAfterPersist()) peerConnections.send(message);
+        core.persisted(ready);
+    }
+
+    private void apply(Ready ready) {
+        for (Entry entry : ready.committedEntries()) {
+            KvResult result = null;
+            if (entry.type() == EntryType.COMMAND) {
+                result = stateMachine.apply(entry.index(), entry.data());
+            } else {
+                stateMachine.applyNoop(entry.index());
+            }
+            clientRequests.onApplied(entry, result);
+        }
+        clientRequests.onReadStates(ready.readStates(), stateMachine);
+        clientRequests.onFailedReads(ready.failedReads(), core.leaderId());
+        maybeSnapshot();
+    }
+
+    /** Bound the log (§7): snapshot the state machine every so many entries, then let the WAL and core drop the log. */
+    private void maybeSnapshot() {
+        long applied = stateMachine.lastAppliedIndex();
+        if (applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
+        Snapshot snapshot = new Snapshot(applied, core.termAt(applied), stateMachine.snapshot());
+        wal.submit(WalBatch.ofSnapshot(snapshot), new WalCallback() {
+            @Override
+            public void onDurable() {
+                // The WAL may now drop segments the snapshot covers.
+            }
+
+            @Override
+            public void onFailure(IOException cause) {
+                enqueue(() -> onStorageFailed(cause));
+            }
+        });
+        wal.compact(applied);
+        core.compact(snapshot);
+        lastSnapshotIndex = applied;
+    }
+
+    private void onRoleChange(RoleChange change) {
+        ObjectNode event = eventLog.event("role");
+        event.put("role", change.role().name());
+        event.put("term", change.term());
+        event.put("leader", change.leaderId());
+        eventLog.write(event);
+        if (change.role() != Role.LEADER) clientRequests.onLeadershipLost(change.leaderId());
+    }
+
+    /**
+     * Disk full or fsync failed: nothing more can be made durable, so this node stops taking part in
+     * consensus (it must never acknowledge what is not durable) and says why to every client.
+     */
+    private void onStorageFailed(IOException cause) {
+        if (storageFailed) return;
+        storageFailed = true;
+        storageFailure = "node " + config.nodeId() + " storage failed, writes refused: " + cause.getMessage();
+        System.err.println("kvnode " + config.nodeId() + ": " + storageFailure);
+        ObjectNode event = eventLog.event("storage_failed");
+        event.put("error", String.valueOf(cause));
+        eventLog.write(event);
+        clientRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
+        persistQueue.clear();
+        refreshStatus();
+    }
+
+    private void refreshStatus() {
+        lastStatus = StatusSnapshot.of(config, core, stateMachine, storageFailed, storageFailure,
+                connectedPeers.size(), wal.stats());
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    public InetSocketAddress clientAddress() {
+        return clientServer.localAddress();
+    }
+
+    public StatusSnapshot status() {
+        return lastStatus;
+    }
+
+    /**
+     * Graceful shutdown: a leader first hands leadership to its most up-to-date follower (dissertation
+     * §3.10), so clients see a short transfer instead of a full election timeout. Then everything stops.
+     */
+    public void shutdownGracefully(Duration transferTimeout) {
+        enqueue(() -> {
+            shuttingDown = true;
+            if (core.role() == Role.LEADER && !storageFailed) {
+                int target = core.mostUpToDateFollower();
+                ObjectNode event = eventLog.event("transfer");
+                event.put("target", target);
+                eventLog.write(event);
+                core.transferLeadership(target);
+            }
+        });
+        long deadline = System.nanoTime() + transferTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            StatusSnapshot status = lastStatus;
+            if (status == null || !"LEADER".equals(status.role())) break;
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        if (!running) return;
+        enqueue(() -> clientRequests.failAll(ErrorCode.SHUTTING_DOWN, "node " + config.nodeId() + " stopped"));
+        enqueue(() -> running = false);
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running = false;
+        clientServer.close();
+        peerConnections.close();
+        peerServer.close();
+        wal.close();
+        netty.close();
+        eventLog.write(eventLog.event("stopped"));
+        eventLog.close();
+    }
+}

@@ -1,0 +1,39 @@
+package io.kvbench.node;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvbench.kv.KvStateMachine;
+import io.kvbench.raft.RaftCore;
+import io.kvbench.wal.WalStats;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What {@code kvnode status} reports, captured on the core thread and published for I/O threads to read.
+ */
+public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
+                             String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
+                             long firstIndex, long stableIndex, long logEntries, int sessions, int keys,
+                             String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
+                             long walGroupCommits, long walForces, double walBatchesPerForce, long monotonicNanos) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
+                             String storageFailure, int peersConnected, WalStats walStats) {
+        InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
+        return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
+                leaderAddress == null ? "" : leaderAddress.getHostString() + ":" + leaderAddress.getPort(),
+                core.commitIndex(), stateMachine.lastAppliedIndex(), core.lastIndex(), core.firstIndex(),
+                core.stableIndex(), core.lastIndex() - core.firstIndex() + 1, stateMachine.sessionCount(),
+                stateMachine.keyCount(), config.syncMode().name().toLowerCase(), storageFailed, storageFailure,
+                peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(), System.nanoTime());
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("status is not serializable", e);
+        }
+    }
+}

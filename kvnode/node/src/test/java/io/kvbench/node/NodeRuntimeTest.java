@@ -1,0 +1,92 @@
+package io.kvbench.node;
+
+import io.kvbench.kv.KvCommand;
+import io.kvbench.kv.KvCommandCodec;
+import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvResultCodec;
+import io.kvbench.net.ClientConnection;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.NettyResources;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Three runtimes in one JVM: election, replication, redirects, failover and restart with the data kept. */
+class NodeRuntimeTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
+        try (InProcessCluster cluster = new InProcessCluster(3, directory);
+             NettyResources netty = new NettyResources("test-client", 1)) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(10));
+            int follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
+
+            // A follower redirects to the leader's client address.
+            try (ClientConnection toFollower = connect(netty, cluster, follower)) {
+                ClientResponse response = toFollower.command(KvCommandCodec.encode(new KvCommand.RegisterSession(), 0)).get(5, TimeUnit.SECONDS);
+                assertThat(response).isInstanceOf(ClientResponse.NotLeader.class);
+                assertThat(((ClientResponse.NotLeader) response).leaderId()).isEqualTo(leader);
+                assertThat(((ClientResponse.NotLeader) response).leaderClientAddress())
+                        .isEqualTo("127.0.0.1:" + cluster.clientAddresses.get(leader).getPort());
+            }
+
+            long clientId;
+            try (ClientConnection toLeader = connect(netty, cluster, leader)) {
+                clientId = ((KvResult.SessionRegistered) call(toLeader, new KvCommand.RegisterSession())).clientId();
+                for (int seq = 1; seq <= 100; seq++) {
+                    KvResult result = call(toLeader, new KvCommand.Put(clientId, seq, seq, "key-" + seq, bytes("v" + seq)));
+                    assertThat(result).isInstanceOf(KvResult.Written.class);
+                }
+                // A retry of an applied write returns the stored reply without applying it again.
+                KvResult retry = call(toLeader, new KvCommand.Put(clientId, 100, 100, "key-100", bytes("other")));
+                assertThat(retry).isInstanceOf(KvResult.Written.class);
+                assertThat(read(toLeader, "key-100")).isEqualTo("v100");
+            }
+
+            cluster.stop(leader);
+            int newLeader = cluster.awaitLeader(Duration.ofSeconds(10));
+            assertThat(newLeader).isNotEqualTo(leader);
+            try (ClientConnection toNewLeader = connect(netty, cluster, newLeader)) {
+                assertThat(read(toNewLeader, "key-42")).isEqualTo("v42");
+                assertThat(call(toNewLeader, new KvCommand.Put(clientId, 101, 101, "key-101", bytes("v101"))))
+                        .isInstanceOf(KvResult.Written.class);
+            }
+
+            // The stopped node restarts from its WAL and catches up.
+            cluster.start(leader);
+            InProcessCluster.awaitCondition(() -> cluster.nodes.get(leader).status().appliedIndex()
+                    >= cluster.nodes.get(newLeader).status().commitIndex(), Duration.ofSeconds(10), "the restarted node to catch up");
+            assertThat(Files.readString(directory.resolve("node-" + leader + ".events.jsonl"))).contains("\"role\":\"LEADER\"");
+        }
+    }
+
+    private static ClientConnection connect(NettyResources netty, InProcessCluster cluster, int id) throws Exception {
+        return ClientConnection.connect(netty, cluster.clientAddresses.get(id)).get(5, TimeUnit.SECONDS);
+    }
+
+    private static KvResult call(ClientConnection connection, KvCommand command) throws Exception {
+        ClientResponse response = connection.command(KvCommandCodec.encode(command, 0)).get(5, TimeUnit.SECONDS);
+        assertThat(response).as("response to %s", command).isInstanceOf(ClientResponse.Result.class);
+        return KvResultCodec.decode(((ClientResponse.Result) response).result());
+    }
+
+    private static String read(ClientConnection connection, String key) throws Exception {
+        ClientResponse response = connection.read(KvCommandCodec.encode(new KvCommand.Get(key), 0)).get(5, TimeUnit.SECONDS);
+        assertThat(response).isInstanceOf(ClientResponse.Result.class);
+        byte[] value = ((KvResult.Value) KvResultCodec.decode(((ClientResponse.Result) response).result())).value();
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -31,10 +31,13 @@ public final class ResultFiles {
         writeSummary(summary, summary.outputDirectory().resolve("summary.csv"));
     }
 
-    /** HdrHistogram's .hgrm text (read by hdr-plot and the online plotter); scaling 1.0 keeps microseconds. */
-    static void writePercentileDistribution(Histogram histogram, Path file) throws IOException {
+    /**
+     * HdrHistogram's .hgrm text (read by hdr-plot, HistogramLogAnalyzer and plot.py). Recorded in µs, printed
+     * with scaling ratio 1000 so the Value column is milliseconds, as wrk2 prints it (docs/results-format.md).
+     */
+    public static void writePercentileDistribution(Histogram histogram, Path file) throws IOException {
         try (PrintStream stream = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
-            histogram.outputPercentileDistribution(stream, 1.0);
+            histogram.outputPercentileDistribution(stream, 1000.0);
         }
     }
 

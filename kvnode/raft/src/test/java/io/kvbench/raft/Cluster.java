@@ -115,6 +115,8 @@ final class Cluster {
     final Map<Long, Integer> leaderOfTerm = new TreeMap<>();
     final Map<Long, Entry> committed = new TreeMap<>();
     final List<String> violations = new ArrayList<>();
+    /** Per read request: the highest index any node had applied as committed when the read was asked. */
+    private final Map<Long, Long> readFloors = new java.util.HashMap<>();
 
     Cluster(int size) {
         this(size, 1, UnaryOperator.identity());
@@ -200,6 +202,22 @@ final class Cluster {
             Entry earlier = committed.putIfAbsent(entry.index(), entry);
             if (earlier != null && !earlier.equals(entry)) {
                 violations.add("node " + node.id + " applied " + entry + " but " + earlier + " was applied before");
+            }
+        }
+        // Figure 2 / Ready's contract: nothing that depends on durable state leaves before it is persisted.
+        for (Message m : ready.messagesNow()) {
+            boolean dependsOnDurableState = (m instanceof Message.VoteResponse v && !v.preVote())
+                    || (m instanceof Message.VoteRequest r && !r.preVote())
+                    || (m instanceof Message.AppendResponse a && a.success());
+            if (dependsOnDurableState && node.mutation != Mutation.ACK_BEFORE_PERSIST) {
+                violations.add("node " + node.id + " sends " + m + " before persisting");
+            }
+        }
+        // ReadIndex (§6.4): a confirmed read sees every write committed before the read was asked for.
+        for (ReadState read : ready.readStates()) {
+            Long floor = readFloors.remove(read.requestId());
+            if (floor != null && read.readIndex() < floor) {
+                violations.add("read " + read + " misses a write committed at " + floor + " before it was asked");
             }
         }
         node.readStates.addAll(ready.readStates());
@@ -380,6 +398,13 @@ final class Cluster {
 
     ProposeResult propose(int id, String command) {
         return core(id).propose(command.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Ask {@code id} for a read, remembering the highest applied index anywhere as the read's floor. */
+    ProposeResult readIndex(int id, long requestId) {
+        long floor = committed.isEmpty() ? 0 : ((TreeMap<Long, Entry>) committed).lastKey();
+        readFloors.put(requestId, floor);
+        return core(id).readIndex(requestId);
     }
 
     static byte[] bytes(String s) {

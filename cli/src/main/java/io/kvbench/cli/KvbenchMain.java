@@ -1,8 +1,47 @@
 package io.kvbench.cli;
 
-/** Entry point of the kvbench command; subcommands arrive with the CLI issue. */
+import io.kvbench.node.KvNodeMain;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command users type. Exit codes: 0 ok, 1 a check failed, 2 bad usage. Errors are one line on stderr.
+ */
+@Command(name = "kvbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"A replicated key-value store built to be measured, and the suite that measures it.",
+                "Run `kvbench demo` for a first look, `kvbench COMMAND --help` for each command."},
+        subcommands = {ClusterCommand.class, FloorCommand.class, JmhCommand.class, PlotCommand.class})
 public final class KvbenchMain {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_CHECK_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new KvbenchMain());
+        commandLine.addSubcommand("node", new KvNodeMain());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof UsageException) {
+                cmd.getErr().println("kvbench: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+            cmd.getErr().println("kvbench: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("KVBENCH_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            return EXIT_CHECK_FAILED;
+        });
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("kvbench: " + e.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_USAGE;
+        });
+        return commandLine;
+    }
+
     public static void main(String[] args) {
-        System.out.println("kvbench 0.11.0-SNAPSHOT");
+        // Library INFO lines (transport choice, connections) are noise on a terminal; KVBENCH_DEBUG shows them.
+        if (System.getenv("KVBENCH_DEBUG") == null && System.getProperty("java.util.logging.config.file") == null) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
+        System.exit(commandLine().execute(args));
     }
 }

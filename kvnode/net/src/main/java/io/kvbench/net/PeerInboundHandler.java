@@ -8,6 +8,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
@@ -23,13 +24,15 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
 
     private final PeerServerConfig config;
     private final Consumer<Message> messageConsumer;
+    private final IntConsumer inboundClosedListener;
     /** 0 until the Hello is accepted. Only touched on the channel's event loop. */
     private int peerNodeId;
     private ScheduledFuture<?> handshakeTimeout;
 
-    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer) {
+    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer, IntConsumer inboundClosedListener) {
         this.config = config;
         this.messageConsumer = messageConsumer;
+        this.inboundClosedListener = inboundClosedListener;
     }
 
     @Override
@@ -45,7 +48,12 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext context) {
         if (handshakeTimeout != null) handshakeTimeout.cancel(false);
-        if (peerNodeId != 0) LOG.log(DEBUG, "peer {0,number,#} at {1} disconnected", peerNodeId, remote(context));
+        if (peerNodeId != 0) {
+            LOG.log(DEBUG, "peer {0,number,#} at {1} disconnected", peerNodeId, remote(context));
+            // Everything the peer sent on this connection has been read and handed on by now (TCP keeps order),
+            // so a listener that treats this as "the peer is gone" cannot be overtaken by its last messages.
+            inboundClosedListener.accept(peerNodeId);
+        }
         context.fireChannelInactive();
     }
 

@@ -13,6 +13,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Accepts connections from the other members, checks each one's Hello, then hands every decoded raft
@@ -25,14 +26,25 @@ public final class PeerServer implements AutoCloseable {
     private final NettyResources resources;
     private final PeerServerConfig config;
     private final Consumer<Message> messageConsumer;
+    private final IntConsumer inboundClosedListener;
     /** Accepted connections, closed with the server so that a stopped node looks stopped to its peers. */
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
     public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer) {
+        this(resources, config, messageConsumer, peerNodeId -> { });
+    }
+
+    /**
+     * @param inboundClosedListener told (on an I/O thread) when an accepted, handshaken connection from a peer
+     *                              closes, after every message it carried was delivered
+     */
+    public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer,
+                      IntConsumer inboundClosedListener) {
         this.resources = resources;
         this.config = config;
         this.messageConsumer = messageConsumer;
+        this.inboundClosedListener = inboundClosedListener;
     }
 
     /** Binds and starts accepting; returns the bound address (useful with port 0). */
@@ -47,7 +59,7 @@ public final class PeerServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
-                        configurePipeline(channel.pipeline(), config, messageConsumer);
+                        configurePipeline(channel.pipeline(), config, messageConsumer, inboundClosedListener);
                     }
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
@@ -64,9 +76,14 @@ public final class PeerServer implements AutoCloseable {
 
     /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
     static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer) {
+        configurePipeline(pipeline, config, messageConsumer, peerNodeId -> { });
+    }
+
+    static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer,
+                                  IntConsumer inboundClosedListener) {
         pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), PeerCodec::decode));
-        pipeline.addLast(new PeerInboundHandler(config, messageConsumer));
+        pipeline.addLast(new PeerInboundHandler(config, messageConsumer, inboundClosedListener));
     }
 
     /** Stops accepting and closes every accepted connection. */

@@ -52,6 +52,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class NodeRuntime implements AutoCloseable {
     /** Beyond this many queued tasks, peer messages are dropped (Raft tolerates loss) and clients told OVERLOADED. */
     private static final int MAX_INBOX_TASKS = 200_000;
+    /** Bounds how long replies and fsync hand-offs wait behind a burst of incoming tasks. */
+    private static final int MAX_TASKS_PER_DRAIN = 256;
 
     private final NodeConfig config;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -108,7 +110,8 @@ public final class NodeRuntime implements AutoCloseable {
         var peerIds = new HashSet<>(config.voterIds());
         peerIds.remove(config.nodeId());
         this.peerServer = new PeerServer(netty, new PeerServerConfig(config.clusterId(), config.nodeId(), peerIds,
-                16 << 20, PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), this::onPeerMessage);
+                16 << 20, PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), this::onPeerMessage,
+                peerId -> enqueue(() -> onInboundClosedOnCore(peerId)));
         var outbound = new java.util.TreeMap<>(config.peerAddresses());
         outbound.remove(config.nodeId());
         this.peerConnections = new PeerConnections(netty,
@@ -121,7 +124,7 @@ public final class NodeRuntime implements AutoCloseable {
 
                     @Override
                     public void onPeerDisconnected(int peerNodeId) {
-                        enqueue(() -> onPeerDisconnectedOnCore(peerNodeId));
+                        enqueue(() -> connectedPeers.remove(peerNodeId));
                     }
                 });
         this.clientServer = new ClientServer(netty, ClientServerConfig.defaults(), this::onClientRequest);
@@ -173,8 +176,12 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void onPeerDisconnectedOnCore(int peerId) {
-        connectedPeers.remove(peerId);
+    /**
+     * The fast-failover hint. It comes from the connection the peer sends on, not the one we send on: that
+     * close is seen only after every message the peer sent was delivered, so a dead leader's last heartbeat
+     * cannot arrive after the hint and put this follower back in lease for a whole election timeout.
+     */
+    private void onInboundClosedOnCore(int peerId) {
         if (config.connectionClosedHint() && !storageFailed) core.peerDisconnected(peerId);
     }
 
@@ -184,12 +191,16 @@ public final class NodeRuntime implements AutoCloseable {
         long nextTickNanos = System.nanoTime() + tickNanos;
         try {
             while (running) {
+                // Run a batch of tasks, then drain the core once: proposals and reads that arrived together
+                // leave in one append per follower and one heartbeat round (the core batches per Ready).
                 Runnable task;
-                while ((task = inbox.poll()) != null) {
+                int ran = 0;
+                while (ran < MAX_TASKS_PER_DRAIN && (task = inbox.poll()) != null) {
                     inboxSize.decrementAndGet();
                     task.run();
-                    drainReady();
+                    ran++;
                 }
+                if (ran > 0) drainReady();
                 long now = System.nanoTime();
                 if (now >= nextTickNanos) {
                     if (!storageFailed) core.tick();

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * A running cluster the chaos suite can fault: kvnode processes ({@link LocalKvCluster}), etcd members
- * ({@link EtcdClusterAdapter}) or hosts driven by commands ({@link CommandCluster}). Nodes are named by ids
+ * ({@link EtcdClusterAdapter}); a file-described cluster driven by commands would be a third. Nodes are named by ids
  * 1..N. Every fault acts on one node's process; {@link #close()} stops everything the cluster started.
  */
 public interface Cluster extends AutoCloseable {

@@ -1,0 +1,336 @@
+package io.kvbench.chaos.campaign;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kvbench.bench.etcd.EtcdTarget;
+import io.kvbench.chaos.client.ChaosClient;
+import io.kvbench.chaos.client.ClientOutcome;
+import io.kvbench.chaos.client.EtcdChaosClient;
+import io.kvbench.chaos.client.KvClientChaosClient;
+import io.kvbench.chaos.cluster.Cluster;
+import io.kvbench.chaos.cluster.EtcdClusterAdapter;
+import io.kvbench.chaos.cluster.LeaderInfo;
+import io.kvbench.chaos.history.DuplicateChecker;
+import io.kvbench.chaos.history.History;
+import io.kvbench.chaos.history.HistoryOp;
+import io.kvbench.chaos.history.HistoryRecorder;
+import io.kvbench.chaos.history.LinearizabilityChecker;
+import io.kvbench.chaos.history.LostWriteChecker;
+import io.kvbench.chaos.history.Outcome;
+import io.kvbench.chaos.history.Verdict;
+import io.kvbench.chaos.history.Violation;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.net.NettyResources;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+
+/**
+ * A chaos campaign: continuous load, a fault every trial interval at a random point in the heartbeat interval
+ * (Raft paper §9.3), each election timed, then the history checked. See docs/results-format.md for the files:
+ * history.csv, elections.csv, faults.csv, timeseries.csv, election.hgrm, unavailability.hgrm,
+ * percentiles.csv, summary.csv, verdict.txt, run.json.
+ */
+public final class Campaign {
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Campaign() {
+    }
+
+    /** Runs against any cluster, with the client that fits it: KvClient for kvnode, the etcd JSON gateway for etcd. */
+    public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory) throws IOException, InterruptedException {
+        if (cluster instanceof EtcdClusterAdapter etcd) {
+            List<URI> urls = cluster.nodeIds().stream().map(etcd::clientUrl).toList();
+            try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout())) {
+                target.open();
+                return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000));
+            }
+        }
+        Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
+        cluster.nodeIds().forEach(id -> addresses.put(id, cluster.clientAddress(id)));
+        KvClientOptions options = KvClientOptions.defaults()
+                .withAttemptTimeoutMillis(spec.attemptTimeout().toMillis())
+                .withOperationTimeoutMillis(spec.operationTimeout().toMillis());
+        options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
+                options.maxQueued(), 1, 10, 1);
+        KvClientOptions clientOptions = options;
+        try (NettyResources netty = new NettyResources("chaos-clients", 1)) {
+            return run(spec, cluster, outputDirectory, process -> new KvClientChaosClient(
+                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses));
+        }
+    }
+
+    /** Runs with clients from {@code clients} (one per process; process 0 reads the final state). */
+    public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, IntFunction<ChaosClient> clients)
+            throws IOException, InterruptedException {
+        Files.createDirectories(outputDirectory);
+        Instant startedAt = Instant.now();
+        Nemesis nemesis = Nemesis.of(spec.fault());
+        Random schedule = new Random(spec.seed());
+        List<Trial> trials = new ArrayList<>();
+        cluster.awaitLeader(spec.recoveryTimeout());
+        Workload workload;
+        try (HistoryRecorder recorder = HistoryRecorder.create(outputDirectory.resolve("history.csv"))) {
+            workload = new Workload(spec, clients, recorder);
+            workload.start();
+            try {
+                awaitAck(workload, workload.startNanos(), spec.recoveryTimeout());
+                long lastStart = System.nanoTime() - spec.trialInterval().toNanos();
+                for (int number = 1; number <= spec.trials(); number++) {
+                    long wait = lastStart + spec.trialInterval().toNanos() - System.nanoTime();
+                    if (wait > 0) LockSupport.parkNanos(wait);
+                    lastStart = System.nanoTime();
+                    trials.add(runTrial(number, spec, cluster, nemesis, workload, schedule.nextLong()));
+                }
+            } finally {
+                workload.stop();
+            }
+        }
+        long endNanos = System.nanoTime();
+        History history = History.read(outputDirectory.resolve("history.csv"));
+        Map<String, ClientOutcome> finalState;
+        try (ChaosClient reader = clients.apply(0)) {
+            List<String> keys = new ArrayList<>(workload.uniqueKeys());
+            keys.addAll(workload.registerKeys());
+            finalState = reader.readAll(keys);
+        }
+        Verdict verdict = check(spec, history, finalState, workload);
+        List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
+        return write(spec, cluster, outputDirectory, records, workload, verdict, history, startedAt, endNanos);
+    }
+
+    /** What one trial saw before its timings are read from the event logs. */
+    private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, long faultNanos, Optional<LeaderInfo> newLeader,
+                         long leaderSeenNanos, OptionalLong firstAckNanos, long endNanos) {
+    }
+
+    private static Trial runTrial(int number, CampaignSpec spec, Cluster cluster, Nemesis nemesis, Workload workload, long seed)
+            throws IOException {
+        Random random = new Random(seed);
+        LeaderInfo leader = cluster.awaitLeader(spec.recoveryTimeout());
+        int victim = nemesis.chooseVictim(cluster, leader, random);
+        // §9.3: the fault lands at a uniformly random point of the leader's heartbeat interval.
+        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(cluster.timing().heartbeatMillis() * 1000)));
+        long faultNanos = System.nanoTime();
+        nemesis.inject(cluster, victim);
+        long deadline = faultNanos + spec.recoveryTimeout().toNanos();
+
+        Predicate<LeaderInfo> elected = nemesis.expectsElection()
+                ? next -> leader.termKnown() && next.termKnown() ? next.term() > leader.term() : next.nodeId() != victim
+                : next -> true;
+        Optional<LeaderInfo> newLeader = Optional.empty();
+        long leaderSeenNanos = -1;
+        while (System.nanoTime() - deadline < 0) {
+            Optional<LeaderInfo> seen = cluster.findLeader();
+            if (seen.isPresent() && seen.get().nodeId() != (nemesis.expectsElection() ? victim : -1) && elected.test(seen.get())) {
+                newLeader = seen;
+                leaderSeenNanos = System.nanoTime();
+                break;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        OptionalLong firstAck = OptionalLong.empty();
+        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(faultNanos)).isEmpty()) {
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        long healAt = faultNanos + spec.downtime().toNanos();
+        long wait = healAt - System.nanoTime();
+        if (wait > 0) LockSupport.parkNanos(wait);
+        nemesis.heal(cluster, victim);
+        long healedNanos = System.nanoTime();
+        cluster.awaitLeader(spec.recoveryTimeout());
+        awaitAck(workload, healedNanos, spec.recoveryTimeout());
+        LockSupport.parkNanos(spec.settle().toNanos());
+        return new Trial(number, seed, victim, leader, faultNanos, newLeader, leaderSeenNanos, firstAck, System.nanoTime());
+    }
+
+    private static void awaitAck(Workload workload, long fromNanos, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (workload.firstAckAfter(fromNanos).isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("no write acknowledged within " + timeout + (workload.errors().isEmpty() ? ""
+                        : "; client errors: " + workload.errors()));
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /** Server-side times from the event logs where the target writes them; the polled times otherwise. */
+    private static List<TrialRecord> timeTrials(CampaignSpec spec, Cluster cluster, List<Trial> trials, Workload workload)
+            throws IOException {
+        List<EventLogReader.RoleEvent> events = new ArrayList<>();
+        boolean haveEventLogs = false;
+        for (int id : cluster.nodeIds()) {
+            Optional<Path> log = cluster.eventLog(id);
+            if (log.isPresent()) {
+                haveEventLogs = true;
+                events.addAll(EventLogReader.roleEvents(log.get()));
+            }
+        }
+        List<Workload.Completed> completed = workload.completed();
+        List<TrialRecord> records = new ArrayList<>();
+        for (Trial trial : trials) {
+            long fault = trial.faultNanos();
+            double toCandidate = Double.NaN;
+            double toLeader = Double.NaN;
+            int newLeader = trial.newLeader().map(LeaderInfo::nodeId).orElse(-1);
+            long newTerm = trial.newLeader().filter(LeaderInfo::termKnown).map(LeaderInfo::term).orElse(-1L);
+            boolean fromLog = false;
+            boolean expectsElection = trial.victim() == trial.oldLeader().nodeId();
+            if (expectsElection && haveEventLogs && trial.oldLeader().termKnown()) {
+                long oldTerm = trial.oldLeader().term();
+                Optional<EventLogReader.RoleEvent> candidate = EventLogReader.first(events, "CANDIDATE", oldTerm, fault);
+                Optional<EventLogReader.RoleEvent> leader = EventLogReader.first(events, "LEADER", oldTerm, fault);
+                if (candidate.isPresent()) toCandidate = millis(candidate.get().monoNanos() - fault);
+                if (leader.isPresent()) {
+                    toLeader = millis(leader.get().monoNanos() - fault);
+                    newLeader = leader.get().node();
+                    newTerm = leader.get().term();
+                    fromLog = true;
+                }
+            }
+            if (expectsElection && !fromLog && trial.leaderSeenNanos() > 0) {
+                toLeader = millis(trial.leaderSeenNanos() - fault);
+            }
+            double toAck = trial.firstAckNanos().isPresent() ? millis(trial.firstAckNanos().getAsLong() - fault) : Double.NaN;
+            long failed = 0;
+            long timedOut = 0;
+            for (Workload.Completed done : completed) {
+                if (done.isWrite() && done.completeNanos() - fault >= 0 && done.completeNanos() - trial.endNanos() < 0) {
+                    if (done.outcome() == Outcome.FAIL) failed++;
+                    if (done.outcome() == Outcome.UNKNOWN) timedOut++;
+                }
+            }
+            boolean recovered = trial.firstAckNanos().isPresent() && (!expectsElection || trial.newLeader().isPresent());
+            records.add(new TrialRecord(trial.number(), trial.seed(), spec.fault(), trial.victim(), trial.oldLeader().nodeId(),
+                    trial.oldLeader().term(), newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
+                    seconds(fault - workload.startNanos()),
+                    trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
+                    fromLog, recovered));
+        }
+        return records;
+    }
+
+    /**
+     * Lost writes: every acknowledged write is in the final state. Duplicates: the node does not report apply
+     * counts, so a unique-key PUT acknowledged with a previous value (its key already held something) counts as
+     * applied twice, and a key holding a value no operation wrote fails the lost-write check. Registers:
+     * linearizable per key.
+     */
+    private static Verdict check(CampaignSpec spec, History history, Map<String, ClientOutcome> finalState, Workload workload) {
+        List<Violation> violations = new ArrayList<>();
+        List<String> undecided = new ArrayList<>();
+        Map<String, String> finalValues = new HashMap<>();
+        finalState.forEach((key, outcome) -> {
+            if (outcome.ok()) {
+                if (outcome.value() != null) finalValues.put(key, outcome.value());
+            } else {
+                undecided.add("final read of " + key + " failed");
+            }
+        });
+        violations.addAll(new LostWriteChecker().checkFinalValues(history, finalValues).violations());
+        for (Workload.Completed done : workload.completed()) {
+            if (done.key().startsWith("c") && done.outcome() == Outcome.OK && done.previousValue() != null) {
+                violations.add(new Violation("duplicate: unique key " + done.key() + " already held "
+                        + done.previousValue() + " when p" + done.process() + "'s write was applied", List.of()));
+            }
+        }
+        List<String> appended = new ArrayList<>();
+        // Every unique-key value once: a value seen under two keys of one writer would be applied twice.
+        finalValues.forEach((key, value) -> {
+            if (key.startsWith("c")) appended.add(key.substring(0, key.indexOf('-')) + ":" + value);
+        });
+        violations.addAll(new DuplicateChecker().checkAppendedValues(appended).violations());
+        if (spec.registerClients() > 0) {
+            List<HistoryOp> registerOps = history.operations().stream().filter(op -> op.key().startsWith("r")).toList();
+            Verdict linearizable = new LinearizabilityChecker().check(new History(registerOps));
+            violations.addAll(linearizable.violations());
+            if (linearizable instanceof Verdict.Unknown unknown) undecided.add("linearizability: " + unknown.reason());
+        }
+        if (!violations.isEmpty()) return Verdict.of(violations);
+        return undecided.isEmpty() ? new Verdict.Pass() : new Verdict.Unknown(String.join("; ", undecided));
+    }
+
+    private static CampaignResult write(CampaignSpec spec, Cluster cluster, Path out, List<TrialRecord> records,
+                                        Workload workload, Verdict verdict, History history, Instant startedAt, long endNanos)
+            throws IOException {
+        Histogram election = new Histogram(3);
+        Histogram unavailability = new Histogram(3);
+        for (TrialRecord record : records) {
+            if (!Double.isNaN(record.faultToLeaderMillis())) election.recordValue(Math.max(0, Math.round(record.faultToLeaderMillis() * 1000)));
+            if (!Double.isNaN(record.faultToFirstAckMillis())) unavailability.recordValue(Math.max(0, Math.round(record.faultToFirstAckMillis() * 1000)));
+        }
+        LatencySummary electionSummary = LatencySummary.of("election", election);
+        LatencySummary unavailabilitySummary = LatencySummary.of("unavailability", unavailability);
+        CampaignFiles.writeElections(out.resolve("elections.csv"), spec, cluster, records);
+        CampaignFiles.writeFaults(out.resolve("faults.csv"), records);
+        CampaignFiles.writeHgrm(out.resolve("election.hgrm"), election);
+        CampaignFiles.writeHgrm(out.resolve("unavailability.hgrm"), unavailability);
+        CampaignFiles.writePercentiles(out.resolve("percentiles.csv"), Map.of("election", election, "unavailability", unavailability));
+        CampaignFiles.writeSummary(out.resolve("summary.csv"), List.of(electionSummary, unavailabilitySummary), verdict);
+        CampaignFiles.writeTimeseries(out.resolve("timeseries.csv"), workload.completed(), workload.startNanos(), endNanos);
+        long acknowledgedWrites = history.operations().stream().filter(op -> op.kind().isWrite() && op.outcome() == Outcome.OK).count();
+        CampaignResult result = new CampaignResult(spec.runId(), cluster.targetName(), out, verdict, records, electionSummary,
+                unavailabilitySummary, history.operations().size(), acknowledgedWrites);
+        String verdictText = (result.passed() ? "PASS" : "FAIL") + "\n"
+                + "safety: " + verdict.describe() + "\n"
+                + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
+                + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
+                + electionSummary + "\n" + unavailabilitySummary + "\n";
+        Files.writeString(out.resolve("verdict.txt"), verdictText, StandardCharsets.UTF_8);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("runId", spec.runId());
+        run.put("target", cluster.targetName());
+        run.put("clusterSize", cluster.size());
+        run.put("electionTimeoutMinMillis", cluster.timing().electionTimeoutMinMillis());
+        run.put("electionTimeoutMaxMillis", cluster.timing().electionTimeoutMaxMillis());
+        run.put("heartbeatMillis", cluster.timing().heartbeatMillis());
+        run.put("leaderTiming", cluster.eventLog(cluster.nodeIds().get(0)).isPresent() ? "event-log" : "status-polling");
+        run.put("campaign", spec.describe());
+        run.put("javaVersion", System.getProperty("java.version"));
+        run.put("processors", Runtime.getRuntime().availableProcessors());
+        run.put("osName", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        run.put("startedAt", startedAt.toString());
+        run.put("endedAt", Instant.now().toString());
+        run.put("passed", result.passed());
+        run.put("verdict", verdict.describe());
+        run.put("election", electionSummary);
+        run.put("unavailability", unavailabilitySummary);
+        JSON.writeValue(out.resolve("run.json").toFile(), run);
+        return result;
+    }
+
+    static double millis(long nanos) {
+        return nanos / 1e6;
+    }
+
+    static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    static void printTo(PrintStream out, CampaignResult result) {
+        out.println(result.verdict().describe());
+    }
+}

@@ -1,0 +1,38 @@
+package io.kvbench.chaos.campaign;
+
+import io.kvbench.chaos.history.Verdict;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a campaign found. {@link #passed()} is the exit-code question: safe (every checker passed) and every
+ * trial recovered.
+ *
+ * @param verdict        the checkers' combined verdict (lost writes, duplicates, linearizability)
+ * @param trials         one per injected fault
+ * @param election       fault to new leader
+ * @param unavailability fault to the first acknowledged write
+ * @param operations     client operations in history.csv
+ */
+public record CampaignResult(String runId, String target, Path outputDirectory, Verdict verdict, List<TrialRecord> trials,
+                             LatencySummary election, LatencySummary unavailability, long operations,
+                             long acknowledgedWrites) {
+    public CampaignResult {
+        trials = List.copyOf(trials);
+    }
+
+    public boolean allRecovered() {
+        return trials.stream().allMatch(TrialRecord::recovered);
+    }
+
+    public boolean passed() {
+        return verdict.passed() && allRecovered();
+    }
+
+    /** 0 pass; 1 a safety violation (or undecided check); 3 a trial without recovery but safe. */
+    public int exitCode() {
+        if (!verdict.passed()) return 1;
+        return allRecovered() ? 0 : 3;
+    }
+}

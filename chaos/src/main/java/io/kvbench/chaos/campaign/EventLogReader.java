@@ -1,0 +1,54 @@
+package io.kvbench.chaos.campaign;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads kvnode event logs (JSON lines) for role changes; a torn last line (SIGKILL mid-write) is skipped. */
+public final class EventLogReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One role change: node, System.nanoTime of the change, role, term, known leader. */
+    public record RoleEvent(int node, long monoNanos, String role, long term, int leader) {
+    }
+
+    private EventLogReader() {
+    }
+
+    public static List<RoleEvent> roleEvents(Path eventLog) throws IOException {
+        List<RoleEvent> events = new ArrayList<>();
+        if (!Files.exists(eventLog)) return events;
+        for (String line : Files.readAllLines(eventLog, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException torn) {
+                continue;
+            }
+            if (!"role".equals(node.path("event").asText())) continue;
+            events.add(new RoleEvent(node.path("node").asInt(), node.path("mono_ns").asLong(), node.path("role").asText(),
+                    node.path("term").asLong(), node.path("leader").asInt()));
+        }
+        return events;
+    }
+
+    /** The earliest event with this role, a term above {@code aboveTerm}, at or after {@code fromNanos}. */
+    public static Optional<RoleEvent> first(List<RoleEvent> events, String role, long aboveTerm, long fromNanos) {
+        RoleEvent best = null;
+        for (RoleEvent event : events) {
+            if (event.role().equals(role) && event.term() > aboveTerm && event.monoNanos() - fromNanos >= 0
+                    && (best == null || event.monoNanos() < best.monoNanos())) {
+                best = event;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

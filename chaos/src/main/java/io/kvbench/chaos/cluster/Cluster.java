@@ -1,0 +1,73 @@
+package io.kvbench.chaos.cluster;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A running cluster the chaos suite can fault: kvnode processes ({@link LocalKvCluster}), etcd members
+ * ({@link EtcdClusterAdapter}); a file-described cluster driven by commands would be a third. Nodes are named by ids
+ * 1..N. Every fault acts on one node's process; {@link #close()} stops everything the cluster started.
+ */
+public interface Cluster extends AutoCloseable {
+
+    /** System under test for reports: {@code kvnode} or {@code etcd}. */
+    String targetName();
+
+    /** Node ids, 1..N. */
+    List<Integer> nodeIds();
+
+    default int size() {
+        return nodeIds().size();
+    }
+
+    /** Election and heartbeat settings the cluster was started with (for elections.csv and run.json). */
+    ClusterTiming timing();
+
+    /** Each node's client address (kvnode client port, etcd client URL's host:port), by id. */
+    InetSocketAddress clientAddress(int nodeId);
+
+    /** True while the node's process runs (paused counts as running). */
+    boolean isRunning(int nodeId);
+
+    boolean isPaused(int nodeId);
+
+    /**
+     * The leader as the nodes report it right now: a node saying LEADER whose term and leadership a majority
+     * of the responding nodes confirm; empty if there is none. Paused and stopped nodes are not asked.
+     */
+    Optional<LeaderInfo> findLeader();
+
+    /** Polls {@link #findLeader()} until a leader appears; throws IOException after the timeout. */
+    LeaderInfo awaitLeader(Duration timeout) throws IOException;
+
+    /** SIGKILL. */
+    void kill(int nodeId) throws IOException;
+
+    /** SIGSTOP. */
+    void pause(int nodeId) throws IOException;
+
+    /** SIGCONT. */
+    void resume(int nodeId) throws IOException;
+
+    /** SIGTERM and wait for the exit (graceful: a kvnode leader transfers leadership first). */
+    void terminate(int nodeId, Duration timeout) throws IOException;
+
+    /** Starts a stopped node again on its ports and data directory (kills it first if it still runs). */
+    void restart(int nodeId) throws IOException;
+
+    /** The node's role-change event log, if the target writes one (kvnode does, etcd does not). */
+    default Optional<Path> eventLog(int nodeId) {
+        return Optional.empty();
+    }
+
+    /** Where the cluster keeps its logs and data. */
+    Path runDirectory();
+
+    /** Stops every process this cluster started. Never throws. */
+    @Override
+    void close();
+}

@@ -1,0 +1,511 @@
+package io.kvbench.chaos.cluster;
+
+import io.kvbench.net.ClientConnection;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.NettyResources;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * N kvnode processes on 127.0.0.1, each with free peer and client ports and its own folder under the run
+ * directory ({@code n<id>/data}, {@code n<id>/events.jsonl}, {@code n<id>/node.log}). Faults act on one node
+ * by its pid. {@link #close()} stops every process this object started; a JVM shutdown hook does the same if
+ * the caller never gets to close it, and a failed start stops what it started before throwing.
+ */
+public final class LocalKvCluster implements Cluster {
+    /** The node's entry point: {@code KvNodeCommand run ...}. */
+    public static final String NODE_MAIN_CLASS = "io.kvbench.node.KvNodeCommand";
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final Duration STATUS_TIMEOUT = Duration.ofMillis(500);
+
+    private final LocalClusterSpec spec;
+    private final Path runDirectory;
+    private final Map<Integer, LocalKvNode> nodes;
+    private final NettyResources netty = new NettyResources("chaos-cluster-status", 1);
+    private final Map<Integer, ClientConnection> statusConnections = new ConcurrentHashMap<>();
+    private final Thread shutdownHook = new Thread(this::stopAll, "local-kv-cluster-shutdown");
+    private volatile boolean closed;
+
+    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes) {
+        this.spec = spec;
+        this.runDirectory = runDirectory;
+        this.nodes = nodes;
+    }
+
+    /**
+     * Starts every node and waits (up to the spec's start timeout) until each has printed its ready line and
+     * answers a status request. Does not wait for a leader: see {@link #awaitLeader(Duration)}.
+     *
+     * @param javaCommand the command that starts a JVM with the node's classes, up to (not including) the main
+     *                    class, e.g. {@code [/usr/bin/java, -cp, CLASSPATH]}; see {@link #javaCommand(String, List)}
+     */
+    public static LocalKvCluster start(LocalClusterSpec spec, Path runDirectory, List<String> javaCommand)
+            throws IOException {
+        Files.createDirectories(runDirectory);
+        List<Integer> ports = FreePorts.allocate(2 * spec.nodeCount());
+        Map<Integer, InetSocketAddress> peerAddresses = new LinkedHashMap<>();
+        Map<Integer, InetSocketAddress> clientAddresses = new LinkedHashMap<>();
+        for (int id = 1; id <= spec.nodeCount(); id++) {
+            peerAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1))));
+            clientAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1) + 1)));
+        }
+        String peers = addressList(peerAddresses);
+        String clients = addressList(clientAddresses);
+        Map<Integer, LocalKvNode> nodes = new LinkedHashMap<>();
+        for (int id = 1; id <= spec.nodeCount(); id++) {
+            Path nodeDirectory = runDirectory.resolve("n" + id);
+            List<String> command = new ArrayList<>(javaCommand);
+            command.add(NODE_MAIN_CLASS);
+            command.addAll(List.of("run", "--id", Integer.toString(id), "--peers", peers, "--clients", clients,
+                    "--data-dir", nodeDirectory.resolve("data").toString(),
+                    "--event-log", nodeDirectory.resolve("events.jsonl").toString()));
+            command.addAll(spec.timingArguments());
+            nodes.put(id, new LocalKvNode(id, clientAddresses.get(id), nodeDirectory, command));
+        }
+        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        try {
+            for (LocalKvNode node : nodes.values()) {
+                node.start();
+            }
+            long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+            for (int id : nodes.keySet()) {
+                cluster.awaitServing(id, deadline);
+            }
+            return cluster;
+        } catch (IOException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A java command line for the nodes: this JVM's {@code java} binary, the given JVM options and class path.
+     * In a surefire test pass {@link #testClassPath()}; from the CLI jar, {@code System.getProperty("java.class.path")}.
+     */
+    public static List<String> javaCommand(String classPath, List<String> jvmOptions) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        return command;
+    }
+
+    /** Small heaps and the serial collector: several nodes share two cores with the test and its clients. */
+    public static List<String> defaultJvmOptions() {
+        return List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    }
+
+    /** The full class path inside a surefire fork, else this JVM's. */
+    public static String testClassPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    private static String addressList(Map<Integer, InetSocketAddress> addresses) {
+        return addresses.entrySet().stream()
+                .map(entry -> entry.getKey() + "=" + entry.getValue().getHostString() + ":" + entry.getValue().getPort())
+                .collect(Collectors.joining(","));
+    }
+
+    @Override
+    public String targetName() {
+        return "kvnode";
+    }
+
+    public LocalClusterSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public List<Integer> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    @Override
+    public ClusterTiming timing() {
+        return spec.timing();
+    }
+
+    @Override
+    public InetSocketAddress clientAddress(int nodeId) {
+        return node(nodeId).clientAddress;
+    }
+
+    /** Every node's client address, by id. */
+    public Map<Integer, InetSocketAddress> clientAddresses() {
+        Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
+        nodes.forEach((id, node) -> addresses.put(id, node.clientAddress));
+        return addresses;
+    }
+
+    @Override
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
+    @Override
+    public Optional<Path> eventLog(int nodeId) {
+        return Optional.of(node(nodeId).eventLog);
+    }
+
+    public Path logFile(int nodeId) {
+        return node(nodeId).logFile;
+    }
+
+    public Path dataDirectory(int nodeId) {
+        return node(nodeId).dataDirectory;
+    }
+
+    public long pid(int nodeId) {
+        return node(nodeId).pid();
+    }
+
+    @Override
+    public boolean isRunning(int nodeId) {
+        return node(nodeId).isAlive();
+    }
+
+    @Override
+    public boolean isPaused(int nodeId) {
+        return node(nodeId).paused;
+    }
+
+    /** The node's status, or empty if it does not answer within 500 ms (stopped, paused, starting). */
+    public Optional<NodeStatus> status(int nodeId) {
+        LocalKvNode node = node(nodeId);
+        if (!node.isAlive() || node.paused) {
+            return Optional.empty();
+        }
+        try {
+            ClientConnection connection = statusConnections.get(nodeId);
+            if (connection == null || !connection.isOpen()) {
+                connection = ClientConnection.connect(netty, node.clientAddress, 1 << 20, (int) STATUS_TIMEOUT.toMillis())
+                        .get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                ClientConnection previous = statusConnections.put(nodeId, connection);
+                if (previous != null) previous.close();
+            }
+            ClientResponse response = connection.status().get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (response instanceof ClientResponse.Status status) {
+                return Optional.of(NodeStatus.parse(status.json()));
+            }
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            dropStatusConnection(nodeId);
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private void dropStatusConnection(int nodeId) {
+        ClientConnection connection = statusConnections.remove(nodeId);
+        if (connection != null) connection.close();
+    }
+
+    /** Statuses of every node that answers, by id. */
+    public Map<Integer, NodeStatus> statuses() {
+        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
+        for (int id : nodes.keySet()) {
+            status(id).ifPresent(status -> statuses.put(id, status));
+        }
+        return statuses;
+    }
+
+    @Override
+    public Optional<LeaderInfo> findLeader() {
+        return leaderOf(statuses(), nodes.size());
+    }
+
+    /**
+     * A node reporting LEADER at the highest term among the responders, confirmed by a majority of the cluster
+     * (itself included) reporting the same term and leader. A stale leader that was paused and still says
+     * LEADER at an old term is therefore never returned once the others moved on.
+     */
+    static Optional<LeaderInfo> leaderOf(Map<Integer, NodeStatus> statuses, int clusterSize) {
+        NodeStatus best = null;
+        for (NodeStatus status : statuses.values()) {
+            if (status.isLeader() && (best == null || status.term() > best.term())) best = status;
+        }
+        if (best == null) return Optional.empty();
+        NodeStatus leader = best;
+        long confirming = statuses.values().stream()
+                .filter(status -> status.term() == leader.term() && status.leaderId() == leader.nodeId())
+                .count();
+        return confirming > clusterSize / 2 ? Optional.of(new LeaderInfo(leader.nodeId(), leader.term())) : Optional.empty();
+    }
+
+    @Override
+    public LeaderInfo awaitLeader(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<LeaderInfo> leader = findLeader();
+            if (leader.isPresent()) return leader.get();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("no leader after " + timeout + "; statuses: " + statuses().values().stream()
+                        .map(s -> "n" + s.nodeId() + "=" + s.role() + "@" + s.term() + "(leader " + s.leaderId() + ")")
+                        .collect(Collectors.joining(", ")) + "; logs under " + runDirectory);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    /** Waits until the node's applied index reaches {@code index}; throws IOException after the timeout. */
+    public NodeStatus awaitApplied(int nodeId, long index, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<NodeStatus> status = status(nodeId);
+            if (status.isPresent() && status.get().appliedIndex() >= index) return status.get();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("n" + nodeId + " did not apply index " + index + " within " + timeout + "; last status "
+                        + status.map(NodeStatus::json).orElse("(none)") + "; see " + logFile(nodeId));
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    @Override
+    public void kill(int nodeId) throws IOException {
+        dropStatusConnection(nodeId);
+        node(nodeId).kill();
+    }
+
+    @Override
+    public void pause(int nodeId) throws IOException {
+        dropStatusConnection(nodeId);
+        node(nodeId).pause();
+    }
+
+    @Override
+    public void resume(int nodeId) throws IOException {
+        node(nodeId).resume();
+    }
+
+    @Override
+    public void terminate(int nodeId, Duration timeout) throws IOException {
+        dropStatusConnection(nodeId);
+        node(nodeId).terminate(timeout);
+    }
+
+    @Override
+    public void restart(int nodeId) throws IOException {
+        dropStatusConnection(nodeId);
+        LocalKvNode node = node(nodeId);
+        node.kill();
+        node.start();
+        awaitServing(nodeId, System.nanoTime() + spec.startTimeout().toNanos());
+    }
+
+    /** Starts every stopped node again (after a whole-cluster stop) and waits until each serves. */
+    public void restartStopped() throws IOException {
+        List<Integer> started = new ArrayList<>();
+        for (LocalKvNode node : nodes.values()) {
+            if (!node.isAlive()) {
+                node.start();
+                started.add(node.id);
+            }
+        }
+        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        for (int id : started) awaitServing(id, deadline);
+    }
+
+    private void awaitServing(int nodeId, long deadlineNanos) throws IOException {
+        LocalKvNode node = node(nodeId);
+        while (!node.printedReady()) {
+            if (!node.isAlive()) {
+                throw new IOException("n" + nodeId + " exited while starting (" + node.exitDescription() + "); log "
+                        + node.logFile + ":\n" + node.logTail());
+            }
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new IOException("n" + nodeId + " printed no ready line in time; log " + node.logFile + ":\n" + node.logTail());
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        while (status(nodeId).isEmpty()) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                throw new IOException("n" + nodeId + " does not answer status; log " + node.logFile);
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    private LocalKvNode node(int nodeId) {
+        LocalKvNode node = nodes.get(nodeId);
+        if (node == null) throw new IllegalArgumentException("no node " + nodeId + " in " + nodes.keySet());
+        return node;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        stopAll();
+        netty.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs or ran; stopping twice is harmless
+        }
+    }
+
+    private void stopAll() {
+        for (int id : nodes.keySet()) {
+            dropStatusConnection(id);
+        }
+        for (LocalKvNode node : nodes.values()) {
+            node.forceStop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalKvCluster" + clientAddresses() + " in " + runDirectory;
+    }
+
+    /** One node: its command line, folder, and the process while it runs. */
+    private static final class LocalKvNode {
+        final int id;
+        final InetSocketAddress clientAddress;
+        final Path dataDirectory;
+        final Path eventLog;
+        final Path logFile;
+        final List<String> command;
+        private Process process;
+        private long logOffsetAtStart;
+        volatile boolean paused;
+
+        LocalKvNode(int id, InetSocketAddress clientAddress, Path directory, List<String> command) {
+            this.id = id;
+            this.clientAddress = clientAddress;
+            this.dataDirectory = directory.resolve("data");
+            this.eventLog = directory.resolve("events.jsonl");
+            this.logFile = directory.resolve("node.log");
+            this.command = List.copyOf(command);
+        }
+
+        synchronized void start() throws IOException {
+            if (process != null && process.isAlive()) {
+                throw new IllegalStateException("n" + id + " already runs as pid " + process.pid());
+            }
+            Files.createDirectories(dataDirectory);
+            logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process.getOutputStream().close();
+            paused = false;
+        }
+
+        synchronized boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+
+        synchronized long pid() {
+            if (process == null) throw new IllegalStateException("n" + id + " was never started");
+            return process.pid();
+        }
+
+        /** True once this run of the node has printed {@code kvnode N ready}. */
+        boolean printedReady() throws IOException {
+            if (!Files.exists(logFile)) return false;
+            byte[] bytes = Files.readAllBytes(logFile);
+            int from = (int) Math.min(logOffsetAtStart, bytes.length);
+            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).contains("kvnode " + id + " ready");
+        }
+
+        String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(logFile);
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            } catch (IOException e) {
+                return "(cannot read: " + e + ")";
+            }
+        }
+
+        synchronized String exitDescription() {
+            return process == null || process.isAlive() ? "running" : "exit code " + process.exitValue();
+        }
+
+        synchronized void kill() throws IOException {
+            if (isAlive()) {
+                process.destroyForcibly();
+                awaitExit(Duration.ofSeconds(10), "SIGKILL");
+            }
+            paused = false;
+        }
+
+        synchronized void pause() throws IOException {
+            requireAlive();
+            Signals.send("STOP", process.pid());
+            paused = true;
+        }
+
+        synchronized void resume() throws IOException {
+            requireAlive();
+            Signals.send("CONT", process.pid());
+            paused = false;
+        }
+
+        synchronized void terminate(Duration timeout) throws IOException {
+            requireAlive();
+            if (paused) resume();
+            process.destroy();
+            try {
+                awaitExit(timeout, "SIGTERM");
+            } catch (IOException e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        /** For close and the shutdown hook: SIGCONT if paused (harmless otherwise), then SIGKILL, by pid. */
+        synchronized void forceStop() {
+            if (!isAlive()) return;
+            try {
+                if (paused) Signals.send("CONT", process.pid());
+            } catch (IOException e) {
+                // SIGKILL works on a stopped process too
+            }
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            paused = false;
+        }
+
+        private void requireAlive() {
+            if (!isAlive()) throw new IllegalStateException("n" + id + " is not running");
+        }
+
+        private void awaitExit(Duration timeout, String what) throws IOException {
+            try {
+                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IOException("n" + id + " (pid " + process.pid() + ") did not exit within " + timeout + " after " + what);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for n" + id + " to exit", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.kvbench.chaos.campaign;
+
+import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.chaos.cluster.LocalKvCluster;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The CI-sized campaign: five leader kills on three real nodes under load; recovery every time, and safe. */
+@Timeout(value = 900, unit = TimeUnit.SECONDS)
+class CampaignTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void fiveLeaderKillsUnderLoadRecoverEveryTimeAndLoseNothing() throws Exception {
+        // -Dchaos.ci.trials=N for a longer run of the same campaign (figures in the report use 20).
+        int trials = Integer.getInteger("chaos.ci.trials", 5);
+        CampaignSpec spec = CampaignSpec.builder().runId("ci-kill-leader").fault(FaultKind.KILL_LEADER).trials(trials)
+                .trialInterval(Duration.ofSeconds(3)).downtime(Duration.ofMillis(500)).seed(42)
+                .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
+        CampaignResult result;
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
+                directory.resolve("cluster"),
+                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+            result = Campaign.run(spec, cluster, directory.resolve("out"));
+        }
+        Path out = directory.resolve("out");
+        System.out.println(Files.readString(out.resolve("verdict.txt")));
+        assertThat(result.verdict().passed()).as(result.verdict().describe()).isTrue();
+        assertThat(result.trials()).hasSize(trials).allMatch(TrialRecord::recovered);
+        assertThat(result.trials()).allMatch(trial -> trial.leaderFromEventLog() && trial.newLeader() != trial.victim()
+                && trial.termsElapsed() >= 1 && trial.faultToLeaderMillis() > 0
+                && trial.faultToFirstAckMillis() >= trial.faultToLeaderMillis() - 1);
+        assertThat(result.acknowledgedWrites()).isGreaterThan(100);
+        assertThat(result.passed()).isTrue();
+        assertThat(result.exitCode()).isZero();
+        for (String file : List.of("history.csv", "elections.csv", "faults.csv", "timeseries.csv", "election.hgrm",
+                "unavailability.hgrm", "percentiles.csv", "summary.csv", "verdict.txt", "run.json")) {
+            assertThat(out.resolve(file)).isNotEmptyFile();
+        }
+        try (Reader reader = Files.newBufferedReader(out.resolve("elections.csv"));
+             CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            assertThat(parser.getHeaderNames()).containsExactly(CampaignFiles.ELECTIONS_HEADER);
+            List<CSVRecord> rows = parser.getRecords();
+            assertThat(rows).hasSize(trials);
+            assertThat(rows).allMatch(row -> !row.get("fault_to_leader_ms").isEmpty() && !row.get("fault_to_first_ack_ms").isEmpty());
+        }
+        assertThat(Files.readString(out.resolve("election.hgrm"))).contains("Value", "#[Mean");
+    }
+}

@@ -1,0 +1,39 @@
+package io.kvbench.chaos.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaderOfTest {
+    private static NodeStatus status(int id, String role, long term, int leader) {
+        return new NodeStatus(id, role, term, leader, 0, 0, 0, 0, false, "{}");
+    }
+
+    @Test
+    void aLeaderConfirmedByAMajorityIsTheLeader() {
+        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
+        statuses.put(1, status(1, "LEADER", 3, 1));
+        statuses.put(2, status(2, "FOLLOWER", 3, 1));
+        assertThat(LocalKvCluster.leaderOf(statuses, 3)).contains(new LeaderInfo(1, 3));
+    }
+
+    @Test
+    void aStaleLeaderAtAnOldTermIsNotTheLeader() {
+        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
+        statuses.put(1, status(1, "LEADER", 3, 1));
+        statuses.put(2, status(2, "FOLLOWER", 4, 0));
+        statuses.put(3, status(3, "CANDIDATE", 4, 0));
+        assertThat(LocalKvCluster.leaderOf(statuses, 3)).isEmpty();
+        statuses.put(2, status(2, "FOLLOWER", 4, 3));
+        statuses.put(3, status(3, "LEADER", 4, 3));
+        assertThat(LocalKvCluster.leaderOf(statuses, 3)).contains(new LeaderInfo(3, 4));
+    }
+
+    @Test
+    void aLeaderAloneIsNotConfirmed() {
+        assertThat(LocalKvCluster.leaderOf(Map.of(1, status(1, "LEADER", 2, 1)), 3)).isEmpty();
+    }
+}

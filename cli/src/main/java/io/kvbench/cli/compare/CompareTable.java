@@ -3,6 +3,7 @@ package io.kvbench.cli.compare;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class CompareTable {
         return text.toString();
     }
 
-    /** Writes compare.csv; empty cells mean "not available" (an interval with too few runs, a delta from 0). */
+    /** Writes compare.csv (numbers to 12 significant digits); empty cells mean "not available" (an interval with too few runs, a delta from 0). */
     public void writeCsv(Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -151,7 +152,9 @@ public final class CompareTable {
     }
 
     private static String number(double value) {
-        return Double.isFinite(value) ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString() : "";
+        // 12 significant digits: enough for any figure here, and 0.09999999999999987 (float noise) reads 0.1.
+        return Double.isFinite(value)
+                ? BigDecimal.valueOf(value).round(new MathContext(12)).stripTrailingZeros().toPlainString() : "";
     }
 
     private static String absentNote(Metric metric, int countA, int countB) {

@@ -19,13 +19,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare two versions or configurations over repeated runs, as benchstat does: median, "
-                + "95% CI of the median, delta %, Mann-Whitney U p-value, '~' when within noise.",
+                + "95%% CI of the median, delta %%, Mann-Whitney U p-value, '~' when within noise.",
                 "A and B are two result directories (one subfolder per run, each with summary.csv and/or "
                         + "elections.csv) or two git refs (tags or commits), which are built in worktrees and "
                         + "run --runs times each, interleaved A,B,A,B.",
                 "Writes compare.csv (and compare.txt) into --out."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:compared", "1:a build or scenario run failed", "2:bad usage or input"})
+        exitCodeList = {"0:compared", "1:a build or scenario run failed", "2:bad usage or input%n"})
 public final class CompareCommand implements Callable<Integer> {
 
     public static final String DEFAULT_BUILD_COMMAND = "mvn -q -B -o package -DskipTests";
@@ -37,7 +37,7 @@ public final class CompareCommand implements Callable<Integer> {
     String second;
 
     @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
-            description = "runs of each ref, interleaved (default: ${DEFAULT-VALUE}); 6 or more give a 95% CI")
+            description = "runs of each ref, interleaved (default: ${DEFAULT-VALUE}); 6 or more give a 95%% CI")
     int runs;
 
     @Option(names = "--scenario-cmd", paramLabel = "TEMPLATE",
@@ -136,13 +136,13 @@ public final class CompareCommand implements Callable<Integer> {
         if (runs < 1) {
             throw CompareException.usage("--runs must be at least 1, not " + runs);
         }
+        checkRefsExist();
         Scenario scenarioA = scenarioCommand != null ? new CommandTemplateScenario(scenarioCommand) : defaultScenario;
         if (scenarioA == null) {
             throw CompareException.usage("no scenario to run on the refs: give --scenario-cmd TEMPLATE "
                     + "(e.g. 'java -jar {worktree}/cli/target/kvbench.jar load ... --out {outdir}')");
         }
         Scenario scenarioB = scenarioCommandB != null ? new CommandTemplateScenario(scenarioCommandB) : scenarioA;
-        checkRefsExist();
         Path outputDirectory = outputDirectory(first, second);
         Path scratchParent = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
         RefComparison.Plan plan = new RefComparison.Plan(repository, first, second, runs, buildCommand, scenarioA,

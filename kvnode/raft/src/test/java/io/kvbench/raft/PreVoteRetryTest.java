@@ -1,0 +1,51 @@
+package io.kvbench.raft;
+
+import io.kvbench.raft.Message.VoteRequest;
+import io.kvbench.raft.Message.VoteResponse;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Liveness additions beyond the paper: pre-vote retries and the pre-candidates' tie-break. */
+class PreVoteRetryTest {
+    private static RaftCore core(int id, int size) {
+        List<Integer> voters = java.util.stream.IntStream.rangeClosed(1, size).boxed().toList();
+        return new RaftCore(RaftConfig.defaults(id, voters).withTimeouts(10, 20, 3, 3), new Random(id));
+    }
+
+    @Test
+    void aPreCandidateAsksAgainOnlyThoseThatHaveNotAnswered() {
+        RaftCore core = core(1, 5);
+        while (core.role() != Role.PRE_CANDIDATE) core.tick();
+        assertThat(core.ready().messagesNow()).hasSize(4);
+        core.step(new VoteResponse(2, 1, 1, true, true)); // two of five: no quorum yet; 3, 4, 5 silent
+        List<Message> resent = List.of();
+        for (int tick = 0; tick < 3 && resent.isEmpty(); tick++) {
+            core.tick();
+            resent = core.ready().messagesNow();
+        }
+        assertThat(resent).extracting(Message::to).containsExactly(3, 4, 5);
+        assertThat(resent).allMatch(m -> m instanceof VoteRequest request && request.preVote() && request.term() == 1);
+        assertThat(core.term()).as("a pre-vote retry never raises the term").isZero();
+    }
+
+    @Test
+    void aPreCandidateStandsDownForAnEqualLogWithAHigherIdButNotALowerOne() {
+        RaftCore low = core(1, 3);
+        RaftCore high = core(3, 3);
+        while (low.role() != Role.PRE_CANDIDATE) low.tick();
+        while (high.role() != Role.PRE_CANDIDATE) high.tick();
+        low.ready();
+        high.ready();
+        // Each receives the other's pre-vote request: both grant, only the lower id stands down.
+        low.step(new VoteRequest(3, 1, 1, 0, 0, true, false));
+        high.step(new VoteRequest(1, 3, 1, 0, 0, true, false));
+        assertThat(low.role()).isEqualTo(Role.FOLLOWER);
+        assertThat(high.role()).isEqualTo(Role.PRE_CANDIDATE);
+        assertThat(low.ready().messagesNow()).singleElement().matches(m -> ((VoteResponse) m).granted());
+        assertThat(high.ready().messagesNow()).singleElement().matches(m -> ((VoteResponse) m).granted());
+    }
+}

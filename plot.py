@@ -86,6 +86,8 @@ def read_hgrm(path, value_unit):
                 fields = line.split()
                 if not fields or line.lstrip().startswith("#") or fields[0] == "Value":
                     continue
+                if len(fields) == 3 and fields[1].startswith("1.0"):
+                    continue  # HdrHistogram prints the 100% row without 1/(1-p): it is infinite
                 if len(fields) != 4:
                     raise InputError(f"{path} line {line_number}: expected 4 columns "
                                      f"(Value Percentile TotalCount 1/(1-Percentile)), found {len(fields)}")

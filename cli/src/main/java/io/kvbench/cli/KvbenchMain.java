@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kvbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"A replicated key-value store built to be measured, and the suite that measures it.",
                 "Run `kvbench demo` for a first look, `kvbench COMMAND --help` for each command."},
-        subcommands = {ClusterCommand.class, FloorCommand.class, JmhCommand.class, PlotCommand.class})
+        subcommands = {ClusterCommand.class, ChaosCommand.class, FloorCommand.class, JmhCommand.class, PlotCommand.class})
 public final class KvbenchMain {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CHECK_FAILED = 1;
@@ -19,6 +19,7 @@ public final class KvbenchMain {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvbenchMain());
         commandLine.addSubcommand("node", new KvNodeMain());
+        commandLine.addSubcommand("compare", new io.kvbench.cli.compare.CompareCommand());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof UsageException) {
                 cmd.getErr().println("kvbench: " + e.getMessage());

@@ -179,7 +179,9 @@ public final class ClientConnection implements AutoCloseable {
             } else {
                 connection.closeReason = String.valueOf(cause.getMessage());
             }
-            LOG.log(WARNING, "closing client connection to {0}: {1}", connection.address, connection.closeReason);
+            // A reset from a node that died is the normal case in failover; only protocol trouble is a warning.
+            System.Logger.Level level = cause instanceof java.io.IOException ? System.Logger.Level.DEBUG : WARNING;
+            LOG.log(level, "closing client connection to {0}: {1}", connection.address, connection.closeReason);
             context.close();
         }
     }

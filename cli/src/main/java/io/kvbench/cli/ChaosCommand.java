@@ -1,0 +1,125 @@
+package io.kvbench.cli;
+
+import io.kvbench.bench.etcd.EtcdClusterSpec;
+import io.kvbench.chaos.campaign.Campaign;
+import io.kvbench.chaos.campaign.CampaignResult;
+import io.kvbench.chaos.campaign.CampaignSpec;
+import io.kvbench.chaos.campaign.FaultKind;
+import io.kvbench.chaos.cluster.Cluster;
+import io.kvbench.chaos.cluster.EtcdClusterAdapter;
+import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.chaos.cluster.LocalKvCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvbench chaos}: a campaign of faults against a fresh local cluster (kvnode or etcd) under load, each
+ * election timed, every operation recorded and checked. Exit 0 when safe and recovered every time, else 1.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = {"Kill (or pause, or stop) the leader again and again under load; time every election;",
+                "check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
+                "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts."})
+public final class ChaosCommand implements Callable<Integer> {
+    @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "Cluster size for kvnode, 3 or 5; etcd is always 3 (default: ${DEFAULT-VALUE}).")
+    int nodeCount;
+
+    @Option(names = "--fault", defaultValue = "kill-leader",
+            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer) or kill-follower (default: ${DEFAULT-VALUE}).")
+    String fault;
+
+    @Option(names = "--trials", defaultValue = "10", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--interval-ms", defaultValue = "2000", description = "Time between faults (default: ${DEFAULT-VALUE}).")
+    long intervalMillis;
+
+    @Option(names = "--downtime-ms", defaultValue = "500", description = "How long a killed or paused node stays down (default: ${DEFAULT-VALUE}).")
+    long downtimeMillis;
+
+    @Option(names = "--rate-per-client", defaultValue = "100", description = "Writes per second per client thread (default: ${DEFAULT-VALUE}).")
+    double ratePerClient;
+
+    @Option(names = "--writers", defaultValue = "2", description = "Unique-key writer threads (default: ${DEFAULT-VALUE}).")
+    int writers;
+
+    @Option(names = "--register-clients", defaultValue = "2", description = "Threads doing put/get/cas on shared registers (default: ${DEFAULT-VALUE}).")
+    int registerClients;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the fault schedule and workload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "(default: ${DEFAULT-VALUE}); etcd gets --election-timeout of this value")
+    int electionMin;
+
+    @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "(default: ${DEFAULT-VALUE}); etcd randomizes in [t, 2t) itself")
+    int electionMax;
+
+    @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
+    int heartbeat;
+
+    @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")
+    boolean hint;
+
+    @Option(names = "--fsync", defaultValue = "always", description = "kvnode: always or none (default: ${DEFAULT-VALUE}); etcd always fsyncs.")
+    String fsync;
+
+    @Option(names = "--out", description = "Output folder (default: results/<version>/chaos-<target>-<fault>/<time>/).")
+    Path output;
+
+    @Option(names = "--no-plot", description = "Do not draw charts.")
+    boolean noPlot;
+
+    @Override
+    public Integer call() throws Exception {
+        return run();
+    }
+
+    int run() throws Exception {
+        if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
+        if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
+        if (trials < 1) throw new UsageException("--trials must be at least 1");
+        FaultKind faultKind;
+        try {
+            faultKind = FaultKind.parse(fault);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--fault: " + e.getMessage());
+        }
+        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "chaos-" + target + "-" + faultKind.label());
+        CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
+                .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
+                .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
+                .registerClients(registerClients).ratePerThread(ratePerClient).build();
+        System.err.printf("chaos: %d x %s on %s (%d nodes), about %d s; output %s%n", trials, faultKind.label(), target,
+                target.equals("etcd") ? 3 : nodeCount, trials * intervalMillis / 1000 + 5, out);
+        CampaignResult result;
+        try (Cluster cluster = startCluster(out.resolve("cluster"))) {
+            result = Campaign.run(spec, cluster, out);
+        }
+        System.out.println(result.verdict().describe());
+        System.out.println("recovered: " + result.trials().stream().filter(t -> t.recovered()).count() + "/" + result.trials().size());
+        System.out.println(result.election());
+        System.out.println(result.unavailability());
+        if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+        System.out.println("results: " + out);
+        return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
+    }
+
+    private Cluster startCluster(Path runDirectory) throws Exception {
+        if (target.equals("etcd")) {
+            return EtcdClusterAdapter.start(EtcdClusterSpec.threeMembers().withTiming(heartbeat, electionMin), runDirectory);
+        }
+        LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
+                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).build();
+        return LocalKvCluster.start(spec, runDirectory,
+                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()));
+    }
+}

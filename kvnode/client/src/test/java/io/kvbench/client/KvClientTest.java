@@ -20,8 +20,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** KvClient against a fake cluster on loopback: routing, retries, and §6.3's exactly-once under faults. */
 class KvClientTest {
+    /** For failover tests: a silent node is given up on quickly. */
     private static final KvClientOptions FAST = KvClientOptions.defaults()
             .withAttemptTimeoutMillis(200).withOperationTimeoutMillis(5_000);
+    /** For tests that count attempts exactly: no spurious attempt timeout on a busy machine. */
+    private static final KvClientOptions PATIENT = KvClientOptions.defaults()
+            .withAttemptTimeoutMillis(5_000).withOperationTimeoutMillis(10_000);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
 
@@ -53,7 +57,7 @@ class KvClientTest {
     @Test
     void registersThenPutsGetsSwapsAndDeletes() {
         FakeCluster cluster = cluster(3, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
         assertThat(client.clientId()).isPositive();
 
         assertThat(KvClient.await(client.put("k", bytes("one"))).previousValue()).isNull();
@@ -127,7 +131,8 @@ class KvClientTest {
     @Test
     void theDeadlinePassingFailsWithATimeoutThatSaysTheWriteMayHaveBeenApplied() {
         FakeCluster cluster = cluster(1, 0);
-        KvClient client = connect(cluster, FAST.withAttemptTimeoutMillis(50).withOperationTimeoutMillis(300));
+        // Several attempts fit in the deadline, so registration survives a slow first connect.
+        KvClient client = connect(cluster, FAST.withAttemptTimeoutMillis(100).withOperationTimeoutMillis(1_500));
         cluster.node(0).mode = FakeCluster.Mode.SILENT;
 
         assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v"))))
@@ -139,7 +144,7 @@ class KvClientTest {
     @Test
     void anUnknownSessionFailsWithSessionExpiredAndReregisteringRecovers() {
         FakeCluster cluster = cluster(1, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
         long oldClientId = client.clientId();
         cluster.node(0).script(id -> new ClientResponse.Result(id,
                 KvResultCodec.encode(new KvResult.SessionUnknown(oldClientId))));
@@ -154,7 +159,7 @@ class KvClientTest {
     @Test
     void malformedIsRejectedWithoutRetry() {
         FakeCluster cluster = cluster(1, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
         int seenBefore = cluster.node(0).requestsSeen.get();
         cluster.node(0).scriptError(ErrorCode.MALFORMED);
 
@@ -168,7 +173,7 @@ class KvClientTest {
     @Test
     void overloadedIsRetriedOnTheSameNode() throws Exception {
         FakeCluster cluster = cluster(1, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
         cluster.node(0).scriptError(ErrorCode.OVERLOADED);
         cluster.node(0).scriptError(ErrorCode.OVERLOADED);
 
@@ -181,7 +186,7 @@ class KvClientTest {
     @Test
     void storageFailedOnEveryNodeFailsWithStorageFailed() {
         FakeCluster cluster = cluster(2, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
         cluster.node(0).scriptError(ErrorCode.STORAGE_FAILED);
         cluster.node(1).scriptError(ErrorCode.STORAGE_FAILED);
 
@@ -192,7 +197,7 @@ class KvClientTest {
     @Test
     void tooLargeAValueIsRefusedLocally() {
         FakeCluster cluster = cluster(1, 0);
-        KvClient client = connect(cluster, FAST);
+        KvClient client = connect(cluster, PATIENT);
 
         assertThatThrownBy(() -> KvClient.await(client.put("k", new byte[2 * 1024 * 1024])))
                 .isInstanceOf(KvRejectedException.class);

@@ -30,7 +30,7 @@ public final class CasCommand implements Callable<Integer> {
     @Option(names = "--absent", description = "Swap only if KEY has no value; then give only KEY and NEW.")
     boolean absent;
 
-    @Parameters(paramLabel = "KEY EXPECTED NEW", arity = "2..3",
+    @Parameters(paramLabel = "KEY [EXPECTED] NEW", arity = "2..3", hideParamSyntax = true,
             description = "The key, the expected value (omitted with --absent) and the new value, as UTF-8.")
     List<String> arguments;
 

@@ -13,7 +13,7 @@ import java.util.List;
 
 /** The options every client subcommand shares: where the cluster is and how long to wait for it. */
 public final class ClusterOptions {
-    @Option(names = "--nodes", required = true, split = ",", paramLabel = "HOST:PORT[,HOST:PORT...]",
+    @Option(names = "--nodes", required = true, split = ",", paramLabel = "HOST:PORT[,HOST:PORT...]", hideParamSyntax = true,
             converter = NodeAddressConverter.class,
             description = "Client addresses of the cluster's nodes, comma-separated; any node will do, the client "
                     + "follows redirects to the leader.")

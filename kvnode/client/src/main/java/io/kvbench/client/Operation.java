@@ -41,6 +41,7 @@ final class Operation<T extends KvResult> {
     private int redirects;
     private final Set<InetSocketAddress> storageFailedNodes = new HashSet<>();
     private Future<?> deadlineTimer;
+    private String lastFailure = "";
 
     private Operation(String description, RequestKind kind, Class<T> expectedResult, long deadlineNanos,
                       byte[] fixedPayload, WriteBuilder writeBuilder) {
@@ -125,6 +126,15 @@ final class Operation<T extends KvResult> {
     synchronized int storageFailedAt(InetSocketAddress node) {
         storageFailedNodes.add(node);
         return storageFailedNodes.size();
+    }
+
+    /** What went wrong with the latest attempt, for the timeout's message. */
+    synchronized void noteFailure(String failure) {
+        lastFailure = failure;
+    }
+
+    synchronized String lastFailure() {
+        return lastFailure;
     }
 
     synchronized void setDeadlineTimer(Future<?> timer) {

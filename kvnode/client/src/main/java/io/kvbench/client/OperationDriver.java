@@ -86,10 +86,14 @@ final class OperationDriver {
         String outcome = operation.isWrite() ? "; the write may or may not have been applied"
                 : operation.expectedResult == KvResult.SessionRegistered.class ? "; a session may or may not have been registered"
                 : "";
-        if (fail(operation, new KvTimeoutException(operation.description + ": no answer within "
-                + options.operationTimeoutMillis() + " ms (" + operation.attempts() + " attempts)" + outcome))) {
-            counters.timeouts.increment();
-        }
+        if (!operation.markFinished()) return;
+        // Counted before the future completes, so a caller that sees the timeout also sees the count.
+        counters.timeouts.increment();
+        String lastFailure = operation.lastFailure();
+        onFinished.accept(operation);
+        operation.future.completeExceptionally(new KvTimeoutException(operation.description + ": no answer within "
+                + options.operationTimeoutMillis() + " ms (" + operation.attempts() + " attempts"
+                + (lastFailure.isEmpty() ? "" : "; last: " + lastFailure) + ")" + outcome));
     }
 
     boolean fail(Operation<?> operation, Throwable error) {
@@ -136,6 +140,7 @@ final class OperationDriver {
         } else if (result instanceof KvResult.Rejected rejected) {
             fail(operation, new KvRejectedException(operation.description + ": rejected: " + rejected.reason()));
         } else if (result instanceof KvResult.TooManyPending) {
+            operation.noteFailure("the session holds too many unacknowledged replies");
             // Not applied; room appears as this client's earlier writes are answered and firstUnackedSeq moves.
             retryAfter(operation, backoffMillis(operation, false));
         } else {
@@ -145,6 +150,8 @@ final class OperationDriver {
 
     private void onNotLeader(Operation<?> operation, LeaderConnection.Slot slot, ClientResponse.NotLeader notLeader) {
         counters.redirects.increment();
+        operation.noteFailure(NodeAddresses.format(slot.address) + " is not the leader"
+                + (notLeader.leaderClientAddress().isEmpty() ? " and knows none" : ""));
         int redirects = operation.countRedirect();
         InetSocketAddress hinted = parseOrNull(notLeader.leaderClientAddress());
         if (hinted != null && !hinted.equals(slot.address)) {
@@ -161,6 +168,7 @@ final class OperationDriver {
     private void onError(Operation<?> operation, LeaderConnection.Slot slot, ClientResponse.Error error) {
         ErrorCode code = error.code();
         String from = " from " + NodeAddresses.format(slot.address) + ": " + error.message();
+        operation.noteFailure(code + from);
         switch (code) {
             case OVERLOADED:
             case TIMEOUT:
@@ -194,6 +202,7 @@ final class OperationDriver {
             fail(operation, new KvException(operation.description + ": " + error, error));
             return;
         }
+        operation.noteFailure(NodeAddresses.format(slot.address) + ": " + error.getMessage());
         // A connect failure, a closed connection or a silent node: the same request may already be in the
         // log, so it is resent unchanged (same seq) to whichever node leads now.
         leader.failover(slot);

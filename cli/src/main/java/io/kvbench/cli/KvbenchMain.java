@@ -20,6 +20,7 @@ public final class KvbenchMain {
         CommandLine commandLine = new CommandLine(new KvbenchMain());
         commandLine.addSubcommand("node", new KvNodeMain());
         commandLine.addSubcommand("compare", new io.kvbench.cli.compare.CompareCommand());
+        commandLine.addSubcommand("client", new io.kvbench.client.cli.ClientCommands());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof UsageException) {
                 cmd.getErr().println("kvbench: " + e.getMessage());

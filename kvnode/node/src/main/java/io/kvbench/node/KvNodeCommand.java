@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
 public final class KvNodeCommand {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvNodeCommand());
+        // `kvnode put|get|delete|cas|status --nodes ...`: the client commands beside `kvnode run`.
+        io.kvbench.client.cli.ClientCommands.subcommands().forEach(commandLine::addSubcommand);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("kvnode: " + e.getMessage());

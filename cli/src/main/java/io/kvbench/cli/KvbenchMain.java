@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kvbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"A replicated key-value store built to be measured, and the suite that measures it.",
                 "Run `kvbench demo` for a first look, `kvbench COMMAND --help` for each command."},
-        subcommands = {ClusterCommand.class, ChaosCommand.class, FloorCommand.class, JmhCommand.class, PlotCommand.class})
+        subcommands = {DemoCommand.class, ClusterCommand.class, LoadCommand.class, ChaosCommand.class, FloorCommand.class,
+                JmhCommand.class, PlotCommand.class, GateCommand.class})
 public final class KvbenchMain {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CHECK_FAILED = 1;

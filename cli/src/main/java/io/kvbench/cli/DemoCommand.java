@@ -1,0 +1,108 @@
+package io.kvbench.cli;
+
+import io.kvbench.bench.floor.Floor;
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.load.LoadMode;
+import io.kvbench.bench.load.LoadSpec;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.target.KvnodeTarget;
+import io.kvbench.chaos.campaign.Campaign;
+import io.kvbench.chaos.campaign.CampaignResult;
+import io.kvbench.chaos.campaign.CampaignSpec;
+import io.kvbench.chaos.campaign.FaultKind;
+import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.chaos.cluster.LocalKvCluster;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvbench demo}: the main job on an embedded default, for a new user. A local 3-node cluster, the
+ * machine's floor, a steady open-loop load, then load with the leader killed again and again; the charts and
+ * a summary table, all under results/.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"A local 3-node cluster, a steady load, then ~30 s of load with leader kills;",
+                "election histogram, latency charts and a summary table under results/<version>/demo/<time>/."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--kills", defaultValue = "12", description = "Leader kills during the chaos part (default: ${DEFAULT-VALUE}).")
+    int kills;
+
+    @Option(names = "--out", description = "Output folder (default: results/<version>/demo/<time>/).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (kills < 1) throw new UsageException("--kills must be at least 1");
+        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "demo");
+        System.out.println("kvbench demo -> " + out);
+        System.out.println("[1/5] starting a local 3-node kvnode cluster (fsync always, election timeout 150-300 ms, heartbeat 50 ms)");
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),
+                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), List.of("-Xms128m", "-Xmx512m")))) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(30)).nodeId();
+            System.out.println("      leader: node " + leader);
+
+            System.out.println("[2/5] measuring the machine's floor (fsync of the data directory, loopback round trip)");
+            FloorResult floor = Floor.measure(cluster.runDirectory(), 1000);
+
+            System.out.println("[3/5] steady load: 8 s open loop at 500 writes/s (2 s warm-up)");
+            LoadSpec steadySpec = LoadSpec.builder().mode(LoadMode.OPEN_LOOP).targetRatePerSecond(500)
+                    .duration(Duration.ofSeconds(8)).warmup(Duration.ofSeconds(2)).connections(2).inFlightLimit(64)
+                    .keyCount(1000).valueSizeBytes(100).mix(OperationMix.writesOnly()).seed(1)
+                    .operationTimeout(Duration.ofSeconds(10)).build();
+            Path steadyDirectory = out.resolve("steady");
+            Files.createDirectories(steadyDirectory);
+            LoadSummary steady = LoadCommand.run(steadySpec,
+                    new KvnodeTarget(new ArrayList<>(cluster.clientAddresses().values()), 2, 64, Duration.ofSeconds(10)),
+                    steadyDirectory, floor);
+
+            System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
+            CampaignSpec chaosSpec = CampaignSpec.builder().runId("demo").gitSha(Git.sha(Home.directory()))
+                    .fault(FaultKind.KILL_LEADER).trials(kills).trialInterval(Duration.ofMillis(2500)).build();
+            CampaignResult chaos = Campaign.run(chaosSpec, cluster, out.resolve("chaos"));
+
+            System.out.println("[5/5] drawing charts");
+            PlotCommand.run(List.of("all", out.toString()));
+
+            String table = summaryTable(floor, steady, chaos);
+            Files.writeString(out.resolve("summary.txt"), table, StandardCharsets.UTF_8);
+            System.out.println();
+            System.out.print(table);
+            System.out.println("results and charts: " + out);
+            boolean ok = steady.errors() + steady.timeouts() == 0 && chaos.passed();
+            return ok ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
+        }
+    }
+
+    static String summaryTable(FloorResult floor, LoadSummary steady, CampaignResult chaos) {
+        double floorMicros = floor.majorityWriteFloorMicros();
+        StringBuilder table = new StringBuilder();
+        table.append(String.format("%-44s %s%n", "measure", "value"));
+        table.append(String.format("%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
+                floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
+        table.append(String.format("%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
+                steady.achievedRatePerSecond(), steady.errors(), steady.timeouts()));
+        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
+                steady.latencyMicrosP50() / floorMicros));
+        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
+                steady.latencyMicrosP99() / floorMicros));
+        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
+                chaos.election().p50Millis(), chaos.election().p99Millis(), chaos.election().maxMillis(), chaos.election().trials()));
+        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
+                chaos.unavailability().p50Millis(), chaos.unavailability().p99Millis(), chaos.unavailability().maxMillis(),
+                chaos.unavailability().trials()));
+        table.append(String.format("%-44s %d/%d%n", "trials recovered", chaos.trials().stream().filter(t -> t.recovered()).count(),
+                chaos.trials().size()));
+        table.append(String.format("%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
+                .lines().findFirst().orElse(""), chaos.acknowledgedWrites()));
+        return table.toString();
+    }
+}

@@ -1,0 +1,185 @@
+package io.kvbench.cli;
+
+import io.kvbench.bench.etcd.EtcdTarget;
+import io.kvbench.bench.floor.Floor;
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.load.KeyDistribution;
+import io.kvbench.bench.load.LoadGenerator;
+import io.kvbench.bench.load.LoadMode;
+import io.kvbench.bench.load.LoadSpec;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.target.KvnodeTarget;
+import io.kvbench.bench.target.Target;
+import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.client.NodeAddresses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvbench load}: the open-loop load generator (wrk2's model) or a closed loop for peak throughput,
+ * against kvnode or etcd. Without {@code --nodes} it starts a local 3-node kvnode cluster for the run.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = {"Drive a target at a constant rate (open loop, latency from the intended send time) or as fast as",
+                "N clients can (closed loop). Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json."})
+public final class LoadCommand implements Callable<Integer> {
+    @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--nodes", description = "kvnode client addresses HOST:PORT,...; without it a local 3-node cluster is started.")
+    String nodes;
+
+    @Option(names = "--etcd-endpoints", description = "etcd client URLs http://HOST:PORT,... (required for --target etcd).")
+    String etcdEndpoints;
+
+    @Option(names = "--mode", defaultValue = "open", description = "open (constant rate) or closed (peak) (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "Target operations per second, open loop (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration-s", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+    int durationSeconds;
+
+    @Option(names = "--warmup-s", defaultValue = "2", description = "Seconds before measuring, left out of every file (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--connections", defaultValue = "4", description = "Client connections (kvnode: sessions) (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--in-flight", defaultValue = "64", description = "Operations in flight at most; closed loop: the number of clients (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--keys", defaultValue = "10000", description = "Key space (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--distribution", defaultValue = "uniform", description = "uniform or zipfian (default: ${DEFAULT-VALUE}).")
+    String distribution;
+
+    @Option(names = "--theta", defaultValue = "0.99", description = "Zipfian skew (default: ${DEFAULT-VALUE}).")
+    double theta;
+
+    @Option(names = "--value-size", defaultValue = "100", description = "Bytes per value (default: ${DEFAULT-VALUE}).")
+    int valueSize;
+
+    @Option(names = "--mix", defaultValue = "0,100,0", description = "read,write,cas percentages (default: ${DEFAULT-VALUE}).")
+    String mix;
+
+    @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-operation deadline, retries included (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @Option(names = "--fsync", defaultValue = "always", description = "For the local cluster: always or none (default: ${DEFAULT-VALUE}).")
+    String fsync;
+
+    @Option(names = "--no-floor", description = "Skip measuring the machine's floor (fsync + loopback RTT) in the same run.")
+    boolean noFloor;
+
+    @Option(names = "--out", description = "Output folder (default: results/<version>/load-<target>-<mode>/<time>/).")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        LoadSpec spec = spec();
+        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "load-" + target + "-" + mode);
+        Files.createDirectories(out);
+        LocalKvCluster localCluster = null;
+        try {
+            List<InetSocketAddress> addresses = List.of();
+            if (target.equals("kvnode")) {
+                if (nodes != null) {
+                    addresses = parseNodes(nodes);
+                } else {
+                    localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
+                            LocalKvCluster.javaCommand(System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g")));
+                    localCluster.awaitLeader(Duration.ofSeconds(30));
+                    addresses = new ArrayList<>(localCluster.clientAddresses().values());
+                }
+            }
+            FloorResult floor = noFloor ? null : Floor.measure(localCluster != null ? localCluster.runDirectory() : out, 1000);
+            LoadSummary summary = run(spec, target(addresses), out, floor);
+            print(summary);
+            return summary.errors() + summary.timeouts() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
+        } finally {
+            if (localCluster != null) localCluster.close();
+        }
+    }
+
+    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor) throws Exception {
+        target.open();
+        try {
+            return LoadGenerator.run(spec, target, out, floor);
+        } finally {
+            target.close();
+        }
+    }
+
+    static void print(LoadSummary summary) {
+        System.out.printf("%s %s: achieved %.0f ops/s, %d ok, %d errors, %d timeouts%n", summary.targetName(), summary.mode(),
+                summary.achievedRatePerSecond(), summary.count(), summary.errors(), summary.timeouts());
+        System.out.printf("latency from intended send: p50 %d us, p99 %d us, max %d us%n", summary.latencyMicrosP50(),
+                summary.latencyMicrosP99(), summary.latencyMicrosMax());
+        summary.optionalFloor().ifPresent(floor -> System.out.printf(
+                "floor (fsync p50 %.0f us + rtt p50 %.0f us = %.0f us): p50 = %.1fx floor%n", floor.fsyncMicrosP50(),
+                floor.roundTripMicrosP50(), floor.majorityWriteFloorMicros(),
+                summary.latencyMicrosP50() / floor.majorityWriteFloorMicros()));
+        if (summary.saturated()) System.out.println(summary.saturationMessage());
+        System.out.println("results: " + summary.outputDirectory());
+    }
+
+    private Target target(List<InetSocketAddress> addresses) {
+        if (target.equals("kvnode")) return new KvnodeTarget(addresses, connections, Math.max(1, inFlight / connections) + 1, Duration.ofMillis(timeoutMillis));
+        if (etcdEndpoints == null) throw new UsageException("--target etcd needs --etcd-endpoints http://HOST:PORT,...");
+        List<URI> endpoints = Arrays.stream(etcdEndpoints.split(",")).map(String::trim).map(URI::create).toList();
+        return new EtcdTarget(endpoints, connections, Duration.ofMillis(timeoutMillis));
+    }
+
+    private LoadSpec spec() {
+        if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
+        LoadMode loadMode = switch (mode) {
+            case "open" -> LoadMode.OPEN_LOOP;
+            case "closed" -> LoadMode.CLOSED_LOOP;
+            default -> throw new UsageException("--mode must be open or closed, not " + mode);
+        };
+        KeyDistribution keyDistribution = switch (distribution) {
+            case "uniform" -> KeyDistribution.UNIFORM;
+            case "zipfian" -> KeyDistribution.ZIPFIAN;
+            default -> throw new UsageException("--distribution must be uniform or zipfian, not " + distribution);
+        };
+        String[] parts = mix.split(",");
+        if (parts.length != 3) throw new UsageException("--mix takes read,write,cas percentages, e.g. 10,80,10");
+        OperationMix operationMix;
+        try {
+            operationMix = new OperationMix(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim()));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--mix takes whole numbers: " + mix);
+        }
+        if (durationSeconds < 1 || warmupSeconds < 0 || rate <= 0) throw new UsageException("--duration-s >= 1, --warmup-s >= 0, --rate > 0");
+        return LoadSpec.builder().mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
+                .warmup(Duration.ofSeconds(warmupSeconds)).connections(connections).inFlightLimit(inFlight).keyCount(keys)
+                .keyDistribution(keyDistribution).zipfianTheta(theta).valueSizeBytes(valueSize).mix(operationMix).seed(seed)
+                .operationTimeout(Duration.ofMillis(timeoutMillis)).build();
+    }
+
+    static List<InetSocketAddress> parseNodes(String text) {
+        try {
+            return NodeAddresses.parseList(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--nodes: " + e.getMessage());
+        }
+    }
+}

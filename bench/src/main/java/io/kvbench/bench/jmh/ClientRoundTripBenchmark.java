@@ -1,0 +1,76 @@
+package io.kvbench.bench.jmh;
+
+import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
+import io.kvbench.bench.kvnode.KvnodeSessionConnection;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.NettyResources;
+import io.kvbench.wal.SyncMode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One client's put, round trip, against an in-process 3-node loopback cluster with fsync ALWAYS: proposal,
+ * replication to a majority, fsync, apply, reply. Closed loop by nature (one request at a time), so this is a
+ * cost, not a latency under load: open-loop percentiles come from the load generator (DESIGN.md, "Measuring").
+ *
+ * <p>Mode.SampleTime gives a percentile spectrum of the per-call cost beside the mean. The response is
+ * returned (JMHSample_08_DeadCode); forked (JMHSample_12_Forking). The cluster lives for the trial and its
+ * data directories are deleted after it.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class ClientRoundTripBenchmark {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private Path directory;
+    private InProcessKvnodeCluster cluster;
+    private NettyResources netty;
+    private KvnodeSessionConnection session;
+    private byte[] value;
+    private long nextKey;
+
+    @Setup(Level.Trial)
+    public void startCluster() throws IOException {
+        directory = BenchmarkDirectories.create("cluster-");
+        cluster = InProcessKvnodeCluster.start(3, directory, SyncMode.ALWAYS, TIMEOUT);
+        netty = new NettyResources("jmh-client", 1);
+        session = KvnodeSessionConnection.open(netty, cluster.clientAddresses(), TIMEOUT);
+        value = new byte[100];
+        new Random(42).nextBytes(value);
+    }
+
+    @TearDown(Level.Trial)
+    public void stopCluster() {
+        if (session != null) session.close();
+        if (netty != null) netty.close();
+        if (cluster != null) cluster.close();
+        BenchmarkDirectories.delete(directory);
+    }
+
+    @Benchmark
+    public ClientResponse put() throws Exception {
+        String key = "key-" + (nextKey++ & 1023);
+        ClientResponse response = session.put(key, value).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (!(response instanceof ClientResponse.Result)) throw new IllegalStateException("put failed: " + response);
+        return response;
+    }
+}

@@ -1,0 +1,266 @@
+package io.kvbench.client;
+
+import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvResultCodec;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** KvClient against a fake cluster on loopback: routing, retries, and §6.3's exactly-once under faults. */
+class KvClientTest {
+    private static final KvClientOptions FAST = KvClientOptions.defaults()
+            .withAttemptTimeoutMillis(200).withOperationTimeoutMillis(5_000);
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @AfterEach
+    void closeEverything() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) opened.get(i).close();
+    }
+
+    private FakeCluster cluster(int nodes, int leader) {
+        FakeCluster cluster = new FakeCluster(nodes, leader);
+        opened.add(cluster);
+        return cluster;
+    }
+
+    private KvClient connect(FakeCluster cluster, KvClientOptions options) {
+        KvClient client = KvClient.await(KvClient.connect(cluster.addresses(), options));
+        opened.add(client);
+        return client;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void registersThenPutsGetsSwapsAndDeletes() {
+        FakeCluster cluster = cluster(3, 0);
+        KvClient client = connect(cluster, FAST);
+        assertThat(client.clientId()).isPositive();
+
+        assertThat(KvClient.await(client.put("k", bytes("one"))).previousValue()).isNull();
+        assertThat(text(KvClient.await(client.get("k")).value())).isEqualTo("one");
+
+        KvResult.CasResult mismatch = KvClient.await(client.compareAndSet("k", bytes("nope"), bytes("two")));
+        assertThat(mismatch.swapped()).isFalse();
+        assertThat(text(mismatch.currentValue())).isEqualTo("one");
+        assertThat(KvClient.await(client.compareAndSet("k", bytes("one"), bytes("two"))).swapped()).isTrue();
+        assertThat(KvClient.await(client.compareAndSet("absent", null, bytes("new"))).swapped()).isTrue();
+
+        assertThat(text(KvClient.await(client.delete("k")).previousValue())).isEqualTo("two");
+        assertThat(KvClient.await(client.get("k")).value()).isNull();
+        assertThat(KvClient.await(client.keepAlive())).isEqualTo(new KvResult.KeptAlive());
+        assertThat(client.stats().retries()).isZero();
+    }
+
+    @Test
+    void followsARedirectFromAFollowerToTheLeader() {
+        FakeCluster cluster = cluster(3, 2);
+        KvClient client = connect(cluster, FAST);
+
+        KvClient.await(client.put("k", bytes("v")));
+
+        assertThat(client.currentLeader()).contains(cluster.node(2).address);
+        assertThat(client.stats().redirects()).isGreaterThanOrEqualTo(1);
+        assertThat(client.stats().reconnects()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aReplyLostAfterApplyingIsAnsweredFromTheSessionOnRetry() throws Exception {
+        FakeCluster cluster = cluster(2, 0);
+        KvClient client = connect(cluster, FAST);
+        cluster.node(0).dropRepliesAfterApply.set(1);
+
+        KvClient.await(client.put("k", bytes("v")));
+
+        // seq 1: applied once; the retry (via the follower's redirect back) got the stored reply (§6.3).
+        assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
+        assertThat(cluster.onCore(cluster.stateMachine::duplicateWritesSuppressed)).isEqualTo(1);
+        assertThat(client.stats().retries()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aLeaderThatCrashesAfterApplyingIsReplacedAndTheRetryIsNotAppliedTwice() throws Exception {
+        FakeCluster cluster = cluster(3, 0);
+        KvClient client = connect(cluster, FAST);
+        cluster.node(0).crashAfterApplyThenLeader = 1;
+
+        KvClient.await(client.put("k", bytes("v")));
+
+        assertThat(client.currentLeader()).contains(cluster.node(1).address);
+        assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
+        assertThat(cluster.onCore(cluster.stateMachine::duplicateWritesSuppressed)).isEqualTo(1);
+        assertThat(text(KvClient.await(client.get("k")).value())).isEqualTo("v");
+    }
+
+    @Test
+    void aSilentNodeTriggersTheAttemptTimeoutAndFailover() {
+        FakeCluster cluster = cluster(2, 1);
+        cluster.node(0).mode = FakeCluster.Mode.SILENT; // like a SIGSTOPped node: socket open, no answers
+
+        KvClient client = connect(cluster, FAST);
+        KvClient.await(client.put("k", bytes("v")));
+
+        assertThat(client.currentLeader()).contains(cluster.node(1).address);
+        assertThat(client.stats().retries()).isGreaterThanOrEqualTo(1);
+        assertThat(client.stats().reconnects()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theDeadlinePassingFailsWithATimeoutThatSaysTheWriteMayHaveBeenApplied() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST.withAttemptTimeoutMillis(50).withOperationTimeoutMillis(300));
+        cluster.node(0).mode = FakeCluster.Mode.SILENT;
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v"))))
+                .isInstanceOf(KvTimeoutException.class)
+                .hasMessageContaining("may or may not have been applied");
+        assertThat(client.stats().timeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownSessionFailsWithSessionExpiredAndReregisteringRecovers() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST);
+        long oldClientId = client.clientId();
+        cluster.node(0).script(id -> new ClientResponse.Result(id,
+                KvResultCodec.encode(new KvResult.SessionUnknown(oldClientId))));
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v"))))
+                .isInstanceOf(SessionExpiredException.class);
+
+        assertThat(KvClient.await(client.reregister())).isNotEqualTo(oldClientId);
+        KvClient.await(client.put("k", bytes("v")));
+    }
+
+    @Test
+    void malformedIsRejectedWithoutRetry() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST);
+        int seenBefore = cluster.node(0).requestsSeen.get();
+        cluster.node(0).scriptError(ErrorCode.MALFORMED);
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v"))))
+                .isInstanceOf(KvRejectedException.class)
+                .hasMessageContaining("MALFORMED");
+        assertThat(cluster.node(0).requestsSeen.get()).isEqualTo(seenBefore + 1);
+        assertThat(client.stats().retries()).isZero();
+    }
+
+    @Test
+    void overloadedIsRetriedOnTheSameNode() throws Exception {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST);
+        cluster.node(0).scriptError(ErrorCode.OVERLOADED);
+        cluster.node(0).scriptError(ErrorCode.OVERLOADED);
+
+        KvClient.await(client.put("k", bytes("v")));
+
+        assertThat(client.stats().retries()).isEqualTo(2);
+        assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
+    }
+
+    @Test
+    void storageFailedOnEveryNodeFailsWithStorageFailed() {
+        FakeCluster cluster = cluster(2, 0);
+        KvClient client = connect(cluster, FAST);
+        cluster.node(0).scriptError(ErrorCode.STORAGE_FAILED);
+        cluster.node(1).scriptError(ErrorCode.STORAGE_FAILED);
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v"))))
+                .isInstanceOf(StorageFailedException.class);
+    }
+
+    @Test
+    void tooLargeAValueIsRefusedLocally() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST);
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", new byte[2 * 1024 * 1024])))
+                .isInstanceOf(KvRejectedException.class);
+        assertThat(client.stats().attempts()).isEqualTo(1); // only the registration
+    }
+
+    @Test
+    void manyConcurrentPutsFromSeveralThreadsAreEachAppliedOnce() throws Exception {
+        FakeCluster cluster = cluster(3, 0);
+        // A small in-flight bound so the admission queue is exercised too.
+        KvClient client = connect(cluster, FAST.withMaxInFlight(64).withOperationTimeoutMillis(30_000));
+        int threads = 4;
+        int putsPerThread = 500;
+        ExecutorService callers = Executors.newFixedThreadPool(threads);
+        List<CompletableFuture<KvResult.Written>> puts = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                submitted.add(callers.submit(() -> {
+                    for (int i = 0; i < putsPerThread; i++) puts.add(client.put("k" + thread + "-" + i, bytes("v" + i)));
+                }));
+            }
+            for (java.util.concurrent.Future<?> done : submitted) done.get(10, TimeUnit.SECONDS);
+        } finally {
+            callers.shutdown();
+        }
+        CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+
+        int total = threads * putsPerThread;
+        long clientId = client.clientId();
+        for (long seq = 1; seq <= total; seq++) {
+            long thisSeq = seq;
+            assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(clientId, thisSeq))).as("seq %d", seq).isEqualTo(1);
+        }
+        assertThat(cluster.onCore(cluster.stateMachine::keyCount)).isEqualTo(total);
+        // The watermark followed the answers: the last writes said nearly all earlier replies could go (§6.3).
+        assertThat(cluster.highestFirstUnackedSeq.get()).isGreaterThan(total - 64L);
+    }
+
+    @Test
+    void statusReturnsTheJsonOfAnyNode() {
+        FakeCluster cluster = cluster(2, 0);
+        KvClient client = KvClient.create(cluster.addresses(), FAST);
+        opened.add(client);
+
+        assertThat(KvClient.await(client.status(cluster.node(1).address))).contains("\"role\":\"follower\"");
+    }
+
+    @Test
+    void writesWithoutASessionFailAsExpired() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = KvClient.create(cluster.addresses(), FAST);
+        opened.add(client);
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", bytes("v")))).isInstanceOf(SessionExpiredException.class);
+        assertThat(KvClient.await(client.get("k")).value()).isNull();
+    }
+
+    @Test
+    void closingFailsOperationsStillInFlight() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, FAST.withOperationTimeoutMillis(60_000));
+        cluster.node(0).mode = FakeCluster.Mode.SILENT;
+        CompletableFuture<KvResult.Written> put = client.put("k", bytes("v"));
+
+        client.close();
+
+        assertThatThrownBy(() -> KvClient.await(put)).isInstanceOf(KvException.class).hasMessageContaining("closed");
+    }
+}

@@ -1,11 +1,10 @@
 package io.kvbench.bench.jmh;
 
 import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
-import io.kvbench.bench.kvnode.KvnodeSessionConnection;
-import io.kvbench.net.ClientResponse;
-import io.kvbench.net.NettyResources;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.kv.KvResult;
 import io.kvbench.wal.SyncMode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -24,8 +23,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One client's put, round trip, against an in-process 3-node loopback cluster with fsync ALWAYS: proposal,
- * replication to a majority, fsync, apply, reply. Closed loop by nature (one request at a time), so this is a
+ * One client's put, round trip, through {@link KvClient} against an in-process 3-node loopback cluster with
+ * fsync ALWAYS: proposal, replication to a majority, fsync, apply, reply. Closed loop by nature (one request at a time), so this is a
  * cost, not a latency under load: open-loop percentiles come from the load generator (DESIGN.md, "Measuring").
  *
  * <p>Mode.SampleTime gives a percentile spectrum of the per-call cost beside the mean. The response is
@@ -43,34 +42,30 @@ public class ClientRoundTripBenchmark {
 
     private Path directory;
     private InProcessKvnodeCluster cluster;
-    private NettyResources netty;
-    private KvnodeSessionConnection session;
+    private KvClient client;
     private byte[] value;
     private long nextKey;
 
     @Setup(Level.Trial)
-    public void startCluster() throws IOException {
+    public void startCluster() throws Exception {
         directory = BenchmarkDirectories.create("cluster-");
         cluster = InProcessKvnodeCluster.start(3, directory, SyncMode.ALWAYS, TIMEOUT);
-        netty = new NettyResources("jmh-client", 1);
-        session = KvnodeSessionConnection.open(netty, cluster.clientAddresses(), TIMEOUT);
+        client = KvClient.connect(cluster.clientAddresses(), KvClientOptions.defaults())
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         value = new byte[100];
         new Random(42).nextBytes(value);
     }
 
     @TearDown(Level.Trial)
     public void stopCluster() {
-        if (session != null) session.close();
-        if (netty != null) netty.close();
+        if (client != null) client.close();
         if (cluster != null) cluster.close();
         BenchmarkDirectories.delete(directory);
     }
 
     @Benchmark
-    public ClientResponse put() throws Exception {
+    public KvResult.Written put() throws Exception {
         String key = "key-" + (nextKey++ & 1023);
-        ClientResponse response = session.put(key, value).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (!(response instanceof ClientResponse.Result)) throw new IllegalStateException("put failed: " + response);
-        return response;
+        return client.put(key, value).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

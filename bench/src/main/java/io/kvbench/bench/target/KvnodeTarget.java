@@ -1,11 +1,14 @@
 package io.kvbench.bench.target;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvbench.bench.kvnode.KvnodeSessionConnection;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.client.KvException;
+import io.kvbench.client.KvRejectedException;
+import io.kvbench.client.KvTimeoutException;
+import io.kvbench.client.SessionExpiredException;
+import io.kvbench.client.StorageFailedException;
 import io.kvbench.kv.KvResult;
-import io.kvbench.kv.KvResultCodec;
-import io.kvbench.net.ClientResponse;
-import io.kvbench.net.ConnectionClosedException;
 import io.kvbench.net.NettyResources;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,37 +18,48 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A kvnode cluster as a {@link Target}: {@code connections} client sessions on the leader, used in turn.
- * Writes go through the log with a session's (clientId, seq) so a retry is never applied twice (§6.3); GET is
- * a linearizable ReadIndex read (§6.4). Outcomes: a put's Written is OK; a get's absent value NOT_FOUND;
- * a cas that did not swap CAS_MISMATCH; everything else FAILED with a kind ({@code not_leader},
- * {@code error_overloaded}, {@code session_unknown}, {@code connection_closed}, ...), or TIMEOUT.
+ * A kvnode cluster as a {@link Target}, through {@link KvClient}: {@code connections} clients (one session
+ * and one leader connection each) on shared event loops, used in turn. Writes carry the session's
+ * (clientId, seq), so the client's retries are never applied twice (§6.3); GET is a linearizable ReadIndex
+ * read (§6.4).
+ *
+ * <p>Outcomes: a put's {@code Written} is OK; a get's absent value NOT_FOUND; a cas that did not swap
+ * CAS_MISMATCH; the client's deadline TIMEOUT; everything else FAILED with a kind ({@code rejected},
+ * {@code session_expired}, {@code storage_failed}, {@code client}, ...). The client retries NotLeader,
+ * OVERLOADED and lost connections itself until the operation timeout, as a real application would see it.
  */
 public final class KvnodeTarget implements Target {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<InetSocketAddress> nodes;
     private final int connections;
+    private final int inFlightPerConnection;
     private final Duration operationTimeout;
-    private final List<KvnodeSessionConnection> sessions = new ArrayList<>();
-    private final AtomicInteger nextSession = new AtomicInteger();
+    private final List<KvClient> clients = new ArrayList<>();
+    private final AtomicInteger nextClient = new AtomicInteger();
     private NettyResources netty;
     private String fsyncMode = "unknown";
 
     /**
-     * @param nodes            every node's client address; the leader is found among them
-     * @param connections      sessions (each on its own connection) to spread operations over
-     * @param operationTimeout an operation not answered by then is TIMEOUT
+     * @param nodes                 every node's client address; the clients find the leader among them
+     * @param connections           clients (each with its own session and connection) to spread operations over
+     * @param inFlightPerConnection the client's in-flight bound; beyond it operations queue inside the client
+     * @param operationTimeout      an operation not answered by then (retries included) is TIMEOUT
      */
-    public KvnodeTarget(List<InetSocketAddress> nodes, int connections, Duration operationTimeout) {
-        if (nodes.isEmpty() || connections < 1) throw new IllegalArgumentException("need a node and a connection");
+    public KvnodeTarget(List<InetSocketAddress> nodes, int connections, int inFlightPerConnection,
+            Duration operationTimeout) {
+        if (nodes.isEmpty() || connections < 1 || inFlightPerConnection < 1) {
+            throw new IllegalArgumentException("need a node, a connection and an in-flight slot");
+        }
         this.nodes = List.copyOf(nodes);
         this.connections = connections;
+        this.inFlightPerConnection = inFlightPerConnection;
         this.operationTimeout = operationTimeout;
     }
 
@@ -54,7 +68,7 @@ public final class KvnodeTarget implements Target {
         return "kvnode";
     }
 
-    /** The node's own word, from its status JSON ("always" or "none"), read at {@link #open}. */
+    /** The node's own word, from its status JSON ("always" or "none"), read from the leader at {@link #open}. */
     @Override
     public String fsyncMode() {
         return fsyncMode;
@@ -62,67 +76,67 @@ public final class KvnodeTarget implements Target {
 
     @Override
     public void open() throws IOException {
-        // One I/O thread: the machine is shared with the nodes and the generator.
+        // One I/O thread for every client: the machine is shared with the nodes and the generator.
         netty = new NettyResources("kvnode-target", 1);
-        Duration setUpTimeout = Duration.ofSeconds(10);
-        for (int i = 0; i < connections; i++) sessions.add(KvnodeSessionConnection.open(netty, nodes, setUpTimeout));
-        fsyncMode = JSON.readTree(sessions.get(0).statusJson(setUpTimeout)).path("fsyncMode").asText("unknown");
+        KvClientOptions options = KvClientOptions.defaults()
+                .withOperationTimeoutMillis(operationTimeout.toMillis())
+                .withMaxInFlight(inFlightPerConnection);
+        try {
+            for (int i = 0; i < connections; i++) {
+                clients.add(KvClient.connect(nodes, options, netty).get(30, TimeUnit.SECONDS));
+            }
+            KvClient first = clients.get(0);
+            InetSocketAddress leader = first.currentLeader().orElse(nodes.get(0));
+            String status = first.status(leader).get(30, TimeUnit.SECONDS);
+            fsyncMode = JSON.readTree(status).path("fsyncMode").asText("unknown");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting to " + nodes, e);
+        } catch (ExecutionException | TimeoutException e) {
+            close();
+            throw new IOException("cannot connect to kvnode at " + nodes + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public CompletableFuture<OpResult> execute(Operation operation) {
-        KvnodeSessionConnection session = sessions.get(Math.floorMod(nextSession.getAndIncrement(), sessions.size()));
-        CompletableFuture<ClientResponse> response;
+        KvClient client = clients.get(Math.floorMod(nextClient.getAndIncrement(), clients.size()));
         switch (operation.kind()) {
             case PUT:
-                response = session.put(operation.key(), operation.value());
-                break;
+                return client.put(operation.key(), operation.value())
+                        .handle((written, failure) -> failure != null ? failed(failure) : OpResult.ok());
             case GET:
-                response = session.get(operation.key());
-                break;
+                return client.get(operation.key())
+                        .handle((read, failure) -> failure != null ? failed(failure) : found(read));
             case CAS:
-                response = session.compareAndSet(operation.key(), operation.expected(), operation.value());
-                break;
+                return client.compareAndSet(operation.key(), operation.expected(), operation.value())
+                        .handle((cas, failure) -> failure != null ? failed(failure)
+                                : cas.swapped() ? OpResult.ok() : OpResult.casMismatch());
             default:
                 throw new IllegalArgumentException("unknown operation " + operation.kind());
         }
-        return response.orTimeout(operationTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .handle((answer, failure) -> failure != null ? failed(failure) : outcome(operation.kind(), answer));
     }
 
-    static OpResult outcome(OperationKind kind, ClientResponse response) {
-        if (response instanceof ClientResponse.NotLeader) return OpResult.failed("not_leader");
-        if (response instanceof ClientResponse.Error error) {
-            return OpResult.failed("error_" + error.code().name().toLowerCase(Locale.ROOT));
-        }
-        if (!(response instanceof ClientResponse.Result result)) return OpResult.failed("unexpected_" + response.kind());
-        KvResult answer = KvResultCodec.decode(result.result());
-        if (answer instanceof KvResult.Written && kind == OperationKind.PUT) return OpResult.ok();
-        if (answer instanceof KvResult.Value value && kind == OperationKind.GET) {
-            byte[] bytes = value.value();
-            return bytes == null ? OpResult.notFound() : OpResult.ok(bytes);
-        }
-        if (answer instanceof KvResult.CasResult cas && kind == OperationKind.CAS) {
-            return cas.swapped() ? OpResult.ok() : OpResult.casMismatch();
-        }
-        return OpResult.failed(snakeCase(answer.getClass().getSimpleName()));
+    private static OpResult found(KvResult.Value read) {
+        byte[] value = read.value();
+        return value == null ? OpResult.notFound() : OpResult.ok(value);
     }
 
-    private static OpResult failed(Throwable failure) {
+    static OpResult failed(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof TimeoutException) return OpResult.timeout();
-        if (cause instanceof ConnectionClosedException) return OpResult.failed("connection_closed");
-        return OpResult.failed(snakeCase(cause.getClass().getSimpleName()));
-    }
-
-    private static String snakeCase(String name) {
-        return name.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        if (cause instanceof KvTimeoutException) return OpResult.timeout();
+        if (cause instanceof SessionExpiredException) return OpResult.failed("session_expired");
+        if (cause instanceof StorageFailedException) return OpResult.failed("storage_failed");
+        if (cause instanceof KvRejectedException) return OpResult.failed("rejected");
+        if (cause instanceof KvException) return OpResult.failed("client");
+        return OpResult.failed(cause.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
     }
 
     @Override
     public void close() {
-        for (KvnodeSessionConnection session : sessions) session.close();
-        sessions.clear();
+        for (KvClient client : clients) client.close();
+        clients.clear();
         if (netty != null) netty.close();
+        netty = null;
     }
 }

@@ -43,7 +43,7 @@ class KvnodeTargetTest {
     void putGetAndCompareAndSetMeanWhatTheySay() throws Exception {
         byte[] first = "first".getBytes(StandardCharsets.UTF_8);
         byte[] second = "second".getBytes(StandardCharsets.UTF_8);
-        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), 1, Duration.ofSeconds(5))) {
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), 1, 64, Duration.ofSeconds(5))) {
             target.open();
             assertThat(target.fsyncMode()).isEqualTo("always");
             assertThat(call(target, Operation.get("absent")).outcome()).isEqualTo(Outcome.NOT_FOUND);
@@ -66,7 +66,7 @@ class KvnodeTargetTest {
         Path output = runDirectory.resolve("load");
         FloorResult floor = Floor.measure(cluster.directory(), 100);
         LoadSummary summary;
-        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.operationTimeout())) {
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
             target.open();
             summary = LoadGenerator.run(spec, target, output, floor);
         }

@@ -56,6 +56,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReferenceRuns {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SPIN_THRESHOLD_PROPERTY = "kvbench.load.spinThresholdMicros";
     private static final List<String> CURATED_FILES =
             List.of("summary.csv", "latency.hgrm", "service.hgrm", "run.json", "timeseries.csv");
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
@@ -83,6 +84,9 @@ public final class ReferenceRuns {
     }
 
     public static void main(String[] args) throws Exception {
+        // Park-only pacing unless told otherwise: with 2 shared cores, a spinning open-loop sender took ~70% of a
+        // core from the nodes in the first runs (cpu.json). Late sends still count: latency is from intended time.
+        if (System.getProperty(SPIN_THRESHOLD_PROPERTY) == null) System.setProperty(SPIN_THRESHOLD_PROPERTY, "0");
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             boolean flag = args[i].equals("--in-process") || args[i].equals("--skip-etcd");
@@ -111,6 +115,7 @@ public final class ReferenceRuns {
         ObjectNode run = JSON.createObjectNode();
         run.put("kvnodeCluster", inProcess ? "in-process NodeRuntimes" : "3 separate processes (KvNodeCommand run)");
         run.put("generatorCeilingOpsPerSecond", generatorCeiling);
+        run.put("senderSpinThresholdMicros", Long.getLong(SPIN_THRESHOLD_PROPERTY, 100));
         run.put("kvnodePeakOpsPerSecond", kvnodePeak);
         run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
@@ -134,6 +139,7 @@ public final class ReferenceRuns {
     private double runKvnode() throws Exception {
         Path clusterDirectory = dataDirectory.resolve("kvnode");
         try (KvnodeCluster cluster = startKvnode(clusterDirectory, "always")) {
+            measureIdleCpu(cluster);
             runScenario("kvnode-sequential-writes", closedLoop(baseSpec(), 1), cluster);
             double peak = 0;
             for (int clients : new int[] {16, 64}) {
@@ -147,6 +153,21 @@ public final class ReferenceRuns {
             }
             return peak;
         }
+    }
+
+    /**
+     * Diagnostic: CPU the nodes burn with no client at all (ticks every millisecond, heartbeats), over 5 s.
+     * Subtracted mentally from a scenario's CPU per operation, it separates fixed from per-write cost.
+     */
+    private void measureIdleCpu(KvnodeCluster cluster) throws Exception {
+        CpuUsage.Sample before = CpuUsage.sample(cluster.pids());
+        Thread.sleep(5_000);
+        Map<String, Object> cpu = CpuUsage.between(before, CpuUsage.sample(cluster.pids()), 0);
+        cpu.put("seconds", 5);
+        Path curated = output.resolve("diagnostic-kvnode-idle");
+        Files.createDirectories(curated);
+        Files.writeString(curated.resolve("cpu.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cpu));
+        log("diagnostic: idle kvnode cluster, 5 s: " + cpu);
     }
 
     /**

@@ -1,0 +1,55 @@
+package io.kvbench.client.cli;
+
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.client.KvException;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one client subcommand: opens a client, runs the body, closes the client, and turns a failed
+ * operation into one line on stderr and exit code 1.
+ */
+final class ClientCommandRunner {
+    /** Held so the levels stick (JUL keeps loggers weakly). */
+    private static final Logger NET_LOGGER = Logger.getLogger("io.kvbench.net");
+    private static final Logger NETTY_LOGGER = Logger.getLogger("io.netty");
+
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILED = 1;
+
+    @FunctionalInterface
+    interface Body {
+        int run(KvClient client, PrintWriter out, PrintWriter err);
+    }
+
+    private ClientCommandRunner() {}
+
+    /** @param needsSession writes need a registered session (§6.3); reads and status do not */
+    static int run(CommandSpec spec, ClusterOptions cluster, boolean needsSession, Body body) {
+        // The transport's INFO lines ("using native epoll") would bury the one line a user wants to read.
+        NET_LOGGER.setLevel(Level.SEVERE);
+        NETTY_LOGGER.setLevel(Level.SEVERE);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String command = spec.qualifiedName();
+        KvClientOptions options = cluster.clientOptions(spec.commandLine());
+        try {
+            KvClient client = needsSession
+                    ? KvClient.await(KvClient.connect(cluster.nodes, options))
+                    : KvClient.create(cluster.nodes, options);
+            try (client) {
+                return body.run(client, out, err);
+            }
+        } catch (KvException | IllegalArgumentException e) {
+            err.println(command + ": " + e.getMessage());
+            return EXIT_FAILED;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}

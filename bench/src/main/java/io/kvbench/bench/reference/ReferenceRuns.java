@@ -254,7 +254,9 @@ public final class ReferenceRuns {
             return new KvnodeCluster(cluster.clientAddresses(), Map.of("generatorAndNodes", ProcessHandle.current().pid()), cluster);
         }
         KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, fsync,
-                System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g"));
+                System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g",
+                        // GC pauses per node, to tell collector stalls from snapshot or scheduling stalls.
+                        "-Xlog:gc:file=" + rawOutput.toAbsolutePath().resolve(directory.getFileName() + "-gc-%p.log")));
         Map<String, Long> pids = new LinkedHashMap<>();
         for (int id = 1; id <= 3; id++) pids.put("kvnode" + id, cluster.pid(id));
         pids.put("generator", ProcessHandle.current().pid());

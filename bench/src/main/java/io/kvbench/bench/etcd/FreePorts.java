@@ -11,12 +11,12 @@ import java.util.List;
  * process could still take one before etcd binds it, in which case that member fails to start and the
  * health wait reports it with its log file.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
-    static List<Integer> allocate(int count) throws IOException {
+    public static List<Integer> allocate(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             List<Integer> ports = new ArrayList<>();

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Prints the reference-run figures and their ratios to the goals (issue 4), from ReferenceRuns' output.
+
+Usage: python3 bench/reference_ratios.py results/reference [more run directories...]
+The floor is the one measured in the same run (reference.json "floorBefore"): fsync p50 + loopback RTT p50.
+"""
+import csv
+import json
+import sys
+
+
+def main(directories):
+    for directory in directories:
+        rows = {row["scenario"]: row for row in csv.DictReader(open(directory + "/summary.csv"))}
+        reference = json.load(open(directory + "/reference.json"))
+        floor = reference["floorBefore"]
+        floor_micros = floor["fsyncMicrosP50"] + floor["roundTripMicrosP50"]
+        floor_p99_micros = floor["fsyncMicrosP99"] + floor["roundTripMicrosP99"]
+        after = reference["floorAfter"]
+        print(f"== {directory}")
+        print(f"floor: fsync p50 {floor['fsyncMicrosP50']:.0f} us, p99 {floor['fsyncMicrosP99']:.0f} us; "
+              f"rtt p50 {floor['roundTripMicrosP50']:.0f} us, p99 {floor['roundTripMicrosP99']:.0f} us; "
+              f"floor = {floor_micros:.0f} us (p99 sum {floor_p99_micros:.0f} us); at the end: fsync p50 "
+              f"{after['fsyncMicrosP50']:.0f} us, rtt p50 {after['roundTripMicrosP50']:.0f} us")
+        sequential = rows["kvnode-sequential-writes"]
+        p50, p99 = int(sequential["p50_us"]), int(sequential["p99_us"])
+        print(f"sequential writes: {float(sequential['achieved_rate']):.0f}/s, p50 {p50} us = {p50 / floor_micros:.2f}x "
+              f"floor (goal <= 1.5x), p99 {p99} us = {p99 / floor_micros:.1f}x floor (goal <= 4x; "
+              f"{p99 / floor_p99_micros:.2f}x the p99 sum)")
+        no_fsync = rows.get("diagnostic-kvnode-sequential-writes-fsync-none")
+        if no_fsync:
+            print(f"  diagnostic, fsync none: p50 {no_fsync['p50_us']} us = {int(no_fsync['p50_us']) / floor_micros:.2f}x "
+                  f"floor, p99 {no_fsync['p99_us']} us")
+        for clients in (16, 64):
+            kvnode = rows[f"kvnode-peak-{clients}-clients"]
+            etcd = rows.get(f"etcd-peak-{clients}-clients")
+            line = (f"peak {clients} clients: kvnode {float(kvnode['achieved_rate']):.0f}/s p50 {kvnode['p50_us']} "
+                    f"p99 {kvnode['p99_us']} us")
+            if etcd:
+                line += (f"; etcd {float(etcd['achieved_rate']):.0f}/s p50 {etcd['p50_us']} p99 {etcd['p99_us']} us; "
+                         f"kvnode/etcd throughput {float(kvnode['achieved_rate']) / float(etcd['achieved_rate']):.2f}x "
+                         f"(goal >= 4x), p99 {int(kvnode['p99_us']) / int(etcd['p99_us']):.2f}x (goal < 1)")
+            print(line)
+        for percent in (50, 80):
+            open_loop = rows[f"kvnode-open-loop-{percent}-percent-of-peak"]
+            print(f"open loop {percent}% of peak: target {float(open_loop['target_rate']):.0f}/s achieved "
+                  f"{float(open_loop['achieved_rate']):.0f}/s; p50 {open_loop['p50_us']} p90 {open_loop['p90_us']} "
+                  f"p99 {open_loop['p99_us']} p99.9 {open_loop['p999_us']} max {open_loop['max_us']} us")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,296 @@
+package io.kvbench.bench.reference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvbench.bench.etcd.EtcdCluster;
+import io.kvbench.bench.etcd.EtcdClusterSpec;
+import io.kvbench.bench.etcd.EtcdTarget;
+import io.kvbench.bench.floor.Floor;
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
+import io.kvbench.bench.kvnode.KvnodeProcessCluster;
+import io.kvbench.bench.load.Ceiling;
+import io.kvbench.bench.load.LoadGenerator;
+import io.kvbench.bench.load.LoadMode;
+import io.kvbench.bench.load.LoadSpec;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.target.KvnodeTarget;
+import io.kvbench.bench.target.Target;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.wal.SyncMode;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The reference benchmarks (issue 4, "Benchmarks"), in one run, beside the floor measured in that run:
+ * <ol>
+ *   <li>sequential writes: 1 client, closed loop, on 3 kvnode nodes with fsync always;</li>
+ *   <li>peak throughput with 16 and 64 closed-loop clients, kvnode then etcd (etcd always fsyncs);</li>
+ *   <li>open loop at 50% and 80% of kvnode's measured peak (wrk2's model: latency from the intended send).</li>
+ * </ol>
+ * Diagnostics beside them: the floor's fsync probe in 3 threads at once (three nodes on one disk), and the
+ * sequential scenario with {@code --fsync none}.
+ * kvnode runs as three separate processes ({@link KvnodeProcessCluster}) unless {@code --in-process}. Raw
+ * output goes to {@code <output>/runs/<time>/} (ignored by git); the small curated files (summary.csv,
+ * latency.hgrm, service.hgrm, run.json, timeseries.csv, plus each kvnode node's status before and after)
+ * are copied to {@code <output>/<scenario>/}, and one line per scenario to {@code <output>/summary.csv}.
+ *
+ * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns
+ * [--output results/reference] [--data-dir target/reference-data] [--seconds 20] [--warmup-seconds 5]
+ * [--in-process] [--skip-etcd]}
+ */
+public final class ReferenceRuns {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SPIN_THRESHOLD_PROPERTY = "kvbench.load.spinThresholdMicros";
+    private static final List<String> CURATED_FILES =
+            List.of("summary.csv", "latency.hgrm", "service.hgrm", "run.json", "timeseries.csv");
+    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
+    private static final int MAX_KVNODE_CONNECTIONS = 16;
+
+    private final Path output;
+    private final Path dataDirectory;
+    private final Path rawOutput;
+    private final Duration duration;
+    private final Duration warmup;
+    private final boolean inProcess;
+    private final boolean skipEtcd;
+    private final List<String> scenarioRows = new ArrayList<>();
+    private FloorResult floor;
+
+    private ReferenceRuns(Map<String, String> options) {
+        String time = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        output = Path.of(options.getOrDefault("--output", "results/reference"));
+        dataDirectory = Path.of(options.getOrDefault("--data-dir", "target/reference-data")).resolve(time);
+        rawOutput = output.resolve("runs").resolve(time);
+        duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "20")));
+        warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--warmup-seconds", "5")));
+        inProcess = options.containsKey("--in-process");
+        skipEtcd = options.containsKey("--skip-etcd");
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Park-only pacing unless told otherwise: with 2 shared cores, a spinning open-loop sender took ~70% of a
+        // core from the nodes in the first runs (cpu.json). Late sends still count: latency is from intended time.
+        if (System.getProperty(SPIN_THRESHOLD_PROPERTY) == null) System.setProperty(SPIN_THRESHOLD_PROPERTY, "0");
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            boolean flag = args[i].equals("--in-process") || args[i].equals("--skip-etcd");
+            options.put(args[i], flag ? "" : args[++i]);
+        }
+        new ReferenceRuns(options).run();
+    }
+
+    private void run() throws Exception {
+        Files.createDirectories(dataDirectory);
+        Files.createDirectories(rawOutput);
+        // Floor on the filesystem the nodes write to, in this run (DESIGN.md, "Measuring").
+        floor = Floor.measure(dataDirectory, 1000);
+        log("floor: " + floor.describe());
+        double generatorCeiling = Ceiling.measureOperationsPerSecond(baseSpec().build(), Duration.ofSeconds(3),
+                rawOutput.resolve("ceiling"));
+        log("generator ceiling against a no-op target: " + Math.round(generatorCeiling) + " ops/s");
+        Map<String, Object> contendedFsync = ContendedFsyncProbe.measure(dataDirectory, 3, 300);
+        log("diagnostic: 3 concurrent fsync writers on the same filesystem: " + contendedFsync);
+
+        double kvnodePeak = runKvnode();
+        runKvnodeWithoutFsync();
+        if (!skipEtcd) runEtcd();
+        FloorResult floorAfter = Floor.measure(dataDirectory, 1000);
+
+        ObjectNode run = JSON.createObjectNode();
+        run.put("kvnodeCluster", inProcess ? "in-process NodeRuntimes" : "3 separate processes (KvNodeCommand run)");
+        run.put("generatorCeilingOpsPerSecond", generatorCeiling);
+        run.put("senderSpinThresholdMicros", Long.getLong(SPIN_THRESHOLD_PROPERTY, 100));
+        run.put("kvnodePeakOpsPerSecond", kvnodePeak);
+        run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
+        run.set("floorBefore", JSON.valueToTree(floor.describe()));
+        run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));
+        Files.writeString(output.resolve("reference.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
+        Files.write(output.resolve("summary.csv"), scenarioRows);
+        deleteRecursively(dataDirectory);
+        log("done: " + output.toAbsolutePath());
+    }
+
+    private LoadSpec.Builder baseSpec() {
+        return LoadSpec.builder().duration(duration).warmup(warmup).keyCount(1000).valueSizeBytes(100)
+                .mix(OperationMix.writesOnly()).operationTimeout(OPERATION_TIMEOUT).senderThreads(1);
+    }
+
+    private static LoadSpec closedLoop(LoadSpec.Builder base, int clients) {
+        return base.mode(LoadMode.CLOSED_LOOP).inFlightLimit(clients).connections(clients).build();
+    }
+
+    /** Sequential, peaks, then open loop at 50% and 80% of the better peak; returns that peak. */
+    private double runKvnode() throws Exception {
+        Path clusterDirectory = dataDirectory.resolve("kvnode");
+        try (KvnodeCluster cluster = startKvnode(clusterDirectory, "always")) {
+            measureIdleCpu(cluster);
+            runScenario("kvnode-sequential-writes", closedLoop(baseSpec(), 1), cluster);
+            double peak = 0;
+            for (int clients : new int[] {16, 64}) {
+                LoadSummary summary = runScenario("kvnode-peak-" + clients + "-clients", closedLoop(baseSpec(), clients), cluster);
+                peak = Math.max(peak, summary.achievedRatePerSecond());
+            }
+            for (int percent : new int[] {50, 80}) {
+                LoadSpec spec = baseSpec().mode(LoadMode.OPEN_LOOP).targetRatePerSecond(Math.floor(peak * percent / 100.0))
+                        .inFlightLimit(1024).connections(MAX_KVNODE_CONNECTIONS).build();
+                runScenario("kvnode-open-loop-" + percent + "-percent-of-peak", spec, cluster);
+            }
+            return peak;
+        }
+    }
+
+    /**
+     * Diagnostic: CPU the nodes burn with no client at all (ticks every millisecond, heartbeats), over 5 s.
+     * Subtracted mentally from a scenario's CPU per operation, it separates fixed from per-write cost.
+     */
+    private void measureIdleCpu(KvnodeCluster cluster) throws Exception {
+        CpuUsage.Sample before = CpuUsage.sample(cluster.pids());
+        Thread.sleep(5_000);
+        Map<String, Object> cpu = CpuUsage.between(before, CpuUsage.sample(cluster.pids()), 0);
+        cpu.put("seconds", 5);
+        Path curated = output.resolve("diagnostic-kvnode-idle");
+        Files.createDirectories(curated);
+        Files.writeString(curated.resolve("cpu.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cpu));
+        log("diagnostic: idle kvnode cluster, 5 s: " + cpu);
+    }
+
+    /**
+     * Diagnostic, not a goal: the sequential scenario again with {@code --fsync none}, so the node's own
+     * overhead (thread hand-offs, ticks, apply) shows apart from the disk. A factorial check: same cluster
+     * shape, one factor changed.
+     */
+    private void runKvnodeWithoutFsync() throws Exception {
+        try (KvnodeCluster cluster = startKvnode(dataDirectory.resolve("kvnode-fsync-none"), "none")) {
+            runScenario("diagnostic-kvnode-sequential-writes-fsync-none", closedLoop(baseSpec(), 1), cluster);
+        }
+    }
+
+    private void runEtcd() throws Exception {
+        try (EtcdCluster etcd = EtcdCluster.start(EtcdClusterSpec.threeMembers(), dataDirectory.resolve("etcd"))) {
+            for (int clients : new int[] {16, 64}) {
+                LoadSpec spec = closedLoop(baseSpec(), clients);
+                // One request per connection at a time (HTTP/1.1, no pipelining): enough connections for every client.
+                int perEndpoint = (clients + etcd.memberCount() - 1) / etcd.memberCount();
+                String scenario = "etcd-peak-" + clients + "-clients";
+                Map<String, Long> pids = new LinkedHashMap<>();
+                for (int member = 0; member < etcd.memberCount(); member++) pids.put("etcd" + member, etcd.pid(member));
+                pids.put("generator", ProcessHandle.current().pid());
+                try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, OPERATION_TIMEOUT)) {
+                    target.open();
+                    CpuUsage.Sample cpuBefore = CpuUsage.sample(pids);
+                    LoadSummary summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
+                    Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(pids), operationsIncludingWarmup(summary));
+                    curate(scenario, summary, null, null, cpu);
+                }
+            }
+        }
+    }
+
+    private LoadSummary runScenario(String scenario, LoadSpec spec, KvnodeCluster cluster) throws Exception {
+        ArrayNode before = cluster.statuses();
+        CpuUsage.Sample cpuBefore = CpuUsage.sample(cluster.pids());
+        int connections = Math.min(spec.connections(), MAX_KVNODE_CONNECTIONS);
+        int inFlightPerConnection = Math.max(1, (spec.inFlightLimit() + connections - 1) / connections);
+        LoadSummary summary;
+        try (Target target = new KvnodeTarget(cluster.clientAddresses(), connections, inFlightPerConnection, OPERATION_TIMEOUT)) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
+        }
+        Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
+        curate(scenario, summary, before, cluster.statuses(), cpu);
+        return summary;
+    }
+
+    /** The CPU samples span warm-up and measurement, so CPU per operation divides by both. */
+    private long operationsIncludingWarmup(LoadSummary summary) {
+        double measuredSeconds = summary.durationSeconds();
+        double warmupSeconds = summary.warmupSeconds();
+        return Math.round(summary.count() * (measuredSeconds + warmupSeconds) / measuredSeconds);
+    }
+
+    private void curate(String scenario, LoadSummary summary, ArrayNode statusBefore, ArrayNode statusAfter,
+            Map<String, Object> cpu) throws IOException {
+        Path curated = output.resolve(scenario);
+        Files.createDirectories(curated);
+        for (String file : CURATED_FILES) {
+            Files.copy(summary.outputDirectory().resolve(file), curated.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.writeString(curated.resolve("cpu.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(cpu));
+        if (statusBefore != null) {
+            ObjectNode statuses = JSON.createObjectNode();
+            statuses.set("before", statusBefore);
+            statuses.set("after", statusAfter);
+            Files.writeString(curated.resolve("node-status.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
+        }
+        List<String> summaryLines = Files.readAllLines(summary.outputDirectory().resolve("summary.csv"));
+        if (scenarioRows.isEmpty()) scenarioRows.add("scenario," + summaryLines.get(0));
+        scenarioRows.add(scenario + "," + summaryLines.get(1));
+        log(scenario + ": " + Math.round(summary.achievedRatePerSecond()) + " ops/s, p50 " + summary.latencyMicrosP50()
+                + " us, p99 " + summary.latencyMicrosP99() + " us, errors " + summary.errors() + ", timeouts "
+                + summary.timeouts() + " (floor " + floor.majorityWriteFloorMicros() + " us); cpu " + cpu);
+    }
+
+    private KvnodeCluster startKvnode(Path directory, String fsync) throws IOException {
+        if (inProcess) {
+            SyncMode syncMode = fsync.equals("always") ? SyncMode.ALWAYS : SyncMode.NONE;
+            InProcessKvnodeCluster cluster = InProcessKvnodeCluster.start(3, directory, syncMode, Duration.ofSeconds(30));
+            return new KvnodeCluster(cluster.clientAddresses(), Map.of("generatorAndNodes", ProcessHandle.current().pid()), cluster);
+        }
+        KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, fsync,
+                System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g",
+                        // GC pauses per node, to tell collector stalls from snapshot or scheduling stalls.
+                        "-Xlog:gc:file=" + rawOutput.toAbsolutePath().resolve(directory.getFileName() + "-gc-%p.log")));
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (int id = 1; id <= 3; id++) pids.put("kvnode" + id, cluster.pid(id));
+        pids.put("generator", ProcessHandle.current().pid());
+        return new KvnodeCluster(cluster.clientAddresses(), pids, cluster);
+    }
+
+    /** Either kind of cluster, and its nodes' status JSON (walBatchesPerForce, fsyncMode, ...) for profiling. */
+    private record KvnodeCluster(List<InetSocketAddress> clientAddresses, Map<String, Long> pids, AutoCloseable nodes)
+            implements AutoCloseable {
+        ArrayNode statuses() throws Exception {
+            ArrayNode statuses = JSON.createArrayNode();
+            try (KvClient client = KvClient.create(clientAddresses, KvClientOptions.defaults())) {
+                for (InetSocketAddress node : clientAddresses) {
+                    JsonNode status = JSON.readTree(client.status(node).get(10, TimeUnit.SECONDS));
+                    statuses.add(status);
+                }
+            }
+            return statuses;
+        }
+
+        @Override
+        public void close() throws Exception {
+            nodes.close();
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) return;
+        try (var paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
+        }
+    }
+
+    private static void log(String line) {
+        System.err.println("reference: " + line);
+    }
+}

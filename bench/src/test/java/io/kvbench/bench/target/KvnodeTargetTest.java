@@ -1,0 +1,89 @@
+package io.kvbench.bench.target;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvbench.bench.floor.Floor;
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
+import io.kvbench.bench.load.LoadGenerator;
+import io.kvbench.bench.load.LoadSpec;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.load.OperationMix;
+import io.kvbench.wal.SyncMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A 3-node kvnode cluster of in-process NodeRuntimes with fsync ALWAYS, driven through {@link KvnodeTarget}. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class KvnodeTargetTest {
+
+    @TempDir
+    static Path runDirectory;
+    private static InProcessKvnodeCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = InProcessKvnodeCluster.start(3, runDirectory.resolve("cluster"), SyncMode.ALWAYS, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) cluster.close();
+    }
+
+    @Test
+    void putGetAndCompareAndSetMeanWhatTheySay() throws Exception {
+        byte[] first = "first".getBytes(StandardCharsets.UTF_8);
+        byte[] second = "second".getBytes(StandardCharsets.UTF_8);
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), 1, 64, Duration.ofSeconds(5))) {
+            target.open();
+            assertThat(target.fsyncMode()).isEqualTo("always");
+            assertThat(call(target, Operation.get("absent")).outcome()).isEqualTo(Outcome.NOT_FOUND);
+            assertThat(call(target, Operation.compareAndSet("cas", null, first)).outcome()).isEqualTo(Outcome.OK);
+            assertThat(call(target, Operation.compareAndSet("cas", second, second)).outcome())
+                    .isEqualTo(Outcome.CAS_MISMATCH);
+            assertThat(call(target, Operation.compareAndSet("cas", first, second)).outcome()).isEqualTo(Outcome.OK);
+            assertThat(call(target, Operation.put("k", first)).outcome()).isEqualTo(Outcome.OK);
+            OpResult read = call(target, Operation.get("k"));
+            assertThat(read.outcome()).isEqualTo(Outcome.OK);
+            assertThat(read.value()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aShortOpenLoopRunHasNoErrorsAndWritesEveryFile() throws Exception {
+        LoadSpec spec = LoadSpec.builder().targetRatePerSecond(200).warmup(Duration.ofMillis(500))
+                .duration(Duration.ofMillis(1500)).connections(4).inFlightLimit(32)
+                .mix(new OperationMix(30, 60, 10)).operationTimeout(Duration.ofSeconds(5)).build();
+        Path output = runDirectory.resolve("load");
+        FloorResult floor = Floor.measure(cluster.directory(), 100);
+        LoadSummary summary;
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, output, floor);
+        }
+
+        assertThat(summary.errorsByKind()).isEmpty();
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.timeouts()).isZero();
+        assertThat(summary.count()).isEqualTo(300);
+        for (String file : new String[] {"latency.hlog", "timeseries.csv", "latency.hgrm", "service.hgrm",
+                "summary.csv", "run.json"}) {
+            assertThat(output.resolve(file)).isNotEmptyFile();
+        }
+        assertThat(Files.readString(output.resolve("run.json"))).contains("always");
+        assertThat(Files.readString(output.resolve("summary.csv"))).contains("kvnode", "p99_over_floor");
+    }
+
+    private static OpResult call(KvnodeTarget target, Operation operation) throws Exception {
+        return target.execute(operation).get(10, TimeUnit.SECONDS);
+    }
+}

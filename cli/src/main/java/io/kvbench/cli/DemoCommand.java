@@ -53,9 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[2/5] measuring the machine's floor (fsync of the data directory, loopback round trip)");
             FloorResult floor = Floor.measure(cluster.runDirectory(), 1000);
 
-            System.out.println("[3/5] steady load: 8 s open loop at 500 writes/s (2 s warm-up)");
+            System.out.println("[3/5] steady load: 8 s open loop at 500 writes/s (5 s warm-up: fresh JVMs compile the hot path)");
             LoadSpec steadySpec = LoadSpec.builder().mode(LoadMode.OPEN_LOOP).targetRatePerSecond(500)
-                    .duration(Duration.ofSeconds(8)).warmup(Duration.ofSeconds(2)).connections(2).inFlightLimit(64)
+                    .duration(Duration.ofSeconds(8)).warmup(Duration.ofSeconds(5)).connections(2).inFlightLimit(64)
                     .keyCount(1000).valueSizeBytes(100).mix(OperationMix.writesOnly()).seed(1)
                     .operationTimeout(Duration.ofSeconds(10)).build();
             Path steadyDirectory = out.resolve("steady");

@@ -1,16 +1,42 @@
 #!/usr/bin/env python3
 """Prints the reference-run figures and their ratios to the goals (issue 4), from ReferenceRuns' output.
 
-Usage: python3 bench/reference_ratios.py results/reference [more run directories...]
+Usage: python3 bench/reference_ratios.py results/reference [more run directories, or rounds.csv files...]
 The floor is the one measured in the same run (reference.json "floorBefore"): fsync p50 + loopback RTT p50.
 """
 import csv
 import json
+import statistics
 import sys
+
+
+def alternating(path):
+    """Per-round kvnode/etcd ratios from AlternatingPeaks' rounds.csv, and their medians."""
+    rows = list(csv.DictReader(open(path)))
+    by_key = {(row["round"], row["system"], row["clients"]): row for row in rows}
+    print(f"== {path}")
+    for clients in ("16", "64"):
+        throughput_ratios, p99_ratios = [], []
+        for round_number in sorted({row["round"] for row in rows}, key=int):
+            kvnode, etcd = by_key.get((round_number, "kvnode", clients)), by_key.get((round_number, "etcd", clients))
+            if not kvnode or not etcd:
+                continue
+            throughput = float(kvnode["achieved_rate"]) / float(etcd["achieved_rate"])
+            p99 = int(kvnode["p99_us"]) / int(etcd["p99_us"])
+            throughput_ratios.append(throughput)
+            p99_ratios.append(p99)
+            print(f"round {round_number}, {clients} clients: kvnode {float(kvnode['achieved_rate']):.0f}/s p99 "
+                  f"{kvnode['p99_us']} us; etcd {float(etcd['achieved_rate']):.0f}/s p99 {etcd['p99_us']} us; "
+                  f"throughput {throughput:.2f}x, p99 {p99:.2f}x")
+        print(f"{clients} clients, median of {len(throughput_ratios)} rounds: throughput kvnode/etcd "
+              f"{statistics.median(throughput_ratios):.2f}x (goal >= 4x), p99 {statistics.median(p99_ratios):.2f}x (goal < 1)")
 
 
 def main(directories):
     for directory in directories:
+        if directory.endswith(".csv"):
+            alternating(directory)
+            continue
         rows = {row["scenario"]: row for row in csv.DictReader(open(directory + "/summary.csv"))}
         reference = json.load(open(directory + "/reference.json"))
         floor = reference["floorBefore"]

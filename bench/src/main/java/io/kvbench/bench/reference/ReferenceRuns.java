@@ -52,23 +52,25 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns
  * [--output results/reference] [--data-dir target/reference-data] [--seconds 20] [--warmup-seconds 5]
- * [--in-process] [--skip-etcd]}
+ * [--in-process] [--skip-etcd] [--peak-rounds N]}; with {@code --peak-rounds N} only the kvnode/etcd peak
+ * comparison runs, alternated N times ({@link AlternatingPeaks}).
  */
 public final class ReferenceRuns {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SPIN_THRESHOLD_PROPERTY = "kvbench.load.spinThresholdMicros";
     private static final List<String> CURATED_FILES =
             List.of("summary.csv", "latency.hgrm", "service.hgrm", "run.json", "timeseries.csv");
-    private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_KVNODE_CONNECTIONS = 16;
+    static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(10);
+    static final int MAX_KVNODE_CONNECTIONS = 16;
 
-    private final Path output;
-    private final Path dataDirectory;
-    private final Path rawOutput;
+    final Path output;
+    final Path dataDirectory;
+    final Path rawOutput;
     private final Duration duration;
     private final Duration warmup;
     private final boolean inProcess;
     private final boolean skipEtcd;
+    private final int peakRounds;
     private final List<String> scenarioRows = new ArrayList<>();
     private FloorResult floor;
 
@@ -81,6 +83,7 @@ public final class ReferenceRuns {
         warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--warmup-seconds", "5")));
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
+        peakRounds = Integer.parseInt(options.getOrDefault("--peak-rounds", "0"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -98,6 +101,11 @@ public final class ReferenceRuns {
     private void run() throws Exception {
         Files.createDirectories(dataDirectory);
         Files.createDirectories(rawOutput);
+        if (peakRounds > 0) {
+            new AlternatingPeaks(this).run(peakRounds);
+            deleteRecursively(dataDirectory);
+            return;
+        }
         // Floor on the filesystem the nodes write to, in this run (DESIGN.md, "Measuring").
         floor = Floor.measure(dataDirectory, 1000);
         log("floor: " + floor.describe());
@@ -126,12 +134,12 @@ public final class ReferenceRuns {
         log("done: " + output.toAbsolutePath());
     }
 
-    private LoadSpec.Builder baseSpec() {
+    LoadSpec.Builder baseSpec() {
         return LoadSpec.builder().duration(duration).warmup(warmup).keyCount(1000).valueSizeBytes(100)
                 .mix(OperationMix.writesOnly()).operationTimeout(OPERATION_TIMEOUT).senderThreads(1);
     }
 
-    private static LoadSpec closedLoop(LoadSpec.Builder base, int clients) {
+    static LoadSpec closedLoop(LoadSpec.Builder base, int clients) {
         return base.mode(LoadMode.CLOSED_LOOP).inFlightLimit(clients).connections(clients).build();
     }
 
@@ -247,7 +255,7 @@ public final class ReferenceRuns {
                 + summary.timeouts() + " (floor " + floor.majorityWriteFloorMicros() + " us); cpu " + cpu);
     }
 
-    private KvnodeCluster startKvnode(Path directory, String fsync) throws IOException {
+    KvnodeCluster startKvnode(Path directory, String fsync) throws IOException {
         if (inProcess) {
             SyncMode syncMode = fsync.equals("always") ? SyncMode.ALWAYS : SyncMode.NONE;
             InProcessKvnodeCluster cluster = InProcessKvnodeCluster.start(3, directory, syncMode, Duration.ofSeconds(30));
@@ -264,7 +272,7 @@ public final class ReferenceRuns {
     }
 
     /** Either kind of cluster, and its nodes' status JSON (walBatchesPerForce, fsyncMode, ...) for profiling. */
-    private record KvnodeCluster(List<InetSocketAddress> clientAddresses, Map<String, Long> pids, AutoCloseable nodes)
+    record KvnodeCluster(List<InetSocketAddress> clientAddresses, Map<String, Long> pids, AutoCloseable nodes)
             implements AutoCloseable {
         ArrayNode statuses() throws Exception {
             ArrayNode statuses = JSON.createArrayNode();
@@ -283,14 +291,14 @@ public final class ReferenceRuns {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) return;
         try (var paths = Files.walk(directory)) {
             for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
         }
     }
 
-    private static void log(String line) {
+    static void log(String line) {
         System.err.println("reference: " + line);
     }
 }

@@ -54,6 +54,8 @@ public final class NodeRuntime implements AutoCloseable {
     private static final int MAX_INBOX_TASKS = 200_000;
     /** Bounds how long replies and fsync hand-offs wait behind a burst of incoming tasks. */
     private static final int MAX_TASKS_PER_DRAIN = 256;
+    /** Client requests held while no leader is known; beyond it they are answered NotLeader at once. */
+    private static final int MAX_PARKED_REQUESTS = 4096;
 
     private final NodeConfig config;
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -78,6 +80,11 @@ public final class NodeRuntime implements AutoCloseable {
     private String storageFailure = "";
     private boolean shuttingDown;
     private final HashSet<Integer> connectedPeers = new HashSet<>();
+    private final ArrayDeque<ParkedRequest> parkedRequests = new ArrayDeque<>();
+    private final long parkTimeoutNanos;
+
+    private record ParkedRequest(ClientRequest request, ClientReplyChannel channel, long deadlineNanos) {
+    }
     private volatile boolean running = true;
     private volatile StatusSnapshot lastStatus;
 
@@ -88,6 +95,7 @@ public final class NodeRuntime implements AutoCloseable {
     private NodeRuntime(NodeConfig config) throws IOException {
         this.config = config;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
+        this.parkTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMinMillis());
         this.eventLog = new EventLog(config.eventLogFile(), config.nodeId());
         this.wal = Wal.open(config.dataDirectory(), WalOptions.defaults().withSyncMode(config.syncMode()));
         RecoveredState recovered = wal.recoveredState();
@@ -164,6 +172,13 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void handleClientRequest(ClientRequest request, ClientReplyChannel channel) {
+        if (!storageFailed && !shuttingDown && core.role() != Role.LEADER && core.leaderId() == 0
+                && parkedRequests.size() < MAX_PARKED_REQUESTS) {
+            // An election is under way: rather than answer "no leader known" and have the client guess and
+            // back off, hold the request until a leader is known, then redirect (or serve) it at once.
+            parkedRequests.add(new ParkedRequest(request, channel, System.nanoTime() + parkTimeoutNanos));
+            return;
+        }
         if (storageFailed) {
             channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.STORAGE_FAILED, storageFailure));
         } else if (shuttingDown) {
@@ -182,6 +197,10 @@ public final class NodeRuntime implements AutoCloseable {
      * cannot arrive after the hint and put this follower back in lease for a whole election timeout.
      */
     private void onInboundClosedOnCore(int peerId) {
+        ObjectNode event = eventLog.event("peer_closed");
+        event.put("peer", peerId);
+        event.put("leader", core.leaderId());
+        eventLog.write(event);
         if (config.connectionClosedHint() && !storageFailed) core.peerDisconnected(peerId);
     }
 
@@ -204,6 +223,7 @@ public final class NodeRuntime implements AutoCloseable {
                 long now = System.nanoTime();
                 if (now >= nextTickNanos) {
                     if (!storageFailed) core.tick();
+                    expireParkedRequests(now);
                     // After a long stall (GC, SIGSTOP) count one tick, not hundreds: time is coarse here.
                     nextTickNanos = Math.max(nextTickNanos + tickNanos, now);
                     drainReady();
@@ -311,6 +331,23 @@ public final class NodeRuntime implements AutoCloseable {
         event.put("leader", change.leaderId());
         eventLog.write(event);
         if (change.role() != Role.LEADER) clientRequests.onLeadershipLost(change.leaderId());
+        if (change.leaderId() != 0) releaseParkedRequests();
+    }
+
+    /** A leader is known: serve (if it is us) or redirect everything held during the election. */
+    private void releaseParkedRequests() {
+        int count = parkedRequests.size();
+        for (int i = 0; i < count; i++) {
+            ParkedRequest parked = parkedRequests.pollFirst();
+            handleClientRequest(parked.request(), parked.channel());
+        }
+    }
+
+    private void expireParkedRequests(long nowNanos) {
+        while (!parkedRequests.isEmpty() && parkedRequests.peekFirst().deadlineNanos() <= nowNanos) {
+            ParkedRequest parked = parkedRequests.pollFirst();
+            parked.channel().reply(clientRequests.notLeader(parked.request().requestId(), core.leaderId()));
+        }
     }
 
     /**

@@ -86,14 +86,13 @@ final class Recovery {
      * grant a second vote in the same term (§5.2), so that refuses to open.
      */
     private HardState readOrCreateHardState() throws IOException {
-        HardState hardState = HardStateFile.read(channelFactory, directory);
-        if (hardState != null) return hardState;
+        HardStateFile.Recovered recovered = HardStateFile.read(channelFactory, directory);
+        if (recovered != null) return recovered.hardState();
         if (!WalFiles.segments(directory).isEmpty() || !WalFiles.snapshots(directory).isEmpty()) {
             throw new WalCorruptionException(directory.resolve(WalFiles.HARD_STATE_FILE), 0,
                     "hard state file missing although the log or a snapshot exists; the term and vote are lost");
         }
-        AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.HARD_STATE_FILE,
-                HardStateFile.encode(HardState.INITIAL));
+        HardStateFile.create(channelFactory, fsync, directory, HardState.INITIAL);
         fsync.syncDirectory(directory);
         return HardState.INITIAL;
     }

@@ -42,6 +42,7 @@ final class SegmentedLog implements AutoCloseable {
     private long snapshotIndex;
     private HardState durableHardState;
     private HardState pendingHardState;
+    private final HardStateFile hardStateFile;
 
     SegmentedLog(Path directory, WalOptions options, Fsync fsync, StatsRecorder stats, RecoveredState recovered,
             List<Segment> segments) throws IOException {
@@ -54,6 +55,9 @@ final class SegmentedLog implements AutoCloseable {
         this.lastIndex = recovered.lastIndex();
         this.snapshotIndex = recovered.snapshot().lastIndex();
         this.durableHardState = recovered.hardState();
+        HardStateFile.Recovered hardState = HardStateFile.read(channelFactory, directory);
+        if (hardState == null) throw new IllegalStateException("recovery must have created the hard state file");
+        this.hardStateFile = HardStateFile.openForWrites(channelFactory, directory, hardState.sequence());
         if (!this.segments.isEmpty()) openActive(lastSegment());
     }
 
@@ -79,9 +83,7 @@ final class SegmentedLog implements AutoCloseable {
     void commit() throws IOException {
         flushPending();
         if (pendingHardState != null && !pendingHardState.equals(durableHardState)) {
-            AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.HARD_STATE_FILE,
-                    HardStateFile.encode(pendingHardState));
-            directoryNeedsSync = true;
+            hardStateFile.write(pendingHardState, fsync);
         }
         if (activeNeedsForce) fsync.force(activeChannel);
         if (directoryNeedsSync) fsync.syncDirectory(directory);
@@ -109,6 +111,7 @@ final class SegmentedLog implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closeActive();
+        hardStateFile.close();
     }
 
     private void appendEntry(Entry entry) throws IOException {

@@ -208,9 +208,27 @@ class WalRecoveryTest {
     }
 
     @Test
-    void corruptHardStateFileRefusesToOpen() throws Exception {
+    void aTornCopyOfTheHardStateFallsBackToTheOtherCopy() throws Exception {
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(1, 2)));   // sequence 1: the copy at 4096
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(2, 3)));   // sequence 2: the copy at 0
+        }
+        // A crash tore the newest write (the copy at 0): the previous durable state survives in the other copy.
+        flipByte(directory.resolve("hardstate"), 8);
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(1, 2));
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(3, 1)));
+        }
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(3, 1));
+        }
+    }
+
+    @Test
+    void bothHardStateCopiesCorruptRefusesToOpen() throws Exception {
         writeFixedEntries(5, WalOptions.defaults());
         flipByte(directory.resolve("hardstate"), 8);
+        flipByte(directory.resolve("hardstate"), 4096 + 8);
 
         assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))
                 .isInstanceOf(WalCorruptionException.class)

@@ -9,7 +9,9 @@ public enum FaultKind {
     /** SIGTERM the leader (graceful: leadership transfer); restart it after the downtime. */
     TERMINATE_LEADER("terminate-leader"),
     /** SIGKILL a random follower; restart it after the downtime. No election is expected. */
-    KILL_FOLLOWER("kill-follower");
+    KILL_FOLLOWER("kill-follower"),
+    /** Cut every peer link to and from the leader (silently, via the peer proxies); heal after the downtime. */
+    PARTITION_LEADER("partition-leader");
 
     private final String label;
 
@@ -25,6 +27,6 @@ public enum FaultKind {
         for (FaultKind kind : values()) {
             if (kind.label.equalsIgnoreCase(text) || kind.name().equalsIgnoreCase(text)) return kind;
         }
-        throw new IllegalArgumentException("unknown fault " + text + "; one of kill-leader, pause-leader, terminate-leader, kill-follower");
+        throw new IllegalArgumentException("unknown fault " + text + "; one of kill-leader, pause-leader, terminate-leader, kill-follower, partition-leader");
     }
 }

@@ -10,11 +10,14 @@ import java.util.Objects;
  * election timeout [150, 300) ms, heartbeat 50 ms, connection-closed hint on, fsync always, 1 ms ticks.
  *
  * @param extraNodeArguments appended to every node's {@code kvnode run} command line
+ * @param proxiedPeers       route every directed peer link i→j through its own TCP proxy
+ *                           ({@link io.kvbench.chaos.proxy.ProxyMesh}) so links can be cut: partitions without
+ *                           network namespaces; off by default
  */
 public record LocalClusterSpec(int nodeCount, String clusterId, int electionTimeoutMinMillis,
                                int electionTimeoutMaxMillis, int heartbeatMillis, int leaderLostMaxMillis,
                                boolean connectionClosedHint, String fsync, int tickMillis, Duration startTimeout,
-                               List<String> extraNodeArguments) {
+                               List<String> extraNodeArguments, boolean proxiedPeers) {
 
     public LocalClusterSpec {
         if (nodeCount < 1) throw new IllegalArgumentException("nodeCount must be >= 1");
@@ -61,6 +64,7 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         private int tickMillis = 1;
         private Duration startTimeout = Duration.ofSeconds(30);
         private List<String> extraNodeArguments = List.of();
+        private boolean proxiedPeers;
 
         public Builder nodeCount(int value) { nodeCount = value; return this; }
         public Builder clusterId(String value) { clusterId = value; return this; }
@@ -72,11 +76,12 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         public Builder tickMillis(int value) { tickMillis = value; return this; }
         public Builder startTimeout(Duration value) { startTimeout = value; return this; }
         public Builder extraNodeArguments(List<String> value) { extraNodeArguments = value; return this; }
+        public Builder proxiedPeers(boolean value) { proxiedPeers = value; return this; }
 
         public LocalClusterSpec build() {
             return new LocalClusterSpec(nodeCount, clusterId, electionTimeoutMinMillis, electionTimeoutMaxMillis,
                     heartbeatMillis, leaderLostMaxMillis, connectionClosedHint, fsync, tickMillis, startTimeout,
-                    extraNodeArguments);
+                    extraNodeArguments, proxiedPeers);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.kvbench.chaos.cluster;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.chaos.proxy.ProxyMesh;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,15 +38,17 @@ public final class LocalKvCluster implements Cluster {
     private final LocalClusterSpec spec;
     private final Path runDirectory;
     private final Map<Integer, LocalKvNode> nodes;
+    private final ProxyMesh mesh;
     private final NettyResources netty = new NettyResources("chaos-cluster-status", 1);
     private final Map<Integer, ClientConnection> statusConnections = new ConcurrentHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopAll, "local-kv-cluster-shutdown");
     private volatile boolean closed;
 
-    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes) {
+    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes, ProxyMesh mesh) {
         this.spec = spec;
         this.runDirectory = runDirectory;
         this.nodes = nodes;
+        this.mesh = mesh;
     }
 
     /**
@@ -65,10 +68,12 @@ public final class LocalKvCluster implements Cluster {
             peerAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1))));
             clientAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1) + 1)));
         }
-        String peers = addressList(peerAddresses);
         String clients = addressList(clientAddresses);
+        ProxyMesh mesh = spec.proxiedPeers() ? ProxyMesh.start(peerAddresses) : null;
         Map<Integer, LocalKvNode> nodes = new LinkedHashMap<>();
         for (int id = 1; id <= spec.nodeCount(); id++) {
+            // with proxies each node has its own list: itself at its real port, the others behind its links
+            String peers = addressList(mesh == null ? peerAddresses : mesh.peersFor(id));
             Path nodeDirectory = runDirectory.resolve("n" + id);
             List<String> command = new ArrayList<>(javaCommand);
             command.add(NODE_MAIN_CLASS);
@@ -78,7 +83,7 @@ public final class LocalKvCluster implements Cluster {
             command.addAll(spec.timingArguments());
             nodes.put(id, new LocalKvNode(id, clientAddresses.get(id), nodeDirectory, command));
         }
-        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes);
+        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes, mesh);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             for (LocalKvNode node : nodes.values()) {
@@ -124,6 +129,28 @@ public final class LocalKvCluster implements Cluster {
         return addresses.entrySet().stream()
                 .map(entry -> entry.getKey() + "=" + entry.getValue().getHostString() + ":" + entry.getValue().getPort())
                 .collect(Collectors.joining(","));
+    }
+
+    /** The peer proxies, when the spec asked for {@link LocalClusterSpec#proxiedPeers()}. */
+    public Optional<ProxyMesh> proxyMesh() {
+        return Optional.ofNullable(mesh);
+    }
+
+    /** Silently cuts every peer link to and from the node (it keeps running and serving status). */
+    public void isolate(int nodeId) {
+        node(nodeId);
+        requireMesh().isolate(nodeId);
+    }
+
+    /** Heals every peer link to and from the node. */
+    public void rejoin(int nodeId) {
+        node(nodeId);
+        requireMesh().rejoin(nodeId);
+    }
+
+    private ProxyMesh requireMesh() {
+        if (mesh == null) throw new IllegalStateException("partitions need a cluster started with proxiedPeers(true)");
+        return mesh;
     }
 
     @Override
@@ -359,6 +386,7 @@ public final class LocalKvCluster implements Cluster {
         if (closed) return;
         closed = true;
         stopAll();
+        if (mesh != null) mesh.close();
         netty.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -33,7 +33,7 @@ public final class ChaosCommand implements Callable<Integer> {
     int nodeCount;
 
     @Option(names = "--fault", defaultValue = "kill-leader",
-            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer) or kill-follower (default: ${DEFAULT-VALUE}).")
+            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer), kill-follower or partition-leader (kvnode only: peers talk through fault-injecting TCP proxies) (default: ${DEFAULT-VALUE}).")
     String fault;
 
     @Option(names = "--trials", defaultValue = "10", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
@@ -115,10 +115,14 @@ public final class ChaosCommand implements Callable<Integer> {
 
     private Cluster startCluster(Path runDirectory) throws Exception {
         if (target.equals("etcd")) {
+            if (FaultKind.parse(fault) == FaultKind.PARTITION_LEADER) {
+                throw new UsageException("--fault partition-leader needs --target kvnode (etcd members are not behind proxies)");
+            }
             return EtcdClusterAdapter.start(EtcdClusterSpec.threeMembers().withTiming(heartbeat, electionMin), runDirectory);
         }
+        boolean partitions = FaultKind.parse(fault) == FaultKind.PARTITION_LEADER;
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
-                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).build();
+                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).proxiedPeers(partitions).build();
         return LocalKvCluster.start(spec, runDirectory,
                 LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()));
     }

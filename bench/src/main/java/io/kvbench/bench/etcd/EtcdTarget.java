@@ -61,12 +61,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *       same operation is retried on the next endpoint, until the <em>operation</em> deadline
  *       ({@code requestTimeout}, counted from {@link #execute}) passes.</li>
  *   <li>An HTTP answer, success or error, ends the operation: the member answered, so it is not retried.</li>
- *   <li>Only safe retries are made. A failure before the request was handed to a connection (the connect
- *       failed) is always retried. After the request may have been sent, the outcome is ambiguous: etcd may
- *       have applied it. GET is then retried (reads change nothing). PUT is retried too: it may then be
- *       applied twice, which for the chaos suite's unique-key writes (and for load runs) changes nothing a
- *       reader can see. CAS (a txn) is <em>not</em> retried after an ambiguous failure, since a second
- *       apply could succeed against the value the first one wrote; it ends as TIMEOUT (unknown).</li>
+ *   <li>Only safe retries are made, as in clientv3. A failure before the request was handed to a connection
+ *       (the connect failed) is always retried. After the request may have been sent, the outcome is
+ *       ambiguous: etcd may have applied it, or may still apply it. A GET is then retried (reads change
+ *       nothing). A write (PUT or CAS) is <em>not</em>: it ends at once as TIMEOUT (unknown), and the next
+ *       operation goes to another member. Retrying a PUT would be harmless for unique keys, but on a key other
+ *       clients also write it can apply twice with another client's write in between, which brings the old
+ *       value back: a chaos campaign that retried PUTs failed its register linearizability check exactly so.
+ *       A CAS applied twice could likewise succeed against the value its first apply wrote.</li>
  *   <li>An operation whose deadline passes ends as TIMEOUT if an attempt may have been sent, and with the
  *       last connection failure (FAILED) otherwise.</li>
  * </ul>
@@ -252,13 +254,13 @@ public final class EtcdTarget implements Target {
     private void attemptFailed(Call call, int index, OpResult failure, boolean maybeSent) {
         unhealthyUntil.set(index, System.nanoTime() + unhealthyBackoffNanos);
         call.lastFailure = failure;
-        if (maybeSent && call.operation.kind() == OperationKind.CAS) {
-            // A txn may have been applied; a second one could apply again. Unknown, not retried.
+        if (maybeSent && call.operation.kind() != OperationKind.GET) {
+            // A write that may have been sent may be applied (even later): a retry could apply it twice.
             call.result.complete(OpResult.timeout());
         } else if (System.nanoTime() - call.deadlineNanos >= 0) {
             call.result.complete(call.outcomeAtDeadline());
         } else {
-            // A PUT may be applied twice here (harmless for unique keys); a GET is simply read again.
+            // Nothing was sent, or it is a GET: trying again elsewhere cannot apply anything twice.
             attempt(call, (index + 1) % pools.size());
         }
     }

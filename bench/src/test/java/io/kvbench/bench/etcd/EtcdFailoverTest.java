@@ -71,27 +71,32 @@ class EtcdFailoverTest {
     }
 
     @Test
-    void aSilentEndpointCostsAPutOneAttemptTimeoutButMakesACasUnknown() throws Exception {
+    void aSilentEndpointMakesAWriteUnknownAfterOneAttemptButAReadIsRetried() throws Exception {
         // Accepts connections (the kernel does) and never answers: an unresponsive member.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<URI> endpoints = new ArrayList<>();
             endpoints.add(URI.create("http://127.0.0.1:" + silent.getLocalPort()));
             endpoints.addAll(cluster.clientUrls());
-            try (EtcdTarget target = new EtcdTarget(endpoints, 1, Duration.ofSeconds(5), Duration.ofMillis(300),
-                    Duration.ofSeconds(5))) {
-                target.open();
-                long start = System.nanoTime();
-                assertThat(call(target, Operation.put("p", VALUE)).outcome()).isEqualTo(Outcome.OK);
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250),
-                        Duration.ofMillis(2000));
+            for (Operation write : List.of(Operation.put("p", VALUE), Operation.compareAndSet("c", null, VALUE))) {
+                try (EtcdTarget target = new EtcdTarget(endpoints, 1, Duration.ofSeconds(5), Duration.ofMillis(300),
+                        Duration.ofSeconds(5))) {
+                    target.open();
+                    // Operation 0 prefers the silent member. The write may have reached it: a retry could apply
+                    // it twice, so it is unknown after one attempt rather than after the whole deadline.
+                    long start = System.nanoTime();
+                    assertThat(call(target, write).outcome()).isEqualTo(Outcome.TIMEOUT);
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                    // The silent member is now skipped.
+                    assertThat(call(target, write).outcome()).isEqualTo(Outcome.OK);
+                }
             }
             try (EtcdTarget target = new EtcdTarget(endpoints, 1, Duration.ofSeconds(5), Duration.ofMillis(300),
                     Duration.ofSeconds(5))) {
                 target.open();
-                // The txn may have reached the member: retrying could apply it twice, so it is unknown.
-                assertThat(call(target, Operation.compareAndSet("c", null, VALUE)).outcome()).isEqualTo(Outcome.TIMEOUT);
-                // The silent endpoint is now skipped.
-                assertThat(call(target, Operation.compareAndSet("c", null, VALUE)).outcome()).isEqualTo(Outcome.OK);
+                long start = System.nanoTime();
+                assertThat(call(target, Operation.get("p")).outcome()).isEqualTo(Outcome.OK);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250),
+                        Duration.ofMillis(2000));
             }
         }
     }
@@ -109,7 +114,6 @@ class EtcdFailoverTest {
                 int id = writer;
                 writers.submit(() -> {
                     for (int i = 0; !stop.get(); i++) {
-                        // Unique keys, like the chaos suite's: a retried put applied twice changes nothing.
                         OpResult result = call(target, Operation.put("w" + id + "-" + i, VALUE));
                         if (result.outcome() == Outcome.OK) {
                             acknowledged.add(System.nanoTime());
@@ -140,10 +144,11 @@ class EtcdFailoverTest {
             }
             assertThat(Duration.ofNanos(widestGap)).as("widest gap between acknowledgements after the kill")
                     .isLessThan(Duration.ofSeconds(2));
-            System.out.printf("leader %d killed: first put acknowledged after %d ms, widest gap %d ms, %d puts after%n",
-                    leader, (after.get(0) - killedAt) / 1_000_000, widestGap / 1_000_000, after.size());
-            // Puts are retried until their deadline, so none should fail outright.
-            assertThat(notOk.get()).as("puts not OK").isZero();
+            System.out.printf("leader %d killed: first put acknowledged after %d ms, widest gap %d ms, %d puts after,"
+                    + " %d not OK%n", leader, (after.get(0) - killedAt) / 1_000_000, widestGap / 1_000_000,
+                    after.size(), notOk.get());
+            // A put in flight on the killed member is unknown (TIMEOUT), not retried: only a few of those.
+            assertThat(notOk.get()).as("puts not OK").isLessThan(50);
         } finally {
             stop.set(true);
             writers.shutdownNow();

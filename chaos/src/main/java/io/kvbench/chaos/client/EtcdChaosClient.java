@@ -14,9 +14,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@link ChaosClient} over bench's etcd {@link Target} (shared by the campaign's threads; not closed here).
  * etcd has no client sessions. {@link io.kvbench.bench.etcd.EtcdTarget} fails over between members: it retries
- * a PUT or GET on another member after a connection failure or attempt timeout (a PUT may so be applied twice,
- * harmless for the campaign's unique-key writes), but a CAS only when the request cannot have been sent; an
- * ambiguous CAS comes back as TIMEOUT. Here a write that ends FAILED or TIMEOUT is UNKNOWN (etcd may have
+ * a GET on another member after a connection failure or attempt timeout, but a write (PUT or CAS) only when the
+ * request cannot have been sent; a write that may have been sent and got no answer comes back as TIMEOUT. Here a write that ends FAILED or TIMEOUT is UNKNOWN (etcd may have
  * applied it) and a read that does is FAIL; NOT_FOUND and CAS_MISMATCH are answers (OK). A PUT's previous value
  * is not returned, and the node that served a call is not known.
  */

@@ -13,8 +13,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@link ChaosClient} over bench's etcd {@link Target} (shared by the campaign's threads; not closed here).
- * etcd has no client sessions: a write is sent once, and a FAILED or TIMEOUT answer is UNKNOWN (etcd may have
- * applied it). A PUT's previous value is not returned, and the node that served a call is not known.
+ * etcd has no client sessions. {@link io.kvbench.bench.etcd.EtcdTarget} fails over between members: it retries
+ * a GET on another member after a connection failure or attempt timeout, but a write (PUT or CAS) only when the
+ * request cannot have been sent; a write that may have been sent and got no answer comes back as TIMEOUT. Here a write that ends FAILED or TIMEOUT is UNKNOWN (etcd may have
+ * applied it) and a read that does is FAIL; NOT_FOUND and CAS_MISMATCH are answers (OK). A PUT's previous value
+ * is not returned, and the node that served a call is not known.
  */
 public final class EtcdChaosClient implements ChaosClient {
     private final Target target;

@@ -145,7 +145,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (target.equals("kvnode")) return new KvnodeTarget(addresses, connections, Math.max(1, inFlight / connections) + 1, Duration.ofMillis(timeoutMillis));
         if (etcdEndpoints == null) throw new UsageException("--target etcd needs --etcd-endpoints http://HOST:PORT,...");
         List<URI> endpoints = Arrays.stream(etcdEndpoints.split(",")).map(String::trim).map(URI::create).toList();
-        return new EtcdTarget(endpoints, connections, Duration.ofMillis(timeoutMillis));
+        // A load run measures etcd, not failover: one attempt may take the whole operation deadline.
+        return new EtcdTarget(endpoints, connections, Duration.ofMillis(timeoutMillis), Duration.ofMillis(timeoutMillis),
+                EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF);
     }
 
     private LoadSpec spec() {

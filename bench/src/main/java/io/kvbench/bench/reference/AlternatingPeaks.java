@@ -74,14 +74,14 @@ final class AlternatingPeaks {
     private void runEtcd(int round, FloorResult floor) throws Exception {
         Path clusterDirectory = runs.dataDirectory.resolve("etcd-round-" + round);
         try (EtcdCluster etcd = EtcdCluster.start(EtcdClusterSpec.threeMembers(), clusterDirectory)) {
-            try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), 22, ReferenceRuns.OPERATION_TIMEOUT)) {
+            try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), 22, ReferenceRuns.OPERATION_TIMEOUT, ReferenceRuns.OPERATION_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
                 warmUp(target, "round-" + round + "-etcd-warm-up");
             }
             for (int clients : CLIENTS) {
                 LoadSpec spec = ReferenceRuns.closedLoop(runs.baseSpec(), clients);
                 int perEndpoint = (clients + etcd.memberCount() - 1) / etcd.memberCount();
-                try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, ReferenceRuns.OPERATION_TIMEOUT)) {
+                try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, ReferenceRuns.OPERATION_TIMEOUT, ReferenceRuns.OPERATION_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                     target.open();
                     record(round, "etcd", clients, floor, LoadGenerator.run(spec, target,
                             runs.rawOutput.resolve("round-" + round + "-etcd-" + clients), floor));

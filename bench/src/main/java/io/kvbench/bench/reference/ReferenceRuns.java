@@ -199,7 +199,7 @@ public final class ReferenceRuns {
                 Map<String, Long> pids = new LinkedHashMap<>();
                 for (int member = 0; member < etcd.memberCount(); member++) pids.put("etcd" + member, etcd.pid(member));
                 pids.put("generator", ProcessHandle.current().pid());
-                try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, OPERATION_TIMEOUT)) {
+                try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, OPERATION_TIMEOUT, OPERATION_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                     target.open();
                     CpuUsage.Sample cpuBefore = CpuUsage.sample(pids);
                     LoadSummary summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);

@@ -63,7 +63,7 @@ public final class Campaign {
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory) throws IOException, InterruptedException {
         if (cluster instanceof EtcdClusterAdapter etcd) {
             List<URI> urls = cluster.nodeIds().stream().map(etcd::clientUrl).toList();
-            try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout())) {
+            try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
                 return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000));
             }

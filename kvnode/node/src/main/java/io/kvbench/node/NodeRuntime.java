@@ -28,6 +28,7 @@ import io.kvbench.wal.RecoveredState;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalBatch;
 import io.kvbench.wal.WalCallback;
+import io.kvbench.wal.WalFailedException;
 import io.kvbench.wal.WalOptions;
 
 import java.io.IOException;
@@ -258,7 +259,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         if (ready.mustPersist()) {
             persistQueue.addLast(ready);
-            wal.submit(new WalBatch(ready.hardState(), ready.entries(), ready.snapshot()), new WalCallback() {
+            if (!submitToWal(new WalBatch(ready.hardState(), ready.entries(), ready.snapshot()), new WalCallback() {
                 @Override
                 public void onDurable() {
                     enqueue(NodeRuntime.this::onPersisted);
@@ -268,7 +269,9 @@ public final class NodeRuntime implements AutoCloseable {
                 public void onFailure(IOException cause) {
                     enqueue(() -> onStorageFailed(cause));
                 }
-            });
+            })) {
+                return; // the WAL already failed: the node no longer takes part, nothing of this Ready is applied
+            }
         } else if (!persistQueue.isEmpty()) {
             persistQueue.addLast(ready); // its messages depend on what is still being persisted
         } else {
@@ -308,7 +311,7 @@ public final class NodeRuntime implements AutoCloseable {
         long applied = stateMachine.lastAppliedIndex();
         if (applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
         Snapshot snapshot = new Snapshot(applied, core.termAt(applied), stateMachine.snapshot());
-        wal.submit(WalBatch.ofSnapshot(snapshot), new WalCallback() {
+        boolean submitted = submitToWal(WalBatch.ofSnapshot(snapshot), new WalCallback() {
             @Override
             public void onDurable() {
                 // The WAL may now drop segments the snapshot covers.
@@ -319,9 +322,29 @@ public final class NodeRuntime implements AutoCloseable {
                 enqueue(() -> onStorageFailed(cause));
             }
         });
-        wal.compact(applied);
+        if (!submitted) return;
+        try {
+            wal.compact(applied);
+        } catch (WalFailedException e) {
+            onStorageFailed(e.getCause());
+            return;
+        }
         core.compact(snapshot);
         lastSnapshotIndex = applied;
+    }
+
+    /**
+     * The WAL fails fast once a write or fsync failed, possibly before its failure callback reached this thread:
+     * enter the storage-failed state now instead of letting the exception stop the node.
+     */
+    private boolean submitToWal(WalBatch batch, WalCallback callback) {
+        try {
+            wal.submit(batch, callback);
+            return true;
+        } catch (WalFailedException e) {
+            onStorageFailed(e.getCause());
+            return false;
+        }
     }
 
     private void onRoleChange(RoleChange change) {
@@ -341,6 +364,13 @@ public final class NodeRuntime implements AutoCloseable {
             ParkedRequest parked = parkedRequests.pollFirst();
             handleClientRequest(parked.request(), parked.channel());
         }
+    }
+
+    private void failParkedRequests(ErrorCode code, String message) {
+        for (ParkedRequest parked : parkedRequests) {
+            parked.channel().reply(new ClientResponse.Error(parked.request().requestId(), code, message));
+        }
+        parkedRequests.clear();
     }
 
     private void expireParkedRequests(long nowNanos) {
@@ -363,6 +393,7 @@ public final class NodeRuntime implements AutoCloseable {
         event.put("error", String.valueOf(cause));
         eventLog.write(event);
         clientRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
+        failParkedRequests(ErrorCode.STORAGE_FAILED, storageFailure);
         persistQueue.clear();
         refreshStatus();
     }
@@ -409,7 +440,10 @@ public final class NodeRuntime implements AutoCloseable {
     @Override
     public void close() {
         if (!running) return;
-        enqueue(() -> clientRequests.failAll(ErrorCode.SHUTTING_DOWN, "node " + config.nodeId() + " stopped"));
+        enqueue(() -> {
+            clientRequests.failAll(ErrorCode.SHUTTING_DOWN, "node " + config.nodeId() + " stopped");
+            failParkedRequests(ErrorCode.SHUTTING_DOWN, "node " + config.nodeId() + " stopped");
+        });
         enqueue(() -> running = false);
         try {
             stopped.await(5, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.kvbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kvbench.bench.etcd.FreePorts;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
@@ -10,7 +11,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +75,9 @@ public final class ClusterCommand {
                 throw new UsageException("a cluster is already recorded in " + stateFile + "; run `kvbench cluster stop --dir " + directory + "` first");
             }
             Files.createDirectories(directory);
-            List<Integer> peerPorts = new ArrayList<>();
-            List<Integer> clientPorts = new ArrayList<>();
-            for (int i = 0; i < nodeCount; i++) {
-                peerPorts.add(freePort());
-                clientPorts.add(freePort());
-            }
+            List<Integer> ports = FreePorts.allocate(2 * nodeCount);
+            List<Integer> peerPorts = ports.subList(0, nodeCount);
+            List<Integer> clientPorts = ports.subList(nodeCount, 2 * nodeCount);
             StringJoiner peers = new StringJoiner(",");
             StringJoiner clients = new StringJoiner(",");
             for (int i = 0; i < nodeCount; i++) {
@@ -196,9 +193,4 @@ public final class ClusterCommand {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

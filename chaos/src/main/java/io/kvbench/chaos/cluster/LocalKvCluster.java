@@ -5,6 +5,7 @@ import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
 import io.kvbench.chaos.proxy.ProxyMesh;
 
+import io.kvbench.bench.etcd.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import io.kvbench.bench.target.Target;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>The caller opens and closes the target. Sender threads pace and send ({@link Sender}); the calling
  * thread reports once a second: interval histograms to the log, a row to the time series, a progress line
- * to stderr.
+ * to stderr ({@link #run}); or the same on a thread of its own until stopped ({@link #start}).
  */
 public final class LoadGenerator {
 
@@ -31,17 +32,26 @@ public final class LoadGenerator {
     private final Target target;
     private final Path outputDirectory;
     private final FloorResult floor;
+    /** Progress lines and the saturation warning; off for a run in the background. */
+    private final boolean printToStderr;
     private final RunCounters counters = new RunCounters();
     private final Histogram totalLatencyMicros = MicrosHistograms.newHistogram();
     private final Histogram totalServiceMicros = MicrosHistograms.newHistogram();
-    private RunClock clock;
+    private final Instant startWallTime;
+    private final RunClock clock;
+    private volatile boolean stopped;
     private List<Sender> senders;
 
-    private LoadGenerator(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor) {
+    /** The schedule starts here: the first request is intended a moment after construction. */
+    LoadGenerator(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor, boolean printToStderr) {
         this.spec = spec;
         this.target = target;
         this.outputDirectory = outputDirectory;
         this.floor = floor;
+        this.printToStderr = printToStderr;
+        startWallTime = Instant.now();
+        clock = new RunClock(spec, System.nanoTime() + START_DELAY_NANOS, startWallTime.toEpochMilli()
+                + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NANOS));
     }
 
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory) throws IOException {
@@ -52,13 +62,31 @@ public final class LoadGenerator {
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor)
             throws IOException {
         Files.createDirectories(outputDirectory);
-        return new LoadGenerator(spec, target, outputDirectory, floor).run();
+        return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
     }
 
-    private LoadSummary run() throws IOException {
-        Instant startWallTime = Instant.now();
-        clock = new RunClock(spec, System.nanoTime() + START_DELAY_NANOS, startWallTime.toEpochMilli()
-                + TimeUnit.NANOSECONDS.toMillis(START_DELAY_NANOS));
+    /**
+     * Starts a run on a thread of its own that lasts until {@link BackgroundLoad#stop()} (or the spec's
+     * duration, whichever comes first), without progress lines: for load that accompanies something else,
+     * such as a chaos campaign. The caller opens the target before and closes it after {@link BackgroundLoad#finish()}.
+     */
+    public static BackgroundLoad start(LoadSpec spec, Target target, Path outputDirectory) throws IOException {
+        Files.createDirectories(outputDirectory);
+        return new BackgroundLoad(new LoadGenerator(spec, target, outputDirectory, null, false));
+    }
+
+    /** System.nanoTime() at the end of warm-up: {@code elapsed_s} 0 of timeseries.csv. */
+    long measureStartNanos() {
+        return clock.measureStartNanos;
+    }
+
+    /** Ends the schedule now (at the end of warm-up if that is later); what was sent is still awaited. */
+    void stop() {
+        stopped = true;
+        clock.endNoLaterThan(System.nanoTime());
+    }
+
+    LoadSummary run() throws IOException {
         Semaphore permits = new Semaphore(spec.inFlightLimit());
         senders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -80,9 +108,13 @@ public final class LoadGenerator {
         }
         LoadSummary summary = summarize();
         ResultFiles.writeAll(summary);
-        RunInfo.write(outputDirectory.resolve("run.json"), spec, target.name(), target.fsyncMode(), floor,
+        // A stopped run records the duration it ran, not the one it was allowed.
+        LoadSpec ran = stopped ? spec.toBuilder().duration(Duration.ofNanos(Math.max(1, clock.endNanos() - clock.measureStartNanos)))
+                .build() : spec;
+        RunInfo.write(outputDirectory.resolve("run.json"), ran, target.name(), target.fsyncMode(), floor,
                 startWallTime, Instant.now());
-        if (summary.saturated()) {
+        // A quiet run's caller judges the rate: under faults, timeouts lower it without any saturation.
+        if (printToStderr && summary.saturated()) {
             System.err.println(summary.saturationMessage());
         }
         return summary;
@@ -90,8 +122,6 @@ public final class LoadGenerator {
 
     /** Ticks on whole seconds from the end of warm-up, so every logged interval is a measured one. */
     private void report(IntervalLog intervalLog, List<Thread> threads) throws IOException {
-        // Every operation is answered or timed out within the timeout; allow as much again before giving up.
-        long drainDeadlineNanos = clock.endNanos + 2 * spec.operationTimeout().toNanos() + INTERVAL_NANOS;
         long warmupIntervals = (clock.measureStartNanos - clock.startNanos) / INTERVAL_NANOS;
         long previousTickNanos = clock.startNanos;
         long tickNanos = clock.measureStartNanos - warmupIntervals * INTERVAL_NANOS;
@@ -108,6 +138,9 @@ public final class LoadGenerator {
             if (finished) {
                 return;
             }
+            // Every operation is answered or timed out within the timeout; allow as much again before giving up.
+            // Read each time: the end may have been brought forward.
+            long drainDeadlineNanos = clock.endNanos() + 2 * spec.operationTimeout().toNanos() + INTERVAL_NANOS;
             if (nowNanos - drainDeadlineNanos > 0) {
                 System.err.printf("load: %d operations still outstanding at the drain deadline; giving up on them%n",
                         counters.outstanding.sum());
@@ -151,8 +184,12 @@ public final class LoadGenerator {
     private long lastIntervalLatencyMicrosP99;
 
     private void printProgress(long nowNanos, long intervalNanos) {
+        if (!printToStderr) {
+            counters.intervalCompletions.reset();
+            return;
+        }
         double elapsedSeconds = (nowNanos - clock.startNanos) / 1e9;
-        double remainingSeconds = Math.max(0, (clock.endNanos - nowNanos) / 1e9);
+        double remainingSeconds = Math.max(0, (clock.endNanos() - nowNanos) / 1e9);
         double ratePerSecond = counters.intervalCompletions.sumThenReset() / Math.max(intervalNanos / 1e9, 1e-3);
         String phase = nowNanos - clock.measureStartNanos <= 0 ? "warm-up"
                 : "p99 " + lastIntervalLatencyMicrosP99 + " us";
@@ -164,15 +201,16 @@ public final class LoadGenerator {
 
     private LoadSummary summarize() {
         long lastCompletionNanos = counters.lastMeasuredCompletionNanos.get();
-        long measuredNanos = clock.endNanos - clock.measureStartNanos;
-        if (lastCompletionNanos != Long.MIN_VALUE && lastCompletionNanos - clock.endNanos > 0) {
+        long endNanos = clock.endNanos();
+        long measuredNanos = endNanos - clock.measureStartNanos;
+        if (lastCompletionNanos != Long.MIN_VALUE && lastCompletionNanos - endNanos > 0) {
             measuredNanos = lastCompletionNanos - clock.measureStartNanos;
         }
         double durationSeconds = measuredNanos / 1e9;
         long answered = counters.totalAnswered.sum();
         return new LoadSummary(target.name(), spec.mode(),
                 spec.mode() == LoadMode.OPEN_LOOP ? spec.targetRatePerSecond() : 0,
-                answered / durationSeconds, answered, counters.totalErrors.sum(), counters.totalTimeouts.sum(),
+                durationSeconds > 0 ? answered / durationSeconds : 0, answered, counters.totalErrors.sum(), counters.totalTimeouts.sum(),
                 counters.errorsByKind(), totalLatencyMicros, totalServiceMicros, durationSeconds,
                 spec.warmup().toNanos() / 1e9, floor, outputDirectory);
     }

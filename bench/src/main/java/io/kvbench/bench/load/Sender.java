@@ -63,15 +63,17 @@ final class Sender implements Runnable {
     }
 
     private void runOpenLoop() {
-        // A request still unsent this long after the end has waited longer than the timeout: it is one.
-        long giveUpNanos = clock.endNanos + operationTimeoutNanos;
         for (long request = index; !clock.aborted(); request += spec.senderThreads()) {
             long intendedNanos = clock.intendedSendNanos(request);
-            if (intendedNanos - clock.endNanos >= 0) {
+            if (intendedNanos - clock.endNanos() >= 0) {
                 return;
             }
             waitUntil(intendedNanos);
-            if (!acquirePermit(giveUpNanos)) {
+            if (intendedNanos - clock.endNanos() >= 0) {
+                return; // the end was brought forward while this thread waited
+            }
+            // A request still unsent this long after the end has waited longer than the timeout: it is one.
+            if (!acquirePermit(clock.endNanos() + operationTimeoutNanos)) {
                 counters.countTimeouts(countMeasuredUnsent(request));
                 return;
             }
@@ -82,7 +84,7 @@ final class Sender implements Runnable {
     private void runClosedLoop() {
         while (!clock.aborted()) {
             waitUntil(clock.startNanos);
-            if (!acquirePermit(clock.endNanos) || System.nanoTime() - clock.endNanos >= 0) {
+            if (!acquirePermit(clock.endNanos()) || System.nanoTime() - clock.endNanos() >= 0) {
                 return;
             }
             // A closed-loop client intends to send exactly when it gets to: latency equals service time.
@@ -118,7 +120,7 @@ final class Sender implements Runnable {
         long unsent = 0;
         for (long request = firstUnsentRequest; ; request += spec.senderThreads()) {
             long intendedNanos = clock.intendedSendNanos(request);
-            if (intendedNanos - clock.endNanos >= 0) {
+            if (intendedNanos - clock.endNanos() >= 0) {
                 return unsent;
             }
             if (clock.isMeasured(intendedNanos)) {

@@ -39,8 +39,7 @@ public final class KvnodeTarget implements Target {
 
     private final List<InetSocketAddress> nodes;
     private final int connections;
-    private final int inFlightPerConnection;
-    private final Duration operationTimeout;
+    private final KvClientOptions options;
     private final List<KvClient> clients = new ArrayList<>();
     private final AtomicInteger nextClient = new AtomicInteger();
     private NettyResources netty;
@@ -54,13 +53,29 @@ public final class KvnodeTarget implements Target {
      */
     public KvnodeTarget(List<InetSocketAddress> nodes, int connections, int inFlightPerConnection,
             Duration operationTimeout) {
-        if (nodes.isEmpty() || connections < 1 || inFlightPerConnection < 1) {
-            throw new IllegalArgumentException("need a node, a connection and an in-flight slot");
+        this(nodes, connections, KvClientOptions.defaults().withOperationTimeoutMillis(operationTimeout.toMillis())
+                .withMaxInFlight(checkedInFlight(inFlightPerConnection)));
+    }
+
+    /**
+     * With every client option given, e.g. a chaos campaign's attempt timeout (how soon a silent leader is
+     * given up for another node) and retry backoff. {@code options.maxInFlight()} is per connection; the
+     * options' I/O threads are unused (the target's one event loop serves every client).
+     */
+    public KvnodeTarget(List<InetSocketAddress> nodes, int connections, KvClientOptions options) {
+        if (nodes.isEmpty() || connections < 1) {
+            throw new IllegalArgumentException("need a node and a connection");
         }
         this.nodes = List.copyOf(nodes);
         this.connections = connections;
-        this.inFlightPerConnection = inFlightPerConnection;
-        this.operationTimeout = operationTimeout;
+        this.options = options;
+    }
+
+    private static int checkedInFlight(int inFlightPerConnection) {
+        if (inFlightPerConnection < 1) {
+            throw new IllegalArgumentException("need a node, a connection and an in-flight slot");
+        }
+        return inFlightPerConnection;
     }
 
     @Override
@@ -78,9 +93,6 @@ public final class KvnodeTarget implements Target {
     public void open() throws IOException {
         // One I/O thread for every client: the machine is shared with the nodes and the generator.
         netty = new NettyResources("kvnode-target", 1);
-        KvClientOptions options = KvClientOptions.defaults()
-                .withOperationTimeoutMillis(operationTimeout.toMillis())
-                .withMaxInFlight(inFlightPerConnection);
         try {
             for (int i = 0; i < connections; i++) {
                 clients.add(KvClient.connect(nodes, options, netty).get(30, TimeUnit.SECONDS));

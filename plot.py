@@ -193,38 +193,66 @@ def read_faults(path):
     return faults
 
 
+def latency_points(series, column):
+    """(t, ms) where the interval answered something: an empty interval has no latency (the load generator writes 0)."""
+    return [(t, v / 1000.0) for t, v, ops in zip(series["elapsed_s"], series[column], series["ops"])
+            if v is not None and ops]
+
+
+def plot_latency(axes, series, title):
+    for column, label in (("p50_us", "p50"), ("p99_us", "p99"), ("max_us", "max")):
+        points = latency_points(series, column)
+        axes.plot([t for t, _ in points], [v for _, v in points], label=label, linewidth=1.3, drawstyle="steps-pre")
+    axes.set_yscale("log")
+    axes.set_ylabel("latency (ms)")
+    axes.set_title(title)
+
+
+def plot_rates(axes, series, prefix, style):
+    # ops counts completions in (previous elapsed_s, elapsed_s], so divide by the interval to get a rate.
+    elapsed = series["elapsed_s"]
+    previous = [0.0] + elapsed[:-1]
+    intervals = [max(now - before, 1e-9) for now, before in zip(elapsed, previous)]
+    for column, label in (("ops", "ops/s"), ("errors", "errors/s"), ("timeouts", "timeouts/s")):
+        rates = [(value or 0.0) / interval for value, interval in zip(series[column], intervals)]
+        axes.plot(elapsed, rates, label=prefix + label, linewidth=1.3, drawstyle="steps-pre", linestyle=style)
+
+
 def plot_timeseries(directory, out):
+    """DIR/timeseries.csv with DIR/faults.csv shaded; a campaign's DIR/load/timeseries.csv (same time zero) below it."""
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: no such directory")
     series = read_timeseries(os.path.join(directory, "timeseries.csv"))
     faults_path = os.path.join(directory, "faults.csv")
     faults = read_faults(faults_path) if os.path.exists(faults_path) else []
-    elapsed = series["elapsed_s"]
-    figure, (latency_axes, rate_axes) = plt.subplots(2, 1, figsize=(10, 7), sharex=True,
-                                                     gridspec_kw={"height_ratios": [2, 1]}, constrained_layout=True)
-    for column, label in (("p50_us", "p50"), ("p99_us", "p99"), ("max_us", "max")):
-        points = [(t, v / 1000.0) for t, v in zip(elapsed, series[column]) if v is not None]
-        latency_axes.plot([t for t, _ in points], [v for _, v in points], label=label, linewidth=1.3,
-                          drawstyle="steps-pre")
-    latency_axes.set_yscale("log")
-    latency_axes.set_ylabel("latency (ms)")
-    latency_axes.set_title("Latency per interval")
-    # ops counts completions in (previous elapsed_s, elapsed_s], so divide by the interval to get a rate.
-    previous = [0.0] + elapsed[:-1]
-    intervals = [max(now - before, 1e-9) for now, before in zip(elapsed, previous)]
-    for column, label in (("ops", "ops/s"), ("errors", "errors/s"), ("timeouts", "timeouts/s")):
-        rates = [(value or 0.0) / interval for value, interval in zip(series[column], intervals)]
-        rate_axes.plot(elapsed, rates, label=label, linewidth=1.3, drawstyle="steps-pre")
+    load_path = os.path.join(directory, "load", "timeseries.csv")
+    load = read_timeseries(load_path) if os.path.exists(load_path) else None
+    if load is None:
+        figure, (latency_axes, rate_axes) = plt.subplots(2, 1, figsize=(10, 7), sharex=True,
+                                                         gridspec_kw={"height_ratios": [2, 1]}, constrained_layout=True)
+        latency_panels = [latency_axes]
+    else:
+        figure, (latency_axes, load_axes, rate_axes) = plt.subplots(
+            3, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [2, 2, 1]}, constrained_layout=True)
+        latency_panels = [latency_axes, load_axes]
+    plot_latency(latency_axes, series, "Latency per interval" if load is None
+                 else "Latency per interval: checked clients (one operation outstanding each)")
+    plot_rates(rate_axes, series, "", "-")
+    if load is not None:
+        plot_latency(load_axes, load, "Latency per interval: open-loop load generator (from the intended send time)")
+        plot_rates(rate_axes, load, "load ", "--")
     rate_axes.set_ylabel("operations per second")
     rate_axes.set_xlabel("time since load start (s)")
-    end = elapsed[-1]
+    end = max(series["elapsed_s"][-1], load["elapsed_s"][-1] if load else 0.0)
+    panels = latency_panels + [rate_axes]
     for index, (start, recovered, fault, victim) in enumerate(faults):
-        for axes in (latency_axes, rate_axes):
+        for axes in panels:
             axes.axvspan(start, recovered if recovered is not None else end, color="tab:red", alpha=0.15,
-                         label="fault until recovery" if axes is latency_axes and index == 0 else None)
-        latency_axes.annotate(f"{fault} {victim}", (start, 1.0), xycoords=("data", "axes fraction"),
-                              fontsize=8, va="top", rotation=90, color="tab:red")
-    for axes in (latency_axes, rate_axes):
+                         label="fault until recovery" if axes in latency_panels and index == 0 else None)
+        for axes in latency_panels:
+            axes.annotate(f"{fault} {victim}", (start, 1.0), xycoords=("data", "axes fraction"),
+                          fontsize=8, va="top", rotation=90, color="tab:red")
+    for axes in panels:
         axes.grid(True, alpha=0.3)
         axes.legend(loc="upper right", fontsize=8)
     save(figure, output_prefix(out, directory, "timeseries"))
@@ -386,7 +414,8 @@ def parse_arguments(argv):
     spectrum.add_argument("--out", metavar="PREFIX", help="write PREFIX.png and PREFIX.svg")
 
     timeseries = commands.add_parser("timeseries", help="p50/p99/max and rates per interval, faults shaded")
-    timeseries.add_argument("directory", metavar="DIR", help="folder with timeseries.csv (and optional faults.csv)")
+    timeseries.add_argument("directory", metavar="DIR",
+                            help="folder with timeseries.csv (and optional faults.csv, load/timeseries.csv)")
     timeseries.add_argument("--out", metavar="PREFIX")
 
     elections = commands.add_parser("elections", help="CDF and histogram of election times, one line per file")

@@ -2,6 +2,7 @@ package io.kvbench.cli;
 
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.campaign.Campaign;
+import io.kvbench.chaos.campaign.CampaignLoad;
 import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Kill (or pause, or stop) the leader again and again under load; time every election;",
                 "check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
-                "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts."})
+                "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts;",
+                "load/ holds the open-loop load generator's files (--load-rate)."})
 public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
     String target;
@@ -47,6 +49,11 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--rate-per-client", defaultValue = "100", description = "Writes per second per client thread (default: ${DEFAULT-VALUE}).")
     double ratePerClient;
+
+    @Option(names = "--load-rate", defaultValue = "200",
+            description = "Open-loop load generator beside the checked clients for the whole campaign, writes per second; "
+                    + "latency from the intended send time, files in load/; 0 = off (default: ${DEFAULT-VALUE}).")
+    double loadRate;
 
     @Option(names = "--writers", defaultValue = "2", description = "Unique-key writer threads (default: ${DEFAULT-VALUE}).")
     int writers;
@@ -87,6 +94,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
         if (trials < 1) throw new UsageException("--trials must be at least 1");
+        if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
         FaultKind faultKind;
         try {
             faultKind = FaultKind.parse(fault);
@@ -97,7 +105,7 @@ public final class ChaosCommand implements Callable<Integer> {
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
-                .registerClients(registerClients).ratePerThread(ratePerClient).build();
+                .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).build();
         System.err.printf("chaos: %d x %s on %s (%d nodes), about %d s; output %s%n", trials, faultKind.label(), target,
                 target.equals("etcd") ? 3 : nodeCount, trials * intervalMillis / 1000 + 5, out);
         CampaignResult result;
@@ -108,6 +116,7 @@ public final class ChaosCommand implements Callable<Integer> {
         System.out.println("recovered: " + result.trials().stream().filter(t -> t.recovered()).count() + "/" + result.trials().size());
         System.out.println(result.election());
         System.out.println(result.unavailability());
+        result.load().ifPresent(load -> System.out.println(CampaignLoad.describe(load)));
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
         System.out.println("results: " + out);
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;

@@ -3,6 +3,10 @@ package io.kvbench.chaos.campaign;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kvbench.bench.etcd.EtcdTarget;
+import io.kvbench.bench.load.BackgroundLoad;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.target.KvnodeTarget;
+import io.kvbench.bench.target.Target;
 import io.kvbench.chaos.client.ChaosClient;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.EtcdChaosClient;
@@ -50,7 +54,7 @@ import java.util.function.Predicate;
  * A chaos campaign: continuous load, a fault every trial interval at a random point in the heartbeat interval
  * (Raft paper §9.3), each election timed, then the history checked. See docs/results-format.md for the files:
  * history.csv, elections.csv, faults.csv, timeseries.csv, election.hgrm, unavailability.hgrm,
- * percentiles.csv, summary.csv, verdict.txt, run.json.
+ * percentiles.csv, summary.csv, verdict.txt, run.json, and load/ from the optional load generator ({@link CampaignLoad}).
  */
 public final class Campaign {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -59,13 +63,19 @@ public final class Campaign {
     private Campaign() {
     }
 
-    /** Runs against any cluster, with the client that fits it: KvClient for kvnode, the etcd JSON gateway for etcd. */
+    /**
+     * Runs against any cluster, with the client that fits it: KvClient for kvnode, the etcd JSON gateway for etcd;
+     * the load generator, if the spec has one, through the same client with the same attempt timeout (bench's
+     * {@link KvnodeTarget} or {@link EtcdTarget}), so it fails over as the history's clients do.
+     */
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory) throws IOException, InterruptedException {
         if (cluster instanceof EtcdClusterAdapter etcd) {
             List<URI> urls = cluster.nodeIds().stream().map(etcd::clientUrl).toList();
             try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
-                return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000));
+                Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, spec.operationTimeout(),
+                        spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
+                return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000), load);
             }
         }
         Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -76,15 +86,31 @@ public final class Campaign {
         options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
                 options.maxQueued(), 1, 10, 1);
         KvClientOptions clientOptions = options;
+        Target load = spec.hasLoadGenerator() ? new KvnodeTarget(new ArrayList<>(addresses.values()), CampaignLoad.CONNECTIONS,
+                clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
         try (NettyResources netty = new NettyResources("chaos-clients", 1)) {
             return run(spec, cluster, outputDirectory, process -> new KvClientChaosClient(
-                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses));
+                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses), load);
         }
     }
 
-    /** Runs with clients from {@code clients} (one per process; process 0 reads the final state). */
+    /** Runs with clients from {@code clients} (one per process; process 0 reads the final state) and no load generator. */
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, IntFunction<ChaosClient> clients)
             throws IOException, InterruptedException {
+        return run(spec, cluster, outputDirectory, clients, null);
+    }
+
+    /**
+     * As {@link #run(CampaignSpec, Cluster, Path, IntFunction)}, with the load generator on {@code loadTarget}
+     * (unopened; opened and closed here) when the spec has one. The history workload starts at the end of the
+     * generator's warm-up, so both time series and faults.csv count seconds from the same instant.
+     */
+    public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, IntFunction<ChaosClient> clients,
+                                     Target loadTarget) throws IOException, InterruptedException {
+        if (spec.hasLoadGenerator() && loadTarget == null) {
+            throw new IllegalArgumentException("the spec asks for a load generator at " + spec.generatorRatePerSecond()
+                    + " ops/s but no load target was given");
+        }
         Files.createDirectories(outputDirectory);
         Instant startedAt = Instant.now();
         Nemesis nemesis = Nemesis.of(spec.fault());
@@ -92,9 +118,13 @@ public final class Campaign {
         List<Trial> trials = new ArrayList<>();
         cluster.awaitLeader(spec.recoveryTimeout());
         Workload workload;
-        try (HistoryRecorder recorder = HistoryRecorder.create(outputDirectory.resolve("history.csv"))) {
+        LoadSummary loadSummary = null;
+        try (Target openedLoadTarget = spec.hasLoadGenerator() ? open(loadTarget) : null;
+             BackgroundLoad load = openedLoadTarget != null
+                     ? CampaignLoad.start(spec, openedLoadTarget, outputDirectory.resolve("load")) : null;
+             HistoryRecorder recorder = HistoryRecorder.create(outputDirectory.resolve("history.csv"))) {
             workload = new Workload(spec, clients, recorder);
-            workload.start();
+            workload.start(load != null ? load.measureStartNanos() : System.nanoTime());
             try {
                 awaitAck(workload, workload.startNanos(), spec.recoveryTimeout());
                 long lastStart = System.nanoTime() - spec.trialInterval().toNanos();
@@ -105,8 +135,11 @@ public final class Campaign {
                     trials.add(runTrial(number, spec, cluster, nemesis, workload, schedule.nextLong()));
                 }
             } finally {
+                // Both end together: the generator's schedule at once, then both drain what they sent.
+                if (load != null) load.stop();
                 workload.stop();
             }
+            if (load != null) loadSummary = load.finish();
         }
         long endNanos = System.nanoTime();
         History history = History.read(outputDirectory.resolve("history.csv"));
@@ -118,7 +151,18 @@ public final class Campaign {
         }
         Verdict verdict = check(spec, history, finalState, workload);
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
-        return write(spec, cluster, outputDirectory, records, workload, verdict, history, startedAt, endNanos);
+        return write(spec, cluster, outputDirectory, records, workload, verdict, history, Optional.ofNullable(loadSummary),
+                startedAt, endNanos);
+    }
+
+    private static Target open(Target target) throws IOException {
+        try {
+            target.open();
+        } catch (IOException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        return target;
     }
 
     /** What one trial saw before its timings are read from the event logs. */
@@ -274,7 +318,8 @@ public final class Campaign {
     }
 
     private static CampaignResult write(CampaignSpec spec, Cluster cluster, Path out, List<TrialRecord> records,
-                                        Workload workload, Verdict verdict, History history, Instant startedAt, long endNanos)
+                                        Workload workload, Verdict verdict, History history, Optional<LoadSummary> load,
+                                        Instant startedAt, long endNanos)
             throws IOException {
         Histogram election = new Histogram(3);
         Histogram unavailability = new Histogram(3);
@@ -288,17 +333,24 @@ public final class Campaign {
         CampaignFiles.writeFaults(out.resolve("faults.csv"), records);
         CampaignFiles.writeHgrm(out.resolve("election.hgrm"), election);
         CampaignFiles.writeHgrm(out.resolve("unavailability.hgrm"), unavailability);
-        CampaignFiles.writePercentiles(out.resolve("percentiles.csv"), Map.of("election", election, "unavailability", unavailability));
-        CampaignFiles.writeSummary(out.resolve("summary.csv"), List.of(electionSummary, unavailabilitySummary), verdict);
+        Map<String, Histogram> histograms = new LinkedHashMap<>(Map.of("election", election, "unavailability", unavailability));
+        List<LatencySummary> summaries = new ArrayList<>(List.of(electionSummary, unavailabilitySummary));
+        load.ifPresent(summary -> {
+            histograms.put("load_latency", summary.latencyMicros());
+            summaries.add(LatencySummary.of("load_latency", summary.latencyMicros()));
+        });
+        CampaignFiles.writePercentiles(out.resolve("percentiles.csv"), histograms);
+        CampaignFiles.writeSummary(out.resolve("summary.csv"), summaries, verdict);
         CampaignFiles.writeTimeseries(out.resolve("timeseries.csv"), workload.completed(), workload.startNanos(), endNanos);
         long acknowledgedWrites = history.operations().stream().filter(op -> op.kind().isWrite() && op.outcome() == Outcome.OK).count();
         CampaignResult result = new CampaignResult(spec.runId(), cluster.targetName(), out, verdict, records, electionSummary,
-                unavailabilitySummary, history.operations().size(), acknowledgedWrites);
+                unavailabilitySummary, history.operations().size(), acknowledgedWrites, load);
         String verdictText = (result.passed() ? "PASS" : "FAIL") + "\n"
                 + "safety: " + verdict.describe() + "\n"
                 + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
                 + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
-                + electionSummary + "\n" + unavailabilitySummary + "\n";
+                + electionSummary + "\n" + unavailabilitySummary + "\n"
+                + load.map(summary -> CampaignLoad.describe(summary) + "\n").orElse("");
         Files.writeString(out.resolve("verdict.txt"), verdictText, StandardCharsets.UTF_8);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("runId", spec.runId());
@@ -318,6 +370,7 @@ public final class Campaign {
         run.put("verdict", verdict.describe());
         run.put("election", electionSummary);
         run.put("unavailability", unavailabilitySummary);
+        load.ifPresent(summary -> run.put("loadGenerator", CampaignLoad.describeForJson(summary)));
         JSON.writeValue(out.resolve("run.json").toFile(), run);
         return result;
     }

@@ -1,9 +1,11 @@
 package io.kvbench.chaos.campaign;
 
+import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.chaos.history.Verdict;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a campaign found. {@link #passed()} is the exit-code question: safe (every checker passed) and every
@@ -14,10 +16,11 @@ import java.util.List;
  * @param election       fault to new leader
  * @param unavailability fault to the first acknowledged write
  * @param operations     client operations in history.csv
+ * @param load           the load generator's summary (files in load/), when the campaign ran one
  */
 public record CampaignResult(String runId, String target, Path outputDirectory, Verdict verdict, List<TrialRecord> trials,
                              LatencySummary election, LatencySummary unavailability, long operations,
-                             long acknowledgedWrites) {
+                             long acknowledgedWrites, Optional<LoadSummary> load) {
     public CampaignResult {
         trials = List.copyOf(trials);
     }

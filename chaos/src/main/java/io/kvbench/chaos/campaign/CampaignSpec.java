@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param registerClients   threads doing put/get/cas on a few registers (linearizability check)
  * @param registerKeys      registers {@code r0..r<n-1>}
  * @param ratePerThread     operations per second each thread intends (latency counts from the intended time)
+ * @param generatorRatePerSecond writes per second of bench's open-loop LoadGenerator, run beside the history
+ *                          workload for the whole campaign (files in load/, see {@link CampaignLoad}); 0 = none
  * @param attemptTimeout    the client's wait for one answer before failing over
  * @param operationTimeout  the client's budget for one operation; then it is UNKNOWN
  * @param recoveryTimeout   a trial that has no new leader and no acknowledged write by then fails
@@ -26,8 +28,8 @@ import java.util.Objects;
  */
 public record CampaignSpec(String runId, String gitSha, FaultKind fault, int trials, Duration trialInterval,
                            Duration downtime, long seed, int uniqueWriters, int registerClients, int registerKeys,
-                           double ratePerThread, Duration attemptTimeout, Duration operationTimeout,
-                           Duration recoveryTimeout, Duration settle) {
+                           double ratePerThread, double generatorRatePerSecond, Duration attemptTimeout,
+                           Duration operationTimeout, Duration recoveryTimeout, Duration settle) {
 
     public CampaignSpec {
         Objects.requireNonNull(runId, "runId");
@@ -37,15 +39,22 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         if (uniqueWriters < 1) throw new IllegalArgumentException("need at least one unique-key writer");
         if (registerClients < 0 || (registerClients > 0 && registerKeys < 1)) throw new IllegalArgumentException("registers");
         if (ratePerThread <= 0) throw new IllegalArgumentException("ratePerThread must be > 0");
+        if (!(generatorRatePerSecond >= 0) || Double.isInfinite(generatorRatePerSecond)) {
+            throw new IllegalArgumentException("generatorRatePerSecond must be >= 0 (0 = no load generator): " + generatorRatePerSecond);
+        }
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Offered load, operations per second over all threads. */
+    /** Offered load, operations per second: the history workload's threads plus the load generator. */
     public double loadRate() {
-        return ratePerThread * (uniqueWriters + registerClients);
+        return ratePerThread * (uniqueWriters + registerClients) + generatorRatePerSecond;
+    }
+
+    public boolean hasLoadGenerator() {
+        return generatorRatePerSecond > 0;
     }
 
     public Map<String, Object> describe() {
@@ -61,6 +70,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         map.put("registerClients", registerClients);
         map.put("registerKeys", registerKeys);
         map.put("ratePerThread", ratePerThread);
+        map.put("generatorRatePerSecond", generatorRatePerSecond);
         map.put("loadRate", loadRate());
         map.put("attemptTimeoutMillis", attemptTimeout.toMillis());
         map.put("operationTimeoutMillis", operationTimeout.toMillis());
@@ -69,7 +79,10 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         return map;
     }
 
-    /** Defaults: 10 leader kills 2 s apart, 500 ms downtime, 2 unique writers + 2 register clients at 100/s each. */
+    /**
+     * Defaults: 10 leader kills 2 s apart, 500 ms downtime, 2 unique writers + 2 register clients at 100/s each,
+     * no load generator.
+     */
     public static final class Builder {
         private String runId = "campaign-" + System.currentTimeMillis();
         private String gitSha = "";
@@ -82,6 +95,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         private int registerClients = 2;
         private int registerKeys = 3;
         private double ratePerThread = 100;
+        private double generatorRatePerSecond = 0;
         private Duration attemptTimeout = Duration.ofMillis(300);
         private Duration operationTimeout = Duration.ofSeconds(5);
         private Duration recoveryTimeout = Duration.ofSeconds(10);
@@ -98,6 +112,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         public Builder registerClients(int value) { registerClients = value; return this; }
         public Builder registerKeys(int value) { registerKeys = value; return this; }
         public Builder ratePerThread(double value) { ratePerThread = value; return this; }
+        public Builder generatorRatePerSecond(double value) { generatorRatePerSecond = value; return this; }
         public Builder attemptTimeout(Duration value) { attemptTimeout = value; return this; }
         public Builder operationTimeout(Duration value) { operationTimeout = value; return this; }
         public Builder recoveryTimeout(Duration value) { recoveryTimeout = value; return this; }
@@ -105,7 +120,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
 
         public CampaignSpec build() {
             return new CampaignSpec(runId, gitSha, fault, trials, trialInterval, downtime, seed, uniqueWriters,
-                    registerClients, registerKeys, ratePerThread, attemptTimeout, operationTimeout, recoveryTimeout, settle);
+                    registerClients, registerKeys, ratePerThread, generatorRatePerSecond, attemptTimeout, operationTimeout, recoveryTimeout, settle);
         }
     }
 }

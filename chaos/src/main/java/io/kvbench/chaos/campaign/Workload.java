@@ -52,8 +52,9 @@ final class Workload implements AutoCloseable {
         return startNanos;
     }
 
-    void start() {
-        startNanos = System.nanoTime();
+    /** Starts the threads; the first operations are intended one interval after {@code startNanos} (may be ahead). */
+    void start(long startNanos) {
+        this.startNanos = startNanos;
         int processes = spec.uniqueWriters() + spec.registerClients();
         for (int process = 1; process <= processes; process++) {
             int p = process;

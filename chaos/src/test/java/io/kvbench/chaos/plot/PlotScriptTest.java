@@ -67,6 +67,28 @@ class PlotScriptTest {
         Run run = plot("timeseries", results.toString());
         assertThat(run.exitCode()).as(run.output()).isZero();
         assertImages(results.resolve("timeseries"));
+        // No load/timeseries.csv: no load generator panel.
+        assertThat(Files.readString(results.resolve("timeseries.svg"))).doesNotContain("open-loop load generator");
+    }
+
+    @Test
+    void timeseriesAddsTheLoadGeneratorPanelWhenACampaignHasOne() throws Exception {
+        copySample("load-timeseries.csv", results.resolve("load/timeseries.csv"));
+        Run run = plot("timeseries", results.toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        assertImages(results.resolve("timeseries"));
+        // The second latency panel and the load's rate lines are in the drawing (the SVG keeps each text as a comment).
+        String svg = Files.readString(results.resolve("timeseries.svg"));
+        assertThat(svg).contains("open-loop load generator").contains("load timeouts/s");
+    }
+
+    @Test
+    void aBadLoadTimeseriesIsBadInput() throws Exception {
+        Files.createDirectories(results.resolve("load"));
+        Files.writeString(results.resolve("load/timeseries.csv"), "elapsed_s,ops\n1,2\n");
+        Run run = plot("timeseries", results.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.output()).contains("load/timeseries.csv: missing column(s) errors,timeouts");
     }
 
     @Test
@@ -129,6 +151,14 @@ class PlotScriptTest {
         Run run = plot("--help");
         assertThat(run.exitCode()).isZero();
         assertThat(run.output()).contains("spectrum", "timeseries", "elections", "compare", "all");
+    }
+
+    private static void copySample(String name, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        try (InputStream sample = PlotScriptTest.class.getResourceAsStream("/plot/" + name)) {
+            assertThat(sample).as("test resource plot/" + name).isNotNull();
+            Files.copy(sample, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private String file(String name) {

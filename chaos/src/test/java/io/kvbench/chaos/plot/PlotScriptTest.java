@@ -83,15 +83,6 @@ class PlotScriptTest {
     }
 
     @Test
-    void aBadLoadTimeseriesIsBadInput() throws Exception {
-        Files.createDirectories(results.resolve("load"));
-        Files.writeString(results.resolve("load/timeseries.csv"), "elapsed_s,ops\n1,2\n");
-        Run run = plot("timeseries", results.toString());
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.output()).contains("load/timeseries.csv: missing column(s) errors,timeouts");
-    }
-
-    @Test
     void electionsDrawsOneLinePerFile() throws Exception {
         Run run = plot("elections", file("elections.csv"), file("elections-b.csv"), "--labels", "150-300 ms", "150-155 ms");
         assertThat(run.exitCode()).as(run.output()).isZero();

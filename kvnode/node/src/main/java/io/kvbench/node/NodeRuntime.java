@@ -117,7 +117,9 @@ public final class NodeRuntime implements AutoCloseable {
         this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries());
         this.stateMachine = recovered.snapshot().isEmpty()
-                ? new KvStateMachine(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
+                ? (config.auditWrites()
+                        ? KvStateMachine.withWriteAudit(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
+                        : new KvStateMachine(config.maxSessions(), config.sessionTimeoutMillis(), 1024))
                 : KvStateMachine.restore(recovered.snapshot().data());
         this.lastSnapshotIndex = recovered.snapshot().lastIndex();
         this.clientRequests = new ClientRequests(config);

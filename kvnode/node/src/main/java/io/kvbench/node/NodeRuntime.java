@@ -52,9 +52,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One node: a single thread owns the consensus core, the state machine and every pending request, with no
- * locks (MicroRaft's {@code RaftNodeExecutor}). Netty I/O threads decode and enqueue; the WAL thread makes
- * batches durable and enqueues completions. The core thread handles each {@link Ready} in the order it
- * prescribes: send what may go now, hand the rest to the WAL, send what depended on it once durable, apply.
+ * locks (MicroRaft's {@code RaftNodeExecutor}). That thread is the node's one Netty event loop, so a decoded
+ * message is stepped and its replies written without changing threads; the WAL thread makes batches durable
+ * and enqueues completions. The core thread handles each {@link Ready} in the order it prescribes: send what
+ * may go now, hand the rest to the WAL, send what depended on it once durable, apply.
  */
 public final class NodeRuntime implements AutoCloseable {
     /** Beyond this many queued tasks, peer messages are dropped (Raft tolerates loss) and clients told OVERLOADED. */

@@ -57,7 +57,7 @@ public final class InProcessKvnodeCluster implements AutoCloseable {
     private NodeConfig config(int id) {
         return new NodeConfig(id, "bench-" + directory.getFileName(), peerAddresses, clientAddresses,
                 directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 50, 10,
-                true, syncMode, 10_000, 10_000, 600_000, 65_536);
+                true, syncMode, 100_000, 10_000, 600_000, 65_536, false);
     }
 
     public List<InetSocketAddress> clientAddresses() {

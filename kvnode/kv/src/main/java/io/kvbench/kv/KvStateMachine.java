@@ -137,6 +137,16 @@ public final class KvStateMachine {
         return audit.timesApplied(clientId, seq);
     }
 
+    /**
+     * The write audit's totals, for a harness to check exactly-once from the node's side: distinct writes applied
+     * and applications beyond the first (zero when no retry was applied twice). Empty unless built
+     * {@link #withWriteAudit} (or restored from a snapshot of such a state machine).
+     */
+    public java.util.Optional<WriteAuditTotals> writeAuditTotals() {
+        if (audit == null) return java.util.Optional.empty();
+        return java.util.Optional.of(new WriteAuditTotals(audit.distinctWrites(), audit.repeatApplications()));
+    }
+
     /** The whole state, byte-identical for identical states (sorted iteration everywhere). */
     public byte[] snapshot() {
         return KvSnapshotFormat.write(this);

@@ -10,6 +10,8 @@ import java.util.TreeMap;
  */
 final class WriteAudit {
     private final TreeMap<ClientSeq, Long> timesApplied = new TreeMap<>();
+    /** Applications beyond the first, summed over every (clientId, seq): zero when exactly-once held. */
+    private long repeatApplications;
 
     record ClientSeq(long clientId, long seq) implements Comparable<ClientSeq> {
         @Override
@@ -20,7 +22,17 @@ final class WriteAudit {
     }
 
     void recordApplied(long clientId, long seq) {
-        timesApplied.merge(new ClientSeq(clientId, seq), 1L, Long::sum);
+        long times = timesApplied.merge(new ClientSeq(clientId, seq), 1L, Long::sum);
+        if (times > 1) repeatApplications++;
+    }
+
+    /** Distinct (clientId, seq) writes applied. */
+    long distinctWrites() {
+        return timesApplied.size();
+    }
+
+    long repeatApplications() {
+        return repeatApplications;
     }
 
     long timesApplied(long clientId, long seq) {
@@ -46,6 +58,7 @@ final class WriteAudit {
             if (times <= 0) throw in.malformed("audit times applied must be positive: " + times);
             if (previous != null && previous.compareTo(key) >= 0) throw in.malformed("audit entries out of order at " + key);
             timesApplied.put(key, times);
+            repeatApplications += times - 1;
             previous = key;
         }
     }

@@ -27,6 +27,7 @@ class ExactlyOnceTest {
         assertThat(log.machine.appliedWrites()).isEqualTo(2);
         assertThat(log.machine.duplicateWritesSuppressed()).isEqualTo(1);
         assertThat(log.machine.timesApplied(client, 1)).isEqualTo(1);
+        assertThat(log.machine.writeAuditTotals()).hasValue(new WriteAuditTotals(2, 0));
     }
 
     @Test

@@ -25,7 +25,7 @@ public record NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAd
                          int tickMillis, int electionTimeoutMinMillis, int electionTimeoutMaxMillis,
                          int heartbeatIntervalMillis, int leaderLostTimeoutMaxMillis, boolean connectionClosedHint,
                          SyncMode syncMode, int snapshotEveryEntries, int maxSessions, long sessionTimeoutMillis,
-                         int maxPendingRequests) {
+                         int maxPendingRequests, boolean auditWrites) {
 
     public NodeConfig {
         peerAddresses = Map.copyOf(new TreeMap<>(peerAddresses));

@@ -3,30 +3,37 @@ package io.kvbench.node;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.kv.KvStateMachine;
+import io.kvbench.kv.WriteAuditTotals;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.wal.WalStats;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * What {@code kvnode status} reports, captured on the core thread and published for I/O threads to read.
+ * {@code auditedWrites} and {@code auditRepeatApplications} are -1 unless the node runs with {@code --audit-writes}.
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
                              long firstIndex, long stableIndex, long logEntries, int sessions, int keys,
                              String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
-                             long walGroupCommits, long walForces, double walBatchesPerForce, long monotonicNanos) {
+                             long walGroupCommits, long walForces, double walBatchesPerForce,
+                             long auditedWrites, long auditRepeatApplications, long monotonicNanos) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
                              String storageFailure, int peersConnected, WalStats walStats) {
         InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
+        Optional<WriteAuditTotals> audit = stateMachine.writeAuditTotals();
         return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
                 leaderAddress == null ? "" : leaderAddress.getHostString() + ":" + leaderAddress.getPort(),
                 core.commitIndex(), stateMachine.lastAppliedIndex(), core.lastIndex(), core.firstIndex(),
                 core.stableIndex(), core.lastIndex() - core.firstIndex() + 1, stateMachine.sessionCount(),
                 stateMachine.keyCount(), config.syncMode().name().toLowerCase(), storageFailed, storageFailure,
-                peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(), System.nanoTime());
+                peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(),
+                audit.map(WriteAuditTotals::distinctWrites).orElse(-1L),
+                audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), System.nanoTime());
     }
 
     public String toJson() {

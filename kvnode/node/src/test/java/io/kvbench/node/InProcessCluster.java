@@ -35,7 +35,7 @@ final class InProcessCluster implements AutoCloseable {
     NodeConfig config(int id) {
         return new NodeConfig(id, "test-" + directory.getFileName(), peerAddresses, clientAddresses,
                 directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 30, 10,
-                true, SyncMode.ALWAYS, 50, 1000, 600_000, 65_536);
+                true, SyncMode.ALWAYS, 50, 1000, 600_000, 65_536, true);
     }
 
     void start(int id) {

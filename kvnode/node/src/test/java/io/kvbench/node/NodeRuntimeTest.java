@@ -66,6 +66,17 @@ class NodeRuntimeTest {
             InProcessCluster.awaitCondition(() -> cluster.nodes.get(leader).status().appliedIndex()
                     >= cluster.nodes.get(newLeader).status().commitIndex(), Duration.ofSeconds(10), "the restarted node to catch up");
             assertThat(Files.readString(directory.resolve("node-" + leader + ".events.jsonl"))).contains("\"role\":\"LEADER\"");
+
+            // The write audit (--audit-writes) saw 101 distinct writes, the retry of seq 100 not applied again,
+            // on every node, the restarted one included.
+            InProcessCluster.awaitCondition(() -> cluster.ids().stream()
+                            .allMatch(id -> cluster.nodes.get(id).status().auditedWrites() == 101),
+                    Duration.ofSeconds(10), "every node to apply seq 101");
+            for (int id : cluster.ids()) {
+                StatusSnapshot status = cluster.nodes.get(id).status();
+                assertThat(status.auditedWrites()).as("node %d audited writes", id).isEqualTo(101);
+                assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
+            }
         }
     }
 

@@ -72,8 +72,18 @@ public final class RunResultsReader {
         try (Stream<Path> paths = Files.find(directory, MAX_DEPTH + 1, (path, attributes) -> attributes.isRegularFile()
                 && (path.getFileName().toString().equals(SUMMARY_FILE)
                         || path.getFileName().toString().equals(ELECTIONS_FILE)))) {
-            return paths.sorted().toList();
+            return paths.filter(path -> !isCampaignBackgroundLoad(path)).sorted().toList();
         }
+    }
+
+    /**
+     * A chaos campaign keeps its background load generator's files in {@code load/} beside elections.csv: that
+     * is latency under faults, not a load run's, so it must not be read as write latency.
+     */
+    private static boolean isCampaignBackgroundLoad(Path file) {
+        Path folder = file.getParent();
+        return folder != null && folder.getFileName() != null && folder.getFileName().toString().equals("load")
+                && folder.getParent() != null && Files.exists(folder.getParent().resolve(ELECTIONS_FILE));
     }
 
     private static void readElections(Path file, Map<Metric, Double> values) throws IOException, CompareException {

@@ -106,6 +106,20 @@ class RunResultsReaderTest {
     }
 
     @Test
+    void aCampaignsBackgroundLoadIsNotReadAsWriteLatency() throws Exception {
+        Path run = temporary.resolve("run-1");
+        ResultFolders.openLoop(run.resolve("load"), 800, 4100, 6000);
+        ResultFolders.elections(run.resolve("chaos"), new double[] {200, 150}, new double[] {210, 160});
+        // The campaign's own load generator: latency under faults, beside elections.csv.
+        ResultFolders.openLoop(run.resolve("chaos").resolve("load"), 9000, 400_000, 600_000);
+
+        Map<Metric, Double> values = RunResultsReader.read(run).values();
+
+        assertThat(values).containsEntry(Metric.WRITE_P50_US, 800.0).containsEntry(Metric.WRITE_P99_US, 4100.0)
+                .containsEntry(Metric.ELECTION_P50_MS, 150.0);
+    }
+
+    @Test
     void runFoldersAreInNaturalOrder() {
         assertThat(ResultSet.compareNatural("run-2", "run-10")).isNegative();
         assertThat(ResultSet.compareNatural("run-10", "run-9")).isPositive();

@@ -85,8 +85,15 @@ public final class ShellCommand {
         return ": " + line;
     }
 
+    /** The shell first, so that it cannot report its children's deaths; they are listed before it dies and they are orphaned. */
     private static void destroyTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -10,8 +10,13 @@ import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.EtcdClusterAdapter;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.chaos.cluster.described.ClusterFile;
+import io.kvbench.chaos.cluster.described.DescribedCluster;
+import io.kvbench.chaos.cluster.described.NodeAction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,12 +90,28 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--no-plot", description = "Do not draw charts.")
     boolean noPlot;
 
+    @Option(names = "--cluster-file", paramLabel = "FILE",
+            description = {"Drive the running cluster FILE describes (client and peer addresses, and the shell commands that start,",
+                    "stop and signal each node, e.g. over ssh: docs/clusters.md) instead of starting a local one. The file gives",
+                    "the target, size and timing. Nodes are only touched by the fault commands; every node the campaign",
+                    "killed, stopped or paused is started or resumed again before the command ends."})
+    Path clusterFile;
+
+    /** Options that shape a cluster this command starts; a described cluster has its own. */
+    private static final List<String> LOCAL_CLUSTER_OPTIONS = List.of("--target", "--nodes", "--election-timeout-min-ms",
+            "--election-timeout-max-ms", "--heartbeat-ms", "--connection-closed-hint", "--fsync");
+
+    @Spec
+    CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
         return run();
     }
 
     int run() throws Exception {
+        ClusterFile described = clusterFile == null ? null : readClusterFile();
+        if (described != null) target = described.target();
         if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
         if (trials < 1) throw new UsageException("--trials must be at least 1");
@@ -107,10 +128,13 @@ public final class ChaosCommand implements Callable<Integer> {
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
                 .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).build();
         System.err.printf("chaos: %d x %s on %s (%d nodes), about %d s; output %s%n", trials, faultKind.label(), target,
-                target.equals("etcd") ? 3 : nodeCount, trials * intervalMillis / 1000 + 5, out);
+                described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount, trials * intervalMillis / 1000 + 5, out);
         CampaignResult result;
-        try (Cluster cluster = startCluster(out.resolve("cluster"))) {
+        try (Cluster cluster = described != null ? DescribedCluster.connect(described, out.resolve("cluster")) : startCluster(out.resolve("cluster"))) {
+            if (described != null) FreshKeySpace.require(cluster, spec);
             result = Campaign.run(spec, cluster, out);
+            // close() restores too, quietly; after a campaign that ran, a node left down must fail the command
+            if (cluster instanceof DescribedCluster describedCluster) describedCluster.restore();
         }
         System.out.println(result.verdict().describe());
         System.out.println("recovered: " + result.trials().stream().filter(t -> t.recovered()).count() + "/" + result.trials().size());
@@ -120,6 +144,21 @@ public final class ChaosCommand implements Callable<Integer> {
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
         System.out.println("results: " + out);
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
+    }
+
+    /** Reads --cluster-file and refuses the options it replaces, and a partition fault the file cannot inject. */
+    private ClusterFile readClusterFile() throws java.io.IOException {
+        for (String option : LOCAL_CLUSTER_OPTIONS) {
+            if (commandSpec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new UsageException(option + " cannot be combined with --cluster-file: the file describes the cluster");
+            }
+        }
+        ClusterFile file = ClusterFile.read(clusterFile);
+        boolean partitions = FaultKind.parse(fault) == FaultKind.PARTITION_LEADER;
+        if (partitions && file.nodes().stream().anyMatch(node -> node.command(NodeAction.ISOLATE).isEmpty() || node.command(NodeAction.REJOIN).isEmpty())) {
+            throw new UsageException("--fault partition-leader needs isolate and rejoin commands for every node in " + clusterFile);
+        }
+        return file;
     }
 
     private Cluster startCluster(Path runDirectory) throws Exception {

@@ -66,6 +66,10 @@ public final class ClusterCommand {
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}); a small heap also makes kill -9 close sockets sooner.")
         String jvmOptions;
 
+        @Option(names = "--write-cluster-file", paramLabel = "FILE",
+                description = "Also write a cluster file for this cluster (local shell commands and pid files), for `kvbench chaos --cluster-file FILE`.")
+        Path clusterFile;
+
         @Override
         public Integer call() throws Exception {
             if (nodeCount < 1 || nodeCount > 9) throw new UsageException("--nodes must be between 1 and 9, not " + nodeCount);
@@ -86,6 +90,7 @@ public final class ClusterCommand {
             }
             String clusterId = "kvbench-" + ProcessHandle.current().pid();
             List<NodeEntry> entries = new ArrayList<>();
+            List<List<String>> commands = new ArrayList<>();
             for (int i = 0; i < nodeCount; i++) {
                 int id = i + 1;
                 Path dataDir = directory.resolve("node-" + id).toAbsolutePath();
@@ -98,15 +103,20 @@ public final class ClusterCommand {
                         "--election-timeout-max-ms", String.valueOf(electionMax), "--heartbeat-ms", String.valueOf(heartbeat)));
                 Process process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                commands.add(command);
+                // the current pid: a cluster file's start command rewrites it when it starts the node again
+                Files.writeString(LocalClusterFile.pidFile(directory, id), process.pid() + "\n");
                 entries.add(new NodeEntry(id, process.pid(), "127.0.0.1:" + peerPorts.get(i), "127.0.0.1:" + clientPorts.get(i),
                         dataDir.toString(), log.toString()));
             }
             ClusterState state = new ClusterState(clusterId, entries, fsync);
             JSON.writeValue(stateFile.toFile(), state);
+            if (clusterFile != null) LocalClusterFile.write(clusterFile, directory, state, commands, electionMin, electionMax, heartbeat);
             String leader = awaitLeader(state, Duration.ofSeconds(30));
             System.out.println("cluster of " + nodeCount + " started, leader " + leader + ", fsync=" + fsync);
             System.out.println("client addresses: " + state.clientAddresses());
             System.out.println("state: " + stateFile);
+            if (clusterFile != null) System.out.println("cluster file: " + clusterFile);
             return KvbenchMain.EXIT_OK;
         }
     }
@@ -119,9 +129,9 @@ public final class ClusterCommand {
         @Override
         public Integer call() throws Exception {
             ClusterState state = load(directory);
-            for (NodeEntry node : state.nodes()) ProcessHandle.of(node.pid()).ifPresent(ProcessHandle::destroy);
+            for (NodeEntry node : state.nodes()) ProcessHandle.of(currentPid(directory, node)).ifPresent(ProcessHandle::destroy);
             for (NodeEntry node : state.nodes()) {
-                ProcessHandle.of(node.pid()).ifPresent(handle -> {
+                ProcessHandle.of(currentPid(directory, node)).ifPresent(handle -> {
                     try {
                         handle.onExit().get(10, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -130,6 +140,7 @@ public final class ClusterCommand {
                 });
             }
             Files.delete(directory.resolve("cluster.json"));
+            for (NodeEntry node : state.nodes()) Files.deleteIfExists(LocalClusterFile.pidFile(directory, node.id()));
             System.out.println("stopped " + state.nodes().size() + " nodes");
             return KvbenchMain.EXIT_OK;
         }
@@ -148,7 +159,7 @@ public final class ClusterCommand {
                 for (NodeEntry node : state.nodes()) {
                     String status = status(netty, node);
                     allUp &= !status.startsWith("unreachable");
-                    System.out.println("node " + node.id() + " pid " + node.pid() + " " + node.client() + ": " + status);
+                    System.out.println("node " + node.id() + " pid " + currentPid(directory, node) + " " + node.client() + ": " + status);
                 }
             }
             return allUp ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
@@ -159,6 +170,15 @@ public final class ClusterCommand {
         Path stateFile = directory.resolve("cluster.json");
         if (!Files.exists(stateFile)) throw new UsageException("no cluster recorded in " + stateFile + " (start one with `kvbench cluster start`)");
         return JSON.readValue(Files.readString(stateFile, StandardCharsets.UTF_8), ClusterState.class);
+    }
+
+    /** The node's pid file (rewritten when a cluster file's start command restarts it), else the pid it started with. */
+    static long currentPid(Path directory, NodeEntry node) {
+        try {
+            return Long.parseLong(Files.readString(LocalClusterFile.pidFile(directory, node.id())).trim());
+        } catch (IOException | NumberFormatException e) {
+            return node.pid();
+        }
     }
 
     static String status(NettyResources netty, NodeEntry node) {

@@ -1,8 +1,5 @@
 package io.kvbench.chaos.cluster;
 
-import io.kvbench.net.ClientConnection;
-import io.kvbench.net.ClientResponse;
-import io.kvbench.net.NettyResources;
 import io.kvbench.chaos.proxy.ProxyMesh;
 
 import io.kvbench.bench.etcd.FreePorts;
@@ -17,10 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
@@ -40,8 +34,7 @@ public final class LocalKvCluster implements Cluster {
     private final Path runDirectory;
     private final Map<Integer, LocalKvNode> nodes;
     private final ProxyMesh mesh;
-    private final NettyResources netty = new NettyResources("chaos-cluster-status", 1);
-    private final Map<Integer, ClientConnection> statusConnections = new ConcurrentHashMap<>();
+    private final KvnodeStatusProbe statusProbe = new KvnodeStatusProbe("chaos-cluster-status", STATUS_TIMEOUT);
     private final Thread shutdownHook = new Thread(this::stopAll, "local-kv-cluster-shutdown");
     private volatile boolean closed;
 
@@ -223,31 +216,11 @@ public final class LocalKvCluster implements Cluster {
         if (!node.isAlive() || node.paused) {
             return Optional.empty();
         }
-        try {
-            ClientConnection connection = statusConnections.get(nodeId);
-            if (connection == null || !connection.isOpen()) {
-                connection = ClientConnection.connect(netty, node.clientAddress, 1 << 20, (int) STATUS_TIMEOUT.toMillis())
-                        .get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                ClientConnection previous = statusConnections.put(nodeId, connection);
-                if (previous != null) previous.close();
-            }
-            ClientResponse response = connection.status().get(STATUS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (response instanceof ClientResponse.Status status) {
-                return Optional.of(NodeStatus.parse(status.json()));
-            }
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            dropStatusConnection(nodeId);
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return statusProbe.status(nodeId, node.clientAddress);
     }
 
     private void dropStatusConnection(int nodeId) {
-        ClientConnection connection = statusConnections.remove(nodeId);
-        if (connection != null) connection.close();
+        statusProbe.forget(nodeId);
     }
 
     /** Statuses of every node that answers, by id. */
@@ -261,25 +234,7 @@ public final class LocalKvCluster implements Cluster {
 
     @Override
     public Optional<LeaderInfo> findLeader() {
-        return leaderOf(statuses(), nodes.size());
-    }
-
-    /**
-     * A node reporting LEADER at the highest term among the responders, confirmed by a majority of the cluster
-     * (itself included) reporting the same term and leader. A stale leader that was paused and still says
-     * LEADER at an old term is therefore never returned once the others moved on.
-     */
-    static Optional<LeaderInfo> leaderOf(Map<Integer, NodeStatus> statuses, int clusterSize) {
-        NodeStatus best = null;
-        for (NodeStatus status : statuses.values()) {
-            if (status.isLeader() && (best == null || status.term() > best.term())) best = status;
-        }
-        if (best == null) return Optional.empty();
-        NodeStatus leader = best;
-        long confirming = statuses.values().stream()
-                .filter(status -> status.term() == leader.term() && status.leaderId() == leader.nodeId())
-                .count();
-        return confirming > clusterSize / 2 ? Optional.of(new LeaderInfo(leader.nodeId(), leader.term())) : Optional.empty();
+        return KvnodeStatusProbe.leaderOf(statuses(), nodes.size());
     }
 
     @Override
@@ -289,9 +244,8 @@ public final class LocalKvCluster implements Cluster {
             Optional<LeaderInfo> leader = findLeader();
             if (leader.isPresent()) return leader.get();
             if (System.nanoTime() - deadline > 0) {
-                throw new IOException("no leader after " + timeout + "; statuses: " + statuses().values().stream()
-                        .map(s -> "n" + s.nodeId() + "=" + s.role() + "@" + s.term() + "(leader " + s.leaderId() + ")")
-                        .collect(Collectors.joining(", ")) + "; logs under " + runDirectory);
+                throw new IOException("no leader after " + timeout + "; statuses: "
+                        + KvnodeStatusProbe.describe(statuses().values()) + "; logs under " + runDirectory);
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -388,7 +342,7 @@ public final class LocalKvCluster implements Cluster {
         closed = true;
         stopAll();
         if (mesh != null) mesh.close();
-        netty.close();
+        statusProbe.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

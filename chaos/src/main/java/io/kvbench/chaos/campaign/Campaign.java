@@ -118,12 +118,13 @@ public final class Campaign {
         List<Trial> trials = new ArrayList<>();
         cluster.awaitLeader(spec.recoveryTimeout());
         Workload workload;
+        CampaignKeys keys = CampaignKeys.forRun(spec.runId());
         LoadSummary loadSummary = null;
         try (Target openedLoadTarget = spec.hasLoadGenerator() ? open(loadTarget) : null;
              BackgroundLoad load = openedLoadTarget != null
                      ? CampaignLoad.start(spec, openedLoadTarget, outputDirectory.resolve("load")) : null;
              HistoryRecorder recorder = HistoryRecorder.create(outputDirectory.resolve("history.csv"))) {
-            workload = new Workload(spec, clients, recorder);
+            workload = new Workload(spec, keys, clients, recorder);
             workload.start(load != null ? load.measureStartNanos() : System.nanoTime());
             try {
                 awaitAck(workload, workload.startNanos(), spec.recoveryTimeout());
@@ -145,11 +146,11 @@ public final class Campaign {
         History history = History.read(outputDirectory.resolve("history.csv"));
         Map<String, ClientOutcome> finalState;
         try (ChaosClient reader = clients.apply(0)) {
-            List<String> keys = new ArrayList<>(workload.uniqueKeys());
-            keys.addAll(workload.registerKeys());
-            finalState = reader.readAll(keys);
+            List<String> finalKeys = new ArrayList<>(workload.uniqueKeys());
+            finalKeys.addAll(workload.registerKeys());
+            finalState = reader.readAll(finalKeys);
         }
-        Verdict verdict = check(spec, history, finalState, workload);
+        Verdict verdict = check(spec, keys, history, finalState, workload);
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
         return write(spec, cluster, outputDirectory, records, workload, verdict, history, Optional.ofNullable(loadSummary),
                 startedAt, endNanos);
@@ -166,8 +167,8 @@ public final class Campaign {
     }
 
     /** What one trial saw before its timings are read from the event logs. */
-    private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, long faultNanos, Optional<LeaderInfo> newLeader,
-                         long leaderSeenNanos, OptionalLong firstAckNanos, long endNanos) {
+    private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, long faultNanos, long injectedNanos,
+                         Optional<LeaderInfo> newLeader, long leaderSeenNanos, OptionalLong firstAckNanos, long endNanos) {
     }
 
     private static Trial runTrial(int number, CampaignSpec spec, Cluster cluster, Nemesis nemesis, Workload workload, long seed)
@@ -179,6 +180,10 @@ public final class Campaign {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(cluster.timing().heartbeatMillis() * 1000)));
         long faultNanos = System.nanoTime();
         nemesis.inject(cluster, victim);
+        // A signal sent by a command (a described cluster's ssh) lands somewhere before the command returns:
+        // times count from the start (never understating), but only a write invoked after the return can prove
+        // the cluster serves again, not one the old leader acknowledged while the command was on its way.
+        long injectedNanos = System.nanoTime();
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         Predicate<LeaderInfo> elected = nemesis.expectsElection()
@@ -196,7 +201,7 @@ public final class Campaign {
             LockSupport.parkNanos(POLL_NANOS);
         }
         OptionalLong firstAck = OptionalLong.empty();
-        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(faultNanos)).isEmpty()) {
+        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(injectedNanos)).isEmpty()) {
             LockSupport.parkNanos(POLL_NANOS);
         }
         long healAt = faultNanos + spec.downtime().toNanos();
@@ -207,7 +212,8 @@ public final class Campaign {
         cluster.awaitLeader(spec.recoveryTimeout());
         awaitAck(workload, healedNanos, spec.recoveryTimeout());
         LockSupport.parkNanos(spec.settle().toNanos());
-        return new Trial(number, seed, victim, leader, faultNanos, newLeader, leaderSeenNanos, firstAck, System.nanoTime());
+        return new Trial(number, seed, victim, leader, faultNanos, injectedNanos, newLeader, leaderSeenNanos, firstAck,
+                System.nanoTime());
     }
 
     private static void awaitAck(Workload workload, long fromNanos, Duration timeout) throws IOException {
@@ -272,7 +278,7 @@ public final class Campaign {
                     trial.oldLeader().term(), newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
                     seconds(fault - workload.startNanos()),
                     trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
-                    fromLog, recovered));
+                    millis(trial.injectedNanos() - fault), fromLog, recovered));
         }
         return records;
     }
@@ -283,7 +289,8 @@ public final class Campaign {
      * applied twice, and a key holding a value no operation wrote fails the lost-write check. Registers:
      * linearizable per key.
      */
-    private static Verdict check(CampaignSpec spec, History history, Map<String, ClientOutcome> finalState, Workload workload) {
+    private static Verdict check(CampaignSpec spec, CampaignKeys keys, History history, Map<String, ClientOutcome> finalState,
+                                 Workload workload) {
         List<Violation> violations = new ArrayList<>();
         List<String> undecided = new ArrayList<>();
         Map<String, String> finalValues = new HashMap<>();
@@ -296,7 +303,7 @@ public final class Campaign {
         });
         violations.addAll(new LostWriteChecker().checkFinalValues(history, finalValues).violations());
         for (Workload.Completed done : workload.completed()) {
-            if (done.key().startsWith("c") && done.outcome() == Outcome.OK && done.previousValue() != null) {
+            if (keys.isUniqueKey(done.key()) && done.outcome() == Outcome.OK && done.previousValue() != null) {
                 violations.add(new Violation("duplicate: unique key " + done.key() + " already held "
                         + done.previousValue() + " when p" + done.process() + "'s write was applied", List.of()));
             }
@@ -304,11 +311,11 @@ public final class Campaign {
         List<String> appended = new ArrayList<>();
         // Every unique-key value once: a value seen under two keys of one writer would be applied twice.
         finalValues.forEach((key, value) -> {
-            if (key.startsWith("c")) appended.add(key.substring(0, key.indexOf('-')) + ":" + value);
+            if (keys.isUniqueKey(key)) appended.add(keys.writerOf(key) + ":" + value);
         });
         violations.addAll(new DuplicateChecker().checkAppendedValues(appended).violations());
         if (spec.registerClients() > 0) {
-            List<HistoryOp> registerOps = history.operations().stream().filter(op -> op.key().startsWith("r")).toList();
+            List<HistoryOp> registerOps = history.operations().stream().filter(op -> keys.isRegisterKey(op.key())).toList();
             Verdict linearizable = new LinearizabilityChecker().check(new History(registerOps));
             violations.addAll(linearizable.violations());
             if (linearizable instanceof Verdict.Unknown unknown) undecided.add("linearizability: " + unknown.reason());

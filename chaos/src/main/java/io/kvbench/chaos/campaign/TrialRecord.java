@@ -6,12 +6,15 @@ package io.kvbench.chaos.campaign;
  *
  * @param leaderFromEventLog true when the new leader and its time come from the nodes' event logs (kvnode);
  *                           false when from status polling (etcd, or no event) - polling adds up to its period
+ * @param faultCommandMillis how long injecting the fault took (a signal: well under 1 ms; a described cluster's
+ *                           command: its whole run, ssh included); the fault landed somewhere inside it
  * @param recovered          a leader (if one was lost) and an acknowledged write were seen before the timeout
  */
 public record TrialRecord(int trial, long seed, FaultKind fault, int victim, int oldLeader, long oldTerm, int newLeader,
                           long newTerm, double faultToCandidateMillis, double faultToLeaderMillis,
                           double faultToFirstAckMillis, long writesFailed, long writesTimedOut, double faultStartSeconds,
-                          double recoveredSeconds, boolean leaderFromEventLog, boolean recovered) {
+                          double recoveredSeconds, double faultCommandMillis, boolean leaderFromEventLog,
+                          boolean recovered) {
 
     public long termsElapsed() {
         return newTerm >= 0 && oldTerm >= 0 ? newTerm - oldTerm : -1;

@@ -16,8 +16,8 @@ import java.util.function.IntFunction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The campaign's load: unique-key writers ({@code c<process>-<seq>} = {@code v<seq>}) and register clients
- * (put/get/cas on {@code r0..}), one thread and one outstanding operation per process, each paced at a fixed
+ * The campaign's load: unique-key writers ({@code <prefix>c<process>-<seq>} = {@code v<seq>}) and register
+ * clients (put/get/cas on {@code <prefix>r0..}, see {@link CampaignKeys}), one thread and one outstanding operation per process, each paced at a fixed
  * rate. Every operation goes to history.csv; completions are also kept in memory for the trial timings and the
  * time series. Latency is measured from the intended send time (start + n / rate), so a stall counts in full.
  */
@@ -32,6 +32,7 @@ final class Workload implements AutoCloseable {
     }
 
     private final CampaignSpec spec;
+    private final CampaignKeys keys;
     private final IntFunction<ChaosClient> clients;
     private final HistoryRecorder recorder;
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -41,8 +42,9 @@ final class Workload implements AutoCloseable {
     private final List<Throwable> errors = new ArrayList<>();
     private long startNanos;
 
-    Workload(CampaignSpec spec, IntFunction<ChaosClient> clients, HistoryRecorder recorder) {
+    Workload(CampaignSpec spec, CampaignKeys keys, IntFunction<ChaosClient> clients, HistoryRecorder recorder) {
         this.spec = spec;
+        this.keys = keys;
         this.clients = clients;
         this.recorder = recorder;
         this.lastSequence = new long[spec.uniqueWriters() + spec.registerClients() + 1];
@@ -90,7 +92,7 @@ final class Workload implements AutoCloseable {
     }
 
     private void uniquePut(ChaosClient client, int process, long seq, long intended) {
-        String key = "c" + process + "-" + seq;
+        String key = keys.uniqueKey(process, seq);
         String value = "v" + seq;
         long invoke = System.nanoTime();
         synchronized (lastSequence) {
@@ -104,7 +106,7 @@ final class Workload implements AutoCloseable {
 
     private void registerOperation(ChaosClient client, int process, long n, long intended, Random random, String[] lastSeen) {
         int index = random.nextInt(spec.registerKeys());
-        String key = "r" + index;
+        String key = keys.registerKey(index);
         String value = "p" + process + "-" + n;
         int dice = random.nextInt(10);
         long invoke = System.nanoTime();
@@ -160,12 +162,12 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    /** Keys {@code c<process>-<seq>} for every sequence a writer invoked. */
+    /** Keys {@code <prefix>c<process>-<seq>} for every sequence a writer invoked. */
     List<String> uniqueKeys() {
         List<String> keys = new ArrayList<>();
         synchronized (lastSequence) {
             for (int process = 1; process <= spec.uniqueWriters(); process++) {
-                for (long seq = 1; seq <= lastSequence[process]; seq++) keys.add("c" + process + "-" + seq);
+                for (long seq = 1; seq <= lastSequence[process]; seq++) keys.add(this.keys.uniqueKey(process, seq));
             }
         }
         return keys;
@@ -173,7 +175,7 @@ final class Workload implements AutoCloseable {
 
     List<String> registerKeys() {
         List<String> keys = new ArrayList<>();
-        for (int i = 0; i < spec.registerKeys() && spec.registerClients() > 0; i++) keys.add("r" + i);
+        for (int i = 0; i < spec.registerKeys() && spec.registerClients() > 0; i++) keys.add(this.keys.registerKey(i));
         return keys;
     }
 

@@ -59,6 +59,21 @@ public interface Cluster extends AutoCloseable {
     /** Starts a stopped node again on its ports and data directory (kills it first if it still runs). */
     void restart(int nodeId) throws IOException;
 
+    /**
+     * Silently cuts every peer link to and from the node: it keeps running and sees no error, its messages and
+     * its peers' just vanish. Unsupported unless the cluster was started with cuttable links.
+     */
+    default void isolate(int nodeId) throws IOException {
+        throw new UnsupportedOperationException("cannot partition " + targetName() + " node " + nodeId
+                + ": this cluster cannot cut peer links (a local kvnode cluster on network proxy, netns or auto can)");
+    }
+
+    /** Heals what {@link #isolate} cut. */
+    default void rejoin(int nodeId) throws IOException {
+        throw new UnsupportedOperationException("cannot heal a partition of " + targetName() + " node " + nodeId
+                + ": this cluster cannot cut peer links");
+    }
+
     /** The node's role-change event log, if the target writes one (kvnode does, etcd does not). */
     default Optional<Path> eventLog(int nodeId) {
         return Optional.empty();

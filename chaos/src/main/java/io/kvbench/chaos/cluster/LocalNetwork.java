@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -41,7 +42,7 @@ final class LocalNetwork implements AutoCloseable {
 
     /** Sets up the requested network for nodes 1..nodeCount; AUTO picks NETNS or PROXY and prints which and why. */
     static LocalNetwork open(NetworkMode requested, int nodeCount) throws IOException {
-        NetworkMode mode = resolve(requested);
+        NetworkMode mode = resolve(requested, NetworkNamespaces::available);
         Map<Integer, InetSocketAddress> peers = new LinkedHashMap<>();
         Map<Integer, InetSocketAddress> clients = new LinkedHashMap<>();
         if (mode == NetworkMode.NETNS) {
@@ -62,9 +63,10 @@ final class LocalNetwork implements AutoCloseable {
         return new LocalNetwork(mode, peers, clients, mesh, null);
     }
 
-    private static NetworkMode resolve(NetworkMode requested) throws IOException {
+    /** The mode to use for the requested one; asks {@code namespaces} only for NETNS and AUTO. */
+    static NetworkMode resolve(NetworkMode requested, Supplier<NetnsAvailability> namespaces) throws IOException {
         if (requested != NetworkMode.NETNS && requested != NetworkMode.AUTO) return requested;
-        NetnsAvailability netns = NetworkNamespaces.available();
+        NetnsAvailability netns = namespaces.get();
         if (requested == NetworkMode.NETNS) {
             if (netns.available()) return NetworkMode.NETNS;
             throw new IOException("network netns needs network namespaces, which are unavailable here: " + netns.reason()

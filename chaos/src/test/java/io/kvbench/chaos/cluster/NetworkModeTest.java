@@ -1,12 +1,15 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.chaos.netns.NetnsAvailability;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +30,22 @@ class NetworkModeTest {
         assertThat(LocalClusterSpec.builder().proxiedPeers(false).build().network()).isEqualTo(NetworkMode.LOOPBACK);
         assertThat(LocalClusterSpec.builder().network(NetworkMode.AUTO).build().network()).isEqualTo(NetworkMode.AUTO);
         assertThatThrownBy(() -> LocalClusterSpec.builder().network(null).build()).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void autoTakesNamespacesWhereTheyWorkElseProxiesAndNetnsFailsSayingWhy() throws Exception {
+        NetnsAvailability no = new NetnsAvailability(false, "`ip netns add kvbprobe1x1` failed (exit 1): Operation not permitted");
+        NetnsAvailability yes = new NetnsAvailability(true, "");
+        assertThat(LocalNetwork.resolve(NetworkMode.AUTO, () -> yes)).isEqualTo(NetworkMode.NETNS);
+        assertThat(LocalNetwork.resolve(NetworkMode.AUTO, () -> no)).isEqualTo(NetworkMode.PROXY);
+        assertThat(LocalNetwork.resolve(NetworkMode.NETNS, () -> yes)).isEqualTo(NetworkMode.NETNS);
+        assertThatThrownBy(() -> LocalNetwork.resolve(NetworkMode.NETNS, () -> no)).isInstanceOf(IOException.class)
+                .hasMessageContaining("Operation not permitted").hasMessageContaining("auto");
+        Supplier<NetnsAvailability> notAsked = () -> {
+            throw new AssertionError("loopback and proxy need no probe");
+        };
+        assertThat(LocalNetwork.resolve(NetworkMode.LOOPBACK, notAsked)).isEqualTo(NetworkMode.LOOPBACK);
+        assertThat(LocalNetwork.resolve(NetworkMode.PROXY, notAsked)).isEqualTo(NetworkMode.PROXY);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignLoad;
@@ -13,11 +14,14 @@ import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.described.ClusterFile;
 import io.kvbench.chaos.cluster.described.DescribedCluster;
 import io.kvbench.chaos.cluster.described.NodeAction;
+import io.kvbench.chaos.cluster.NetworkMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,8 +44,13 @@ public final class ChaosCommand implements Callable<Integer> {
     int nodeCount;
 
     @Option(names = "--fault", defaultValue = "kill-leader",
-            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer), kill-follower or partition-leader (kvnode only: peers talk through fault-injecting TCP proxies) (default: ${DEFAULT-VALUE}).")
+            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer), kill-follower or partition-leader (kvnode only: the leader's peer links are cut silently, see --network) (default: ${DEFAULT-VALUE}).")
     String fault;
+
+    @Option(names = "--network", description = "kvnode: loopback (all nodes on 127.0.0.1), proxy (peer links through fault-injecting TCP proxies), "
+            + "netns (each node in its own network namespace on a bridge, partitions drop packets; needs root and iproute2) "
+            + "or auto (netns where available, else proxy, saying which). Default: auto for partition-leader, else loopback.")
+    String network;
 
     @Option(names = "--trials", defaultValue = "10", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
     int trials;
@@ -99,7 +108,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** Options that shape a cluster this command starts; a described cluster has its own. */
     private static final List<String> LOCAL_CLUSTER_OPTIONS = List.of("--target", "--nodes", "--election-timeout-min-ms",
-            "--election-timeout-max-ms", "--heartbeat-ms", "--connection-closed-hint", "--fsync");
+            "--election-timeout-max-ms", "--heartbeat-ms", "--connection-closed-hint", "--fsync", "--network");
 
     @Spec
     CommandSpec commandSpec;
@@ -122,19 +131,27 @@ public final class ChaosCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--fault: " + e.getMessage());
         }
+        NetworkMode networkMode = described != null ? null : networkMode(faultKind);
         Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "chaos-" + target + "-" + faultKind.label());
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
                 .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).build();
-        System.err.printf("chaos: %d x %s on %s (%d nodes), about %d s; output %s%n", trials, faultKind.label(), target,
-                described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount, trials * intervalMillis / 1000 + 5, out);
+        System.err.printf("chaos: %d x %s on %s (%d nodes, network %s), about %d s; output %s%n", trials, faultKind.label(), target,
+                described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount,
+                networkMode == null ? "as described" : networkMode.label(), trials * intervalMillis / 1000 + 5, out);
         CampaignResult result;
-        try (Cluster cluster = described != null ? DescribedCluster.connect(described, out.resolve("cluster")) : startCluster(out.resolve("cluster"))) {
+        String networkUsed;
+        try (Cluster cluster = described != null ? DescribedCluster.connect(described, out.resolve("cluster"))
+                : startCluster(out.resolve("cluster"), networkMode)) {
+            networkUsed = cluster instanceof LocalKvCluster local ? local.network().label()
+                    : described != null ? "described" : NetworkMode.LOOPBACK.label();
             result = Campaign.run(spec, cluster, out);
             // close() restores too, quietly; after a campaign that ran, a node left down must fail the command
             if (cluster instanceof DescribedCluster describedCluster) describedCluster.restore();
         }
+        recordNetwork(out.resolve("run.json"), networkUsed);
+        System.out.println("network: " + networkUsed);
         System.out.println(result.verdict().describe());
         System.out.println("recovered: " + result.trials().stream().filter(t -> t.recovered()).count() + "/" + result.trials().size());
         System.out.println(result.election());
@@ -160,16 +177,43 @@ public final class ChaosCommand implements Callable<Integer> {
         return file;
     }
 
-    private Cluster startCluster(Path runDirectory) throws Exception {
+    /** --network, checked against the target and fault; unset: auto for partitions (they need cuttable links), else loopback. */
+    private NetworkMode networkMode(FaultKind faultKind) throws UsageException {
+        boolean partitions = faultKind == FaultKind.PARTITION_LEADER;
         if (target.equals("etcd")) {
-            if (FaultKind.parse(fault) == FaultKind.PARTITION_LEADER) {
-                throw new UsageException("--fault partition-leader needs --target kvnode (etcd members are not behind proxies)");
+            if (partitions) throw new UsageException("--fault partition-leader needs --target kvnode (etcd members run on loopback, their links cannot be cut)");
+            if (network != null && !network.equalsIgnoreCase(NetworkMode.LOOPBACK.label())) {
+                throw new UsageException("--network applies to --target kvnode; etcd members always run on loopback");
             }
+            return NetworkMode.LOOPBACK;
+        }
+        if (network == null) return partitions ? NetworkMode.AUTO : NetworkMode.LOOPBACK;
+        NetworkMode mode;
+        try {
+            mode = NetworkMode.parse(network);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--network: " + e.getMessage());
+        }
+        if (partitions && !mode.supportsPartitions()) {
+            throw new UsageException("--fault partition-leader needs --network proxy, netns or auto: loopback links cannot be cut");
+        }
+        return mode;
+    }
+
+    /** The campaign writes run.json without knowing how the nodes were networked; add it (resolved, never auto). */
+    private static void recordNetwork(Path runJson, String networkUsed) throws IOException {
+        if (!Files.exists(runJson)) return;
+        ObjectNode run = (ObjectNode) ClusterCommand.JSON.readTree(runJson.toFile());
+        run.put("network", networkUsed);
+        ClusterCommand.JSON.writeValue(runJson.toFile(), run);
+    }
+
+    private Cluster startCluster(Path runDirectory, NetworkMode networkMode) throws Exception {
+        if (target.equals("etcd")) {
             return EtcdClusterAdapter.start(EtcdClusterSpec.threeMembers().withTiming(heartbeat, electionMin), runDirectory);
         }
-        boolean partitions = FaultKind.parse(fault) == FaultKind.PARTITION_LEADER;
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
-                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).proxiedPeers(partitions).build();
+                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).network(networkMode).build();
         return LocalKvCluster.start(spec, runDirectory,
                 LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()));
     }

@@ -10,7 +10,7 @@ public enum FaultKind {
     TERMINATE_LEADER("terminate-leader"),
     /** SIGKILL a random follower; restart it after the downtime. No election is expected. */
     KILL_FOLLOWER("kill-follower"),
-    /** Cut every peer link to and from the leader (silently, via the peer proxies); heal after the downtime. */
+    /** Cut every peer link to and from the leader (silently: peer proxies or namespace packet drops); heal after the downtime. */
     PARTITION_LEADER("partition-leader");
 
     private final String label;

@@ -2,7 +2,6 @@ package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.LocalKvCluster;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -82,19 +81,13 @@ public interface Nemesis {
 
     /**
      * Cut every peer link to and from the leader, silently (it keeps running, sees no error, and steps down by
-     * check-quorum); heal after the downtime, when it rejoins as a follower. Needs a {@link LocalKvCluster} started
-     * with {@code proxiedPeers(true)}.
+     * check-quorum); heal after the downtime, when it rejoins as a follower. Needs a cluster that can cut links
+     * ({@link Cluster#isolate}): a local kvnode cluster on network proxy or netns.
      */
     final class PartitionLeader implements Nemesis {
         @Override public FaultKind kind() { return FaultKind.PARTITION_LEADER; }
         @Override public int chooseVictim(Cluster cluster, LeaderInfo leader, Random random) { return leader.nodeId(); }
-        @Override public void inject(Cluster cluster, int victim) { local(cluster).isolate(victim); }
-        @Override public void heal(Cluster cluster, int victim) { local(cluster).rejoin(victim); }
-
-        private static LocalKvCluster local(Cluster cluster) {
-            if (cluster instanceof LocalKvCluster local && local.proxyMesh().isPresent()) return local;
-            throw new UnsupportedOperationException("partition-leader needs a local kvnode cluster with proxied peers; "
-                    + cluster.targetName() + " has none");
-        }
+        @Override public void inject(Cluster cluster, int victim) throws IOException { cluster.isolate(victim); }
+        @Override public void heal(Cluster cluster, int victim) throws IOException { cluster.rejoin(victim); }
     }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * A running cluster the chaos suite can fault: kvnode processes ({@link LocalKvCluster}), etcd members
- * ({@link EtcdClusterAdapter}); a file-described cluster driven by commands would be a third. Nodes are named by ids
- * 1..N. Every fault acts on one node's process; {@link #close()} stops everything the cluster started.
+ * ({@link EtcdClusterAdapter}), or a running cluster driven through shell commands
+ * ({@link io.kvbench.chaos.cluster.described.DescribedCluster}). Nodes are named by ids 1..N. Every fault acts on one node's process; {@link #close()} stops everything the cluster started.
  */
 public interface Cluster extends AutoCloseable {
 
@@ -58,6 +58,21 @@ public interface Cluster extends AutoCloseable {
 
     /** Starts a stopped node again on its ports and data directory (kills it first if it still runs). */
     void restart(int nodeId) throws IOException;
+
+    /**
+     * Silently cuts every peer link to and from the node: it keeps running and sees no error, its messages and
+     * its peers' just vanish. Unsupported unless the cluster was started with cuttable links.
+     */
+    default void isolate(int nodeId) throws IOException {
+        throw new UnsupportedOperationException("cannot partition " + targetName() + " node " + nodeId
+                + ": this cluster cannot cut peer links (a local kvnode cluster on network proxy, netns or auto can)");
+    }
+
+    /** Heals what {@link #isolate} cut. */
+    default void rejoin(int nodeId) throws IOException {
+        throw new UnsupportedOperationException("cannot heal a partition of " + targetName() + " node " + nodeId
+                + ": this cluster cannot cut peer links");
+    }
 
     /** The node's role-change event log, if the target writes one (kvnode does, etcd does not). */
     default Optional<Path> eventLog(int nodeId) {

@@ -10,20 +10,20 @@ import java.util.Objects;
  * election timeout [150, 300) ms, heartbeat 50 ms, connection-closed hint on, fsync always, 1 ms ticks.
  *
  * @param extraNodeArguments appended to every node's {@code kvnode run} command line
- * @param proxiedPeers       route every directed peer link i→j through its own TCP proxy
- *                           ({@link io.kvbench.chaos.proxy.ProxyMesh}) so links can be cut: partitions without
- *                           network namespaces; off by default
+ * @param network            how the nodes reach each other: {@link NetworkMode#LOOPBACK} (default), PROXY or
+ *                           NETNS (peer links can be cut: partitions), or AUTO (NETNS where available, else PROXY)
  */
 public record LocalClusterSpec(int nodeCount, String clusterId, int electionTimeoutMinMillis,
                                int electionTimeoutMaxMillis, int heartbeatMillis, int leaderLostMaxMillis,
                                boolean connectionClosedHint, String fsync, int tickMillis, Duration startTimeout,
-                               List<String> extraNodeArguments, boolean proxiedPeers) {
+                               List<String> extraNodeArguments, NetworkMode network) {
 
     public LocalClusterSpec {
         if (nodeCount < 1) throw new IllegalArgumentException("nodeCount must be >= 1");
         Objects.requireNonNull(clusterId, "clusterId");
         Objects.requireNonNull(fsync, "fsync");
         Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(network, "network");
         if (!fsync.equals("always") && !fsync.equals("none")) throw new IllegalArgumentException("fsync: always|none");
         extraNodeArguments = List.copyOf(extraNodeArguments);
         new ClusterTiming(electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis);
@@ -64,7 +64,7 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         private int tickMillis = 1;
         private Duration startTimeout = Duration.ofSeconds(30);
         private List<String> extraNodeArguments = List.of();
-        private boolean proxiedPeers;
+        private NetworkMode network = NetworkMode.LOOPBACK;
 
         public Builder nodeCount(int value) { nodeCount = value; return this; }
         public Builder clusterId(String value) { clusterId = value; return this; }
@@ -76,12 +76,14 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         public Builder tickMillis(int value) { tickMillis = value; return this; }
         public Builder startTimeout(Duration value) { startTimeout = value; return this; }
         public Builder extraNodeArguments(List<String> value) { extraNodeArguments = value; return this; }
-        public Builder proxiedPeers(boolean value) { proxiedPeers = value; return this; }
+        public Builder network(NetworkMode value) { network = value; return this; }
+        /** Older spelling: true is {@code network(PROXY)}, false {@code network(LOOPBACK)}. */
+        public Builder proxiedPeers(boolean value) { network = value ? NetworkMode.PROXY : NetworkMode.LOOPBACK; return this; }
 
         public LocalClusterSpec build() {
             return new LocalClusterSpec(nodeCount, clusterId, electionTimeoutMinMillis, electionTimeoutMaxMillis,
                     heartbeatMillis, leaderLostMaxMillis, connectionClosedHint, fsync, tickMillis, startTimeout,
-                    extraNodeArguments, proxiedPeers);
+                    extraNodeArguments, network);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.chaos.netns.BridgeNetwork;
 import io.kvbench.chaos.proxy.ProxyMesh;
 
-import io.kvbench.bench.etcd.FreePorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
- * N kvnode processes on 127.0.0.1, each with free peer and client ports and its own folder under the run
- * directory ({@code n<id>/data}, {@code n<id>/events.jsonl}, {@code n<id>/node.log}). Faults act on one node
- * by its pid. {@link #close()} stops every process this object started; a JVM shutdown hook does the same if
- * the caller never gets to close it, and a failed start stops what it started before throwing.
+ * N kvnode processes, each with its own folder under the run directory ({@code n<id>/data},
+ * {@code n<id>/events.jsonl}, {@code n<id>/node.log}), on the spec's {@link NetworkMode}: free ports on 127.0.0.1
+ * (LOOPBACK), the same with peer links through proxies (PROXY), or each node in its own network namespace on a
+ * bridge (NETNS; started as {@code ip netns exec <namespace> java ...}, which execs, so the tracked pid is the
+ * JVM's). Faults act on one node by its pid. {@link #close()} stops every process this object started, then
+ * removes the proxies or namespaces; a JVM shutdown hook does the same if the caller never gets to close it, and
+ * a failed start undoes what it did before throwing.
  */
 public final class LocalKvCluster implements Cluster {
     /** The node's entry point: {@code KvNodeCommand run ...}. */
@@ -33,16 +36,16 @@ public final class LocalKvCluster implements Cluster {
     private final LocalClusterSpec spec;
     private final Path runDirectory;
     private final Map<Integer, LocalKvNode> nodes;
-    private final ProxyMesh mesh;
+    private final LocalNetwork network;
     private final KvnodeStatusProbe statusProbe = new KvnodeStatusProbe("chaos-cluster-status", STATUS_TIMEOUT);
-    private final Thread shutdownHook = new Thread(this::stopAll, "local-kv-cluster-shutdown");
+    private final Thread shutdownHook = new Thread(this::stopAllAndRemoveNetwork, "local-kv-cluster-shutdown");
     private volatile boolean closed;
 
-    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes, ProxyMesh mesh) {
+    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes, LocalNetwork network) {
         this.spec = spec;
         this.runDirectory = runDirectory;
         this.nodes = nodes;
-        this.mesh = mesh;
+        this.network = network;
     }
 
     /**
@@ -55,31 +58,30 @@ public final class LocalKvCluster implements Cluster {
     public static LocalKvCluster start(LocalClusterSpec spec, Path runDirectory, List<String> javaCommand)
             throws IOException {
         Files.createDirectories(runDirectory);
-        List<Integer> ports = FreePorts.allocate(2 * spec.nodeCount());
-        Map<Integer, InetSocketAddress> peerAddresses = new LinkedHashMap<>();
-        Map<Integer, InetSocketAddress> clientAddresses = new LinkedHashMap<>();
-        for (int id = 1; id <= spec.nodeCount(); id++) {
-            peerAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1))));
-            clientAddresses.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1) + 1)));
-        }
-        String clients = addressList(clientAddresses);
-        ProxyMesh mesh = spec.proxiedPeers() ? ProxyMesh.start(peerAddresses) : null;
+        LocalNetwork network = LocalNetwork.open(spec.network(), spec.nodeCount());
         Map<Integer, LocalKvNode> nodes = new LinkedHashMap<>();
-        for (int id = 1; id <= spec.nodeCount(); id++) {
-            // with proxies each node has its own list: itself at its real port, the others behind its links
-            String peers = addressList(mesh == null ? peerAddresses : mesh.peersFor(id));
-            Path nodeDirectory = runDirectory.resolve("n" + id);
-            List<String> command = new ArrayList<>(javaCommand);
-            command.add(NODE_MAIN_CLASS);
-            command.addAll(List.of("run", "--id", Integer.toString(id), "--peers", peers, "--clients", clients,
-                    "--data-dir", nodeDirectory.resolve("data").toString(),
-                    "--event-log", nodeDirectory.resolve("events.jsonl").toString()));
-            command.addAll(spec.timingArguments());
-            nodes.put(id, new LocalKvNode(id, clientAddresses.get(id), nodeDirectory, command));
-        }
-        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes, mesh);
-        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
+            String clients = addressList(network.clientAddresses());
+            for (int id = 1; id <= spec.nodeCount(); id++) {
+                // with proxies each node has its own list: itself at its real port, the others behind its links
+                String peers = addressList(network.peersFor(id));
+                Path nodeDirectory = runDirectory.resolve("n" + id);
+                List<String> command = new ArrayList<>(network.commandPrefix(id));
+                command.addAll(javaCommand);
+                command.add(NODE_MAIN_CLASS);
+                command.addAll(List.of("run", "--id", Integer.toString(id), "--peers", peers, "--clients", clients,
+                        "--data-dir", nodeDirectory.resolve("data").toString(),
+                        "--event-log", nodeDirectory.resolve("events.jsonl").toString()));
+                command.addAll(spec.timingArguments());
+                nodes.put(id, new LocalKvNode(id, network.clientAddresses().get(id), nodeDirectory, command));
+            }
+        } catch (RuntimeException e) {
+            network.close();
+            throw e;
+        }
+        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes, network);
+        try {
+            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
             for (LocalKvNode node : nodes.values()) {
                 node.start();
             }
@@ -125,26 +127,40 @@ public final class LocalKvCluster implements Cluster {
                 .collect(Collectors.joining(","));
     }
 
-    /** The peer proxies, when the spec asked for {@link LocalClusterSpec#proxiedPeers()}. */
-    public Optional<ProxyMesh> proxyMesh() {
-        return Optional.ofNullable(mesh);
+    /** The network in effect: the spec's, with AUTO resolved to NETNS or PROXY. */
+    public NetworkMode network() {
+        return network.mode();
     }
 
-    /** Silently cuts every peer link to and from the node (it keeps running and serving status). */
-    public void isolate(int nodeId) {
+    /** The peer proxies, on {@link NetworkMode#PROXY}. */
+    public Optional<ProxyMesh> proxyMesh() {
+        return network.proxyMesh();
+    }
+
+    /** The namespaces and bridge, on {@link NetworkMode#NETNS}. */
+    public Optional<BridgeNetwork> bridgeNetwork() {
+        return network.bridge();
+    }
+
+    /**
+     * Silently cuts every peer link to and from the node. The cut is between nodes only: the node keeps running
+     * and the harness still reaches its client port, so status polls and clients pointed at it keep working, as
+     * for clients that see both sides of a partition between the servers. PROXY cuts the node's proxies, NETNS
+     * drops the packets in the bridge.
+     *
+     * @throws UnsupportedOperationException on LOOPBACK
+     */
+    @Override
+    public void isolate(int nodeId) throws IOException {
         node(nodeId);
-        requireMesh().isolate(nodeId);
+        network.isolate(nodeId);
     }
 
     /** Heals every peer link to and from the node. */
-    public void rejoin(int nodeId) {
+    @Override
+    public void rejoin(int nodeId) throws IOException {
         node(nodeId);
-        requireMesh().rejoin(nodeId);
-    }
-
-    private ProxyMesh requireMesh() {
-        if (mesh == null) throw new IllegalStateException("partitions need a cluster started with proxiedPeers(true)");
-        return mesh;
+        network.rejoin(nodeId);
     }
 
     @Override
@@ -340,14 +356,19 @@ public final class LocalKvCluster implements Cluster {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        stopAll();
-        if (mesh != null) mesh.close();
+        stopAllAndRemoveNetwork();
         statusProbe.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook runs or ran; stopping twice is harmless
         }
+    }
+
+    /** The nodes first: a namespace whose processes still run would outlive its deletion. */
+    private void stopAllAndRemoveNetwork() {
+        stopAll();
+        network.close();
     }
 
     private void stopAll() {
@@ -361,7 +382,7 @@ public final class LocalKvCluster implements Cluster {
 
     @Override
     public String toString() {
-        return "LocalKvCluster" + clientAddresses() + " in " + runDirectory;
+        return "LocalKvCluster" + clientAddresses() + " on " + network.mode().label() + " in " + runDirectory;
     }
 
     /** One node: its command line, folder, and the process while it runs. */

@@ -2,6 +2,7 @@ package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.chaos.cluster.NetworkMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class PartitionCampaignTest {
                 .trialInterval(Duration.ofSeconds(3)).downtime(Duration.ofMillis(1000)).seed(42)
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
         CampaignResult result;
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).proxiedPeers(true).build(),
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.PROXY).build(),
                 directory.resolve("cluster"),
                 LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
             result = Campaign.run(spec, cluster, out);

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Real kvnode JVMs on loopback: kill the leader, pause it, restart everything. Every wait is on a condition
@@ -63,6 +64,9 @@ class LocalKvClusterTest {
     @Test
     void killedLeaderIsReplacedAndCatchesUpAfterRestart() throws Exception {
         try (LocalKvCluster cluster = start(3, runDirectory); KvSessionClient client = client(cluster, 1)) {
+            assertThat(cluster.network()).isEqualTo(NetworkMode.LOOPBACK);
+            assertThatThrownBy(() -> cluster.isolate(1)).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("network loopback");
             LeaderInfo first = cluster.awaitLeader(LEADER_TIMEOUT);
             assertThat(client.put("before", "1").ok()).isTrue();
 

@@ -5,6 +5,7 @@ import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.chaos.cluster.LeaderInfo;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.chaos.cluster.NetworkMode;
 import io.kvbench.chaos.cluster.NodeStatus;
 import io.kvbench.net.NettyResources;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class PartitionLeaderTest {
     @Test
     void isolatedLeaderIsReplacedStepsDownAndRejoinsAsFollowerAfterHeal() throws Exception {
         NettyResources netty = new NettyResources("partition-test-clients", 1);
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).proxiedPeers(true).build(),
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.PROXY).build(),
                 runDirectory, LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
             assertThat(cluster.proxyMesh()).isPresent();
             LeaderInfo old = cluster.awaitLeader(TIMEOUT);

@@ -231,12 +231,14 @@ public final class DescribedCluster implements Cluster {
      * Runs the isolate command: the node keeps running but its peer links are cut. Unchecked, like
      * {@code LocalKvCluster.isolate}; a file without the command throws UnsupportedOperationException.
      */
+    @Override
     public synchronized void isolate(int nodeId) {
         runUnchecked(nodeId, NodeAction.ISOLATE);
         isolated.put(nodeId, true);
     }
 
     /** Runs the rejoin command: heals what {@link #isolate(int)} cut. */
+    @Override
     public synchronized void rejoin(int nodeId) {
         runUnchecked(nodeId, NodeAction.REJOIN);
         isolated.put(nodeId, false);

@@ -150,10 +150,11 @@ public final class Campaign {
             finalKeys.addAll(workload.registerKeys());
             finalState = reader.readAll(finalKeys);
         }
-        Verdict verdict = check(spec, keys, history, finalState, workload);
+        List<NodeAudit.Report> audit = NodeAudit.collect(cluster, spec.recoveryTimeout());
+        Verdict verdict = check(spec, keys, history, finalState, workload, NodeAudit.violations(audit));
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
         return write(spec, cluster, outputDirectory, records, workload, verdict, history, Optional.ofNullable(loadSummary),
-                startedAt, endNanos);
+                startedAt, endNanos, audit);
     }
 
     private static Target open(Target target) throws IOException {
@@ -284,14 +285,14 @@ public final class Campaign {
     }
 
     /**
-     * Lost writes: every acknowledged write is in the final state. Duplicates: the node does not report apply
-     * counts, so a unique-key PUT acknowledged with a previous value (its key already held something) counts as
-     * applied twice, and a key holding a value no operation wrote fails the lost-write check. Registers:
-     * linearizable per key.
+     * Lost writes: every acknowledged write is in the final state. Duplicates, from the history: a unique-key PUT
+     * acknowledged with a previous value (its key already held something) counts as applied twice, and a key
+     * holding a value no operation wrote fails the lost-write check; from the nodes: {@link NodeAudit}'s repeat
+     * counts (kvnode with --audit-writes). Registers: linearizable per key.
      */
     private static Verdict check(CampaignSpec spec, CampaignKeys keys, History history, Map<String, ClientOutcome> finalState,
-                                 Workload workload) {
-        List<Violation> violations = new ArrayList<>();
+                                 Workload workload, List<Violation> nodeAuditViolations) {
+        List<Violation> violations = new ArrayList<>(nodeAuditViolations);
         List<String> undecided = new ArrayList<>();
         Map<String, String> finalValues = new HashMap<>();
         finalState.forEach((key, outcome) -> {
@@ -326,7 +327,7 @@ public final class Campaign {
 
     private static CampaignResult write(CampaignSpec spec, Cluster cluster, Path out, List<TrialRecord> records,
                                         Workload workload, Verdict verdict, History history, Optional<LoadSummary> load,
-                                        Instant startedAt, long endNanos)
+                                        Instant startedAt, long endNanos, List<NodeAudit.Report> audit)
             throws IOException {
         Histogram election = new Histogram(3);
         Histogram unavailability = new Histogram(3);
@@ -356,6 +357,7 @@ public final class Campaign {
                 + "safety: " + verdict.describe() + "\n"
                 + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
                 + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
+                + NodeAudit.describe(audit) + "\n"
                 + electionSummary + "\n" + unavailabilitySummary + "\n"
                 + load.map(summary -> CampaignLoad.describe(summary) + "\n").orElse("");
         Files.writeString(out.resolve("verdict.txt"), verdictText, StandardCharsets.UTF_8);
@@ -375,6 +377,7 @@ public final class Campaign {
         run.put("endedAt", Instant.now().toString());
         run.put("passed", result.passed());
         run.put("verdict", verdict.describe());
+        run.put("nodeAudit", audit);
         run.put("election", electionSummary);
         run.put("unavailability", unavailabilitySummary);
         load.ifPresent(summary -> run.put("loadGenerator", CampaignLoad.describeForJson(summary)));

@@ -44,6 +44,11 @@ public interface Cluster extends AutoCloseable {
     /** Polls {@link #findLeader()} until a leader appears; throws IOException after the timeout. */
     LeaderInfo awaitLeader(Duration timeout) throws IOException;
 
+    /** The node's kvnode status, when the target has one and the node answers; empty otherwise (etcd). */
+    default Optional<NodeStatus> status(int nodeId) {
+        return Optional.empty();
+    }
+
     /** SIGKILL. */
     void kill(int nodeId) throws IOException;
 

@@ -10,13 +10,15 @@ import java.util.Objects;
  * election timeout [150, 300) ms, heartbeat 50 ms, connection-closed hint on, fsync always, 1 ms ticks.
  *
  * @param extraNodeArguments appended to every node's {@code kvnode run} command line
+ * @param auditWrites        start nodes with {@code --audit-writes}, so each reports how many writes it applied more
+ *                           than once (the campaign's node-side exactly-once check); on by default
  * @param network            how the nodes reach each other: {@link NetworkMode#LOOPBACK} (default), PROXY or
  *                           NETNS (peer links can be cut: partitions), or AUTO (NETNS where available, else PROXY)
  */
 public record LocalClusterSpec(int nodeCount, String clusterId, int electionTimeoutMinMillis,
                                int electionTimeoutMaxMillis, int heartbeatMillis, int leaderLostMaxMillis,
                                boolean connectionClosedHint, String fsync, int tickMillis, Duration startTimeout,
-                               List<String> extraNodeArguments, NetworkMode network) {
+                               List<String> extraNodeArguments, NetworkMode network, boolean auditWrites) {
 
     public LocalClusterSpec {
         if (nodeCount < 1) throw new IllegalArgumentException("nodeCount must be >= 1");
@@ -48,12 +50,14 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
                 "--leader-lost-max-ms", Integer.toString(leaderLostMaxMillis),
                 "--connection-closed-hint", Boolean.toString(connectionClosedHint),
                 "--fsync", fsync));
+        if (auditWrites) arguments.add("--audit-writes");
         arguments.addAll(extraNodeArguments);
         return arguments;
     }
 
     public static final class Builder {
         private int nodeCount = 3;
+        private boolean auditWrites = true;
         private String clusterId = "kvbench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         private int electionTimeoutMinMillis = 150;
         private int electionTimeoutMaxMillis = 300;
@@ -80,10 +84,12 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         /** Older spelling: true is {@code network(PROXY)}, false {@code network(LOOPBACK)}. */
         public Builder proxiedPeers(boolean value) { network = value ? NetworkMode.PROXY : NetworkMode.LOOPBACK; return this; }
 
+        public Builder auditWrites(boolean value) { auditWrites = value; return this; }
+
         public LocalClusterSpec build() {
             return new LocalClusterSpec(nodeCount, clusterId, electionTimeoutMinMillis, electionTimeoutMaxMillis,
                     heartbeatMillis, leaderLostMaxMillis, connectionClosedHint, fsync, tickMillis, startTimeout,
-                    extraNodeArguments, network);
+                    extraNodeArguments, network, auditWrites);
         }
     }
 }

@@ -227,6 +227,7 @@ public final class LocalKvCluster implements Cluster {
     }
 
     /** The node's status, or empty if it does not answer within 500 ms (stopped, paused, starting). */
+    @Override
     public Optional<NodeStatus> status(int nodeId) {
         LocalKvNode node = node(nodeId);
         if (!node.isAlive() || node.paused) {

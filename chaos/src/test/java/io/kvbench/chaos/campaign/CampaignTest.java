@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,5 +61,19 @@ class CampaignTest {
             assertThat(rows).allMatch(row -> !row.get("fault_to_leader_ms").isEmpty() && !row.get("fault_to_first_ack_ms").isEmpty());
         }
         assertThat(Files.readString(out.resolve("election.hgrm"))).contains("Value", "#[Mean");
+
+        // Node-side exactly-once: every replica audited its writes, none applied twice, and each applied at
+        // least every write the history saw acknowledged (sessions are registered through the log too).
+        String verdictText = Files.readString(out.resolve("verdict.txt"));
+        Matcher audit = Pattern.compile("n(\\d) (\\d+) writes, (\\d+) repeated").matcher(verdictText);
+        int audited = 0;
+        while (audit.find()) {
+            audited++;
+            assertThat(Long.parseLong(audit.group(3))).as("node %s repeats", audit.group(1)).isZero();
+            assertThat(Long.parseLong(audit.group(2))).as("node %s writes", audit.group(1))
+                    .isGreaterThanOrEqualTo(result.acknowledgedWrites());
+        }
+        assertThat(audited).as(verdictText).isEqualTo(3);
+        assertThat(verdictText).doesNotContain("had applied only");
     }
 }

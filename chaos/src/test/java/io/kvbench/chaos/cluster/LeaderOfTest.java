@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LeaderOfTest {
     private static NodeStatus status(int id, String role, long term, int leader) {
-        return new NodeStatus(id, role, term, leader, 0, 0, 0, 0, false, "{}");
+        return new NodeStatus(id, role, term, leader, 0, 0, 0, 0, false, -1, -1, "{}");
     }
 
     @Test

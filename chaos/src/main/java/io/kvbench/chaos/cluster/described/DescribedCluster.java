@@ -143,6 +143,7 @@ public final class DescribedCluster implements Cluster {
     }
 
     /** The node's status over the client protocol, or empty if it does not answer in 500 ms; paused and stopped nodes are not asked. */
+    @Override
     public Optional<NodeStatus> status(int nodeId) {
         node(nodeId);
         if (states.get(nodeId) != State.RUNNING) return Optional.empty();

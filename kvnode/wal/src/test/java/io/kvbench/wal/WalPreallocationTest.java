@@ -97,6 +97,21 @@ class WalPreallocationTest {
     }
 
     @Test
+    void segmentsLargerThanOneReadChunkRecoverWhole() throws Exception {
+        List<Entry> written = fixedEntries(1, 10_000, 1); // 1.26 MB: recovery reads a segment a MiB at a time
+        for (boolean preallocate : new boolean[] {true, false}) {
+            Path walDirectory = directory.resolve("preallocate-" + preallocate);
+            WalOptions options = WalOptions.defaults().withPreallocateSegments(preallocate);
+            try (Wal wal = Wal.open(walDirectory, options)) {
+                wal.submitAndWait(WalBatch.ofEntries(written));
+            }
+            try (Wal wal = Wal.open(walDirectory, options)) {
+                assertThat(wal.recoveredState().entries()).as("preallocate %s", preallocate).isEqualTo(written);
+            }
+        }
+    }
+
+    @Test
     void segmentsRollOverIntoPreallocatedFilesAndRecover() throws Exception {
         List<Entry> written = new ArrayList<>();
         WalStats stats;

@@ -15,7 +15,9 @@ import java.util.List;
  * with zeros, and truncating the log erases what it removes with zeros, header first. In the last segment
  * whatever non-zero bytes follow that header are discarded: the rest of a group write that a crash tore, or
  * the stale records of a truncation that a crash interrupted; none was reported durable. In an older segment
- * only zeros may follow it, since older segments were forced whole before the next one was created.
+ * only zeros may follow it, since older segments were forced whole before the next one was created. The price,
+ * which etcd's WAL pays too: if the disk itself zeroed the header of a durable record in the last segment, the
+ * log would end there unnoticed (a CRC cannot tell an all-zero header from the end).
  *
  * <p>A bad record (non-zero header) in the last segment is a torn tail (a crash mid-write of something never
  * reported durable) only if no valid record follows it anywhere in the file. If one does, the bad bytes sit
@@ -42,10 +44,12 @@ final class SegmentScanner {
         int position = 0;
         long expectedIndex = firstIndex;
         while (position < content.length) {
-            if (isEndMarker(content, position)) return endOfRecords(file, content, position, lastSegment, entries, offsets);
+            if (isEndMarker(content, position)) {
+                return endOfRecords(file, content, position, lastSegment, entries, offsets);
+            }
             String problem = frameProblem(content, buffer, position);
             if (problem != null) {
-                int dataEnd = ZeroFill.endOfNonZero(content, position);
+                int dataEnd = lastSegment ? ZeroFill.endOfNonZero(content, position) : content.length;
                 if (lastSegment && findValidFrame(content, buffer, position + 1, dataEnd) < 0) {
                     return new Scan(entries, offsets, position, dataEnd, "torn tail: " + problem);
                 }

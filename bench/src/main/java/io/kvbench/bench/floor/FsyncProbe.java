@@ -9,39 +9,87 @@ import java.nio.file.StandardOpenOption;
 import org.HdrHistogram.Histogram;
 
 /**
- * What a WAL append costs at the least: append 64 bytes and {@code force(false)} (fdatasync), repeatedly,
- * in a scratch file in the directory. The file is deleted afterwards.
+ * What a WAL append costs at the least: write a 64-byte record and {@code force(false)} (fdatasync), repeatedly,
+ * in scratch files in the directory, two ways:
+ *
+ * <ul>
+ *   <li>growing file: each record is appended, so the file size changes and fdatasync must also make that
+ *       metadata durable (on ext4 a journal commit) — what a WAL writing into fresh files pays;</li>
+ *   <li>preallocated: each record overwrites space that was filled with zeros and made durable beforehand, so
+ *       fdatasync writes the data block and flushes, nothing else — what a WAL with preallocated segments
+ *       pays (kvnode's, and etcd's).</li>
+ * </ul>
+ *
+ * The two are interleaved sample by sample, alternating which goes first, so that both see the same noise of a
+ * shared machine and their ratio holds even when the absolute figures drift. The files are deleted afterwards.
  */
 final class FsyncProbe {
 
-    private static final int RECORD_BYTES = 64;
+    static final int RECORD_BYTES = 64;
+    private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+    /** Nanosecond histograms of the two ways, {@code samples} values each. */
+    record Result(Histogram growingFileNanos, Histogram preallocatedNanos) {
+    }
 
     private FsyncProbe() {
     }
 
-    /** Nanosecond histogram of {@code samples} fsyncs, after {@code warmupSamples} discarded ones. */
-    static Histogram measureNanos(Path directory, int warmupSamples, int samples) throws IOException {
+    /** {@code samples} fsyncs of each kind, after {@code warmupSamples} discarded ones. */
+    static Result measure(Path directory, int warmupSamples, int samples) throws IOException {
         Files.createDirectories(directory);
-        Path file = Files.createTempFile(directory, "floor-fsync-", ".tmp");
-        Histogram nanos = new Histogram(3);
+        int totalSamples = warmupSamples + samples;
+        Histogram growingNanos = new Histogram(3);
+        Histogram preallocatedNanos = new Histogram(3);
         ByteBuffer record = ByteBuffer.allocateDirect(RECORD_BYTES);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            for (int sample = 0; sample < warmupSamples + samples; sample++) {
-                record.clear();
-                record.putLong(0, sample);
-                long startNanos = System.nanoTime();
-                while (record.hasRemaining()) {
-                    channel.write(record);
-                }
-                channel.force(false);
-                long elapsedNanos = System.nanoTime() - startNanos;
+        Path growingFile = Files.createTempFile(directory, "floor-fsync-growing-", ".tmp");
+        Path preallocatedFile = Files.createTempFile(directory, "floor-fsync-preallocated-", ".tmp");
+        try (FileChannel growing = FileChannel.open(growingFile, StandardOpenOption.WRITE);
+                FileChannel preallocated = FileChannel.open(preallocatedFile, StandardOpenOption.WRITE)) {
+            fillWithZeros(preallocated, (long) totalSamples * RECORD_BYTES);
+            for (int sample = 0; sample < totalSamples; sample++) {
+                long position = (long) sample * RECORD_BYTES;
+                boolean growingFirst = sample % 2 == 0;
+                long firstNanos = timedWriteAndForce(growingFirst ? growing : preallocated, record, position, sample);
+                long secondNanos = timedWriteAndForce(growingFirst ? preallocated : growing, record, position, sample);
                 if (sample >= warmupSamples) {
-                    nanos.recordValue(elapsedNanos);
+                    growingNanos.recordValue(growingFirst ? firstNanos : secondNanos);
+                    preallocatedNanos.recordValue(growingFirst ? secondNanos : firstNanos);
                 }
             }
         } finally {
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(growingFile);
+            Files.deleteIfExists(preallocatedFile);
         }
-        return nanos;
+        return new Result(growingNanos, preallocatedNanos);
+    }
+
+    private static long timedWriteAndForce(FileChannel channel, ByteBuffer record, long position, int sample)
+            throws IOException {
+        record.clear();
+        record.putLong(0, sample);
+        long startNanos = System.nanoTime();
+        while (record.hasRemaining()) {
+            channel.write(record, position + record.position());
+        }
+        channel.force(false);
+        return System.nanoTime() - startNanos;
+    }
+
+    /**
+     * Real zeros rather than a sparse file or fallocate: both leave blocks whose first write is an allocation or
+     * an extent conversion, a metadata change that fdatasync would have to commit.
+     */
+    private static void fillWithZeros(FileChannel channel, long bytes) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
+        long position = 0;
+        while (position < bytes) {
+            zeros.clear();
+            zeros.limit((int) Math.min(ZERO_CHUNK_BYTES, bytes - position));
+            while (zeros.hasRemaining()) {
+                position += channel.write(zeros, position);
+            }
+        }
+        channel.force(true);
     }
 }

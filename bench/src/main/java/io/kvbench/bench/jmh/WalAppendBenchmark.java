@@ -35,6 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * records); records per second = recordsPerForce / score. The data directory is a fresh directory on the
  * repository's filesystem ({@link BenchmarkDirectories}), deleted after the trial.
  *
+ * <p>Segments are preallocated as a node's are; {@code -p preallocateSegments=true,false} adds the segments that
+ * grow with every append (the WAL before preallocation) for a comparison within one run.
+ *
  * <p>JMH rules: the last index written is returned (JMHSample_08_DeadCode); forked (JMHSample_12_Forking).
  */
 @State(Scope.Thread)
@@ -52,6 +55,9 @@ public class WalAppendBenchmark {
     @Param({"1", "16", "256"})
     public int recordsPerForce;
 
+    @Param({"true"})
+    public boolean preallocateSegments;
+
     private Path directory;
     private Wal wal;
     private byte[][] payloads;
@@ -60,7 +66,8 @@ public class WalAppendBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         directory = BenchmarkDirectories.create("wal-");
-        wal = Wal.open(directory, WalOptions.defaults().withSyncMode(syncMode));
+        wal = Wal.open(directory, WalOptions.defaults().withSyncMode(syncMode)
+                .withPreallocateSegments(preallocateSegments));
         Random random = new Random(42);
         payloads = new byte[64][RECORD_BYTES];
         for (byte[] payload : payloads) random.nextBytes(payload);
@@ -72,7 +79,8 @@ public class WalAppendBenchmark {
         wal.close();
         BenchmarkDirectories.delete(directory);
         // Printed so a run shows that each force carried one group, as intended.
-        System.out.println("WAL " + syncMode + " x" + recordsPerForce + ": " + stats);
+        System.out.println("WAL " + syncMode + " x" + recordsPerForce + " preallocated=" + preallocateSegments
+                + ": " + stats);
     }
 
     @Benchmark

@@ -13,7 +13,7 @@ class FloorTest {
 
     @Test
     @Timeout(60)
-    void reportsPositiveOrderedPercentilesAndLeavesNoScratchFile(@TempDir Path directory) throws Exception {
+    void reportsBothFsyncWaysWithOrderedPercentilesAndLeavesNoScratchFile(@TempDir Path directory) throws Exception {
         FloorResult floor = Floor.measure(directory, 200);
 
         assertThat(floor.fsyncMicrosP50()).isPositive().isLessThanOrEqualTo(floor.fsyncMicrosP99());
@@ -21,11 +21,27 @@ class FloorTest {
         assertThat(floor.majorityWriteFloorMicros())
                 .isEqualTo(floor.fsyncMicrosP50() + floor.roundTripMicrosP50());
         assertThat(floor.transport()).isIn("epoll", "nio");
+        assertThat(floor.growingFileFsyncMicrosP50()).isPositive()
+                .isLessThanOrEqualTo(floor.growingFileFsyncMicrosP99());
+        assertThat(floor.preallocatedFsyncMicrosP50()).isPositive()
+                .isLessThanOrEqualTo(floor.preallocatedFsyncMicrosP99());
+        // The floor is the faster way at p50, whichever it is on this disk, and its own p99 goes with it.
+        boolean preallocated = floor.fsyncMethod().equals(FloorResult.PREALLOCATED);
+        assertThat(floor.fsyncMethod()).isIn(FloorResult.PREALLOCATED, FloorResult.GROWING_FILE);
+        assertThat(floor.fsyncMicrosP50()).isEqualTo(preallocated ? floor.preallocatedFsyncMicrosP50()
+                : floor.growingFileFsyncMicrosP50());
+        assertThat(floor.fsyncMicrosP99()).isEqualTo(preallocated ? floor.preallocatedFsyncMicrosP99()
+                : floor.growingFileFsyncMicrosP99());
+        assertThat(floor.fsyncMicrosP50()).isEqualTo(Math.min(floor.preallocatedFsyncMicrosP50(),
+                floor.growingFileFsyncMicrosP50()));
+        assertThat(floor.describe()).containsKeys("fsyncMicrosP50", "fsyncMicrosP99", "roundTripMicrosP50",
+                "majorityWriteFloorMicros", "fsyncMethod", "growingFileFsyncMicrosP50", "preallocatedFsyncMicrosP50");
         try (var files = Files.list(directory)) {
             assertThat(files).isEmpty();
         }
-        System.err.printf("floor: fsync p50 %.1f us p99 %.1f us, rtt p50 %.1f us p99 %.1f us (%s)%n",
-                floor.fsyncMicrosP50(), floor.fsyncMicrosP99(), floor.roundTripMicrosP50(),
-                floor.roundTripMicrosP99(), floor.transport());
+        System.err.printf("floor: fsync p50 %.1f us p99 %.1f us (%s; growing file p50 %.1f us, preallocated p50 "
+                + "%.1f us), rtt p50 %.1f us p99 %.1f us (%s)%n", floor.fsyncMicrosP50(), floor.fsyncMicrosP99(),
+                floor.fsyncMethod(), floor.growingFileFsyncMicrosP50(), floor.preallocatedFsyncMicrosP50(),
+                floor.roundTripMicrosP50(), floor.roundTripMicrosP99(), floor.transport());
     }
 }

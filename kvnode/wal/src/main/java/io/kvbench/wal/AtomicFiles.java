@@ -11,6 +11,7 @@ import java.util.Set;
 
 /** File helpers shared by the hard state and snapshot files and by segment recovery. */
 final class AtomicFiles {
+    private static final int READ_CHUNK_BYTES = 1 << 20;
     private AtomicFiles() {
     }
 
@@ -42,13 +43,17 @@ final class AtomicFiles {
             if (sizeBytes > Integer.MAX_VALUE - 16) {
                 throw new WalCorruptionException(file, 0, "file too large to be ours: " + sizeBytes + " bytes");
             }
-            ByteBuffer buffer = ByteBuffer.allocate((int) sizeBytes);
-            while (buffer.hasRemaining()) {
+            byte[] content = new byte[(int) sizeBytes];
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.position() < content.length) {
+                // At most a chunk per call: the JDK reads through a temporary direct buffer of the requested size
+                // and keeps it cached per thread, which for a whole preallocated segment would pin 64 MiB.
+                buffer.limit(Math.min(content.length, buffer.position() + READ_CHUNK_BYTES));
                 if (channel.read(buffer, buffer.position()) < 0) {
                     throw new IOException(file + " shrank while being read");
                 }
             }
-            return buffer.array();
+            return content;
         }
     }
 }

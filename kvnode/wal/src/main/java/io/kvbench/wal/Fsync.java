@@ -26,6 +26,15 @@ final class Fsync {
         stats.recordForce(System.nanoTime() - startNanos);
     }
 
+    /**
+     * fdatasync of a segment being preallocated: off the write path (or once at open), so timed as part of the
+     * preallocation ({@link StatsRecorder#recordPreallocation}), not as one of the forces writes wait for.
+     */
+    void forcePreallocated(FileChannel channel) throws IOException {
+        if (syncMode == SyncMode.NONE) return;
+        channel.force(false);
+    }
+
     /** Makes file creations, renames and deletions in {@code directory} durable. */
     void syncDirectory(Path directory) throws IOException {
         if (syncMode == SyncMode.NONE) return;

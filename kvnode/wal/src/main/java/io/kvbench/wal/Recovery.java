@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * Reads a WAL directory back at open: hard state, newest snapshot, then every segment record with its CRC.
- * Also repairs what a crash may legitimately leave behind: temp files, a torn tail, older snapshots and
- * segments already covered by the snapshot whose deletion had not reached the disk.
+ * Also repairs what a crash may legitimately leave behind: temp files (a half-preallocated segment among them),
+ * a torn tail, older snapshots and segments already covered by the snapshot whose deletion had not reached the
+ * disk.
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
@@ -57,7 +58,7 @@ final class Recovery {
             checkStartsWhereExpected(file, segments, snapshotIndex);
             byte[] content = AtomicFiles.readFully(channelFactory, file.path());
             SegmentScanner.Scan scan = SegmentScanner.scan(file.path(), file.index(), content, lastSegment);
-            if (scan.tornTailProblem() != null) truncateTornTail(file.path(), content.length, scan);
+            if (scan.discardReason() != null) discardTail(file.path(), content.length, scan);
             if (scan.entries().isEmpty()) {
                 // Only the last segment can be empty (a crash right after rolling); it names an index that
                 // nothing holds, so drop it and let the next append create a fresh one.
@@ -132,13 +133,22 @@ final class Recovery {
         return entries.get((int) (snapshot.lastIndex() - firstIndex)).term() == snapshot.lastTerm();
     }
 
-    private void truncateTornTail(Path file, long fileBytes, SegmentScanner.Scan scan) throws IOException {
+    /**
+     * Erases what follows the last whole record of the last segment, so that nothing after the end of the log can
+     * later pass for records (say behind a shorter rewrite). Zeros keep a preallocated segment preallocated; bytes
+     * that run to the end of the file (a segment that was never preallocated) are cut off instead.
+     */
+    private void discardTail(Path file, long fileBytes, SegmentScanner.Scan scan) throws IOException {
         try (FileChannel channel = channelFactory.open(file, Set.of(StandardOpenOption.WRITE))) {
-            channel.truncate(scan.validBytes());
+            if (scan.discardEndBytes() == fileBytes) {
+                channel.truncate(scan.validBytes());
+            } else {
+                ZeroFill.write(channel, scan.validBytes(), scan.discardEndBytes());
+            }
             fsync.force(channel);
         }
-        LOG.log(Level.WARNING, String.format("WAL: truncated torn tail of %s at byte %d (%d bytes dropped, last "
-                + "whole record kept): %s", file, scan.validBytes(), fileBytes - scan.validBytes(),
-                scan.tornTailProblem()));
+        LOG.log(Level.WARNING, String.format("WAL: discarded the tail of %s from byte %d (%d bytes %s, last whole "
+                + "record kept): %s", file, scan.validBytes(), scan.discardEndBytes() - scan.validBytes(),
+                scan.discardEndBytes() == fileBytes ? "truncated" : "zeroed", scan.discardReason()));
     }
 }

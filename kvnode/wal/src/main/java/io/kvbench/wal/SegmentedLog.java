@@ -19,7 +19,13 @@ import java.util.Set;
  *
  * <p>Invariants: segments are contiguous and each holds at least one record (the last one only after its
  * first append); only the last segment is open for writing; older segments were forced before the next one
- * was created, so after a crash only the last can have a torn tail.
+ * was created, so after a crash only the last can have a torn tail. After a segment's records come only zeros
+ * (preallocated space, or records a truncation erased) up to the end of the file.
+ *
+ * <p>With {@link WalOptions#preallocateSegments()} every new segment is a file of {@code segmentSizeBytes} zeros
+ * prepared ahead of time by {@link SegmentPreallocator}; the next one is started once the active segment is
+ * half full, so the WAL thread does not wait for it. A recovered last segment that is shorter (written before
+ * segments were preallocated, or with preallocation off) is appended to no more: the next append rolls.
  */
 final class SegmentedLog implements AutoCloseable {
     private static final int PENDING_BUFFER_BYTES = 1 << 20;
@@ -28,6 +34,8 @@ final class SegmentedLog implements AutoCloseable {
     private final long segmentSizeBytes;
     private final FileChannelFactory channelFactory;
     private final Fsync fsync;
+    /** Null when segments are not preallocated. */
+    private final SegmentPreallocator preallocator;
     private final StatsRecorder stats;
     private final List<Segment> segments;
     /** Records encoded but not yet written to the active segment; written in one call per group. */
@@ -37,6 +45,8 @@ final class SegmentedLog implements AutoCloseable {
     /** Bytes of the last segment already handed to {@link #activeChannel}. */
     private long activeWrittenBytes;
     private boolean activeNeedsForce;
+    /** The active segment's file was at least {@link #segmentSizeBytes} long when opened: appends overwrite zeros. */
+    private boolean activePreallocated;
     private boolean directoryNeedsSync;
     private long lastIndex;
     private long snapshotIndex;
@@ -58,7 +68,21 @@ final class SegmentedLog implements AutoCloseable {
         HardStateFile.Recovered hardState = HardStateFile.read(channelFactory, directory);
         if (hardState == null) throw new IllegalStateException("recovery must have created the hard state file");
         this.hardStateFile = HardStateFile.openForWrites(channelFactory, directory, hardState.sequence());
-        if (!this.segments.isEmpty()) openActive(lastSegment());
+        this.preallocator = options.preallocateSegments()
+                ? new SegmentPreallocator(directory, segmentSizeBytes, channelFactory, fsync, stats) : null;
+        try {
+            if (!this.segments.isEmpty()) openActive(lastSegment());
+            // The first append will roll: have its segment ready before the first write waits on it.
+            if (preallocator != null && needsNewSegment()) preallocator.awaitPrepared();
+            prepareNextSegmentIfDue();
+        } catch (IOException | RuntimeException e) {
+            try {
+                close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     long lastIndex() {
@@ -77,6 +101,7 @@ final class SegmentedLog implements AutoCloseable {
             appendEntry(entry);
         }
         if (batch.hardState() != null) pendingHardState = batch.hardState();
+        prepareNextSegmentIfDue();
     }
 
     /** Makes everything applied since the last commit durable (one segment force in the common case). */
@@ -106,16 +131,18 @@ final class SegmentedLog implements AutoCloseable {
             if (segments.isEmpty()) closeActive();
             Files.delete(segment.path);
         }
+        prepareNextSegmentIfDue();
     }
 
     @Override
     public void close() throws IOException {
+        if (preallocator != null) preallocator.close();
         closeActive();
         hardStateFile.close();
     }
 
     private void appendEntry(Entry entry) throws IOException {
-        if (segments.isEmpty() || lastSegment().sizeBytes >= segmentSizeBytes) roll(entry.index());
+        if (needsNewSegment()) roll(entry.index());
         int frameBytes = RecordFormat.frameBytes(entry);
         if (pending.remaining() < frameBytes) flushPending();
         Segment active = lastSegment();
@@ -142,8 +169,14 @@ final class SegmentedLog implements AutoCloseable {
             closeActive();
         }
         Path path = directory.resolve(WalFiles.segmentName(firstIndex));
-        activeChannel = channelFactory.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-                StandardOpenOption.CREATE_NEW));
+        if (preallocator != null) {
+            preallocator.takeAs(path);
+            activeChannel = channelFactory.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+        } else {
+            activeChannel = channelFactory.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE_NEW));
+        }
+        activePreallocated = preallocator != null;
         activeWrittenBytes = 0;
         segments.add(new Segment(path, firstIndex, new LongList(), 0));
         directoryNeedsSync = true;
@@ -151,8 +184,8 @@ final class SegmentedLog implements AutoCloseable {
 
     /**
      * Removes entries {@code fromIndex..lastIndex} from disk: a follower's conflicting suffix (§5.3). Later
-     * segments are deleted and the truncation forced before anything new is written, so a crash can never
-     * leave stale records after new ones.
+     * segments are deleted and the removed records erased durably before anything new is written, so a crash
+     * can never leave stale records after new ones.
      */
     private void truncateFrom(long fromIndex) throws IOException {
         if (fromIndex <= snapshotIndex || fromIndex > lastIndex) {
@@ -173,8 +206,7 @@ final class SegmentedLog implements AutoCloseable {
         if (activeChannel == null) openActive(last);
         if (last.contains(fromIndex)) {
             long newSizeBytes = last.offsetOf(fromIndex);
-            activeChannel.truncate(newSizeBytes);
-            fsync.force(activeChannel);
+            eraseActive(newSizeBytes, last.sizeBytes);
             last.offsets.truncate((int) (fromIndex - last.firstIndex));
             last.sizeBytes = newSizeBytes;
             activeWrittenBytes = newSizeBytes;
@@ -236,6 +268,36 @@ final class SegmentedLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Overwrites {@code [fromBytes, toBytes)} of the active segment with zeros (which keeps it preallocated). The
+     * first record header goes first, forced on its own: from then on the log durably ends at {@code fromBytes}
+     * (recovery discards whatever follows an all-zero header in the last segment), whatever a crash leaves of
+     * the rest. The rest is forced before anything new is written over it: otherwise a crash could leave a torn
+     * new record in front of stale valid ones, which recovery would have to call corruption. Records can be
+     * equal in size, so the stale ones must go: a CRC and the index sequence alone would take them back.
+     */
+    private void eraseActive(long fromBytes, long toBytes) throws IOException {
+        long headerEnd = Math.min(toBytes, fromBytes + RecordFormat.HEADER_BYTES);
+        ZeroFill.write(activeChannel, fromBytes, headerEnd);
+        fsync.force(activeChannel);
+        if (headerEnd < toBytes) {
+            ZeroFill.write(activeChannel, headerEnd, toBytes);
+            fsync.force(activeChannel);
+        }
+    }
+
+    /** True when the next append must start a segment: none is open, it is full, or it is not preallocated. */
+    private boolean needsNewSegment() {
+        return segments.isEmpty() || lastSegment().sizeBytes >= segmentSizeBytes
+                || (preallocator != null && !activePreallocated);
+    }
+
+    /** Starts preparing the next segment once the active one is half full, or now if the next append rolls. */
+    private void prepareNextSegmentIfDue() {
+        if (preallocator == null) return;
+        if (needsNewSegment() || lastSegment().sizeBytes >= segmentSizeBytes / 2) preallocator.prepareAsync();
+    }
+
     private void flushPending() throws IOException {
         if (pending.position() == 0) return;
         pending.flip();
@@ -253,6 +315,7 @@ final class SegmentedLog implements AutoCloseable {
     private void openActive(Segment segment) throws IOException {
         activeChannel = channelFactory.open(segment.path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
         activeWrittenBytes = segment.sizeBytes;
+        activePreallocated = activeChannel.size() >= segmentSizeBytes;
     }
 
     /** Pending bytes must have been flushed or be meant for a segment that is being deleted. */

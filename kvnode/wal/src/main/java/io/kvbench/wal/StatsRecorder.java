@@ -1,6 +1,10 @@
 package io.kvbench.wal;
 
-/** Mutable counters behind {@link WalStats}. Written by the WAL thread only; volatile so any thread can read. */
+/**
+ * Mutable counters behind {@link WalStats}. Each is written by one thread only, the WAL thread (or the opening
+ * thread before it starts), except the preallocation counters, written by the preallocating thread alone;
+ * volatile so any thread can read.
+ */
 final class StatsRecorder {
     private volatile long groupCommits;
     private volatile long batches;
@@ -10,6 +14,9 @@ final class StatsRecorder {
     private volatile long fsyncNanosTotal;
     private volatile long fsyncNanosMax;
     private volatile long largestGroupBatches;
+    private volatile long segmentsPreallocated;
+    private volatile long preallocationNanosTotal;
+    private volatile long segmentWaitNanosMax;
 
     void recordGroupCommit(int batchCount) {
         groupCommits++;
@@ -28,8 +35,18 @@ final class StatsRecorder {
         if (nanos > fsyncNanosMax) fsyncNanosMax = nanos;
     }
 
+    void recordPreallocation(long nanos) {
+        segmentsPreallocated++;
+        preallocationNanosTotal += nanos;
+    }
+
+    void recordSegmentWait(long nanos) {
+        if (nanos > segmentWaitNanosMax) segmentWaitNanosMax = nanos;
+    }
+
     WalStats snapshot() {
         return new WalStats(groupCommits, batches, entriesWritten, bytesWritten, forces, fsyncNanosTotal,
-                fsyncNanosMax, largestGroupBatches);
+                fsyncNanosMax, largestGroupBatches, segmentsPreallocated, preallocationNanosTotal,
+                segmentWaitNanosMax);
     }
 }

@@ -60,7 +60,11 @@ public final class Wal implements AutoCloseable {
         this.walThread.setDaemon(true);
     }
 
-    /** Recovers the directory (creating it if missing) and starts the WAL thread. */
+    /**
+     * Recovers the directory (creating it if missing) and starts the WAL thread. With preallocated segments, when
+     * the first append will need a new segment, that segment is prepared here (a segment's worth of zeros written
+     * and forced: tens of milliseconds for the default 64 MiB), not on the first write's latency path.
+     */
     public static Wal open(Path directory, WalOptions options) throws IOException {
         StatsRecorder stats = new StatsRecorder();
         Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), stats);

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 final class WalFiles {
     static final String HARD_STATE_FILE = "hardstate";
     static final String TEMP_SUFFIX = ".tmp";
+    /** The next segment while it is being preallocated or waits to be renamed to its first index's name. */
+    static final String PREALLOCATED_SEGMENT_FILE = "wal-preallocated" + TEMP_SUFFIX;
     private static final Pattern SEGMENT = Pattern.compile("wal-([0-9a-f]{16})\\.log");
     private static final Pattern SNAPSHOT = Pattern.compile("snapshot-([0-9a-f]{16})\\.snap");
 

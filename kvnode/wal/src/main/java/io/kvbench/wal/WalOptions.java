@@ -5,14 +5,24 @@ package io.kvbench.wal;
  * @param syncMode whether writes are made durable; {@link SyncMode#NONE} only for comparison
  * @param queueCapacityBatches submitted batches the WAL holds before {@link Wal#submit} blocks (back-pressure)
  * @param channelFactory opens every file channel; replaced in tests to inject failures
+ * @param preallocateSegments whether each new segment is first filled with {@code segmentSizeBytes} of zeros and
+ *        made durable, so that appends overwrite allocated space and their fdatasync writes no file-size
+ *        metadata (about half the cost of an append to a growing file on ext4); off only for comparison and
+ *        for tests that need the files the WAL wrote before segments were preallocated
  */
 public record WalOptions(long segmentSizeBytes, SyncMode syncMode, int queueCapacityBatches,
-        FileChannelFactory channelFactory) {
+        FileChannelFactory channelFactory, boolean preallocateSegments) {
     public static final long DEFAULT_SEGMENT_SIZE_BYTES = 64L << 20;
+    /** Recovery reads a whole segment into one array, so a segment must stay well under 2 GiB. */
+    public static final long MAX_SEGMENT_SIZE_BYTES = 1L << 30;
     public static final int DEFAULT_QUEUE_CAPACITY_BATCHES = 4096;
 
     public WalOptions {
         if (segmentSizeBytes <= 0) throw new IllegalArgumentException("segmentSizeBytes must be positive");
+        if (segmentSizeBytes > MAX_SEGMENT_SIZE_BYTES) {
+            throw new IllegalArgumentException("segmentSizeBytes must be at most " + MAX_SEGMENT_SIZE_BYTES
+                    + " (1 GiB), got " + segmentSizeBytes);
+        }
         if (syncMode == null) throw new IllegalArgumentException("syncMode is null");
         if (queueCapacityBatches <= 0) throw new IllegalArgumentException("queueCapacityBatches must be positive");
         if (channelFactory == null) throw new IllegalArgumentException("channelFactory is null");
@@ -20,22 +30,26 @@ public record WalOptions(long segmentSizeBytes, SyncMode syncMode, int queueCapa
 
     public static WalOptions defaults() {
         return new WalOptions(DEFAULT_SEGMENT_SIZE_BYTES, SyncMode.ALWAYS, DEFAULT_QUEUE_CAPACITY_BATCHES,
-                FileChannelFactory.DEFAULT);
+                FileChannelFactory.DEFAULT, true);
     }
 
     public WalOptions withSegmentSizeBytes(long value) {
-        return new WalOptions(value, syncMode, queueCapacityBatches, channelFactory);
+        return new WalOptions(value, syncMode, queueCapacityBatches, channelFactory, preallocateSegments);
     }
 
     public WalOptions withSyncMode(SyncMode value) {
-        return new WalOptions(segmentSizeBytes, value, queueCapacityBatches, channelFactory);
+        return new WalOptions(segmentSizeBytes, value, queueCapacityBatches, channelFactory, preallocateSegments);
     }
 
     public WalOptions withQueueCapacityBatches(int value) {
-        return new WalOptions(segmentSizeBytes, syncMode, value, channelFactory);
+        return new WalOptions(segmentSizeBytes, syncMode, value, channelFactory, preallocateSegments);
     }
 
     public WalOptions withChannelFactory(FileChannelFactory value) {
-        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, value);
+        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, value, preallocateSegments);
+    }
+
+    public WalOptions withPreallocateSegments(boolean value) {
+        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, channelFactory, value);
     }
 }

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Recovery of segments as the WAL wrote them before segments were preallocated (each file ends at its last
+ * record; {@link #LEGACY}), opened by today's defaults; damage to preallocated segments is in
+ * {@link WalPreallocationTest}.
+ */
 @Timeout(60)
 class WalRecoveryTest {
     private static final int DATA_BYTES = 100;
@@ -28,6 +33,8 @@ class WalRecoveryTest {
     /** Rolls after 9 records (9 * 126 = 1134 >= 1024). */
     private static final WalOptions SMALL_SEGMENTS = WalOptions.defaults().withSegmentSizeBytes(1024);
     private static final int RECORDS_PER_SMALL_SEGMENT = 9;
+    /** Writes segment files as the previous version did. */
+    private static final WalOptions LEGACY = WalOptions.defaults().withPreallocateSegments(false);
 
     @TempDir
     Path directory;
@@ -49,7 +56,7 @@ class WalRecoveryTest {
 
     @Test
     void recordCutOffMidWriteIsTruncatedToTheLastWholeRecord() throws Exception {
-        List<Entry> written = writeFixedEntries(50, WalOptions.defaults());
+        List<Entry> written = writeFixedEntries(50, LEGACY);
         Path segment = onlySegment();
         assertThat(Files.size(segment)).isEqualTo(50L * FRAME_BYTES);
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
@@ -68,7 +75,7 @@ class WalRecoveryTest {
 
     @Test
     void headerCutOffMidWriteIsTruncated() throws Exception {
-        List<Entry> written = writeFixedEntries(5, WalOptions.defaults());
+        List<Entry> written = writeFixedEntries(5, LEGACY);
         Path segment = onlySegment();
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             channel.truncate(4L * FRAME_BYTES + 3);
@@ -80,7 +87,7 @@ class WalRecoveryTest {
 
     @Test
     void garbageAfterTheLastRecordIsTruncated() throws Exception {
-        List<Entry> written = writeFixedEntries(50, WalOptions.defaults());
+        List<Entry> written = writeFixedEntries(50, LEGACY);
         Path segment = onlySegment();
         byte[] garbage = new byte[300];
         new Random(42).nextBytes(garbage);
@@ -93,20 +100,21 @@ class WalRecoveryTest {
     }
 
     @Test
-    void zeroFilledTailIsTruncated() throws Exception {
-        List<Entry> written = writeFixedEntries(20, WalOptions.defaults());
+    void zeroFilledTailIsTheEndOfTheLogAndLeftAsItIs() throws Exception {
+        List<Entry> written = writeFixedEntries(20, LEGACY);
         Path segment = onlySegment();
         Files.write(segment, new byte[4096], StandardOpenOption.APPEND);
 
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written);
         }
-        assertThat(Files.size(segment)).isEqualTo(20L * FRAME_BYTES);
+        // Zeros after the records are what a preallocated segment looks like: nothing to repair.
+        assertThat(Files.size(segment)).isEqualTo(20L * FRAME_BYTES + 4096);
     }
 
     @Test
     void crcMismatchOnTheVeryLastRecordIsATornTail() throws Exception {
-        List<Entry> written = writeFixedEntries(20, WalOptions.defaults());
+        List<Entry> written = writeFixedEntries(20, LEGACY);
         flipByte(onlySegment(), 19L * FRAME_BYTES + 40);
 
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
@@ -134,7 +142,7 @@ class WalRecoveryTest {
 
     @Test
     void flippedByteInTheMiddleOfTheLastSegmentIsCorruptionNotATornTail() throws Exception {
-        writeFixedEntries(50, WalOptions.defaults());
+        writeFixedEntries(50, LEGACY);
         Path segment = onlySegment();
         long recordOffset = 25L * FRAME_BYTES;
         flipByte(segment, recordOffset + 8 + 18 + 50);
@@ -149,7 +157,7 @@ class WalRecoveryTest {
 
     @Test
     void damagedLengthFieldInTheMiddleIsCorruptionEvenThoughItPointsPastTheEnd() throws Exception {
-        writeFixedEntries(50, WalOptions.defaults());
+        writeFixedEntries(50, LEGACY);
         Path segment = onlySegment();
         long recordOffset = 10L * FRAME_BYTES;
         flipByte(segment, recordOffset + 1); // length now claims ~8 MiB more than the file holds
@@ -173,7 +181,7 @@ class WalRecoveryTest {
 
     @Test
     void emptyLastSegmentFromACrashRightAfterRollingIsDropped() throws Exception {
-        List<Entry> written = writeFixedEntries(20, WalOptions.defaults());
+        List<Entry> written = writeFixedEntries(20, LEGACY);
         Files.createFile(directory.resolve(String.format("wal-%016x.log", 21)));
 
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
@@ -198,7 +206,7 @@ class WalRecoveryTest {
 
     @Test
     void missingHardStateFileBesideALogRefusesToOpen() throws Exception {
-        writeFixedEntries(5, WalOptions.defaults());
+        writeFixedEntries(5, LEGACY);
         Files.delete(directory.resolve("hardstate"));
 
         assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))

@@ -47,7 +47,7 @@ final class AtomicFiles {
             ByteBuffer buffer = ByteBuffer.wrap(content);
             while (buffer.position() < content.length) {
                 // At most a chunk per call: the JDK reads through a temporary direct buffer of the requested size
-                // and keeps it cached per thread, which for a whole preallocated segment would pin 64 MiB.
+                // and keeps it cached per thread, which for a whole preallocated segment would pin its size (16 MiB by default, up to 1 GiB).
                 buffer.limit(Math.min(content.length, buffer.position() + READ_CHUNK_BYTES));
                 if (channel.read(buffer, buffer.position()) < 0) {
                     throw new IOException(file + " shrank while being read");

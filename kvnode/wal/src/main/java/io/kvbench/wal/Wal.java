@@ -63,7 +63,7 @@ public final class Wal implements AutoCloseable {
     /**
      * Recovers the directory (creating it if missing) and starts the WAL thread. With preallocated segments, when
      * the first append will need a new segment, that segment is prepared here (a segment's worth of zeros written
-     * and forced: tens of milliseconds for the default 64 MiB), not on the first write's latency path.
+     * and forced: milliseconds to tens of milliseconds for the default 16 MiB), not on the first write's latency path.
      */
     public static Wal open(Path directory, WalOptions options) throws IOException {
         StatsRecorder stats = new StatsRecorder();

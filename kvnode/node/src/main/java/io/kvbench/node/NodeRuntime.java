@@ -355,7 +355,13 @@ public final class NodeRuntime implements AutoCloseable {
     private void maybeSnapshot() {
         long applied = stateMachine.lastAppliedIndex();
         if (applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
+        long startNanos = System.nanoTime();
         Snapshot snapshot = new Snapshot(applied, core.termAt(applied), stateMachine.snapshot());
+        ObjectNode event = eventLog.event("snapshot");
+        event.put("index", applied);
+        event.put("bytes", snapshot.data().length);
+        event.put("serialize_us", (System.nanoTime() - startNanos) / 1_000);
+        eventLog.write(event);
         boolean submitted = submitToWal(WalBatch.ofSnapshot(snapshot), new WalCallback() {
             @Override
             public void onDurable() {

@@ -81,7 +81,7 @@ final class LocalShellCluster {
             if (line.isBlank()) continue;
             // the pid of a node killed earlier could have been reused: only a process naming this cluster is ours
             ProcessHandle.of(Long.parseLong(line.trim()))
-                    .filter(handle -> handle.info().commandLine().map(command -> command.contains(clusterId)).orElse(false))
+                    .filter(handle -> commandLineOf(handle.pid()).contains(clusterId))
                     .ifPresent(handle -> {
                         handle.destroyForcibly();
                         try {
@@ -90,6 +90,19 @@ final class LocalShellCluster {
                             // it was sent SIGKILL; nothing more can be done
                         }
                     });
+        }
+    }
+
+    /**
+     * The whole command line from /proc: {@code ProcessHandle.Info.commandLine()} comes back empty for a JVM
+     * whose class path makes the line long, which left test nodes running.
+     */
+    private static String commandLineOf(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException e) {
+            return ""; // gone already
         }
     }
 

@@ -181,10 +181,13 @@ public final class Campaign {
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(cluster.timing().heartbeatMillis() * 1000)));
         long faultNanos = System.nanoTime();
         nemesis.inject(cluster, victim);
+        long injectedNanos = System.nanoTime();
         // A signal sent by a command (a described cluster's ssh) lands somewhere before the command returns:
         // times count from the start (never understating), but only a write invoked after the return can prove
-        // the cluster serves again, not one the old leader acknowledged while the command was on its way.
-        long injectedNanos = System.nanoTime();
+        // the cluster serves again, not one the old leader acknowledged while the command was on its way. When
+        // the harness signals the process itself, the fault is in effect from the call (a local kill then waits
+        // ~15 ms for the process to exit: writes invoked meanwhile already meet the faulted cluster).
+        long faultCertainNanos = cluster.faultsLandWhenCalled() ? faultNanos : injectedNanos;
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         Predicate<LeaderInfo> elected = nemesis.expectsElection()
@@ -202,7 +205,7 @@ public final class Campaign {
             LockSupport.parkNanos(POLL_NANOS);
         }
         OptionalLong firstAck = OptionalLong.empty();
-        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(injectedNanos)).isEmpty()) {
+        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(faultCertainNanos)).isEmpty()) {
             LockSupport.parkNanos(POLL_NANOS);
         }
         long healAt = faultNanos + spec.downtime().toNanos();

@@ -143,6 +143,12 @@ public final class DescribedCluster implements Cluster {
     }
 
     /** The node's status over the client protocol, or empty if it does not answer in 500 ms; paused and stopped nodes are not asked. */
+    /** A command (often ssh) runs first: the fault lands somewhere before it returns. */
+    @Override
+    public boolean faultsLandWhenCalled() {
+        return false;
+    }
+
     @Override
     public Optional<NodeStatus> status(int nodeId) {
         node(nodeId);

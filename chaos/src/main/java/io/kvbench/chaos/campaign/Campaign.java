@@ -187,7 +187,10 @@ public final class Campaign {
         // the cluster serves again, not one the old leader acknowledged while the command was on its way. When
         // the harness signals the process itself, the fault is in effect from the call (a local kill then waits
         // ~15 ms for the process to exit: writes invoked meanwhile already meet the faulted cluster).
-        long faultCertainNanos = cluster.faultsLandWhenCalled() ? faultNanos : injectedNanos;
+        // A cut is different: tc or the proxies apply it during the call, and until it lands the old leader
+        // still commits, so for partitions only writes invoked after the call count.
+        long faultCertainNanos = cluster.faultsLandWhenCalled() && spec.fault() != FaultKind.PARTITION_LEADER
+                ? faultNanos : injectedNanos;
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         Predicate<LeaderInfo> elected = nemesis.expectsElection()

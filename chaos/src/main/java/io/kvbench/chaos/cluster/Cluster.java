@@ -50,8 +50,8 @@ public interface Cluster extends AutoCloseable {
     }
 
     /**
-     * True when a fault lands as soon as {@link #kill}, {@link #pause} or {@link #isolate} is called (the harness
-     * signals the process or cuts the link itself; the call may then wait, e.g. for the killed process to exit).
+     * True when a signal lands as soon as {@link #kill}, {@link #pause} or {@link #terminate} is called (the
+     * harness signals the process itself; the call may then wait, e.g. for the killed process to exit).
      * False when a command runs first (ssh), so the fault lands at an unknown point before the call returns.
      */
     default boolean faultsLandWhenCalled() {

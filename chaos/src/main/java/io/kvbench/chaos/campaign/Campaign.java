@@ -182,15 +182,9 @@ public final class Campaign {
         long faultNanos = System.nanoTime();
         nemesis.inject(cluster, victim);
         long injectedNanos = System.nanoTime();
-        // A signal sent by a command (a described cluster's ssh) lands somewhere before the command returns:
-        // times count from the start (never understating), but only a write invoked after the return can prove
-        // the cluster serves again, not one the old leader acknowledged while the command was on its way. When
-        // the harness signals the process itself, the fault is in effect from the call (a local kill then waits
-        // ~15 ms for the process to exit: writes invoked meanwhile already meet the faulted cluster).
-        // A cut is different: tc or the proxies apply it during the call, and until it lands the old leader
-        // still commits, so for partitions only writes invoked after the call count.
-        long faultCertainNanos = cluster.faultsLandWhenCalled() && spec.fault() != FaultKind.PARTITION_LEADER
-                ? faultNanos : injectedNanos;
+        // Times count from the call (never understating); the first acknowledged write must be invoked once the
+        // fault was certainly in effect, not one the old leader acknowledged while it was still landing.
+        long faultCertainNanos = nemesis.landsWhenCalled(cluster) ? faultNanos : injectedNanos;
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         Predicate<LeaderInfo> elected = nemesis.expectsElection()

@@ -19,6 +19,16 @@ public interface Nemesis {
 
     void heal(Cluster cluster, int victim) throws IOException;
 
+    /**
+     * Whether the fault is in effect as soon as {@link #inject} is called. Signals the harness sends itself are
+     * (the call may then wait, e.g. for the killed process to exit); a cut is applied during the call (tc, the
+     * proxies), and until it lands the old leader still commits; a described cluster's command lands somewhere
+     * before it returns.
+     */
+    default boolean landsWhenCalled(Cluster cluster) {
+        return cluster.faultsLandWhenCalled();
+    }
+
     /** Whether the fault removes the leader (an election is expected). */
     default boolean expectsElection() {
         return kind() != FaultKind.KILL_FOLLOWER;
@@ -87,6 +97,7 @@ public interface Nemesis {
     final class PartitionLeader implements Nemesis {
         @Override public FaultKind kind() { return FaultKind.PARTITION_LEADER; }
         @Override public int chooseVictim(Cluster cluster, LeaderInfo leader, Random random) { return leader.nodeId(); }
+        @Override public boolean landsWhenCalled(Cluster cluster) { return false; }
         @Override public void inject(Cluster cluster, int victim) throws IOException { cluster.isolate(victim); }
         @Override public void heal(Cluster cluster, int victim) throws IOException { cluster.rejoin(victim); }
     }

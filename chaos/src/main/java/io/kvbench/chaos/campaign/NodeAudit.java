@@ -49,12 +49,11 @@ final class NodeAudit {
                 LockSupport.parkNanos(POLL_NANOS);
                 status = cluster.status(id);
             }
+            long caughtUpTo = target;
             status.filter(NodeStatus::audited).ifPresent(s -> reports.add(new Report(s.nodeId(), s.auditedWrites(),
-                    s.auditRepeatApplications(), s.appliedIndex(), true)));
+                    s.auditRepeatApplications(), s.appliedIndex(), s.appliedIndex() >= caughtUpTo)));
         }
-        long finalTarget = target;
-        return reports.stream().map(r -> r.appliedIndex() >= finalTarget ? r
-                : new Report(r.nodeId(), r.auditedWrites(), r.repeatApplications(), r.appliedIndex(), false)).toList();
+        return reports;
     }
 
     static List<Violation> violations(List<Report> reports) {

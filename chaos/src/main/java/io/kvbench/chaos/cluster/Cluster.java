@@ -53,6 +53,7 @@ public interface Cluster extends AutoCloseable {
      * True when a signal lands as soon as {@link #kill}, {@link #pause} or {@link #terminate} is called (the
      * harness signals the process itself; the call may then wait, e.g. for the killed process to exit).
      * False when a command runs first (ssh), so the fault lands at an unknown point before the call returns.
+     * Partitions never land at the call (see {@code Nemesis.landsWhenCalled}).
      */
     default boolean faultsLandWhenCalled() {
         return true;

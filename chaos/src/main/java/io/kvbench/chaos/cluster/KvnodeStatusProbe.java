@@ -4,15 +4,18 @@ import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +24,7 @@ import java.util.stream.Collectors;
  * kvnodes, however they are started ({@link LocalKvCluster}, a file-described cluster).
  */
 public final class KvnodeStatusProbe implements AutoCloseable {
+    private static final long LEADER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private final Duration timeout;
     private final NettyResources netty;
     private final Map<Integer, ClientConnection> connections = new ConcurrentHashMap<>();
@@ -62,6 +66,30 @@ public final class KvnodeStatusProbe implements AutoCloseable {
     public void forget(int nodeId) {
         ClientConnection connection = connections.remove(nodeId);
         if (connection != null) connection.close();
+    }
+
+    /** Statuses of every node of a kvnode cluster that answers, by id (in {@link Cluster#nodeIds()} order). */
+    public static Map<Integer, NodeStatus> statusesOf(Cluster cluster) {
+        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
+        for (int id : cluster.nodeIds()) cluster.status(id).ifPresent(status -> statuses.put(id, status));
+        return statuses;
+    }
+
+    /**
+     * Polls {@link Cluster#findLeader()} every 10 ms until a leader appears; after the timeout throws an IOException
+     * with every node's status and {@code whereToLook} (logs, a command log).
+     */
+    public static LeaderInfo awaitLeader(Cluster cluster, Duration timeout, String whereToLook) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<LeaderInfo> leader = cluster.findLeader();
+            if (leader.isPresent()) return leader.get();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("no leader after " + timeout + "; statuses: "
+                        + describe(statusesOf(cluster).values()) + "; " + whereToLook);
+            }
+            LockSupport.parkNanos(LEADER_POLL_NANOS);
+        }
     }
 
     /**

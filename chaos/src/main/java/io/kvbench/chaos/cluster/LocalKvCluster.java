@@ -242,11 +242,7 @@ public final class LocalKvCluster implements Cluster {
 
     /** Statuses of every node that answers, by id. */
     public Map<Integer, NodeStatus> statuses() {
-        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
-        for (int id : nodes.keySet()) {
-            status(id).ifPresent(status -> statuses.put(id, status));
-        }
-        return statuses;
+        return KvnodeStatusProbe.statusesOf(this);
     }
 
     @Override
@@ -256,16 +252,7 @@ public final class LocalKvCluster implements Cluster {
 
     @Override
     public LeaderInfo awaitLeader(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<LeaderInfo> leader = findLeader();
-            if (leader.isPresent()) return leader.get();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("no leader after " + timeout + "; statuses: "
-                        + KvnodeStatusProbe.describe(statuses().values()) + "; logs under " + runDirectory);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        return KvnodeStatusProbe.awaitLeader(this, timeout, "logs under " + runDirectory);
     }
 
     /** Waits until the node's applied index reaches {@code index}; throws IOException after the timeout. */

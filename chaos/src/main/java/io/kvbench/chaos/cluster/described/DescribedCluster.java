@@ -158,9 +158,7 @@ public final class DescribedCluster implements Cluster {
 
     /** Statuses of every node that answers, by id. */
     public Map<Integer, NodeStatus> statuses() {
-        Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
-        for (int id : nodes.keySet()) status(id).ifPresent(status -> statuses.put(id, status));
-        return statuses;
+        return KvnodeStatusProbe.statusesOf(this);
     }
 
     @Override
@@ -170,16 +168,7 @@ public final class DescribedCluster implements Cluster {
 
     @Override
     public LeaderInfo awaitLeader(Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Optional<LeaderInfo> leader = findLeader();
-            if (leader.isPresent()) return leader.get();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("no leader after " + timeout + "; statuses: " + KvnodeStatusProbe.describe(statuses().values())
-                        + "; commands in " + commandLog.file());
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        return KvnodeStatusProbe.awaitLeader(this, timeout, "commands in " + commandLog.file());
     }
 
     @Override

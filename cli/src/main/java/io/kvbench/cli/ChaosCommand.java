@@ -90,6 +90,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")
     boolean hint;
 
+    @Option(names = "--client-fan-out", defaultValue = "true", arity = "1",
+            description = "kvnode clients: while the leader is unknown, send a retry to every node, not one at a time (default: ${DEFAULT-VALUE}).")
+    boolean clientFanOut;
+
     @Option(names = "--fsync", defaultValue = "always", description = "kvnode: always or none (default: ${DEFAULT-VALUE}); etcd always fsyncs.")
     String fsync;
 
@@ -144,7 +148,7 @@ public final class ChaosCommand implements Callable<Integer> {
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
-                .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).build();
+                .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).clientFanOut(clientFanOut).build();
         System.err.printf("chaos: %d x %s on %s (%d nodes, network %s), about %d s; output %s%n", trials, faultKind.label(), target,
                 described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount,
                 networkMode == null ? "as described" : networkMode.label(), trials * intervalMillis / 1000 + 5, out);

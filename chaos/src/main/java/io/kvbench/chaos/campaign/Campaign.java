@@ -84,7 +84,7 @@ public final class Campaign {
                 .withAttemptTimeoutMillis(spec.attemptTimeout().toMillis())
                 .withOperationTimeoutMillis(spec.operationTimeout().toMillis());
         options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
-                options.maxQueued(), 1, 10, 1);
+                options.maxQueued(), 1, 10, 1, spec.clientFanOut());
         KvClientOptions clientOptions = options;
         Target load = spec.hasLoadGenerator() ? new KvnodeTarget(new ArrayList<>(addresses.values()), CampaignLoad.CONNECTIONS,
                 clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;

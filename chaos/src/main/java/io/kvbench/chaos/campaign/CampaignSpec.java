@@ -25,11 +25,13 @@ import java.util.Objects;
  * @param operationTimeout  the client's budget for one operation; then it is UNKNOWN
  * @param recoveryTimeout   a trial that has no new leader and no acknowledged write by then fails
  * @param settle            after the heal, time to let the cluster settle (the healed node catch up) before the next trial
+ * @param clientFanOut      kvnode clients send a retry to every node while the leader is unknown
+ *                          ({@code KvClientOptions.failoverFanOut}); off: one node at a time, redirects followed
  */
 public record CampaignSpec(String runId, String gitSha, FaultKind fault, int trials, Duration trialInterval,
                            Duration downtime, long seed, int uniqueWriters, int registerClients, int registerKeys,
                            double ratePerThread, double generatorRatePerSecond, Duration attemptTimeout,
-                           Duration operationTimeout, Duration recoveryTimeout, Duration settle) {
+                           Duration operationTimeout, Duration recoveryTimeout, Duration settle, boolean clientFanOut) {
 
     public CampaignSpec {
         Objects.requireNonNull(runId, "runId");
@@ -76,6 +78,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         map.put("operationTimeoutMillis", operationTimeout.toMillis());
         map.put("recoveryTimeoutMillis", recoveryTimeout.toMillis());
         map.put("settleMillis", settle.toMillis());
+        map.put("clientFanOut", clientFanOut);
         return map;
     }
 
@@ -100,6 +103,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         private Duration operationTimeout = Duration.ofSeconds(5);
         private Duration recoveryTimeout = Duration.ofSeconds(10);
         private Duration settle = Duration.ofMillis(300);
+        private boolean clientFanOut = true;
 
         public Builder runId(String value) { runId = value; return this; }
         public Builder gitSha(String value) { gitSha = value; return this; }
@@ -117,10 +121,11 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         public Builder operationTimeout(Duration value) { operationTimeout = value; return this; }
         public Builder recoveryTimeout(Duration value) { recoveryTimeout = value; return this; }
         public Builder settle(Duration value) { settle = value; return this; }
+        public Builder clientFanOut(boolean value) { clientFanOut = value; return this; }
 
         public CampaignSpec build() {
             return new CampaignSpec(runId, gitSha, fault, trials, trialInterval, downtime, seed, uniqueWriters,
-                    registerClients, registerKeys, ratePerThread, generatorRatePerSecond, attemptTimeout, operationTimeout, recoveryTimeout, settle);
+                    registerClients, registerKeys, ratePerThread, generatorRatePerSecond, attemptTimeout, operationTimeout, recoveryTimeout, settle, clientFanOut);
         }
     }
 }

@@ -9,8 +9,9 @@ final class ClientCounters {
     final LongAdder redirects = new LongAdder();
     final LongAdder reconnects = new LongAdder();
     final LongAdder timeouts = new LongAdder();
+    final LongAdder fanOutSends = new LongAdder();
 
     KvClientStats snapshot() {
-        return new KvClientStats(attempts.sum(), retries.sum(), redirects.sum(), reconnects.sum(), timeouts.sum());
+        return new KvClientStats(attempts.sum(), retries.sum(), redirects.sum(), reconnects.sum(), timeouts.sum(), fanOutSends.sum());
     }
 }

@@ -62,6 +62,8 @@ public final class KvClient implements AutoCloseable {
     private final ExecutorService closer;
     private final ClientCounters counters = new ClientCounters();
     private final LeaderConnection leader;
+    /** Null when {@link KvClientOptions#failoverFanOut()} is off. */
+    private final StandbyConnections standbys;
     private final OperationDriver driver;
     /** Every operation not yet finished, queued or in flight, so close() can fail them. */
     private final Set<Operation<?>> unfinished = ConcurrentHashMap.newKeySet();
@@ -87,7 +89,9 @@ public final class KvClient implements AutoCloseable {
             return thread;
         });
         this.leader = new LeaderConnection(resources, this.nodes, (int) options.attemptTimeoutMillis(), closer, counters);
-        this.driver = new OperationDriver(leader, resources.group(), options, counters, this.nodes.size(), this::onFinished);
+        this.standbys = options.failoverFanOut() && this.nodes.size() > 1
+                ? new StandbyConnections(resources, (int) options.attemptTimeoutMillis(), closer) : null;
+        this.driver = new OperationDriver(leader, standbys, resources.group(), options, counters, this.nodes.size(), this::onFinished);
     }
 
     /**
@@ -260,6 +264,7 @@ public final class KvClient implements AutoCloseable {
                     + (operation.isWrite() ? "; the write may or may not have been applied" : "")));
         }
         leader.close();
+        if (standbys != null) standbys.close();
         closer.shutdown();
         try {
             closer.awaitTermination(5, TimeUnit.SECONDS);

@@ -15,15 +15,25 @@ package io.kvbench.client;
  *                                   repeated connection failures); doubles per retry of the same operation
  * @param maxRetryBackoffMillis      the cap on that wait
  * @param ioThreads                  Netty event loop threads when the client owns its event loops
+ * @param failoverFanOut             after the leader failed (closed, silent, or no leader known), also send the retry
+ *                                   to every other node, so it is already parked at whichever node wins the
+ *                                   election instead of reaching it after a redirect; off: one node at a time
  */
 public record KvClientOptions(long attemptTimeoutMillis, long operationTimeoutMillis, int maxInFlight, int maxQueued,
-                              long retryBackoffMillis, long maxRetryBackoffMillis, int ioThreads) {
+                              long retryBackoffMillis, long maxRetryBackoffMillis, int ioThreads, boolean failoverFanOut) {
     public static final long DEFAULT_ATTEMPT_TIMEOUT_MILLIS = 500;
     public static final long DEFAULT_OPERATION_TIMEOUT_MILLIS = 10_000;
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
     public static final int DEFAULT_MAX_QUEUED = 65_536;
     public static final long DEFAULT_RETRY_BACKOFF_MILLIS = 5;
     public static final long DEFAULT_MAX_RETRY_BACKOFF_MILLIS = 100;
+
+    /** Fan-out on. */
+    public KvClientOptions(long attemptTimeoutMillis, long operationTimeoutMillis, int maxInFlight, int maxQueued,
+                           long retryBackoffMillis, long maxRetryBackoffMillis, int ioThreads) {
+        this(attemptTimeoutMillis, operationTimeoutMillis, maxInFlight, maxQueued, retryBackoffMillis, maxRetryBackoffMillis,
+                ioThreads, true);
+    }
 
     public KvClientOptions {
         requirePositive(attemptTimeoutMillis, "attemptTimeoutMillis");
@@ -48,22 +58,27 @@ public record KvClientOptions(long attemptTimeoutMillis, long operationTimeoutMi
 
     public KvClientOptions withAttemptTimeoutMillis(long millis) {
         return new KvClientOptions(millis, operationTimeoutMillis, maxInFlight, maxQueued, retryBackoffMillis,
-                maxRetryBackoffMillis, ioThreads);
+                maxRetryBackoffMillis, ioThreads, failoverFanOut);
     }
 
     public KvClientOptions withOperationTimeoutMillis(long millis) {
         return new KvClientOptions(attemptTimeoutMillis, millis, maxInFlight, maxQueued, retryBackoffMillis,
-                maxRetryBackoffMillis, ioThreads);
+                maxRetryBackoffMillis, ioThreads, failoverFanOut);
     }
 
     public KvClientOptions withMaxInFlight(int operations) {
         return new KvClientOptions(attemptTimeoutMillis, operationTimeoutMillis, operations, maxQueued, retryBackoffMillis,
-                maxRetryBackoffMillis, ioThreads);
+                maxRetryBackoffMillis, ioThreads, failoverFanOut);
     }
 
     public KvClientOptions withMaxQueued(int operations) {
         return new KvClientOptions(attemptTimeoutMillis, operationTimeoutMillis, maxInFlight, operations, retryBackoffMillis,
-                maxRetryBackoffMillis, ioThreads);
+                maxRetryBackoffMillis, ioThreads, failoverFanOut);
+    }
+
+    public KvClientOptions withFailoverFanOut(boolean enabled) {
+        return new KvClientOptions(attemptTimeoutMillis, operationTimeoutMillis, maxInFlight, maxQueued, retryBackoffMillis,
+                maxRetryBackoffMillis, ioThreads, enabled);
     }
 
     private static void requirePositive(long value, String name) {

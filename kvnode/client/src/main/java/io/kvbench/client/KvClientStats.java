@@ -9,5 +9,7 @@ package io.kvbench.client;
  * @param redirects  NotLeader answers
  * @param reconnects connections opened after the first
  * @param timeouts   operations failed with {@link KvTimeoutException}
+ * @param fanOutSends copies of a retry sent to the other nodes while the leader was unknown
+ *                   ({@link KvClientOptions#failoverFanOut()})
  */
-public record KvClientStats(long attempts, long retries, long redirects, long reconnects, long timeouts) {}
+public record KvClientStats(long attempts, long retries, long redirects, long reconnects, long timeouts, long fanOutSends) {}

@@ -5,6 +5,7 @@ import io.kvbench.net.NettyResources;
 import io.kvbench.net.WireFormat;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,15 @@ final class LeaderConnection implements AutoCloseable {
     private final Executor closer;
     private final ClientCounters counters;
 
+    /**
+     * True from a failover (the node we sent to closed, went silent or knew no leader) until a node answers as
+     * leader or names one: while set, retries also fan out to the other nodes. Read without the lock on every
+     * success, so it is volatile and written under it.
+     */
+    private volatile boolean leaderUnknown;
+
     // Guarded by this.
+    private InetSocketAddress failedNode;
     private InetSocketAddress target;
     private Slot current;
     private long connectionsOpened;
@@ -60,7 +69,12 @@ final class LeaderConnection implements AutoCloseable {
     /** The slot to send on, connecting if needed; null once closed. */
     synchronized Slot current() {
         if (closed) return null;
-        if (current != null && current.isBroken()) moveLocked(current, nodeAfter(current.address));
+        if (current != null && current.isBroken()) {
+            // The node we sent to closed or could not be reached: as good as a failover report.
+            failedNode = current.address;
+            leaderUnknown = true;
+            moveLocked(current, nodeAfter(current.address));
+        }
         if (current == null) {
             connectionsOpened++;
             if (connectionsOpened > 1) counters.reconnects.increment();
@@ -77,12 +91,56 @@ final class LeaderConnection implements AutoCloseable {
 
     /** {@code failed} did not answer, closed, or cannot serve: move on round-robin to the next node. */
     synchronized void failover(Slot failed) {
-        if (failed == current) moveLocked(failed, nodeAfter(failed.address));
+        if (failed != current) return;
+        failedNode = failed.address;
+        leaderUnknown = true;
+        moveLocked(failed, nodeAfter(failed.address));
     }
 
     /** {@code from} named {@code leader} in a NotLeader answer: go there. */
     synchronized void redirect(Slot from, InetSocketAddress leader) {
-        if (from == current) moveLocked(from, knownAddress(leader));
+        if (from != current) return;
+        leaderUnknown = false;
+        moveLocked(from, knownAddress(leader));
+    }
+
+    /** {@code slot}'s node answered as leader. */
+    void answeredAsLeader(Slot slot) {
+        if (!leaderUnknown) return;
+        synchronized (this) {
+            if (slot == current) leaderUnknown = false;
+        }
+    }
+
+    /**
+     * {@code node}, not the one we send to, answered as leader (to a fanned-out copy): send there from now on.
+     * Requests still pending on the old slot fail when it closes and are retried on the new one, with the same
+     * seq, so none is applied twice (§6.3).
+     */
+    synchronized void adopt(InetSocketAddress node) {
+        leaderUnknown = false;
+        if (closed || node.equals(target)) return;
+        if (current == null) {
+            target = knownAddress(node);
+        } else {
+            moveLocked(current, knownAddress(node));
+        }
+    }
+
+    boolean leaderUnknown() {
+        return leaderUnknown;
+    }
+
+    /**
+     * The nodes a retry fans out to while the leader is unknown: every node but {@code sendingTo} and the one
+     * that just failed (a dead leader would only cost a connect attempt).
+     */
+    synchronized List<InetSocketAddress> fanOutTargets(InetSocketAddress sendingTo) {
+        List<InetSocketAddress> others = new ArrayList<>(nodes.size());
+        for (InetSocketAddress node : nodes) {
+            if (!node.equals(sendingTo) && !node.equals(failedNode)) others.add(node);
+        }
+        return others;
     }
 
     @Override

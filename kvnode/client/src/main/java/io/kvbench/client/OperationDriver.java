@@ -2,6 +2,7 @@ package io.kvbench.client;
 
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
+import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientRequest;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.ErrorCode;
@@ -27,6 +28,8 @@ import java.util.function.Consumer;
  */
 final class OperationDriver {
     private final LeaderConnection leader;
+    /** Null when {@link KvClientOptions#failoverFanOut()} is off. */
+    private final StandbyConnections standbys;
     private final EventLoopGroup timers;
     private final KvClientOptions options;
     private final ClientCounters counters;
@@ -34,9 +37,10 @@ final class OperationDriver {
     /** Called once per finished operation, before its future completes: releases its in-flight slot. */
     private final Consumer<Operation<?>> onFinished;
 
-    OperationDriver(LeaderConnection leader, EventLoopGroup timers, KvClientOptions options, ClientCounters counters,
-                    int nodeCount, Consumer<Operation<?>> onFinished) {
+    OperationDriver(LeaderConnection leader, StandbyConnections standbys, EventLoopGroup timers, KvClientOptions options,
+                    ClientCounters counters, int nodeCount, Consumer<Operation<?>> onFinished) {
         this.leader = leader;
+        this.standbys = standbys;
         this.timers = timers;
         this.options = options;
         this.counters = counters;
@@ -79,6 +83,42 @@ final class OperationDriver {
                         onResponse(operation, attempt, slot, response);
                     }
                 });
+        if (standbys != null && leader.leaderUnknown()) fanOut(operation, slot.address, payload, attemptNanos);
+    }
+
+    /**
+     * The leader is unknown: send the same request to every other node too. Nodes park requests while no leader
+     * is known, so the copy at the node that wins the election is served as soon as it leads, instead of after a
+     * NotLeader reply and a resend (one more round trip and a scheduling delay on each side, about 10 ms on a
+     * loaded 2-core machine). A write keeps its (client id, seq) in every copy, so the state machine applies it
+     * once and answers the other copies from the session (dissertation §6.3); a read is served only by a leader.
+     * Copies only ever finish an operation with a leader's answer; everything else they get is dropped, and the
+     * attempt on the main connection drives retries as before.
+     */
+    private void fanOut(Operation<?> operation, InetSocketAddress sendingTo, byte[] payload, long attemptNanos) {
+        for (InetSocketAddress node : leader.fanOutTargets(sendingTo)) {
+            CompletableFuture<ClientConnection> connection = standbys.to(node);
+            if (connection == null) return; // closing
+            counters.fanOutSends.increment();
+            connection
+                    .thenCompose(open -> open.send(new ClientRequest(open.nextRequestId(), operation.kind, payload)))
+                    .orTimeout(attemptNanos, TimeUnit.NANOSECONDS)
+                    .whenComplete((response, error) -> {
+                        if (error == null && response instanceof ClientResponse.Result result) onFanOutResult(operation, node, result);
+                    });
+        }
+    }
+
+    private void onFanOutResult(Operation<?> operation, InetSocketAddress node, ClientResponse.Result response) {
+        KvResult result;
+        try {
+            result = KvResultCodec.decode(response.result());
+        } catch (RuntimeException e) {
+            return; // the main attempt decides
+        }
+        if (result instanceof KvResult.TooManyPending) return; // not applied; the main attempt retries
+        leader.adopt(node);
+        onResult(operation, result);
     }
 
     /** The deadline timer fired (or an attempt found no time left). */
@@ -131,6 +171,12 @@ final class OperationDriver {
                     + NodeAddresses.format(slot.address) + ": " + e.getMessage()));
             return;
         }
+        leader.answeredAsLeader(slot);
+        onResult(operation, result);
+    }
+
+    /** A leader's answer, from the main attempt or a fanned-out copy. */
+    private void onResult(Operation<?> operation, KvResult result) {
         if (result instanceof KvResult.SessionUnknown unknown) {
             fail(operation, new SessionExpiredException(unknown.clientId(), operation.description + ": session "
                     + unknown.clientId() + " is unknown to the cluster (expired or evicted); not applied; reregister"));

@@ -31,7 +31,8 @@ import java.util.function.LongFunction;
  * node: silence, a dropped reply after applying, a crash after applying, one-shot canned answers.
  */
 final class FakeCluster implements AutoCloseable {
-    enum Mode { SERVING, SILENT }
+    /** SILENT: like a SIGSTOPped node. PARKING: like a node during an election, holding requests until {@link #elect}. */
+    enum Mode { SERVING, SILENT, PARKING }
 
     final KvStateMachine stateMachine = KvStateMachine.withWriteAudit(1_000, 3_600_000, 100_000);
     private final NettyResources resources = new NettyResources("fake-cluster", 2);
@@ -54,6 +55,8 @@ final class FakeCluster implements AutoCloseable {
         /** Apply the next command, make {@code crashThenLeader} the leader and close this node's server. */
         volatile int crashAfterApplyThenLeader = -1;
         final AtomicInteger requestsSeen = new AtomicInteger();
+        /** Requests held in PARKING mode, replayed by {@link #elect}; touched on the core thread only. */
+        private final List<Runnable> parked = new ArrayList<>();
 
         FakeNode(int index) {
             this.index = index;
@@ -74,6 +77,10 @@ final class FakeCluster implements AutoCloseable {
             }
             requestsSeen.incrementAndGet();
             if (mode == Mode.SILENT) return;
+            if (mode == Mode.PARKING) {
+                parked.add(() -> handle(request, reply));
+                return;
+            }
             LongFunction<ClientResponse> canned = scripted.poll();
             if (canned != null) {
                 reply.reply(canned.apply(id));
@@ -125,6 +132,24 @@ final class FakeCluster implements AutoCloseable {
 
     void setLeader(int index) {
         leaderIndex = index;
+    }
+
+    /**
+     * {@code index} wins an election: every PARKING node serves again and answers what it held, the new leader by
+     * applying it, the others with NotLeader naming it (as kvnode does once a leader is known).
+     */
+    void elect(int index) throws Exception {
+        onCore(() -> {
+            leaderIndex = index;
+            for (FakeNode node : nodes) {
+                if (node.mode != Mode.PARKING) continue;
+                node.mode = Mode.SERVING;
+                List<Runnable> held = new ArrayList<>(node.parked);
+                node.parked.clear();
+                held.forEach(Runnable::run);
+            }
+            return null;
+        });
     }
 
     List<InetSocketAddress> addresses() {

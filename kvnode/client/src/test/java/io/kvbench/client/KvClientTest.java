@@ -73,6 +73,7 @@ class KvClientTest {
         assertThat(KvClient.await(client.get("k")).value()).isNull();
         assertThat(KvClient.await(client.keepAlive())).isEqualTo(new KvResult.KeptAlive());
         assertThat(client.stats().retries()).isZero();
+        assertThat(client.stats().fanOutSends()).as("no fan-out while the leader is known").isZero();
     }
 
     @Test
@@ -85,6 +86,7 @@ class KvClientTest {
         assertThat(client.currentLeader()).contains(cluster.node(2).address);
         assertThat(client.stats().redirects()).isGreaterThanOrEqualTo(1);
         assertThat(client.stats().reconnects()).isGreaterThanOrEqualTo(1);
+        assertThat(client.stats().fanOutSends()).as("a redirect names the leader: nothing to fan out").isZero();
     }
 
     @Test
@@ -113,6 +115,49 @@ class KvClientTest {
         assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
         assertThat(cluster.onCore(cluster.stateMachine::duplicateWritesSuppressed)).isEqualTo(1);
         assertThat(text(KvClient.await(client.get("k")).value())).isEqualTo("v");
+    }
+
+    @Test
+    void afterTheLeaderDiesARetryFansOutAndTheNodeThatLeadsNextAnswersIt() throws Exception {
+        FakeCluster cluster = cluster(3, 0);
+        KvClient client = connect(cluster, PATIENT); // attempt timeout 5 s: no attempt can time out below
+        cluster.node(1).mode = FakeCluster.Mode.SILENT;  // the node the client fails over to never answers
+        cluster.node(2).mode = FakeCluster.Mode.PARKING; // the next leader holds requests during the election
+        cluster.node(0).server.close();                  // the leader dies
+        long startNanos = System.nanoTime();
+
+        CompletableFuture<KvResult.Written> put = client.put("k", bytes("v"));
+        Await.until("the fanned-out copy is parked at node 2", () -> cluster.node(2).requestsSeen.get() >= 1);
+        cluster.elect(2);
+        KvClient.await(put);
+
+        // Answered by node 2 while the attempt on node 1 was still waiting: only the fanned-out copy could do that.
+        assertThat(System.nanoTime() - startNanos).isLessThan(TimeUnit.MILLISECONDS.toNanos(PATIENT.attemptTimeoutMillis()));
+        assertThat(client.stats().fanOutSends()).isEqualTo(1);
+        assertThat(client.currentLeader()).contains(cluster.node(2).address);
+        assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
+        // The leader is known again: the next write goes to node 2 alone.
+        KvClient.await(client.put("k2", bytes("v2")));
+        assertThat(client.stats().fanOutSends()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutFanOutTheRetryReachesTheNextLeaderOnlyAfterTheSilentNodeTimedOut() throws Exception {
+        FakeCluster cluster = cluster(3, 0);
+        KvClient client = connect(cluster, PATIENT.withAttemptTimeoutMillis(300).withFailoverFanOut(false));
+        cluster.node(1).mode = FakeCluster.Mode.SILENT;
+        cluster.node(2).mode = FakeCluster.Mode.PARKING;
+        cluster.node(0).server.close();
+
+        CompletableFuture<KvResult.Written> put = client.put("k", bytes("v"));
+        Await.until("the retry reaches node 2", () -> cluster.node(2).requestsSeen.get() >= 1);
+        assertThat(client.stats().retries()).as("node 2 heard of it only from a retry after node 1's attempt timed out")
+                .isGreaterThanOrEqualTo(1);
+        cluster.elect(2);
+        KvClient.await(put);
+
+        assertThat(client.stats().fanOutSends()).isZero();
+        assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
     }
 
     @Test

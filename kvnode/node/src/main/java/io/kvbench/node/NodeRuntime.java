@@ -253,7 +253,10 @@ public final class NodeRuntime implements AutoCloseable {
                 task.run();
                 ran++;
             }
-            if (ran > 0) drainReady();
+            if (ran > 0) {
+                proposeParkedIfLeading();
+                drainReady();
+            }
         });
         // More than one batch queued: let the event loop read sockets in between, then continue.
         if (!inbox.isEmpty() && !drainScheduled.getAndSet(true)) coreLoop.execute(drainTask);
@@ -268,6 +271,7 @@ public final class NodeRuntime implements AutoCloseable {
         guarded(() -> {
             if (!storageFailed) core.tick();
             expireParkedRequests(System.nanoTime());
+            proposeParkedIfLeading();
             drainReady();
             refreshStatus();
         });
@@ -406,6 +410,16 @@ public final class NodeRuntime implements AutoCloseable {
         eventLog.write(event);
         if (change.role() != Role.LEADER) clientRequests.onLeadershipLost(change.leaderId());
         if (change.leaderId() != 0) releaseParkedRequests();
+    }
+
+    /**
+     * This node just won an election: propose what clients parked here during it before the core's first Ready,
+     * so the leader's first append (a probe, one message until the follower answers) carries those writes with
+     * the term's no-op instead of leaving them for the next round trip and follower fsync. Clients that fanned
+     * their retries out to every node (KvClient's failover fan-out) get their answers one round trip sooner.
+     */
+    private void proposeParkedIfLeading() {
+        if (!parkedRequests.isEmpty() && !storageFailed && core.role() == Role.LEADER) releaseParkedRequests();
     }
 
     /** A leader is known: serve (if it is us) or redirect everything held during the election. */

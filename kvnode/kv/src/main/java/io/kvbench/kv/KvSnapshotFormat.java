@@ -1,7 +1,5 @@
 package io.kvbench.kv;
 
-import java.util.Map;
-
 /**
  * Byte layout of a {@link KvStateMachine} snapshot. Big-endian, every collection in sorted order so that
  * equal states give equal bytes:
@@ -24,26 +22,26 @@ final class KvSnapshotFormat {
 
     private KvSnapshotFormat() {}
 
-    static byte[] write(KvStateMachine machine) {
+    static byte[] write(KvStateCapture state) {
         WireWriter out = new WireWriter(1024);
         out.writeByte(VERSION);
-        out.writeInt(machine.maxSessions()).writeLong(machine.sessionTimeoutMillis()).writeInt(machine.maxPendingRepliesPerSession());
-        out.writeBoolean(machine.audit() != null);
-        out.writeLong(machine.lastAppliedIndex()).writeLong(machine.clockMillis());
-        out.writeLong(machine.appliedWrites()).writeLong(machine.duplicateWritesSuppressed());
-        out.writeInt(machine.keyCount());
-        for (Map.Entry<String, byte[]> entry : machine.valuesByKey().entrySet()) {
-            out.writeBytes(KvLimits.keyBytes(entry.getKey())).writeBytes(entry.getValue());
+        out.writeInt(state.maxSessions).writeLong(state.sessionTimeoutMillis).writeInt(state.maxPendingRepliesPerSession);
+        out.writeBoolean(state.audit != null);
+        out.writeLong(state.lastAppliedIndex).writeLong(state.clockMillis);
+        out.writeLong(state.appliedWrites).writeLong(state.duplicateWritesSuppressed);
+        out.writeInt(state.keys.length);
+        for (int i = 0; i < state.keys.length; i++) {
+            out.writeBytes(KvLimits.keyBytes(state.keys[i])).writeBytes(state.values[i]);
         }
-        out.writeInt(machine.sessionCount());
-        for (ClientSession session : machine.sessions().inClientIdOrder()) {
-            out.writeLong(session.clientId).writeLong(session.lastUsedIndex()).writeLong(session.lastUsedMillis());
-            out.writeLong(session.firstUnackedSeq()).writeInt(session.pendingReplyCount());
-            for (Map.Entry<Long, KvResult> reply : session.repliesInSeqOrder()) {
-                out.writeLong(reply.getKey()).writeBytes(KvResultCodec.encode(reply.getValue()));
+        out.writeInt(state.sessions.size());
+        for (KvStateCapture.SessionCopy session : state.sessions) {
+            out.writeLong(session.clientId()).writeLong(session.lastUsedIndex()).writeLong(session.lastUsedMillis());
+            out.writeLong(session.firstUnackedSeq()).writeInt(session.replies().length);
+            for (int i = 0; i < session.replies().length; i++) {
+                out.writeLong(session.replySeqs()[i]).writeBytes(KvResultCodec.encode(session.replies()[i]));
             }
         }
-        if (machine.audit() != null) machine.audit().writeTo(out);
+        if (state.audit != null) state.audit.writeTo(out);
         return out.toByteArray();
     }
 

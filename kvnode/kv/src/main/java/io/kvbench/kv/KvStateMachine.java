@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * The replicated key-value state machine with client sessions (Raft dissertation §6.3). The consensus core
  * hands it committed entries in log order; the same entries give the same state and the same replies on
  * every replica. Time comes only from the leader timestamps inside entries; iteration is in sorted order.
- * Single-threaded: the caller serializes {@link #apply}, {@link #read} and {@link #snapshot}.
+ * Single-threaded: the caller serializes {@link #apply}, {@link #read}, {@link #snapshot} and {@link #capture};
+ * only a capture's own serialization may run on another thread.
  */
 public final class KvStateMachine {
     private final int maxSessions;
@@ -149,7 +150,16 @@ public final class KvStateMachine {
 
     /** The whole state, byte-identical for identical states (sorted iteration everywhere). */
     public byte[] snapshot() {
-        return KvSnapshotFormat.write(this);
+        return capture().serialize();
+    }
+
+    /**
+     * The state at {@link #lastAppliedIndex()}, copied cheaply (references, no encoding) so that it can be
+     * serialized on another thread while this state machine goes on applying; its {@link KvStateCapture#serialize()}
+     * gives the bytes {@link #snapshot()} would have given now.
+     */
+    public KvStateCapture capture() {
+        return KvStateCapture.of(this);
     }
 
     /**

@@ -9,9 +9,23 @@ import java.util.TreeMap;
  * applied after a snapshot install is still counted against the application before it.
  */
 final class WriteAudit {
-    private final TreeMap<ClientSeq, Long> timesApplied = new TreeMap<>();
+    private final TreeMap<ClientSeq, Long> timesApplied;
     /** Applications beyond the first, summed over every (clientId, seq): zero when exactly-once held. */
     private long repeatApplications;
+
+    WriteAudit() {
+        this.timesApplied = new TreeMap<>();
+    }
+
+    private WriteAudit(TreeMap<ClientSeq, Long> timesApplied, long repeatApplications) {
+        this.timesApplied = timesApplied;
+        this.repeatApplications = repeatApplications;
+    }
+
+    /** An independent copy, for a snapshot capture: its keys and counts are immutable, so copying the map suffices. */
+    WriteAudit copy() {
+        return new WriteAudit(new TreeMap<>(timesApplied), repeatApplications);
+    }
 
     record ClientSeq(long clientId, long seq) implements Comparable<ClientSeq> {
         @Override

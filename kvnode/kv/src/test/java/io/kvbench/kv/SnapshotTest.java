@@ -21,7 +21,7 @@ class SnapshotTest {
     private static final byte[] NOOP = new byte[0];
 
     /** Entries covering data, several sessions, cached replies, a watermark, expiry and eviction. */
-    private static List<byte[]> history() {
+    static List<byte[]> history() {
         List<byte[]> entries = new ArrayList<>();
         entries.add(KvCommandCodec.encode(new RegisterSession(), 0));        // client 1
         entries.add(KvCommandCodec.encode(new RegisterSession(), 10));       // client 2
@@ -37,7 +37,7 @@ class SnapshotTest {
     }
 
     /** Entries after the snapshot point: retries, a late seq, expiry, a new session and eviction. */
-    private static List<byte[]> future() {
+    static List<byte[]> future() {
         List<byte[]> entries = new ArrayList<>();
         entries.add(KvCommandCodec.encode(new Put(1, 2, 1, "a", bytes("2")), 80));      // duplicate
         entries.add(KvCommandCodec.encode(new Put(1, 1, 1, "b", bytes("1")), 90));      // too old
@@ -51,13 +51,13 @@ class SnapshotTest {
         return entries;
     }
 
-    private static KvStateMachine machineAfter(List<byte[]> entries) {
+    static KvStateMachine machineAfter(List<byte[]> entries) {
         KvStateMachine machine = KvStateMachine.withWriteAudit(3, TIMEOUT_MILLIS, 8);
         applyFrom(machine, entries);
         return machine;
     }
 
-    private static List<KvResult> applyFrom(KvStateMachine machine, List<byte[]> entries) {
+    static List<KvResult> applyFrom(KvStateMachine machine, List<byte[]> entries) {
         List<KvResult> results = new ArrayList<>();
         long index = machine.lastAppliedIndex();
         for (byte[] entry : entries) {

@@ -2,6 +2,7 @@ package io.kvbench.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvStateCapture;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.net.ClientRequest;
@@ -41,6 +42,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -72,6 +74,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final ClientRequests clientRequests;
     private final EventLog eventLog;
     private final Wal wal;
+    private final BackgroundSnapshots snapshots;
     private final NettyResources netty;
     private final PeerServer peerServer;
     private final PeerConnections peerConnections;
@@ -105,10 +108,15 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile StatusSnapshot lastStatus;
 
     public static NodeRuntime start(NodeConfig config) throws IOException {
-        return new NodeRuntime(config);
+        return new NodeRuntime(config, null);
     }
 
-    private NodeRuntime(NodeConfig config) throws IOException {
+    /** For tests that decide when snapshot jobs run: {@code snapshotExecutor} runs them off the core thread. */
+    static NodeRuntime start(NodeConfig config, Executor snapshotExecutor) throws IOException {
+        return new NodeRuntime(config, snapshotExecutor);
+    }
+
+    private NodeRuntime(NodeConfig config, Executor snapshotExecutor) throws IOException {
         this.config = config;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
         this.parkTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMinMillis());
@@ -124,6 +132,7 @@ public final class NodeRuntime implements AutoCloseable {
                 : KvStateMachine.restore(recovered.snapshot().data());
         this.lastSnapshotIndex = recovered.snapshot().lastIndex();
         this.clientRequests = new ClientRequests(config);
+        this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
         ObjectNode started = eventLog.event("started");
         started.put("term", recovered.hardState().term());
         started.put("last_index", recovered.lastIndex());
@@ -355,37 +364,78 @@ public final class NodeRuntime implements AutoCloseable {
         maybeSnapshot();
     }
 
-    /** Bound the log (§7): snapshot the state machine every so many entries, then let the WAL and core drop the log. */
+    /**
+     * Bound the log (§7): snapshot the state machine every so many entries, then let the WAL and core drop the log.
+     * Only the capture happens here, on the core thread (reference copies); serializing and writing the file, which
+     * take milliseconds to tens of milliseconds for a megabyte, run in the background ({@link BackgroundSnapshots}),
+     * one at a time, and {@link #onSnapshotStaged} installs the result.
+     */
     private void maybeSnapshot() {
         long applied = stateMachine.lastAppliedIndex();
-        if (applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
+        if (snapshots.inProgress() || applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
         long startNanos = System.nanoTime();
-        Snapshot snapshot = new Snapshot(applied, core.termAt(applied), stateMachine.snapshot());
-        ObjectNode event = eventLog.event("snapshot");
-        event.put("index", applied);
-        event.put("bytes", snapshot.data().length);
-        event.put("serialize_us", (System.nanoTime() - startNanos) / 1_000);
-        eventLog.write(event);
-        boolean submitted = submitToWal(WalBatch.ofSnapshot(snapshot), new WalCallback() {
+        long term = core.termAt(applied);
+        if (term <= 0) throw new IllegalStateException("applied index " + applied + " has no term in the log: " + core);
+        KvStateCapture capture = stateMachine.capture();
+        snapshots.start(capture, term, System.nanoTime() - startNanos, new BackgroundSnapshots.Outcome() {
             @Override
-            public void onDurable() {
-                // The WAL may now drop segments the snapshot covers.
+            public void staged(BackgroundSnapshots.Staged staged) {
+                onSnapshotStaged(staged);
             }
 
             @Override
-            public void onFailure(IOException cause) {
-                enqueue(() -> onStorageFailed(cause));
+            public void failed(IOException cause) {
+                onStorageFailed(cause);
             }
         });
-        if (!submitted) return;
+    }
+
+    /**
+     * Back on the core thread with a durably staged snapshot: make it the WAL's current snapshot, then compact the
+     * WAL (after the install, in its queue) and the core. Dropped if storage failed meanwhile, or if the leader
+     * installed a newer snapshot meanwhile (the state machine was replaced; the older one must not compact).
+     */
+    private void onSnapshotStaged(BackgroundSnapshots.Staged staged) {
+        Snapshot snapshot = staged.snapshot();
+        if (storageFailed || snapshot.lastIndex() <= lastSnapshotIndex) {
+            snapshots.discard(staged.file());
+            ObjectNode event = eventLog.event("snapshot_dropped");
+            event.put("index", snapshot.lastIndex());
+            event.put("reason", storageFailed ? "storage failed" : "superseded by the snapshot at " + lastSnapshotIndex);
+            eventLog.write(event);
+            if (!storageFailed) maybeSnapshot();
+            return;
+        }
         try {
-            wal.compact(applied);
+            wal.installStagedSnapshot(staged.file(), new WalCallback() {
+                @Override
+                public void onDurable() {
+                    // The WAL may now drop segments the snapshot covers.
+                }
+
+                @Override
+                public void onFailure(IOException cause) {
+                    enqueue(() -> onStorageFailed(cause));
+                }
+            });
+            wal.compact(snapshot.lastIndex());
         } catch (WalFailedException e) {
             onStorageFailed(e.getCause());
             return;
         }
         core.compact(snapshot);
-        lastSnapshotIndex = applied;
+        lastSnapshotIndex = snapshot.lastIndex();
+        ObjectNode event = eventLog.event("snapshot");
+        event.put("index", snapshot.lastIndex());
+        event.put("term", snapshot.lastTerm());
+        event.put("bytes", snapshot.data().length);
+        event.put("capture_us", staged.captureNanos() / 1_000);
+        event.put("serialize_us", staged.serializeNanos() / 1_000);
+        event.put("write_us", staged.writeNanos() / 1_000);
+        event.put("applied_since", stateMachine.lastAppliedIndex() - snapshot.lastIndex());
+        eventLog.write(event);
+        // Entries applied while this one was taken may already make the next one due: do not wait for more.
+        maybeSnapshot();
     }
 
     /**
@@ -522,6 +572,7 @@ public final class NodeRuntime implements AutoCloseable {
         clientServer.close();
         peerConnections.close();
         peerServer.close();
+        snapshots.close();
         wal.close();
         netty.close();
         eventLog.write(eventLog.event("stopped"));

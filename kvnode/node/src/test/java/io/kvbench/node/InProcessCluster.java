@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.function.IntFunction;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,9 +24,18 @@ final class InProcessCluster implements AutoCloseable {
     final Map<Integer, InetSocketAddress> clientAddresses = new TreeMap<>();
     final Map<Integer, NodeRuntime> nodes = new TreeMap<>();
     private final Path directory;
+    private final int snapshotEveryEntries;
+    /** Per node id, the executor its snapshot jobs run on; null for the node's own thread. */
+    private final IntFunction<Executor> snapshotExecutors;
 
     InProcessCluster(int size, Path directory) {
+        this(size, directory, 50, id -> null);
+    }
+
+    InProcessCluster(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors) {
         this.directory = directory;
+        this.snapshotEveryEntries = snapshotEveryEntries;
+        this.snapshotExecutors = snapshotExecutors;
         for (int id = 1; id <= size; id++) {
             peerAddresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
             clientAddresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
@@ -35,12 +46,12 @@ final class InProcessCluster implements AutoCloseable {
     NodeConfig config(int id) {
         return new NodeConfig(id, "test-" + directory.getFileName(), peerAddresses, clientAddresses,
                 directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 30, 10,
-                true, SyncMode.ALWAYS, 50, 1000, 600_000, 65_536, true);
+                true, SyncMode.ALWAYS, snapshotEveryEntries, 1000, 600_000, 65_536, true);
     }
 
     void start(int id) {
         try {
-            nodes.put(id, NodeRuntime.start(config(id)));
+            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

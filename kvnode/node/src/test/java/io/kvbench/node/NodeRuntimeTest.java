@@ -80,24 +80,24 @@ class NodeRuntimeTest {
         }
     }
 
-    private static ClientConnection connect(NettyResources netty, InProcessCluster cluster, int id) throws Exception {
+    static ClientConnection connect(NettyResources netty, InProcessCluster cluster, int id) throws Exception {
         return ClientConnection.connect(netty, cluster.clientAddresses.get(id)).get(5, TimeUnit.SECONDS);
     }
 
-    private static KvResult call(ClientConnection connection, KvCommand command) throws Exception {
+    static KvResult call(ClientConnection connection, KvCommand command) throws Exception {
         ClientResponse response = connection.command(KvCommandCodec.encode(command, 0)).get(5, TimeUnit.SECONDS);
         assertThat(response).as("response to %s", command).isInstanceOf(ClientResponse.Result.class);
         return KvResultCodec.decode(((ClientResponse.Result) response).result());
     }
 
-    private static String read(ClientConnection connection, String key) throws Exception {
+    static String read(ClientConnection connection, String key) throws Exception {
         ClientResponse response = connection.read(KvCommandCodec.encode(new KvCommand.Get(key), 0)).get(5, TimeUnit.SECONDS);
         assertThat(response).isInstanceOf(ClientResponse.Result.class);
         byte[] value = ((KvResult.Value) KvResultCodec.decode(((ClientResponse.Result) response).result())).value();
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
-    private static byte[] bytes(String text) {
+    static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -27,10 +27,11 @@ final class Fsync {
     }
 
     /**
-     * fdatasync of a segment being preallocated: off the write path (or once at open), so timed as part of the
-     * preallocation ({@link StatsRecorder#recordPreallocation}), not as one of the forces writes wait for.
+     * fdatasync off the write path: a segment being preallocated (timed as part of the preallocation,
+     * {@link StatsRecorder#recordPreallocation}) or a snapshot staged by a background thread. Not counted among
+     * the forces that writes wait for, and safe from any thread (the stats it skips have one writer each).
      */
-    void forcePreallocated(FileChannel channel) throws IOException {
+    void forceOffWritePath(FileChannel channel) throws IOException {
         if (syncMode == SyncMode.NONE) return;
         channel.force(false);
     }

@@ -131,7 +131,7 @@ final class SegmentPreallocator implements AutoCloseable {
                 if (closing) throw new IOException("WAL closed while preallocating a segment");
                 ZeroFill.write(channel, position, Math.min(segmentSizeBytes, position + ZeroFill.CHUNK_BYTES));
             }
-            fsync.forcePreallocated(channel);
+            fsync.forceOffWritePath(channel);
         }
         stats.recordPreallocation(System.nanoTime() - startNanos);
         return null;

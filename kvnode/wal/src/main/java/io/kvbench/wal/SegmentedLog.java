@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,30 +216,55 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     /**
-     * Makes {@code snapshot} durable, deletes older snapshot files, then keeps the log only if it holds the
-     * snapshot's last entry with the same term (§7); otherwise the whole log goes.
+     * Makes {@code snapshot} durable (a leader's, written here in full), then {@link #adoptSnapshot}.
      */
     private void installSnapshot(Snapshot snapshot) throws IOException {
-        if (snapshot.lastIndex() <= snapshotIndex) {
-            throw new IllegalStateException("snapshot at " + snapshot.lastIndex() + " is not newer than "
-                    + snapshotIndex);
-        }
+        requireNewer(snapshot.lastIndex());
         flushPending();
         AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.snapshotName(snapshot.lastIndex()),
                 SnapshotFile.encode(snapshot));
         fsync.syncDirectory(directory);
-        for (WalFiles.IndexedFile older : WalFiles.snapshots(directory)) {
-            if (older.index() < snapshot.lastIndex()) Files.delete(older.path());
+        adoptSnapshot(snapshot.lastIndex(), snapshot.lastTerm());
+    }
+
+    /**
+     * Makes a snapshot that a background thread already wrote and forced the current one: only a rename and a
+     * directory fsync here, so entries queued behind it wait for no megabyte-sized write. Until the rename is
+     * durable, recovery deletes the staged file and keeps the previous snapshot, whose log is still whole
+     * (compaction comes after this).
+     */
+    void installStagedSnapshot(StagedSnapshot staged) throws IOException {
+        requireNewer(staged.lastIndex());
+        flushPending();
+        Files.move(staged.file, directory.resolve(WalFiles.snapshotName(staged.lastIndex())),
+                StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsync.syncDirectory(directory);
+        adoptSnapshot(staged.lastIndex(), staged.lastTerm());
+    }
+
+    private void requireNewer(long newSnapshotIndex) {
+        if (newSnapshotIndex <= snapshotIndex) {
+            throw new IllegalStateException("snapshot at " + newSnapshotIndex + " is not newer than " + snapshotIndex);
         }
-        boolean logMatches = snapshot.lastIndex() <= lastIndex && termAt(snapshot.lastIndex()) == snapshot.lastTerm();
-        snapshotIndex = snapshot.lastIndex();
+    }
+
+    /**
+     * With the snapshot file durable: deletes older snapshot files, then keeps the log only if it holds the
+     * snapshot's last entry with the same term (§7); otherwise the whole log goes.
+     */
+    private void adoptSnapshot(long newSnapshotIndex, long newSnapshotTerm) throws IOException {
+        for (WalFiles.IndexedFile older : WalFiles.snapshots(directory)) {
+            if (older.index() < newSnapshotIndex) Files.delete(older.path());
+        }
+        boolean logMatches = newSnapshotIndex <= lastIndex && termAt(newSnapshotIndex) == newSnapshotTerm;
+        snapshotIndex = newSnapshotIndex;
         if (logMatches) return;
         closeActive();
         for (Segment segment : segments) Files.delete(segment.path);
         segments.clear();
         // Durable now, or after a crash the old log could sit beside new segments starting after the snapshot.
         fsync.syncDirectory(directory);
-        lastIndex = snapshot.lastIndex();
+        lastIndex = newSnapshotIndex;
     }
 
     /** Term of the entry at {@code index}, or -1 if the log does not hold it. Reads the record header back. */

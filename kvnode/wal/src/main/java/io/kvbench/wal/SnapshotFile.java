@@ -3,7 +3,10 @@ package io.kvbench.wal;
 import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * A file {@code snapshot-<last index hex>.snap}: {@code [u32 CRC32C of body][body: u8 version, u64 lastIndex,
@@ -24,6 +27,16 @@ final class SnapshotFile {
         buffer.put(VERSION).putLong(snapshot.lastIndex()).putLong(snapshot.lastTerm()).putInt(data.length).put(data);
         buffer.putInt(0, RecordFormat.crc32c(buffer.array(), 4, buffer.capacity() - 4));
         return buffer.array();
+    }
+
+    /** Writes {@link #encode}'s bytes to a new {@code file} and forces them; from any thread, off the write path. */
+    static void writeDurably(FileChannelFactory channelFactory, Fsync fsync, Path file, Snapshot snapshot)
+            throws IOException {
+        try (FileChannel channel = channelFactory.open(file, Set.of(StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING))) {
+            AtomicFiles.writeFully(channel, ByteBuffer.wrap(encode(snapshot)), 0);
+            fsync.forceOffWritePath(channel);
+        }
     }
 
     static Snapshot read(FileChannelFactory channelFactory, Path file, long indexFromName) throws IOException {

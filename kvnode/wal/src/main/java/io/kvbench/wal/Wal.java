@@ -1,9 +1,11 @@
 package io.kvbench.wal;
 
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The write-ahead log. One writer thread (the core's) calls {@link #submit}, {@link #compact} and
- * {@link #close}; a dedicated WAL thread drains everything queued, writes it, makes it durable with one fsync
- * (group commit) and then invokes the callbacks in submission order.
+ * The write-ahead log. One writer thread (the core's) calls {@link #submit}, {@link #installStagedSnapshot},
+ * {@link #compact} and {@link #close}; a dedicated WAL thread drains everything queued, writes it, makes it durable
+ * with one fsync (group commit) and then invokes the callbacks in submission order. A snapshot the node took
+ * itself is written by a background thread ({@link #stageSnapshot}), so the WAL thread only renames it.
  *
  * <p>On the first I/O error the WAL fails for good: the failing group's callbacks and every later one get
  * {@link WalCallback#onFailure}, and {@link #submit} throws {@link WalFailedException}. Nothing is ever
@@ -24,10 +27,13 @@ import java.util.concurrent.ExecutionException;
 public final class Wal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
-    private sealed interface Task permits Append, Compact, Stop {
+    private sealed interface Task permits Append, InstallStaged, Compact, Stop {
     }
 
     private record Append(WalBatch batch, WalCallback callback) implements Task {
+    }
+
+    private record InstallStaged(StagedSnapshot staged, WalCallback callback) implements Task {
     }
 
     private record Compact(long upToIndex) implements Task {
@@ -35,6 +41,9 @@ public final class Wal implements AutoCloseable {
 
     private enum Stop implements Task { INSTANCE }
 
+    private final Path directory;
+    private final FileChannelFactory channelFactory;
+    private final Fsync fsync;
     private final RecoveredState recoveredState;
     private final SegmentedLog log;
     private final StatsRecorder stats;
@@ -48,8 +57,11 @@ public final class Wal implements AutoCloseable {
     private long submittedLastIndex;
     private long submittedSnapshotIndex;
 
-    private Wal(Path directory, RecoveredState recoveredState, SegmentedLog log, StatsRecorder stats,
+    private Wal(Path directory, Fsync fsync, RecoveredState recoveredState, SegmentedLog log, StatsRecorder stats,
             WalOptions options) {
+        this.directory = directory;
+        this.channelFactory = options.channelFactory();
+        this.fsync = fsync;
         this.recoveredState = recoveredState;
         this.log = log;
         this.stats = stats;
@@ -70,7 +82,7 @@ public final class Wal implements AutoCloseable {
         Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), stats);
         Recovery.Result recovered = new Recovery(directory, options.channelFactory(), fsync).recover();
         SegmentedLog log = new SegmentedLog(directory, options, fsync, stats, recovered.state(), recovered.segments());
-        Wal wal = new Wal(directory, recovered.state(), log, stats, options);
+        Wal wal = new Wal(directory, fsync, recovered.state(), log, stats, options);
         wal.walThread.start();
         return wal;
     }
@@ -124,6 +136,55 @@ public final class Wal implements AutoCloseable {
             throw new InterruptedIOException("interrupted while waiting for the WAL");
         } catch (ExecutionException e) {
             throw new IOException("WAL write failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Writes {@code snapshot} to a staged file and forces it, on the calling thread: meant for a background
+     * thread, so that neither the core's thread nor the WAL thread (and the entries queued on it) waits for a
+     * write of the whole state. Safe from any thread; touches nothing the WAL thread uses. The snapshot becomes
+     * the current one only through {@link #installStagedSnapshot}; until then a crash leaves the previous one.
+     *
+     * @throws IOException if the write or the force failed (the staged file may be left; recovery deletes it)
+     * @throws WalFailedException if an earlier write or fsync failed
+     */
+    public StagedSnapshot stageSnapshot(Snapshot snapshot) throws IOException {
+        if (snapshot == null || snapshot.isEmpty()) throw new IllegalArgumentException("no snapshot to stage: " + snapshot);
+        IOException cause = failure;
+        if (cause != null) throw new WalFailedException(cause);
+        Path file = directory.resolve(WalFiles.stagedSnapshotName(snapshot.lastIndex()));
+        SnapshotFile.writeDurably(channelFactory, fsync, file, snapshot);
+        return new StagedSnapshot(snapshot.lastIndex(), snapshot.lastTerm(), Files.size(file), file);
+    }
+
+    /**
+     * Queues making {@code staged} the current snapshot, in order after everything submitted before: a rename
+     * and a directory fsync on the WAL thread, then, as for a snapshot in a {@link WalBatch}, older snapshots
+     * are deleted and the log is kept if it holds the snapshot's last entry with the same term (§7).
+     * {@code callback} runs once the rename is durable. Then {@link #compact} may drop the log it covers.
+     *
+     * @throws IllegalArgumentException if a snapshot at or after it was already submitted
+     * @throws WalFailedException if an earlier write or fsync failed
+     */
+    public void installStagedSnapshot(StagedSnapshot staged, WalCallback callback) {
+        if (staged == null || callback == null) throw new IllegalArgumentException("null staged snapshot or callback");
+        checkOpen();
+        if (staged.lastIndex() <= submittedSnapshotIndex) {
+            throw new IllegalArgumentException("staged snapshot at " + staged.lastIndex()
+                    + " is not newer than the one at " + submittedSnapshotIndex);
+        }
+        enqueue(new InstallStaged(staged, callback));
+        submittedSnapshotIndex = staged.lastIndex();
+        submittedLastIndex = Math.max(submittedLastIndex, submittedSnapshotIndex);
+    }
+
+    /** Deletes a staged snapshot that will not be installed (a newer one came from the leader); from any thread. */
+    public void discardStagedSnapshot(StagedSnapshot staged) {
+        try {
+            Files.deleteIfExists(staged.file);
+        } catch (IOException e) {
+            // Harmless if it stays: it is a temp file, and recovery deletes those.
+            LOG.log(Level.WARNING, "WAL: could not delete " + staged.file, e);
         }
     }
 
@@ -223,6 +284,7 @@ public final class Wal implements AutoCloseable {
         List<WalCallback> callbacks = new ArrayList<>(group.size());
         for (Task task : group) {
             if (task instanceof Append append) callbacks.add(append.callback());
+            if (task instanceof InstallStaged install) callbacks.add(install.callback());
             if (task == Stop.INSTANCE) stopping = true;
         }
         if (failure == null) {
@@ -230,6 +292,8 @@ public final class Wal implements AutoCloseable {
                 for (Task task : group) {
                     if (task instanceof Append append) {
                         log.apply(append.batch());
+                    } else if (task instanceof InstallStaged install) {
+                        log.installStagedSnapshot(install.staged());
                     } else if (task instanceof Compact compact) {
                         log.compact(compact.upToIndex());
                     }

@@ -33,6 +33,14 @@ final class WalFiles {
         return String.format("snapshot-%016x.snap", lastIndex);
     }
 
+    /**
+     * A snapshot written in the background, durable but not yet the current one. A temp file: recovery deletes it,
+     * so a crash before the WAL thread renamed it to {@link #snapshotName} leaves the previous snapshot current.
+     */
+    static String stagedSnapshotName(long lastIndex) {
+        return String.format("snapshot-%016x.staged", lastIndex) + TEMP_SUFFIX;
+    }
+
     static List<IndexedFile> segments(Path directory) throws IOException {
         return list(directory, SEGMENT);
     }

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * election timed, every operation recorded and checked. Exit 0 when safe and recovered every time, else 1.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Kill (or pause, or stop) the leader again and again under load; time every election;",
+        description = {"Kill (or pause, or stop, or partition) the leader again and again under load; time every election;",
                 "check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
                 "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts;",
                 "load/ holds the open-loop load generator's files (--load-rate)."})
@@ -44,12 +44,16 @@ public final class ChaosCommand implements Callable<Integer> {
     int nodeCount;
 
     @Option(names = "--fault", defaultValue = "kill-leader",
-            description = "kill-leader, pause-leader, terminate-leader (graceful, leadership transfer), kill-follower or partition-leader (kvnode only: the leader's peer links are cut silently, see --network) (default: ${DEFAULT-VALUE}).")
+            description = {"kill-leader, pause-leader, terminate-leader (graceful, leadership transfer), kill-follower,",
+                    "or, kvnode only, a silent partition (see --network): partition-leader (every peer link of the leader cut both ways),",
+                    "partition-link (the link between the leader and one random follower cut both ways; the leader keeps a majority, no election expected)",
+                    "or partition-leader-inbound (one way: the leader's peers' messages to it dropped, its own still delivered; check-quorum makes it step down)",
+                    "(default: ${DEFAULT-VALUE})."})
     String fault;
 
     @Option(names = "--network", description = "kvnode: loopback (all nodes on 127.0.0.1), proxy (peer links through fault-injecting TCP proxies), "
             + "netns (each node in its own network namespace on a bridge, partitions drop packets; needs root and iproute2) "
-            + "or auto (netns where available, else proxy, saying which). Default: auto for partition-leader, else loopback.")
+            + "or auto (netns where available, else proxy, saying which). Default: auto for the partition faults, else loopback.")
     String network;
 
     @Option(names = "--trials", defaultValue = "10", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
@@ -58,7 +62,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--interval-ms", defaultValue = "2000", description = "Time between faults (default: ${DEFAULT-VALUE}).")
     long intervalMillis;
 
-    @Option(names = "--downtime-ms", defaultValue = "500", description = "How long a killed or paused node stays down (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--downtime-ms", defaultValue = "500", description = "How long a fault lasts: a killed or paused node stays down, a cut link stays cut (default: ${DEFAULT-VALUE}).")
     long downtimeMillis;
 
     @Option(names = "--rate-per-client", defaultValue = "100", description = "Writes per second per client thread (default: ${DEFAULT-VALUE}).")
@@ -137,12 +141,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
         if (trials < 1) throw new UsageException("--trials must be at least 1");
         if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
-        FaultKind faultKind;
-        try {
-            faultKind = FaultKind.parse(fault);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--fault: " + e.getMessage());
-        }
+        FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
         Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "chaos-" + target + "-" + faultKind.label());
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
@@ -174,6 +173,14 @@ public final class ChaosCommand implements Callable<Integer> {
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
     }
 
+    private FaultKind parseFault() throws UsageException {
+        try {
+            return FaultKind.parse(fault);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--fault: " + e.getMessage());
+        }
+    }
+
     /** Reads --cluster-file and refuses the options it replaces, and a partition fault the file cannot inject. */
     private ClusterFile readClusterFile() throws java.io.IOException {
         for (String option : LOCAL_CLUSTER_OPTIONS) {
@@ -182,18 +189,22 @@ public final class ChaosCommand implements Callable<Integer> {
             }
         }
         ClusterFile file = ClusterFile.read(clusterFile);
-        boolean partitions = FaultKind.parse(fault) == FaultKind.PARTITION_LEADER;
-        if (partitions && file.nodes().stream().anyMatch(node -> node.command(NodeAction.ISOLATE).isEmpty() || node.command(NodeAction.REJOIN).isEmpty())) {
-            throw new UsageException("--fault partition-leader needs isolate and rejoin commands for every node in " + clusterFile);
+        FaultKind faultKind = parseFault();
+        if (faultKind.cutsSingleLinks()) {
+            throw new UsageException("--fault " + faultKind.label() + " cuts single peer links or one direction, which a cluster file's "
+                    + "isolate and rejoin commands cannot; run it on a local kvnode cluster (--network netns or proxy), or use partition-leader");
+        }
+        if (faultKind.cutsLinks() && file.nodes().stream().anyMatch(node -> node.command(NodeAction.ISOLATE).isEmpty() || node.command(NodeAction.REJOIN).isEmpty())) {
+            throw new UsageException("--fault " + faultKind.label() + " needs isolate and rejoin commands for every node in " + clusterFile);
         }
         return file;
     }
 
     /** --network, checked against the target and fault; unset: auto for partitions (they need cuttable links), else loopback. */
     private NetworkMode networkMode(FaultKind faultKind) throws UsageException {
-        boolean partitions = faultKind == FaultKind.PARTITION_LEADER;
+        boolean partitions = faultKind.cutsLinks();
         if (target.equals("etcd")) {
-            if (partitions) throw new UsageException("--fault partition-leader needs --target kvnode (etcd members run on loopback, their links cannot be cut)");
+            if (partitions) throw new UsageException("--fault " + faultKind.label() + " needs --target kvnode (etcd members run on loopback, their links cannot be cut)");
             if (network != null && !network.equalsIgnoreCase(NetworkMode.LOOPBACK.label())) {
                 throw new UsageException("--network applies to --target kvnode; etcd members always run on loopback");
             }
@@ -207,7 +218,7 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new UsageException("--network: " + e.getMessage());
         }
         if (partitions && !mode.supportsPartitions()) {
-            throw new UsageException("--fault partition-leader needs --network proxy, netns or auto: loopback links cannot be cut");
+            throw new UsageException("--fault " + faultKind.label() + " needs --network proxy, netns or auto: loopback links cannot be cut");
         }
         return mode;
     }

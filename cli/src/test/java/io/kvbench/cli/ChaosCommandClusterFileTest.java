@@ -68,4 +68,19 @@ class ChaosCommandClusterFileTest {
         assertThat(chaos("--cluster-file", file.toString(), "--fault", "partition-leader")).isEqualTo(KvbenchMain.EXIT_USAGE);
         assertThat(errors).startsWith("kvbench: --fault partition-leader needs isolate and rejoin commands for every node in ");
     }
+
+    @Test
+    void aSingleLinkFaultCannotRunOnAClusterFileEvenWithIsolateCommands() throws Exception {
+        Path file = directory.resolve("c.json");
+        Files.writeString(file, """
+                {"target": "kvnode", "timing": {"electionTimeoutMinMillis": 150, "electionTimeoutMaxMillis": 300, "heartbeatMillis": 50},
+                 "commands": {"start": "s", "stop": "s", "kill": "k", "pause": "p", "resume": "r", "isolate": "i", "rejoin": "j"},
+                 "nodes": [{"id": 1, "client": "127.0.0.1:8001", "peer": "127.0.0.1:7001"}]}
+                """);
+        for (String fault : new String[] {"partition-link", "partition-leader-inbound"}) {
+            assertThat(chaos("--cluster-file", file.toString(), "--fault", fault)).isEqualTo(KvbenchMain.EXIT_USAGE);
+            assertThat(errors).startsWith("kvbench: --fault " + fault + " cuts single peer links or one direction, which a cluster file's "
+                    + "isolate and rejoin commands cannot");
+        }
+    }
 }

@@ -167,9 +167,13 @@ public final class Campaign {
         return target;
     }
 
-    /** What one trial saw before its timings are read from the event logs. */
-    private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, long faultNanos, long injectedNanos,
-                         Optional<LeaderInfo> newLeader, long leaderSeenNanos, OptionalLong firstAckNanos, long endNanos) {
+    /**
+     * What one trial saw before its timings are read from the event logs. {@code newLeader}: the leader elected
+     * after the fault when one was expected, else the leader seen at the end of the downtime.
+     */
+    private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, boolean expectsElection, long faultNanos,
+                         long injectedNanos, Optional<LeaderInfo> newLeader, long leaderSeenNanos, OptionalLong firstAckNanos,
+                         long healNanos, long endNanos) {
     }
 
     private static Trial runTrial(int number, CampaignSpec spec, Cluster cluster, Nemesis nemesis, Workload workload, long seed)
@@ -177,24 +181,25 @@ public final class Campaign {
         Random random = new Random(seed);
         LeaderInfo leader = cluster.awaitLeader(spec.recoveryTimeout());
         int victim = nemesis.chooseVictim(cluster, leader, random);
+        boolean expectsElection = nemesis.expectsElection();
         // §9.3: the fault lands at a uniformly random point of the leader's heartbeat interval.
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(cluster.timing().heartbeatMillis() * 1000)));
         long faultNanos = System.nanoTime();
-        nemesis.inject(cluster, victim);
+        nemesis.inject(cluster, leader, victim);
         long injectedNanos = System.nanoTime();
         // Times count from the call (never understating); the first acknowledged write must be invoked once the
         // fault was certainly in effect, not one the old leader acknowledged while it was still landing.
         long faultCertainNanos = nemesis.landsWhenCalled(cluster) ? faultNanos : injectedNanos;
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
-        Predicate<LeaderInfo> elected = nemesis.expectsElection()
-                ? next -> leader.termKnown() && next.termKnown() ? next.term() > leader.term() : next.nodeId() != victim
-                : next -> true;
+        // a leader other than the victim, at a higher term where both terms are known
+        Predicate<LeaderInfo> elected = next -> next.nodeId() != victim
+                && (!leader.termKnown() || !next.termKnown() || next.term() > leader.term());
         Optional<LeaderInfo> newLeader = Optional.empty();
         long leaderSeenNanos = -1;
-        while (System.nanoTime() - deadline < 0) {
+        while (expectsElection && System.nanoTime() - deadline < 0) {
             Optional<LeaderInfo> seen = cluster.findLeader();
-            if (seen.isPresent() && seen.get().nodeId() != (nemesis.expectsElection() ? victim : -1) && elected.test(seen.get())) {
+            if (seen.isPresent() && elected.test(seen.get())) {
                 newLeader = seen;
                 leaderSeenNanos = System.nanoTime();
                 break;
@@ -208,13 +213,19 @@ public final class Campaign {
         long healAt = faultNanos + spec.downtime().toNanos();
         long wait = healAt - System.nanoTime();
         if (wait > 0) LockSupport.parkNanos(wait);
-        nemesis.heal(cluster, victim);
+        if (!expectsElection) {
+            // No election was expected: record whether the leader is still the old one as the fault ends.
+            newLeader = cluster.findLeader();
+            leaderSeenNanos = System.nanoTime();
+        }
+        long healNanos = System.nanoTime();
+        nemesis.heal(cluster, leader, victim);
         long healedNanos = System.nanoTime();
         cluster.awaitLeader(spec.recoveryTimeout());
         awaitAck(workload, healedNanos, spec.recoveryTimeout());
         LockSupport.parkNanos(spec.settle().toNanos());
-        return new Trial(number, seed, victim, leader, faultNanos, injectedNanos, newLeader, leaderSeenNanos, firstAck,
-                System.nanoTime());
+        return new Trial(number, seed, victim, leader, expectsElection, faultNanos, injectedNanos, newLeader, leaderSeenNanos,
+                firstAck, healNanos, System.nanoTime());
     }
 
     private static void awaitAck(Workload workload, long fromNanos, Duration timeout) throws IOException {
@@ -249,11 +260,13 @@ public final class Campaign {
             int newLeader = trial.newLeader().map(LeaderInfo::nodeId).orElse(-1);
             long newTerm = trial.newLeader().filter(LeaderInfo::termKnown).map(LeaderInfo::term).orElse(-1L);
             boolean fromLog = false;
-            boolean expectsElection = trial.victim() == trial.oldLeader().nodeId();
-            if (expectsElection && haveEventLogs && trial.oldLeader().termKnown()) {
+            boolean expectsElection = trial.expectsElection();
+            if (haveEventLogs && trial.oldLeader().termKnown()) {
                 long oldTerm = trial.oldLeader().term();
-                Optional<EventLogReader.RoleEvent> candidate = EventLogReader.first(events, "CANDIDATE", oldTerm, fault);
-                Optional<EventLogReader.RoleEvent> leader = EventLogReader.first(events, "LEADER", oldTerm, fault);
+                // Without an expected election only one held under the fault counts (the heal may cause its own).
+                Predicate<EventLogReader.RoleEvent> inTrial = event -> expectsElection || event.monoNanos() - trial.healNanos() < 0;
+                Optional<EventLogReader.RoleEvent> candidate = EventLogReader.first(events, "CANDIDATE", oldTerm, fault).filter(inTrial);
+                Optional<EventLogReader.RoleEvent> leader = EventLogReader.first(events, "LEADER", oldTerm, fault).filter(inTrial);
                 if (candidate.isPresent()) toCandidate = millis(candidate.get().monoNanos() - fault);
                 if (leader.isPresent()) {
                     toLeader = millis(leader.get().monoNanos() - fault);
@@ -279,7 +292,7 @@ public final class Campaign {
                     trial.oldLeader().term(), newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
                     seconds(fault - workload.startNanos()),
                     trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
-                    millis(trial.injectedNanos() - fault), fromLog, recovered));
+                    millis(trial.injectedNanos() - fault), fromLog, recovered, fault, trial.healNanos()));
         }
         return records;
     }

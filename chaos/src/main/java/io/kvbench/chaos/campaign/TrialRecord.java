@@ -9,12 +9,20 @@ package io.kvbench.chaos.campaign;
  * @param faultCommandMillis how long injecting the fault took (a signal: well under 1 ms; a described cluster's
  *                           command: its whole run, ssh included); the fault landed somewhere inside it
  * @param recovered          a leader (if one was lost) and an acknowledged write were seen before the timeout
+ * @param faultNanos         {@link System#nanoTime()} when the fault call began, comparable with the kvnode event
+ *                           logs' {@code mono_ns} on the same machine (the times above count from it)
+ * @param healNanos          {@link System#nanoTime()} when the heal call began
  */
 public record TrialRecord(int trial, long seed, FaultKind fault, int victim, int oldLeader, long oldTerm, int newLeader,
                           long newTerm, double faultToCandidateMillis, double faultToLeaderMillis,
                           double faultToFirstAckMillis, long writesFailed, long writesTimedOut, double faultStartSeconds,
                           double recoveredSeconds, double faultCommandMillis, boolean leaderFromEventLog,
-                          boolean recovered) {
+                          boolean recovered, long faultNanos, long healNanos) {
+
+    /** Whether {@code monoNanos} (an event log's {@code mono_ns}) falls while the fault was in effect, heal excluded. */
+    public boolean duringFault(long monoNanos) {
+        return monoNanos - faultNanos >= 0 && monoNanos - healNanos < 0;
+    }
 
     public long termsElapsed() {
         return newTerm >= 0 && oldTerm >= 0 ? newTerm - oldTerm : -1;

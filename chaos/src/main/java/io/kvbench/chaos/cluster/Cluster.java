@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,17 +77,55 @@ public interface Cluster extends AutoCloseable {
 
     /**
      * Silently cuts every peer link to and from the node: it keeps running and sees no error, its messages and
-     * its peers' just vanish. Unsupported unless the cluster was started with cuttable links.
+     * its peers' just vanish. Where the cluster can also cut single links, this is exactly
+     * {@code cutLinks(PeerLink.allOf(nodeId, nodeIds()))}. Unsupported unless the cluster was started with cuttable
+     * links.
      */
     default void isolate(int nodeId) throws IOException {
         throw new UnsupportedOperationException("cannot partition " + targetName() + " node " + nodeId
                 + ": this cluster cannot cut peer links (a local kvnode cluster on network proxy, netns or auto can)");
     }
 
-    /** Heals what {@link #isolate} cut. */
+    /** Heals every peer link to and from the node, whether {@link #isolate} or {@link #cutLinks} cut it. */
     default void rejoin(int nodeId) throws IOException {
         throw new UnsupportedOperationException("cannot heal a partition of " + targetName() + " node " + nodeId
                 + ": this cluster cannot cut peer links");
+    }
+
+    /**
+     * One-way silent partition: what node {@code from} sends node {@code to} is dropped (its messages and, on a
+     * packet network, its acknowledgements), while {@code to}'s messages still reach {@code from}. Neither node
+     * sees an error. Unsupported unless the cluster was started with cuttable links.
+     */
+    default void cutLink(int from, int to) throws IOException {
+        cutLinks(List.of(new PeerLink(from, to)));
+    }
+
+    /**
+     * Cuts the given directions together (at once, not one after another: a fault is timed from the call), e.g.
+     * {@link PeerLink#bothWays} for a link, {@link PeerLink#into} for a node that stops hearing its peers.
+     * Directions already cut stay cut.
+     */
+    default void cutLinks(Collection<PeerLink> links) throws IOException {
+        throw new UnsupportedOperationException("cannot cut " + links + " of " + targetName()
+                + ": this cluster cannot cut single peer links (a local kvnode cluster on network proxy, netns or auto can)");
+    }
+
+    /** Heals one direction cut by {@link #cutLink} (or {@link #isolate}); nothing if it is not cut. */
+    default void healLink(int from, int to) throws IOException {
+        healLinks(List.of(new PeerLink(from, to)));
+    }
+
+    /** Heals the given directions; those not cut are ignored. */
+    default void healLinks(Collection<PeerLink> links) throws IOException {
+        throw new UnsupportedOperationException("cannot heal " + links + " of " + targetName()
+                + ": this cluster cannot cut single peer links");
+    }
+
+    /** Heals every cut direction, whichever call cut it. */
+    default void healLinks() throws IOException {
+        throw new UnsupportedOperationException("cannot heal the peer links of " + targetName()
+                + ": this cluster cannot cut single peer links");
     }
 
     /** The node's role-change event log, if the target writes one (kvnode does, etcd does not). */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,6 +162,37 @@ public final class LocalKvCluster implements Cluster {
     public void rejoin(int nodeId) throws IOException {
         node(nodeId);
         network.rejoin(nodeId);
+    }
+
+    /**
+     * Silently cuts the given directions together, between nodes only, as {@link #isolate} does: PROXY
+     * black-holes one way of the proxied connections, NETNS drops the sender's packets at the receiver's bridge
+     * port.
+     *
+     * @throws UnsupportedOperationException on LOOPBACK
+     */
+    @Override
+    public void cutLinks(Collection<PeerLink> links) throws IOException {
+        requireNodes(links);
+        network.cut(links);
+    }
+
+    @Override
+    public void healLinks(Collection<PeerLink> links) throws IOException {
+        requireNodes(links);
+        network.heal(links);
+    }
+
+    @Override
+    public void healLinks() throws IOException {
+        network.healAll();
+    }
+
+    private void requireNodes(Collection<PeerLink> links) {
+        for (PeerLink link : links) {
+            node(link.from());
+            node(link.to());
+        }
     }
 
     @Override

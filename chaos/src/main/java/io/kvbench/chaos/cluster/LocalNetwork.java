@@ -8,6 +8,7 @@ import io.kvbench.chaos.proxy.ProxyMesh;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ final class LocalNetwork implements AutoCloseable {
         } else if (bridge != null) {
             bridge.isolate(nodeId);
         } else {
-            throw unsupported(nodeId);
+            throw unsupported("partition kvnode n" + nodeId);
         }
     }
 
@@ -129,13 +130,44 @@ final class LocalNetwork implements AutoCloseable {
         } else if (bridge != null) {
             bridge.rejoin(nodeId);
         } else {
-            throw unsupported(nodeId);
+            throw unsupported("heal a partition of kvnode n" + nodeId);
         }
     }
 
-    private UnsupportedOperationException unsupported(int nodeId) {
-        return new UnsupportedOperationException("cannot partition kvnode n" + nodeId + ": the cluster runs on network "
-                + mode.label() + "; start it with network proxy, netns or auto");
+    /** Cuts the directions together: the proxies' at once, the bridge's in one tc run. */
+    void cut(Collection<PeerLink> links) throws IOException {
+        if (mesh != null) {
+            mesh.cut(links);
+        } else if (bridge != null) {
+            bridge.cut(links);
+        } else {
+            throw unsupported("cut " + links);
+        }
+    }
+
+    void heal(Collection<PeerLink> links) throws IOException {
+        if (mesh != null) {
+            mesh.heal(links);
+        } else if (bridge != null) {
+            bridge.heal(links);
+        } else {
+            throw unsupported("heal " + links);
+        }
+    }
+
+    void healAll() throws IOException {
+        if (mesh != null) {
+            mesh.healAll();
+        } else if (bridge != null) {
+            bridge.healAll();
+        } else {
+            throw unsupported("heal the peer links");
+        }
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException("cannot " + what + ": the cluster runs on network " + mode.label()
+                + ", whose peer links cannot be cut; start it with network proxy, netns or auto");
     }
 
     /** Stops the proxies or deletes the namespaces, veths and bridge. Call after the nodes stopped. Never throws. */

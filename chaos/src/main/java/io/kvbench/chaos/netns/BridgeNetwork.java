@@ -1,11 +1,14 @@
 package io.kvbench.chaos.netns;
 
+import io.kvbench.chaos.cluster.PeerLink;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -110,7 +113,7 @@ public final class BridgeNetwork implements AutoCloseable {
                     "link set dev eth0 up"));
         }
         PartitionRules.prepare(hostVeths.values());
-        rules = new PartitionRules(hostVeths, addresses);
+        rules = new PartitionRules(hostVeths, addresses, new StandbyTc());
     }
 
     /** The cluster's /24. */
@@ -154,13 +157,41 @@ public final class BridgeNetwork implements AutoCloseable {
         requireOpen().isolate(nodeId);
     }
 
-    /** Removes what {@link #isolate} added for the node. */
+    /** Heals every link to and from the node, whether {@link #isolate} or {@link #cut} cut it. */
     public void rejoin(int nodeId) throws IOException {
         requireOpen().rejoin(nodeId);
     }
 
+    /** True while every link to and from the node is cut. */
     public boolean isIsolated(int nodeId) {
         return rules != null && rules.isIsolated(nodeId);
+    }
+
+    /**
+     * Silently drops the packets of the given directions (each: what one node sends another), all in one tc run so
+     * they take effect together; the opposite directions still flow unless listed too.
+     */
+    public void cut(Collection<PeerLink> links) throws IOException {
+        requireOpen().cut(links);
+    }
+
+    /** Heals the given directions (those not cut are ignored). */
+    public void heal(Collection<PeerLink> links) throws IOException {
+        requireOpen().heal(links);
+    }
+
+    /** Heals every cut direction. */
+    public void healAll() throws IOException {
+        requireOpen().healAll();
+    }
+
+    public boolean isCut(PeerLink link) {
+        return rules != null && rules.isCut(link);
+    }
+
+    /** The directions cut now. */
+    public Set<PeerLink> cutLinks() {
+        return rules == null ? Set.of() : rules.cutLinks();
     }
 
     private synchronized PartitionRules requireOpen() {

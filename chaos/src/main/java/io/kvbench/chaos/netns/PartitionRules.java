@@ -1,53 +1,58 @@
 package io.kvbench.chaos.netns;
 
+import io.kvbench.chaos.cluster.PeerLink;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Cuts a node off from its peers with tc on the root-namespace ends of the veth pairs, i.e. inside the bridge.
+ * Cuts peer links, one direction at a time, with tc on the root-namespace ends of the veth pairs, i.e. inside the
+ * bridge.
  *
  * <p>Every host-side veth gets an HTB root qdisc whose unclassified traffic goes out unshaped (HTB's direct queue;
  * no default class) and one class, 1:1, whose leaf is a {@code pfifo limit 0}: whatever a filter sends there is
- * dropped. To isolate node v, u32 filters on the egress of v's veth send packets from every other node to 1:1, and
- * filters on every other node's veth send packets from v to 1:1. The drops happen where the bridge hands a frame
- * to a port, after the sender's own veth accepted it, so neither side sees an error: connects time out, data is
- * retransmitted until the heal, exactly as across a cut cable. (An {@code ip route blackhole} or
- * {@code prohibit} route in the node's namespace is not silent: connect() fails at once with EINVAL or EACCES.
- * tc's {@code action drop} needs act_gact, which minimal kernels lack; HTB, pfifo and u32 are everywhere.)
+ * dropped. Cutting the link from node a to node b puts one u32 filter on the egress of b's veth (where the bridge
+ * hands frames to b) that sends packets with a's source address to 1:1. The drops happen after the sender's own
+ * veth accepted the packet, so neither side sees an error: connects time out, data is retransmitted until the
+ * heal, exactly as across a cut cable, or, one way only, as across a cable whose one fibre is cut. (An
+ * {@code ip route blackhole} or {@code prohibit} route in the node's namespace is not silent: connect() fails at
+ * once with EINVAL or EACCES. tc's {@code action drop} needs act_gact, which minimal kernels lack; HTB, pfifo and
+ * u32 are everywhere.)
+ *
+ * <p>The state is the set of cut directions, nothing else: isolating a node cuts every link to and from it,
+ * rejoining heals every such link, whichever call cut it. Each filter's priority is {@code BASE + a} on b's veth,
+ * unique per (veth, source), so a heal deletes exactly the filters of the links it heals.
  *
  * <p>Only node-to-node packets match: the harness talks to every node from the bridge's own address, so its
- * clients and status polls still reach an isolated node, as with the proxy mesh. ARP is left alone, so the
- * heal takes effect with the next retransmission.
+ * clients and status polls still reach a cut-off node, as with the proxy mesh. ARP is left alone, so a heal takes
+ * effect with the next retransmission.
  */
 final class PartitionRules {
-    /** The filters that isolate node v get priority BASE + v, so healing v removes exactly those. */
     private static final int PRIORITY_BASE = 100;
 
     private final Map<Integer, String> hostVeths;
     private final Map<Integer, String> addresses;
-    /** Isolated nodes and the veths that carry their filters. */
-    private final Map<Integer, Set<String>> isolated = new TreeMap<>();
-    /**
-     * A tc process started ahead of the next {@link #isolate}: the campaign times a fault from just before it
-     * injects it, so the cut must not wait for a process start (tens of ms on a loaded machine, long enough for
-     * writes to be acknowledged "after" the fault). Replaced after each use; null after {@link #close}.
-     */
-    private IpCommand.StartedBatch standby;
+    private final TcRunner tc;
+    private final Set<PeerLink> cut = new TreeSet<>();
 
     /**
      * @param hostVeths each node's root-namespace veth end, by node id, each already {@link #prepare prepared}
      * @param addresses each node's address, by node id
+     * @param tc        runs the filter batches ({@link StandbyTc}); closed by {@link #close}
      */
-    PartitionRules(Map<Integer, String> hostVeths, Map<Integer, String> addresses) throws IOException {
+    PartitionRules(Map<Integer, String> hostVeths, Map<Integer, String> addresses, TcRunner tc) {
+        if (!hostVeths.keySet().equals(addresses.keySet())) {
+            throw new IllegalArgumentException("veths for nodes " + new TreeSet<>(hostVeths.keySet()) + " but addresses for "
+                    + new TreeSet<>(addresses.keySet()));
+        }
         this.hostVeths = Map.copyOf(hostVeths);
         this.addresses = Map.copyOf(addresses);
-        this.standby = IpCommand.startBatch(List.of("tc"));
+        this.tc = tc;
     }
 
     /** The qdisc and the dropping class on each host-side veth, in one tc run. */
@@ -68,74 +73,95 @@ final class PartitionRules {
                 + "/32 flowid 1:1";
     }
 
+    /** The batch line that cuts the link: on the receiver's veth, drop what comes from the sender's address. */
+    String addLine(PeerLink link) {
+        return dropFilter(hostVeths.get(link.to()), PRIORITY_BASE + link.from(), addresses.get(link.from()));
+    }
+
+    /** The batch line that heals the link: the receiver's veth loses the filter of the sender's priority. */
+    String deleteLine(PeerLink link) {
+        return "filter del dev " + hostVeths.get(link.to()) + " parent 1: prio " + (PRIORITY_BASE + link.from());
+    }
+
+    synchronized boolean isCut(PeerLink link) {
+        requireNodes(List.of(link));
+        return cut.contains(link);
+    }
+
+    /** True while every link to and from the node is cut. */
     synchronized boolean isIsolated(int nodeId) {
-        return isolated.containsKey(nodeId);
+        return cut.containsAll(PeerLink.allOf(requireNode(nodeId), hostVeths.keySet()));
+    }
+
+    /** The directions cut now, in order. */
+    synchronized Set<PeerLink> cutLinks() {
+        return Set.copyOf(cut);
+    }
+
+    /** Drops every packet between the node and the other nodes, both ways: {@link #cut} of all its links. */
+    void isolate(int nodeId) throws IOException {
+        cut(PeerLink.allOf(requireNode(nodeId), hostVeths.keySet()));
+    }
+
+    /** Heals every link to and from the node, whichever call cut it. */
+    void rejoin(int nodeId) throws IOException {
+        heal(PeerLink.allOf(requireNode(nodeId), hostVeths.keySet()));
     }
 
     /**
-     * Drops every packet between the node and the other nodes, both ways. All filters go in with one tc run, so
-     * the cut takes effect at once rather than link by link. Idempotent.
+     * Drops every packet of the given directions. All filters go in with one tc run, so the cut takes effect at
+     * once rather than link by link. Directions already cut are left as they are; on failure none is added.
      */
-    synchronized void isolate(int nodeId) throws IOException {
-        requireNode(nodeId);
-        if (isolated.containsKey(nodeId)) return;
-        int priority = PRIORITY_BASE + nodeId;
-        Set<String> touched = new TreeSet<>();
-        List<String> lines = new ArrayList<>();
-        for (int other : hostVeths.keySet()) {
-            if (other == nodeId) continue;
-            // into the victim: packets from the other node; into the other node: packets from the victim
-            lines.add(dropFilter(hostVeths.get(nodeId), priority, addresses.get(other)));
-            lines.add(dropFilter(hostVeths.get(other), priority, addresses.get(nodeId)));
-            touched.add(hostVeths.get(nodeId));
-            touched.add(hostVeths.get(other));
-        }
-        if (lines.isEmpty()) {
-            isolated.put(nodeId, touched);
-            return;
-        }
-        try {
-            IpCommand.StartedBatch batch = standby != null && standby.isReady() ? standby : IpCommand.startBatch(List.of("tc"));
-            if (batch != standby && standby != null) standby.close();
-            standby = null;
-            IpCommand.Result result = batch.submit(lines);
-            if (!result.succeeded()) throw new IOException(result.describe());
-            // for the next cut; after it, not before it, so that this one is not slowed by a process start
-            standby = IpCommand.startBatch(List.of("tc"));
-        } catch (IOException e) {
+    synchronized void cut(Collection<PeerLink> links) throws IOException {
+        requireNodes(links);
+        List<PeerLink> adding = new ArrayList<>(new TreeSet<>(links));
+        adding.removeAll(cut);
+        if (adding.isEmpty()) return;
+        List<String> lines = adding.stream().map(this::addLine).toList();
+        IpCommand.Result result = tc.runNow(lines);
+        if (!result.succeeded()) {
+            IOException failure = new IOException("cannot cut " + adding + ": " + result.describe());
             try {
-                removeFilters(touched, priority);
+                // tc stops at the first failing line; the filters before it are in place and must go
+                tc.runAll(adding.stream().map(this::deleteLine).toList());
             } catch (IOException rollback) {
-                e.addSuppressed(rollback);
+                failure.addSuppressed(rollback);
             }
-            throw new IOException("cannot isolate n" + nodeId + ": " + e.getMessage(), e);
+            throw failure;
         }
-        isolated.put(nodeId, touched);
+        cut.addAll(adding);
     }
 
-    /** Removes the node's drop filters, in one tc run. Idempotent. */
-    synchronized void rejoin(int nodeId) throws IOException {
-        requireNode(nodeId);
-        Set<String> touched = isolated.remove(nodeId);
-        if (touched == null || touched.isEmpty()) return;
-        IpCommand.Result result = removeFilters(touched, PRIORITY_BASE + nodeId);
-        if (!result.succeeded()) throw new IOException("cannot heal n" + nodeId + ": " + result.describe());
+    /** Removes the filters of the given directions that are cut, in one tc run. Idempotent. */
+    synchronized void heal(Collection<PeerLink> links) throws IOException {
+        requireNodes(links);
+        List<PeerLink> healing = new TreeSet<>(links).stream().filter(cut::contains).toList();
+        if (healing.isEmpty()) return;
+        // forgotten first: with -force every line runs, so a failure leaves at most a filter nobody asked for
+        cut.removeAll(healing);
+        IpCommand.Result result = tc.runAll(healing.stream().map(this::deleteLine).toList());
+        if (!result.succeeded()) throw new IOException("cannot heal " + healing + ": " + result.describe());
     }
 
-    /** Deletes the filters of one priority from the veths, all of them even if one fails. */
-    private static IpCommand.Result removeFilters(Set<String> veths, int priority) throws IOException {
-        List<String> lines = new ArrayList<>();
-        for (String veth : veths) lines.add("filter del dev " + veth + " parent 1: prio " + priority);
-        return IpCommand.attemptBatch(List.of("tc"), lines);
+    /** Heals every cut direction. */
+    synchronized void healAll() throws IOException {
+        heal(new ArrayList<>(cut));
     }
 
     /** Lets the standby tc process exit. The filters go with the veths. */
-    synchronized void close() {
-        if (standby != null) standby.close();
-        standby = null;
+    void close() {
+        tc.close();
     }
 
-    private void requireNode(int nodeId) {
+    private int requireNode(int nodeId) {
         if (!hostVeths.containsKey(nodeId)) throw new IllegalArgumentException("no node " + nodeId + " in " + new TreeSet<>(hostVeths.keySet()));
+        return nodeId;
+    }
+
+    private void requireNodes(Collection<PeerLink> links) {
+        for (PeerLink link : links) {
+            requireNode(link.from());
+            requireNode(link.to());
+        }
     }
 }

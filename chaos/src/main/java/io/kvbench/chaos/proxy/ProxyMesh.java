@@ -1,10 +1,14 @@
 package io.kvbench.chaos.proxy;
 
+import io.kvbench.chaos.cluster.PeerLink;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * One {@link LinkProxy} per directed pair of nodes: node i reaches node j through proxy(i→j), which forwards to
@@ -40,7 +44,7 @@ public final class ProxyMesh implements AutoCloseable {
     /** The proxy that carries {@code from}'s connections to {@code to}. */
     public LinkProxy link(int from, int to) {
         LinkProxy proxy = links.get(List.of(from, to));
-        if (proxy == null) throw new IllegalArgumentException("no link " + from + "->" + to);
+        if (proxy == null) throw new IllegalArgumentException("no link n" + from + "->n" + to + " among nodes " + new TreeSet<>(realPeers.keySet()));
         return proxy;
     }
 
@@ -52,23 +56,59 @@ public final class ProxyMesh implements AutoCloseable {
         return peers;
     }
 
-    /** Cuts every link to and from {@code nodeId}. */
+    /**
+     * Cuts the given directions. What node a sends node b travels two ways: forward on proxy(a→b), the connection
+     * a dials (its Raft messages), and in reverse on proxy(b→a), the connection b dials (a's handshake replies).
+     * Cutting a→b black-holes both, so b hears nothing from a while a still hears b, as with a one-way packet drop.
+     */
+    public void cut(Collection<PeerLink> links) {
+        requireNodes(links);
+        for (PeerLink link : links) {
+            link(link.from(), link.to()).cut(LinkProxy.Direction.FORWARD);
+            link(link.to(), link.from()).cut(LinkProxy.Direction.REVERSE);
+        }
+    }
+
+    /** Heals the given directions; see {@link LinkProxy#heal(LinkProxy.Direction)} for the connections it closes. */
+    public void heal(Collection<PeerLink> links) {
+        requireNodes(links);
+        for (PeerLink link : links) {
+            link(link.from(), link.to()).heal(LinkProxy.Direction.FORWARD);
+            link(link.to(), link.from()).heal(LinkProxy.Direction.REVERSE);
+        }
+    }
+
+    /** Whether what {@code link.from()} sends {@code link.to()} is cut. */
+    public boolean isCut(PeerLink link) {
+        return link(link.from(), link.to()).isCut(LinkProxy.Direction.FORWARD);
+    }
+
+    /** Cuts every link to and from {@code nodeId}: both directions of each. */
     public void isolate(int nodeId) {
-        links.forEach((pair, proxy) -> {
-            if (pair.contains(nodeId)) proxy.cut();
-        });
+        cut(PeerLink.allOf(requireNode(nodeId), realPeers.keySet()));
     }
 
     /** Heals every link to and from {@code nodeId}. */
     public void rejoin(int nodeId) {
-        links.forEach((pair, proxy) -> {
-            if (pair.contains(nodeId)) proxy.heal();
-        });
+        heal(PeerLink.allOf(requireNode(nodeId), realPeers.keySet()));
     }
 
     /** Heals every link. */
     public void healAll() {
         links.values().forEach(LinkProxy::heal);
+    }
+
+    /** Every link's nodes, before any is cut or healed. */
+    private void requireNodes(Collection<PeerLink> links) {
+        for (PeerLink link : links) {
+            requireNode(link.from());
+            requireNode(link.to());
+        }
+    }
+
+    private int requireNode(int nodeId) {
+        if (!realPeers.containsKey(nodeId)) throw new IllegalArgumentException("no node " + nodeId + " in " + new TreeSet<>(realPeers.keySet()));
+        return nodeId;
     }
 
     @Override

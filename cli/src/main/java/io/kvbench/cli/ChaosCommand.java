@@ -28,8 +28,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code kvbench chaos}: a campaign of faults against a fresh local cluster (kvnode or etcd) under load, each
- * election timed, every operation recorded and checked. Exit 0 when safe and recovered every time, else 1.
+ * {@code kvbench chaos}: a campaign of faults against a fresh local cluster (kvnode or etcd), or a running one a
+ * cluster file describes (kvnode or etcd), under load, each election timed, every operation recorded and
+ * checked. Exit 0 when safe and recovered every time, else 1.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Kill (or pause, or stop, or partition) the leader again and again under load; time every election;",
@@ -113,8 +114,8 @@ public final class ChaosCommand implements Callable<Integer> {
     boolean noPlot;
 
     @Option(names = "--cluster-file", paramLabel = "FILE",
-            description = {"Drive the running cluster FILE describes (client and peer addresses, and the shell commands that start,",
-                    "stop and signal each node, e.g. over ssh: docs/clusters.md) instead of starting a local one. The file gives",
+            description = {"Drive the running kvnode or etcd cluster FILE describes (client and peer addresses, and the shell commands",
+                    "that start, stop and signal each node, e.g. over ssh: docs/clusters.md) instead of starting a local one. The file gives",
                     "the target, size and timing. Nodes are only touched by the fault commands; every node the campaign",
                     "killed, stopped or paused is started or resumed again before the command ends."})
     Path clusterFile;

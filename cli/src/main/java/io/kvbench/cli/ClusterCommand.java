@@ -24,9 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code kvbench cluster start|stop|status}: a local cluster of kvnode processes that outlives this command,
  * remembered in {@code DIR/cluster.json} (pids and addresses) so later commands can find and stop it.
+ * {@code kvbench cluster run} runs a cluster file's commands instead ({@link ClusterRunCommand}), for any target.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Start, inspect and stop a local kvnode cluster.",
-        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class})
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = {"Start, inspect and stop a local kvnode cluster;", "or run a cluster file's commands on each node (run)."},
+        subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class, ClusterRunCommand.class})
 public final class ClusterCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

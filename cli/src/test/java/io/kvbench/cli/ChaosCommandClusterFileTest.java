@@ -51,6 +51,18 @@ class ChaosCommandClusterFileTest {
     }
 
     @Test
+    void anEtcdFileWithAKvnodeFieldIsNamed() throws Exception {
+        Path file = directory.resolve("c.json");
+        Files.writeString(file, """
+                {"target": "etcd", "timing": {"electionTimeoutMillis": 500, "heartbeatMillis": 50},
+                 "nodes": [{"id": 1, "client": "127.0.0.1:2379", "peer": "127.0.0.1:2380", "eventLog": "/e.jsonl"}]}
+                """);
+        assertThat(chaos("--cluster-file", file.toString())).isEqualTo(KvbenchMain.EXIT_USAGE);
+        assertThat(errors).startsWith("kvbench: " + file + ": node 1: 'eventLog' is for kvnode files (").endsWith("this file's target is etcd"
+                + System.lineSeparator());
+    }
+
+    @Test
     void optionsThatShapeALocalClusterCannotBeCombinedWithAFile() {
         assertThat(chaos("--cluster-file", "any.json", "--nodes", "5")).isEqualTo(KvbenchMain.EXIT_USAGE);
         assertThat(errors).isEqualTo("kvbench: --nodes cannot be combined with --cluster-file: the file describes the cluster"

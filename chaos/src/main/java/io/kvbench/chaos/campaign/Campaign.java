@@ -12,7 +12,6 @@ import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.EtcdChaosClient;
 import io.kvbench.chaos.client.KvClientChaosClient;
 import io.kvbench.chaos.cluster.Cluster;
-import io.kvbench.chaos.cluster.EtcdClusterAdapter;
 import io.kvbench.chaos.cluster.LeaderInfo;
 import io.kvbench.chaos.history.DuplicateChecker;
 import io.kvbench.chaos.history.History;
@@ -59,18 +58,20 @@ import java.util.function.Predicate;
 public final class Campaign {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String ETCD = "etcd";
 
     private Campaign() {
     }
 
     /**
-     * Runs against any cluster, with the client that fits it: KvClient for kvnode, the etcd JSON gateway for etcd;
-     * the load generator, if the spec has one, through the same client with the same attempt timeout (bench's
-     * {@link KvnodeTarget} or {@link EtcdTarget}), so it fails over as the history's clients do.
+     * Runs against any cluster, with the client that fits its target: KvClient for kvnode, the etcd JSON gateway at
+     * each member's {@link Cluster#clientUrl} for etcd (whether the campaign started the members or a cluster file
+     * describes them); the load generator, if the spec has one, through the same client with the same attempt
+     * timeout (bench's {@link KvnodeTarget} or {@link EtcdTarget}), so it fails over as the history's clients do.
      */
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory) throws IOException, InterruptedException {
-        if (cluster instanceof EtcdClusterAdapter etcd) {
-            List<URI> urls = cluster.nodeIds().stream().map(etcd::clientUrl).toList();
+        if (cluster.targetName().equals(ETCD)) {
+            List<URI> urls = cluster.nodeIds().stream().map(cluster::clientUrl).toList();
             try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
                 Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, spec.operationTimeout(),
@@ -370,7 +371,7 @@ public final class Campaign {
                 + "safety: " + verdict.describe() + "\n"
                 + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
                 + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
-                + NodeAudit.describe(audit) + "\n"
+                + NodeAudit.describe(audit, cluster.targetName()) + "\n"
                 + electionSummary + "\n" + unavailabilitySummary + "\n"
                 + load.map(summary -> CampaignLoad.describe(summary) + "\n").orElse("");
         Files.writeString(out.resolve("verdict.txt"), verdictText, StandardCharsets.UTF_8);
@@ -381,7 +382,8 @@ public final class Campaign {
         run.put("electionTimeoutMinMillis", cluster.timing().electionTimeoutMinMillis());
         run.put("electionTimeoutMaxMillis", cluster.timing().electionTimeoutMaxMillis());
         run.put("heartbeatMillis", cluster.timing().heartbeatMillis());
-        run.put("leaderTiming", cluster.eventLog(cluster.nodeIds().get(0)).isPresent() ? "event-log" : "status-polling");
+        boolean eventLogTimings = cluster.eventLog(cluster.nodeIds().get(0)).isPresent();
+        run.put("leaderTiming", eventLogTimings ? "event-log" : "status-polling");
         run.put("campaign", spec.describe());
         run.put("javaVersion", System.getProperty("java.version"));
         run.put("processors", Runtime.getRuntime().availableProcessors());
@@ -391,11 +393,29 @@ public final class Campaign {
         run.put("passed", result.passed());
         run.put("verdict", verdict.describe());
         run.put("nodeAudit", audit);
+        run.put("skipped", skippedChecks(cluster.targetName(), eventLogTimings, audit));
         run.put("election", electionSummary);
         run.put("unavailability", unavailabilitySummary);
         load.ifPresent(summary -> run.put("loadGenerator", CampaignLoad.describeForJson(summary)));
         JSON.writeValue(out.resolve("run.json").toFile(), run);
         return result;
+    }
+
+    /**
+     * The kvnode-only checks and timings this run went without, each with the reason (empty when it had them all):
+     * the nodes' write audit, and election times from the nodes' own event logs.
+     */
+    static Map<String, String> skippedChecks(String target, boolean eventLogTimings, List<NodeAudit.Report> audit) {
+        Map<String, String> skipped = new LinkedHashMap<>();
+        boolean etcd = target.equals(ETCD);
+        if (audit.isEmpty()) {
+            skipped.put("nodeAudit", etcd ? NodeAudit.ETCD_REASON : "no node reports write-audit counts (kvnode --audit-writes)");
+        }
+        if (!eventLogTimings) {
+            skipped.put("eventLogTimings", (etcd ? "etcd writes no role-change event log" : "no node event log readable here")
+                    + "; elections timed by polling status every " + TimeUnit.NANOSECONDS.toMillis(POLL_NANOS) + " ms");
+        }
+        return skipped;
     }
 
     static double millis(long nanos) {

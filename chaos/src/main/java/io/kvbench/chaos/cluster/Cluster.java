@@ -2,6 +2,7 @@ package io.kvbench.chaos.cluster;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -30,6 +31,13 @@ public interface Cluster extends AutoCloseable {
 
     /** Each node's client address (kvnode client port, etcd client URL's host:port), by id. */
     InetSocketAddress clientAddress(int nodeId);
+
+    /** The client address as an http URL: for etcd its client URL, where the JSON gateway the campaign uses answers. */
+    default URI clientUrl(int nodeId) {
+        InetSocketAddress address = clientAddress(nodeId);
+        String host = address.getHostString();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+    }
 
     /** True while the node's process runs (paused counts as running). */
     boolean isRunning(int nodeId);

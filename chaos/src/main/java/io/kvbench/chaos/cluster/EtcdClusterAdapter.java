@@ -62,6 +62,7 @@ public final class EtcdClusterAdapter implements Cluster {
         return new InetSocketAddress(url.getHost(), url.getPort());
     }
 
+    @Override
     public URI clientUrl(int nodeId) {
         return cluster.clientUrl(member(nodeId));
     }

@@ -13,7 +13,7 @@ import java.util.Optional;
  * (docs/clusters.md has the format). Read with {@link #read(Path)}; every command is already rendered.
  *
  * @param source         the file, as named in error messages
- * @param target         the system under test: {@code kvnode}
+ * @param target         the system under test: {@link #KVNODE} or {@link #ETCD}
  * @param timing         the election settings the nodes run with, for reports (the harness cannot check them)
  * @param commandTimeout how long one command may run before it is killed and counts as failed
  * @param startTimeout   how long a started node may take to answer status on its client address
@@ -21,6 +21,9 @@ import java.util.Optional;
  */
 public record ClusterFile(String source, String target, ClusterTiming timing, Duration commandTimeout,
                           Duration startTimeout, List<DescribedNode> nodes) {
+
+    public static final String KVNODE = "kvnode";
+    public static final String ETCD = "etcd";
 
     public ClusterFile {
         nodes = List.copyOf(nodes);

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -27,25 +28,30 @@ import java.util.stream.Collectors;
 
 /**
  * Reads a cluster file (JSON; {@code //} comments allowed) and checks all of it before anything runs: unknown or
- * missing fields, bad addresses, duplicate ids or addresses, missing commands and placeholders that have no value
- * each give a one-line {@link ClusterFileException} naming the file and the entry.
+ * missing fields, another target's fields or placeholders ({@link FileTarget}), bad addresses, duplicate ids,
+ * names or addresses, missing commands and placeholders that have no value each give a one-line
+ * {@link ClusterFileException} naming the file and the entry.
  */
 final class ClusterFileParser {
     static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(30);
-    /** The placeholders every node has (some only when the node gives the field they come from). */
-    static final List<String> BUILT_IN_PLACEHOLDERS = List.of("id", "host", "client", "clientHost", "clientPort",
-            "peer", "peerHost", "peerPort", "dataDir", "eventLog", "peers", "clients");
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build();
     private static final Set<String> TOP_FIELDS = Set.of("target", "timing", "commandTimeoutMillis", "startTimeoutMillis",
             "vars", "commands", "nodes");
-    private static final Set<String> TIMING_FIELDS = Set.of("electionTimeoutMinMillis", "electionTimeoutMaxMillis", "heartbeatMillis");
-    private static final Set<String> NODE_FIELDS = Set.of("id", "host", "client", "peer", "dataDir", "eventLog", "vars", "commands");
+    /** Node fields of every target; each target adds its own ({@link FileTarget#ownNodeFields}). */
+    private static final Set<String> COMMON_NODE_FIELDS = Set.of("id", "host", "client", "peer", "dataDir", "vars", "commands");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+    private static final Pattern ETCD_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** An etcd node without a {@code name} is named this plus its id. */
+    static final String DEFAULT_ETCD_NAME_PREFIX = "etcd";
 
     private final String source;
+    /** Set from the file's {@code target} before anything that depends on it is read. */
+    private FileTarget target;
+    /** The top-level vars' names, once read. */
+    private Set<String> clusterVarNames = Set.of();
 
     private ClusterFileParser(String source) {
         this.source = source;
@@ -72,17 +78,15 @@ final class ClusterFileParser {
         if (root == null || !root.isObject()) throw fail("expected a JSON object with target, timing and nodes");
         rejectUnknownFields(root, TOP_FIELDS, "");
 
-        String target = requiredText(root, "target", "");
-        if (target.equals("etcd")) {
-            throw fail("target etcd is not supported in cluster files yet (campaigns choose etcd's client only for the etcd "
-                    + "clusters they start); use kvnode");
-        }
-        if (!target.equals("kvnode")) throw fail("unknown target '" + target + "'; supported: kvnode");
+        String targetLabel = requiredText(root, "target", "");
+        target = FileTarget.byLabel(targetLabel)
+                .orElseThrow(() -> fail("unknown target '" + targetLabel + "'; supported: " + FileTarget.labels()));
 
         ClusterTiming timing = timing(root);
         Duration commandTimeout = optionalMillis(root, "commandTimeoutMillis", DEFAULT_COMMAND_TIMEOUT);
         Duration startTimeout = optionalMillis(root, "startTimeoutMillis", DEFAULT_START_TIMEOUT);
         Map<String, String> clusterVars = vars(root.get("vars"), "");
+        clusterVarNames = clusterVars.keySet();
         Map<NodeAction, CommandTemplate> clusterCommands = commands(root.get("commands"), "");
 
         JsonNode nodesJson = root.get("nodes");
@@ -90,26 +94,31 @@ final class ClusterFileParser {
         if (!nodesJson.isArray() || nodesJson.isEmpty()) throw fail("'nodes' must be a non-empty array");
         List<NodeFields> nodes = new ArrayList<>();
         for (int index = 0; index < nodesJson.size(); index++) {
-            nodes.add(nodeFields(nodesJson.get(index), index, target));
+            nodes.add(nodeFields(nodesJson.get(index), index));
         }
         rejectDuplicates(nodes);
         nodes.sort(Comparator.comparingInt(NodeFields::id));
 
-        String peers = nodes.stream().filter(n -> n.peer != null).map(n -> n.id + "=" + n.peer).collect(Collectors.joining(","));
-        String clients = nodes.stream().map(n -> n.id + "=" + n.client).collect(Collectors.joining(","));
+        Map<String, String> clusterValues = switch (target) {
+            case KVNODE -> Map.of(
+                    "peers", nodes.stream().map(n -> n.id + "=" + n.peer).collect(Collectors.joining(",")),
+                    "clients", nodes.stream().map(n -> n.id + "=" + n.client).collect(Collectors.joining(",")));
+            case ETCD -> Map.of(
+                    "initialCluster", nodes.stream().map(n -> n.name + "=http://" + n.peer).collect(Collectors.joining(",")));
+        };
         List<DescribedNode> described = new ArrayList<>();
         for (NodeFields node : nodes) {
-            described.add(render(node, clusterVars, clusterCommands, peers, clients));
+            described.add(render(node, clusterVars, clusterCommands, clusterValues));
         }
-        return new ClusterFile(source, target, timing, commandTimeout, startTimeout, described);
+        return new ClusterFile(source, target.label, timing, commandTimeout, startTimeout, described);
     }
 
-    /** What a node entry says, before its commands are rendered. */
-    private record NodeFields(int id, String label, String host, HostPort client, HostPort peer, String dataDir,
+    /** What a node entry says, before its commands are rendered. {@code name} is etcd's, null for kvnode. */
+    private record NodeFields(int id, String label, String name, String host, HostPort client, HostPort peer, String dataDir,
                               CommandTemplate eventLog, Map<String, String> vars, Map<NodeAction, CommandTemplate> commands) {
     }
 
-    private NodeFields nodeFields(JsonNode json, int index, String target) {
+    private NodeFields nodeFields(JsonNode json, int index) {
         String label = "nodes[" + index + "]";
         if (!json.isObject()) throw fail(label + ": expected an object");
         JsonNode idJson = json.get("id");
@@ -117,22 +126,45 @@ final class ClusterFileParser {
         if (!idJson.isInt() || idJson.asInt() < 1) throw fail(label + ": id must be a positive integer, not " + idJson);
         int id = idJson.asInt();
         label = "node " + id;
-        rejectUnknownFields(json, NODE_FIELDS, label + ": ");
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            if (target.ownNodeFields.containsKey(field)) continue;
+            Optional<FileTarget> other = target.otherWithNodeField(field);
+            if (other.isPresent()) {
+                throw fail(label + ": '" + field + "' is for " + other.get().label + " files (" + other.get().ownNodeFields.get(field)
+                        + "); this file's target is " + target.label);
+            }
+        }
+        Set<String> known = new TreeSet<>(COMMON_NODE_FIELDS);
+        known.addAll(target.ownNodeFields.keySet());
+        rejectUnknownFields(json, known, label + ": ");
         HostPort client = hostPort(json, "client", label, true);
-        HostPort peer = hostPort(json, "peer", label, target.equals("kvnode"));
+        HostPort peer = hostPort(json, "peer", label, true);
         String host = json.has("host") ? requiredText(json, "host", label + ": ") : client.host();
         String dataDir = json.has("dataDir") ? requiredText(json, "dataDir", label + ": ") : null;
         CommandTemplate eventLog = json.has("eventLog") ? CommandTemplate.parse(requiredText(json, "eventLog", label + ": ")) : null;
-        return new NodeFields(id, label, host, client, peer, dataDir, eventLog, vars(json.get("vars"), label + ": "),
+        String name = null;
+        if (target == FileTarget.ETCD) {
+            name = json.has("name") ? requiredText(json, "name", label + ": ") : DEFAULT_ETCD_NAME_PREFIX + id;
+            // the name goes into --initial-cluster, a comma-separated list of name=url
+            if (!ETCD_NAME.matcher(name).matches()) {
+                throw fail(label + ": name '" + name + "' must be letters, digits, '.', '_' or '-' (it goes into --initial-cluster)");
+            }
+        }
+        return new NodeFields(id, label, name, host, client, peer, dataDir, eventLog, vars(json.get("vars"), label + ": "),
                 commands(json.get("commands"), label + ": "));
     }
 
     private void rejectDuplicates(List<NodeFields> nodes) {
         Map<Integer, NodeFields> byId = new HashMap<>();
+        Map<String, NodeFields> byName = new HashMap<>();
         Map<HostPort, NodeFields> byAddress = new HashMap<>();
         for (NodeFields node : nodes) {
             if (byId.putIfAbsent(node.id, node) != null) throw fail("node " + node.id + ": duplicate id");
-            for (HostPort address : node.peer == null ? List.of(node.client) : List.of(node.client, node.peer)) {
+            if (node.name != null && byName.putIfAbsent(node.name, node) != null) {
+                throw fail(node.label + ": name '" + node.name + "' is also " + byName.get(node.name).label + "'s");
+            }
+            for (HostPort address : List.of(node.client, node.peer)) {
                 NodeFields other = byAddress.putIfAbsent(address, node);
                 if (other != null) {
                     throw fail(node.label + ": address " + address + " is also "
@@ -142,22 +174,24 @@ final class ClusterFileParser {
         }
     }
 
+    /** Renders the node's commands; {@code clusterValues} holds the target's placeholders that list every node. */
     private DescribedNode render(NodeFields node, Map<String, String> clusterVars, Map<NodeAction, CommandTemplate> clusterCommands,
-                                 String peers, String clients) {
-        Map<String, String> values = new HashMap<>();
+                                 Map<String, String> clusterValues) {
+        Map<String, String> values = new HashMap<>(clusterValues);
         values.put("id", Integer.toString(node.id));
         values.put("host", node.host);
         values.put("client", node.client.toString());
         values.put("clientHost", node.client.host());
         values.put("clientPort", Integer.toString(node.client.port()));
-        if (node.peer != null) {
-            values.put("peer", node.peer.toString());
-            values.put("peerHost", node.peer.host());
-            values.put("peerPort", Integer.toString(node.peer.port()));
-            values.put("peers", peers);
-        }
+        values.put("peer", node.peer.toString());
+        values.put("peerHost", node.peer.host());
+        values.put("peerPort", Integer.toString(node.peer.port()));
         if (node.dataDir != null) values.put("dataDir", node.dataDir);
-        values.put("clients", clients);
+        if (node.name != null) {
+            values.put("name", node.name);
+            values.put("clientUrl", "http://" + node.client);
+            values.put("peerUrl", "http://" + node.peer);
+        }
         Path eventLog = null;
         if (node.eventLog != null) {
             String rendered = substitute(node, "eventLog", node.eventLog, values);
@@ -190,11 +224,17 @@ final class ClusterFileParser {
     private String substitute(NodeFields node, String what, CommandTemplate template, Map<String, String> values) {
         for (String name : template.placeholders()) {
             if (values.containsKey(name)) continue;
-            if (BUILT_IN_PLACEHOLDERS.contains(name)) {
-                String field = name.startsWith("peer") ? "peer" : name;
-                boolean absent = name.equals("eventLog") ? node.eventLog == null : !name.startsWith("peer") || node.peer == null;
+            if (target.builtInPlaceholders().contains(name)) {
+                boolean absent = name.equals("eventLog") ? node.eventLog == null : name.equals("dataDir");
                 throw fail(node.label + ": " + what + " uses {" + name + "} but "
-                        + (absent ? "the node has no " + field : "it is not available there"));
+                        + (absent ? "the node has no " + name : "it is not available there"));
+            }
+            Optional<FileTarget> other = target.otherWithPlaceholder(name);
+            boolean isVar = clusterVarNames.contains(name) || node.vars.containsKey(name);
+            if (other.isPresent() && !isVar) {
+                throw fail(node.label + ": " + what + " uses {" + name + "}, which only " + other.get().label + " files have ("
+                        + other.get().ownPlaceholders.get(name) + "); " + target.label + " files have "
+                        + target.ownPlaceholders.keySet().stream().map(own -> "{" + own + "}").collect(Collectors.joining(", ")));
             }
             throw fail(node.label + ": " + what + " has unknown placeholder {" + name + "}; known: "
                     + String.join(", ", new TreeSet<>(values.keySet())) + " (add it to vars, or write {{" + name + "}} for literal braces)");
@@ -204,12 +244,29 @@ final class ClusterFileParser {
 
     private ClusterTiming timing(JsonNode root) {
         JsonNode json = root.get("timing");
-        if (json == null) throw fail("missing field 'timing' (electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis)");
+        if (json == null) throw fail("missing field 'timing' (" + String.join(", ", target.timingFields) + ")");
         if (!json.isObject()) throw fail("'timing' must be an object");
-        rejectUnknownFields(json, TIMING_FIELDS, "timing: ");
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String field = names.next();
+            Optional<FileTarget> other = target.otherWithTimingField(field);
+            if (other.isPresent()) {
+                throw fail("timing: '" + field + "' is for " + other.get().label + " files; " + target.timingRule);
+            }
+        }
+        rejectUnknownFields(json, Set.copyOf(target.timingFields), "timing: ");
+        int heartbeat = requiredPositiveInt(json, "heartbeatMillis", "timing: ");
+        if (target == FileTarget.ETCD) {
+            int election = requiredPositiveInt(json, "electionTimeoutMillis", "timing: ");
+            // etcd refuses to start with an election timeout under 5 heartbeats, so no member can run with these
+            if (election < 5 * heartbeat) {
+                throw fail("timing: electionTimeoutMillis " + election + " is under 5 x heartbeatMillis " + heartbeat
+                        + ", which etcd refuses to start with");
+            }
+            // etcd draws each election timeout from [t, 2t) (raft.go resetRandomizedElectionTimeout)
+            return new ClusterTiming(election, 2 * election, heartbeat);
+        }
         int min = requiredPositiveInt(json, "electionTimeoutMinMillis", "timing: ");
         int max = requiredPositiveInt(json, "electionTimeoutMaxMillis", "timing: ");
-        int heartbeat = requiredPositiveInt(json, "heartbeatMillis", "timing: ");
         if (max < min) throw fail("timing: electionTimeoutMaxMillis " + max + " is below electionTimeoutMinMillis " + min);
         return new ClusterTiming(min, max, heartbeat);
     }
@@ -222,7 +279,7 @@ final class ClusterFileParser {
             Map.Entry<String, JsonNode> field = fields.next();
             String name = field.getKey();
             if (!NAME.matcher(name).matches()) throw fail(where + "vars: '" + name + "' is not a placeholder name (letters, digits, _)");
-            if (BUILT_IN_PLACEHOLDERS.contains(name)) throw fail(where + "vars: '" + name + "' is a built-in placeholder");
+            if (target.builtInPlaceholders().contains(name)) throw fail(where + "vars: '" + name + "' is a built-in placeholder");
             if (!field.getValue().isTextual() && !field.getValue().isNumber()) {
                 throw fail(where + "vars: '" + name + "' must be a string, not " + field.getValue().getNodeType().toString().toLowerCase());
             }

@@ -2,13 +2,13 @@ package io.kvbench.chaos.cluster.described;
 
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.ClusterTiming;
-import io.kvbench.chaos.cluster.KvnodeStatusProbe;
 import io.kvbench.chaos.cluster.LeaderInfo;
 import io.kvbench.chaos.cluster.NodeStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A kvnode cluster that runs somewhere else (other hosts, or processes this JVM did not start), described by a
- * {@link ClusterFile} and driven by its shell commands, the way Jepsen drives real hosts over ssh. Leader and
- * status come from the nodes themselves over the client protocol; whether a node runs is what the harness did to
- * it (kill, pause, ...), or the file's status command when it gives one.
+ * A kvnode or etcd cluster that runs somewhere else (other hosts, or processes this JVM did not start), described
+ * by a {@link ClusterFile} and driven by its shell commands, the way Jepsen drives real hosts over ssh. Leader and
+ * status come from the nodes themselves ({@link NodeProbe}: kvnode's client protocol, etcd's HTTP status API);
+ * whether a node runs is what the harness did to it (kill, pause, ...), or the file's status command when it
+ * gives one.
  *
  * <p>It does not own the cluster: {@link #close()} stops nothing. It puts back what the harness changed instead:
  * a node it killed or stopped is started again, a paused one resumed, an isolated one rejoined, so the cluster is
@@ -45,7 +46,7 @@ public final class DescribedCluster implements Cluster {
     private final Map<Integer, InetSocketAddress> clientAddresses = new LinkedHashMap<>();
     private final Map<Integer, State> states = new ConcurrentHashMap<>();
     private final Map<Integer, Boolean> isolated = new ConcurrentHashMap<>();
-    private final KvnodeStatusProbe probe = new KvnodeStatusProbe("described-cluster-status", STATUS_TIMEOUT);
+    private final NodeProbe probe;
     private final CommandLog commandLog;
     private final Thread shutdownHook = new Thread(this::restoreQuietly, "described-cluster-restore");
     private boolean closed;
@@ -54,6 +55,7 @@ public final class DescribedCluster implements Cluster {
         this.file = file;
         this.runDirectory = runDirectory;
         this.commandLog = new CommandLog(runDirectory.resolve("commands.log"));
+        this.probe = NodeProbe.forFile(file, STATUS_TIMEOUT);
         for (DescribedNode node : file.nodes()) {
             nodes.put(node.id(), node);
             clientAddresses.put(node.id(), node.client().toSocketAddress());
@@ -64,7 +66,8 @@ public final class DescribedCluster implements Cluster {
 
     /**
      * Connects to a running cluster: waits (up to the file's start timeout) until every node answers status on its
-     * client address with its own id, and, if the file gives a status command, checks that it says each node runs.
+     * client address as itself (a kvnode with its own id; etcd members each with a member id of their own, all of
+     * one cluster), and, if the file gives a status command, checks that it says each node runs.
      * Writes {@code commands.log} under {@code runDirectory}.
      */
     public static DescribedCluster connect(ClusterFile file, Path runDirectory) throws IOException {
@@ -117,6 +120,12 @@ public final class DescribedCluster implements Cluster {
         return clientAddresses.get(nodeId);
     }
 
+    /** The client address as the file writes it, as an http URL (the host is not resolved). */
+    @Override
+    public URI clientUrl(int nodeId) {
+        return node(nodeId).clientUrl();
+    }
+
     /** The file's status command when it gives one (a failure to run it falls back on what the harness did), else what the harness did. */
     @Override
     public boolean isRunning(int nodeId) {
@@ -142,33 +151,46 @@ public final class DescribedCluster implements Cluster {
         return isolated.get(nodeId);
     }
 
-    /** The node's status over the client protocol, or empty if it does not answer in 500 ms; paused and stopped nodes are not asked. */
     /** A command (often ssh) runs first: the fault lands somewhere before it returns. */
     @Override
     public boolean faultsLandWhenCalled() {
         return false;
     }
 
+    /**
+     * A kvnode's status over the client protocol, or empty if it does not answer in 500 ms; paused and stopped
+     * nodes are not asked. Always empty for etcd, which has no kvnode status.
+     */
     @Override
     public Optional<NodeStatus> status(int nodeId) {
         node(nodeId);
         if (states.get(nodeId) != State.RUNNING) return Optional.empty();
-        return probe.status(nodeId, clientAddresses.get(nodeId));
+        return probe.kvnodeStatus(nodeId);
     }
 
-    /** Statuses of every node that answers, by id. */
-    public Map<Integer, NodeStatus> statuses() {
-        return KvnodeStatusProbe.statusesOf(this);
-    }
-
+    /** The leader the running nodes report, confirmed by a majority of the cluster; paused and stopped nodes are not asked. */
     @Override
     public Optional<LeaderInfo> findLeader() {
-        return KvnodeStatusProbe.leaderOf(statuses(), nodes.size());
+        return probe.findLeader(runningNodeIds());
     }
 
+    /** Polls {@link #findLeader()} every 10 ms; after the timeout the error holds what each running node said. */
     @Override
     public LeaderInfo awaitLeader(Duration timeout) throws IOException {
-        return KvnodeStatusProbe.awaitLeader(this, timeout, "commands in " + commandLog.file());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<LeaderInfo> leader = findLeader();
+            if (leader.isPresent()) return leader.get();
+            if (System.nanoTime() - deadline > 0) {
+                throw new IOException("no " + file.target() + " leader after " + timeout + "; statuses: "
+                        + probe.describe(runningNodeIds()) + "; commands in " + commandLog.file());
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+    }
+
+    private List<Integer> runningNodeIds() {
+        return nodes.keySet().stream().filter(id -> states.get(id) == State.RUNNING).toList();
     }
 
     @Override
@@ -199,7 +221,7 @@ public final class DescribedCluster implements Cluster {
         run(nodeId, NodeAction.STOP);
         states.put(nodeId, State.STOPPED);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (probe.status(nodeId, clientAddresses.get(nodeId)).isPresent()
+        while (probe.answers(nodeId)
                 || (node(nodeId).command(NodeAction.STATUS).isPresent() && statusCommandSaysRunning(nodeId))) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IOException("node " + nodeId + " still runs " + timeout.toMillis() + " ms after its stop command");
@@ -274,7 +296,7 @@ public final class DescribedCluster implements Cluster {
                 State state = states.get(id);
                 if (state == State.PAUSED) resume(id);
                 if (state == State.STOPPED) {
-                    if (probe.status(id, clientAddresses.get(id)).isPresent()) {
+                    if (probe.answers(id)) {
                         states.put(id, State.RUNNING);
                     } else {
                         start(id);
@@ -327,14 +349,7 @@ public final class DescribedCluster implements Cluster {
     private void awaitServing(int nodeId, long deadlineNanos, String hint) throws IOException {
         DescribedNode node = node(nodeId);
         while (true) {
-            Optional<NodeStatus> status = probe.status(nodeId, clientAddresses.get(nodeId));
-            if (status.isPresent()) {
-                if (status.get().nodeId() != nodeId) {
-                    throw new IOException(file.source() + ": node " + nodeId + " at " + node.client() + " says it is node "
-                            + status.get().nodeId());
-                }
-                return;
-            }
+            if (probe.answers(nodeId)) return;
             if (System.nanoTime() - deadlineNanos > 0) {
                 throw new IOException(file.source() + ": node " + nodeId + " does not answer status on " + node.client()
                         + " within " + file.startTimeout().toMillis() + " ms; " + hint);

@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
@@ -244,12 +245,14 @@ public final class Campaign {
     private static List<TrialRecord> timeTrials(CampaignSpec spec, Cluster cluster, List<Trial> trials, Workload workload)
             throws IOException {
         List<EventLogReader.RoleEvent> events = new ArrayList<>();
+        List<EventLogReader.NodeEvent> milestones = new ArrayList<>();
         boolean haveEventLogs = false;
         for (int id : cluster.nodeIds()) {
             Optional<Path> log = cluster.eventLog(id);
             if (log.isPresent()) {
                 haveEventLogs = true;
                 events.addAll(EventLogReader.roleEvents(log.get()));
+                milestones.addAll(EventLogReader.events(log.get(), Set.of("peer_closed", "leader_ready")));
             }
         }
         List<Workload.Completed> completed = workload.completed();
@@ -258,6 +261,8 @@ public final class Campaign {
             long fault = trial.faultNanos();
             double toCandidate = Double.NaN;
             double toLeader = Double.NaN;
+            double toDetect = Double.NaN;
+            double toLeaderReady = Double.NaN;
             int newLeader = trial.newLeader().map(LeaderInfo::nodeId).orElse(-1);
             long newTerm = trial.newLeader().filter(LeaderInfo::termKnown).map(LeaderInfo::term).orElse(-1L);
             boolean fromLog = false;
@@ -274,7 +279,15 @@ public final class Campaign {
                     newLeader = leader.get().node();
                     newTerm = leader.get().term();
                     fromLog = true;
+                    long electedTerm = newTerm;
+                    int elected = newLeader;
+                    toLeaderReady = milestones.stream()
+                            .filter(e -> e.kind().equals("leader_ready") && e.node() == elected && e.term() == electedTerm)
+                            .mapToLong(EventLogReader.NodeEvent::monoNanos).filter(t -> t - fault >= 0).min()
+                            .stream().mapToDouble(t -> millis(t - fault)).findFirst().orElse(Double.NaN);
                 }
+                OptionalLong detected = firstSignOfLostLeader(events, milestones, trial, oldTerm);
+                if (detected.isPresent()) toDetect = millis(detected.getAsLong() - fault);
             }
             if (expectsElection && !fromLog && trial.leaderSeenNanos() > 0) {
                 toLeader = millis(trial.leaderSeenNanos() - fault);
@@ -293,9 +306,36 @@ public final class Campaign {
                     trial.oldLeader().term(), newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
                     seconds(fault - workload.startNanos()),
                     trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
-                    millis(trial.injectedNanos() - fault), fromLog, recovered, fault, trial.healNanos()));
+                    millis(trial.injectedNanos() - fault), fromLog, recovered, fault, trial.healNanos(), toDetect,
+                    toLeaderReady));
         }
         return records;
+    }
+
+    /**
+     * When a node other than the old leader first showed it had lost the leader: its connection from the leader
+     * closed (after a kill: once the kernel has torn the process down) or it started a pre-vote or vote, while the
+     * fault was in effect. Empty when no node showed either.
+     */
+    private static OptionalLong firstSignOfLostLeader(List<EventLogReader.RoleEvent> roles, List<EventLogReader.NodeEvent> milestones,
+                                              Trial trial, long oldTerm) {
+        long fault = trial.faultNanos();
+        int oldLeader = trial.oldLeader().nodeId();
+        long first = Long.MAX_VALUE;
+        for (EventLogReader.NodeEvent event : milestones) {
+            if (event.kind().equals("peer_closed") && event.peer() == oldLeader && event.node() != oldLeader
+                    && event.monoNanos() - fault >= 0 && event.monoNanos() - trial.healNanos() < 0) {
+                first = Math.min(first, event.monoNanos());
+            }
+        }
+        for (EventLogReader.RoleEvent event : roles) {
+            boolean campaigning = event.role().equals("PRE_CANDIDATE") || event.role().equals("CANDIDATE");
+            if (campaigning && event.node() != oldLeader && event.term() >= oldTerm
+                    && event.monoNanos() - fault >= 0 && event.monoNanos() - trial.healNanos() < 0) {
+                first = Math.min(first, event.monoNanos());
+            }
+        }
+        return first == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
     /**

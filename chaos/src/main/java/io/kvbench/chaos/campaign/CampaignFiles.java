@@ -24,7 +24,8 @@ final class CampaignFiles {
     static final String[] ELECTIONS_HEADER = {"run_id", "git_sha", "target", "trial", "seed", "fault", "victim", "old_leader",
             "old_term", "new_leader", "new_term", "terms_elapsed", "fault_to_candidate_ms", "fault_to_leader_ms",
             "fault_to_first_ack_ms", "writes_failed", "writes_timed_out", "cluster_size", "election_timeout_min_ms",
-            "election_timeout_max_ms", "heartbeat_ms", "load_rate", "fault_command_ms"};
+            "election_timeout_max_ms", "heartbeat_ms", "load_rate", "fault_command_ms", "fault_to_detect_ms",
+            "fault_to_leader_ready_ms"};
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
 
     private CampaignFiles() {
@@ -38,7 +39,8 @@ final class CampaignFiles {
                         id(r.termsElapsed()), number(r.faultToCandidateMillis()), number(r.faultToLeaderMillis()),
                         number(r.faultToFirstAckMillis()), r.writesFailed(), r.writesTimedOut(), cluster.size(),
                         cluster.timing().electionTimeoutMinMillis(), cluster.timing().electionTimeoutMaxMillis(),
-                        cluster.timing().heartbeatMillis(), number(spec.loadRate()), number(r.faultCommandMillis()));
+                        cluster.timing().heartbeatMillis(), number(spec.loadRate()), number(r.faultCommandMillis()),
+                        number(r.faultToDetectMillis()), number(r.faultToLeaderReadyMillis()));
             }
         }
     }

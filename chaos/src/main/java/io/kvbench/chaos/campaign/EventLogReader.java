@@ -40,6 +40,34 @@ public final class EventLogReader {
         return events;
     }
 
+    /**
+     * A node event other than a role change: {@code peer_closed} (a peer's connection to this node closed; {@code
+     * peer}, and {@code leader} = this node's leader then) or {@code leader_ready} (this node, leading {@code term},
+     * committed the term's first entry). Absent fields are -1.
+     */
+    public record NodeEvent(int node, long monoNanos, String kind, long term, int peer, int leader) {
+    }
+
+    /** Every event of the given kinds in one log, in file order; a torn line is skipped. */
+    public static List<NodeEvent> events(Path eventLog, java.util.Set<String> kinds) throws IOException {
+        List<NodeEvent> events = new ArrayList<>();
+        if (!Files.exists(eventLog)) return events;
+        for (String line : Files.readAllLines(eventLog, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (IOException torn) {
+                continue;
+            }
+            String kind = node.path("event").asText();
+            if (!kinds.contains(kind)) continue;
+            events.add(new NodeEvent(node.path("node").asInt(), node.path("mono_ns").asLong(), kind,
+                    node.path("term").asLong(-1), node.path("peer").asInt(-1), node.path("leader").asInt(-1)));
+        }
+        return events;
+    }
+
     /** The earliest event with this role, a term above {@code aboveTerm}, at or after {@code fromNanos}. */
     public static Optional<RoleEvent> first(List<RoleEvent> events, String role, long aboveTerm, long fromNanos) {
         RoleEvent best = null;

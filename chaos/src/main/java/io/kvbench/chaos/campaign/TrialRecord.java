@@ -12,12 +12,17 @@ package io.kvbench.chaos.campaign;
  * @param faultNanos         {@link System#nanoTime()} when the fault call began, comparable with the kvnode event
  *                           logs' {@code mono_ns} on the same machine (the times above count from it)
  * @param healNanos          {@link System#nanoTime()} when the heal call began
+ * @param faultToDetectMillis first sign on another node that the leader was lost (its connection closed, or a
+ *                           pre-vote or vote began), from the event logs; NaN without them
+ * @param faultToLeaderReadyMillis the new leader committed the first entry of its term (it serves from then on),
+ *                           from its event log's {@code leader_ready}; NaN without it
  */
 public record TrialRecord(int trial, long seed, FaultKind fault, int victim, int oldLeader, long oldTerm, int newLeader,
                           long newTerm, double faultToCandidateMillis, double faultToLeaderMillis,
                           double faultToFirstAckMillis, long writesFailed, long writesTimedOut, double faultStartSeconds,
                           double recoveredSeconds, double faultCommandMillis, boolean leaderFromEventLog,
-                          boolean recovered, long faultNanos, long healNanos) {
+                          boolean recovered, long faultNanos, long healNanos, double faultToDetectMillis,
+                          double faultToLeaderReadyMillis) {
 
     /** Whether {@code monoNanos} (an event log's {@code mono_ns}) falls while the fault was in effect, heal excluded. */
     public boolean duringFault(long monoNanos) {

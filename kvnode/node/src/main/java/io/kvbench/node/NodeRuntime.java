@@ -112,6 +112,8 @@ public final class NodeRuntime implements AutoCloseable {
      */
     private static final int STATUS_REFRESH_TICKS = 10;
     private int ticksSinceStatusRefresh;
+    /** The last term in which this node, as leader, committed an entry of its own term (see noteLeaderReady). */
+    private long leaderReadyTerm;
 
     public static NodeRuntime start(NodeConfig config) throws IOException {
         return new NodeRuntime(config, null);
@@ -139,7 +141,11 @@ public final class NodeRuntime implements AutoCloseable {
         this.lastSnapshotIndex = recovered.snapshot().lastIndex();
         this.clientRequests = new ClientRequests(config);
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
+        long warmupStartNanos = System.nanoTime();
+        LeaderPathWarmup.run(config);
+        long warmupMicros = (System.nanoTime() - warmupStartNanos) / 1_000;
         ObjectNode started = eventLog.event("started");
+        started.put("warmup_us", warmupMicros);
         started.put("term", recovered.hardState().term());
         started.put("last_index", recovered.lastIndex());
         started.put("snapshot_index", recovered.snapshot().lastIndex());
@@ -313,6 +319,22 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void drainReady() {
         while (!storageFailed && core.hasReady()) handleReady(core.ready());
+        noteLeaderReady();
+    }
+
+    /**
+     * The first time, as leader of a term, the commit index reaches an entry of that term (the term's no-op, §8):
+     * from then on this leader serves linearizable reads and has committed what earlier leaders left (§5.4.2).
+     * Written to the event log so a campaign can split "elected" from "serving" (chaos's leader_ready timing).
+     */
+    private void noteLeaderReady() {
+        if (core.role() != Role.LEADER || leaderReadyTerm == core.term()) return;
+        if (core.termAt(core.commitIndex()) != core.term()) return;
+        leaderReadyTerm = core.term();
+        ObjectNode event = eventLog.event("leader_ready");
+        event.put("term", core.term());
+        event.put("commit_index", core.commitIndex());
+        eventLog.write(event);
     }
 
     private void handleReady(Ready ready) {

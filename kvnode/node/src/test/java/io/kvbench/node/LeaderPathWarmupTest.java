@@ -1,0 +1,41 @@
+package io.kvbench.node;
+
+import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvResultCodec;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.wal.SyncMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeaderPathWarmupTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void theScratchLeaderAnswersEveryRequestOfThePathWithAResult() {
+        Map<Integer, InetSocketAddress> addresses = Map.of(1, new InetSocketAddress("127.0.0.1", 1),
+                2, new InetSocketAddress("127.0.0.1", 2), 3, new InetSocketAddress("127.0.0.1", 3));
+        NodeConfig config = new NodeConfig(2, "warmup-test", addresses, addresses, directory.resolve("data"),
+                directory.resolve("events.jsonl"), 1, 150, 300, 30, 10, true, SyncMode.ALWAYS, 100_000, 1000, 600_000,
+                65_536, false);
+
+        List<ClientResponse> responses = LeaderPathWarmup.run(config);
+
+        // Register, put, cas, delete, get: each went through propose, replication, commit, apply and the encoder.
+        assertThat(responses).hasSize(5).allMatch(response -> response instanceof ClientResponse.Result);
+        List<KvResult> results = responses.stream().map(r -> KvResultCodec.decode(((ClientResponse.Result) r).result())).toList();
+        assertThat(results.get(0)).isInstanceOf(KvResult.SessionRegistered.class);
+        assertThat(results.get(2)).isInstanceOfSatisfying(KvResult.CasResult.class, cas -> assertThat(cas.swapped()).isTrue());
+        assertThat(results.get(4)).isInstanceOfSatisfying(KvResult.Value.class, value -> assertThat(value.value()).isNull());
+        // Nothing of the real node was touched: no data directory, no event log.
+        assertThat(directory.resolve("data")).doesNotExist();
+        assertThat(directory.resolve("events.jsonl")).doesNotExist();
+    }
+}

@@ -47,4 +47,12 @@ class ChaosCommandFaultTest {
         assertThat(errors).isEqualTo("kvbench: --fault partition-leader-inbound needs --target kvnode (etcd members run on loopback, "
                 + "their links cannot be cut)" + System.lineSeparator());
     }
+
+    @Test
+    void etcdWithAnElectionTimeoutUnderFiveHeartbeatsIsAUsageErrorThatSaysWhatToPass() {
+        assertThat(chaos("--target", "etcd", "--heartbeat-ms", "50", "--election-timeout-min-ms", "150"))
+                .isEqualTo(KvbenchMain.EXIT_USAGE);
+        assertThat(errors).isEqualTo("kvbench: --target etcd: etcd refuses an election timeout under 5x its heartbeat "
+                + "(--election-timeout-min-ms 150 < 5 x --heartbeat-ms 50); e.g. --heartbeat-ms 30" + System.lineSeparator());
+    }
 }

@@ -9,6 +9,9 @@ import io.kvbench.net.ClientCodec;
 import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.net.ClientRequest;
 import io.kvbench.net.ClientResponse;
+import io.kvbench.net.FrameType;
+import io.kvbench.net.PeerCodec;
+import io.kvbench.net.WireFormat;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.EntryType;
 import io.kvbench.raft.Message;
@@ -27,19 +30,26 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Runs the leader's side of the request path once, on scratch objects, before the node serves: an election among
- * three in-memory cores, then a session, writes, a compare-and-set and a linearizable read through
- * {@link ClientRequests}, the state machine and the response codec. Touches no disk, socket or shared state.
+ * Runs the request path on scratch objects before the node serves: an election among three in-memory cores, then a
+ * session and {@link #ROUNDS} rounds of writes, compare-and-sets and linearizable reads through
+ * {@link ClientRequests}, the state machine, the peer codec (every message is encoded and decoded) and the response
+ * codec, on the leader's side and the followers'. Touches no disk, socket or shared state.
  * <p>
  * Why: a node that has never led since it started runs that path for the first time right after it wins an
  * election, exactly when every client is waiting on it. Loading, verifying and interpreting those classes then
  * cost 1 to 3 ms per request on a busy 2-core machine (measured in chaos campaigns: the first four requests after
- * an election took 5.6 ms to propose); here the cost moves to start-up, where nobody waits. This is class loading
- * and a first interpretation, not JIT warm-up (that needs thousands of runs).
+ * an election took 5.6 ms to propose), and a restarted node ran interpreted for its first second or two, using a
+ * whole core while it took part in the next election. Here that cost moves to start-up, where nobody waits.
  */
 final class LeaderPathWarmup {
     private static final List<Integer> VOTERS = List.of(1, 2, 3);
     private static final int MAX_TICKS = 10_000;
+    /**
+     * Rounds of put, cas, delete and get. The first loads the classes; a few hundred more get the hot methods past
+     * C1's invocation threshold (Tier3InvocationThreshold = 200), so a node that restarts runs its request and
+     * replication path compiled, not interpreted, from its first election on. About 0.1-0.3 s of start-up CPU.
+     */
+    static final int ROUNDS = 300;
 
     private final Map<Integer, RaftCore> cores = new LinkedHashMap<>();
     private final KvStateMachine stateMachine;
@@ -66,10 +76,14 @@ final class LeaderPathWarmup {
         long clientId = warmup.command(leader, new KvCommand.RegisterSession()) instanceof KvResult.SessionRegistered registered
                 ? registered.clientId() : 0;
         byte[] value = "warm".getBytes(StandardCharsets.UTF_8);
-        warmup.command(leader, new KvCommand.Put(clientId, 1, 1, "warmup", value));
-        warmup.command(leader, new KvCommand.Cas(clientId, 2, 1, "warmup", value, value));
-        warmup.command(leader, new KvCommand.Delete(clientId, 3, 1, "warmup"));
-        warmup.read(leader, "warmup");
+        long seq = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            String key = "warmup-" + (round % 64);
+            warmup.command(leader, new KvCommand.Put(clientId, ++seq, seq, key, value));
+            warmup.command(leader, new KvCommand.Cas(clientId, ++seq, seq, key, value, value));
+            warmup.command(leader, new KvCommand.Delete(clientId, ++seq, seq, key));
+            warmup.read(leader, key);
+        }
         return warmup.responses;
     }
 
@@ -121,7 +135,20 @@ final class LeaderPathWarmup {
     }
 
     private void deliver(List<Message> messages) {
-        for (Message message : messages) cores.get(message.to()).step(message);
+        for (Message message : messages) cores.get(message.to()).step(throughWire(message));
+    }
+
+    /** Encodes and decodes the message as the peer connection would, so the codec's paths warm up too. */
+    private static Message throughWire(Message message) {
+        ByteBuf frame = PeerCodec.encode(UnpooledByteBufAllocator.DEFAULT, message);
+        try {
+            frame.skipBytes(WireFormat.LENGTH_FIELD_BYTES);
+            frame.readUnsignedByte(); // frame version
+            FrameType type = FrameType.fromCode(frame.readUnsignedByte());
+            return (Message) PeerCodec.decode(type, frame);
+        } finally {
+            frame.release();
+        }
     }
 
     private void apply(Ready ready) {

@@ -28,8 +28,8 @@ class LeaderPathWarmupTest {
 
         List<ClientResponse> responses = LeaderPathWarmup.run(config);
 
-        // Register, put, cas, delete, get: each went through propose, replication, commit, apply and the encoder.
-        assertThat(responses).hasSize(5).allMatch(response -> response instanceof ClientResponse.Result);
+        // Register, then put, cas, delete, get per round: each through propose, replication, commit, apply, encoder.
+        assertThat(responses).hasSize(1 + 4 * LeaderPathWarmup.ROUNDS).allMatch(response -> response instanceof ClientResponse.Result);
         List<KvResult> results = responses.stream().map(r -> KvResultCodec.decode(((ClientResponse.Result) r).result())).toList();
         assertThat(results.get(0)).isInstanceOf(KvResult.SessionRegistered.class);
         assertThat(results.get(2)).isInstanceOfSatisfying(KvResult.CasResult.class, cas -> assertThat(cas.swapped()).isTrue());

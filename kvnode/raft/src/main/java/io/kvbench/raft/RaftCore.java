@@ -48,6 +48,8 @@ public final class RaftCore {
 
     // Candidate state: votes received in the current (pre-)election.
     private final Map<Integer, Boolean> votes = new LinkedHashMap<>();
+    /** Pre-vote requests ignored in lease since the leader was last heard from, latest per sender (peerDisconnected). */
+    private final Map<Integer, VoteRequest> preVotesIgnoredInLease = new LinkedHashMap<>();
 
     // Leader state.
     private final Map<Integer, Progress> progress = new TreeMap<>();
@@ -161,6 +163,14 @@ public final class RaftCore {
         leaderId = 0;
         int ticksLeft = 1 + random.nextInt(config.leaderLostTimeoutMaxTicks());
         electionElapsedTicks = Math.max(electionElapsedTicks, randomizedElectionTimeoutTicks - ticksLeft);
+        // The lease ended with the leader's connection. A follower that noticed first may already have asked for
+        // our pre-vote, which the lease made us ignore; answer it now rather than at its next resend, up to
+        // leaderLostTimeoutMaxTicks later. Nothing new is granted: the request is judged as if it arrived now.
+        List<VoteRequest> held = new ArrayList<>(preVotesIgnoredInLease.values());
+        preVotesIgnoredInLease.clear();
+        for (VoteRequest request : held) {
+            if (request.term() > term) step(request);
+        }
     }
 
     /** Propose a command; only a leader accepts it (§5.3). */
@@ -252,7 +262,10 @@ public final class RaftCore {
             // Dissertation §4.2.3: a server that heard from a current leader within the minimum election
             // timeout ignores vote requests, so a removed or partitioned server cannot depose a live leader.
             // A transfer ordered by the leader itself is exempt.
-            if (inLease() && !request.transfer()) return false;
+            if (inLease() && !request.transfer()) {
+                if (request.preVote()) preVotesIgnoredInLease.put(request.from(), request);
+                return false;
+            }
             if (request.preVote()) return true; // a pre-vote never changes our term (§9.6)
         }
         if (message instanceof VoteResponse response && response.preVote() && response.granted()) {
@@ -518,6 +531,7 @@ public final class RaftCore {
     }
 
     private void resetRoleState() {
+        preVotesIgnoredInLease.clear();
         electionElapsedTicks = 0;
         heartbeatElapsedTicks = 0;
         votes.clear();
@@ -539,6 +553,8 @@ public final class RaftCore {
     }
 
     private void acceptLeader(int id) {
+        // The leader is alive: what was ignored because of its lease stays ignored.
+        if (!preVotesIgnoredInLease.isEmpty()) preVotesIgnoredInLease.clear();
         if (role == Role.LEADER) throw new IllegalStateException("two leaders in term " + term + ": " + selfId + " and " + id);
         if (role != Role.FOLLOWER) becomeFollower(term, id); // §5.2: a candidate yields to a leader of its term
         if (leaderId != id) {

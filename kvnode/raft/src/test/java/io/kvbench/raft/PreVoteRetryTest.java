@@ -48,4 +48,33 @@ class PreVoteRetryTest {
         assertThat(low.ready().messagesNow()).singleElement().matches(m -> ((VoteResponse) m).granted());
         assertThat(high.ready().messagesNow()).singleElement().matches(m -> ((VoteResponse) m).granted());
     }
+
+    @Test
+    void aPreVoteIgnoredInLeaseIsAnsweredAsSoonAsTheLeadersConnectionCloses() {
+        RaftCore follower = core(2, 3);
+        follower.step(new Message.Heartbeat(1, 2, 1, 0, 0)); // leader 1, term 1: in lease
+        follower.ready();
+        VoteRequest preVote = new VoteRequest(3, 2, 2, 0, 0, true, false);
+        follower.step(preVote);
+        assertThat(follower.ready().messagesNow()).as("in lease: ignored (dissertation §4.2.3)").isEmpty();
+
+        follower.peerDisconnected(1);
+
+        assertThat(follower.ready().messagesNow()).singleElement()
+                .matches(m -> m instanceof VoteResponse response && response.preVote() && response.granted() && response.to() == 3);
+        assertThat(follower.term()).as("a pre-vote changes no term").isEqualTo(1);
+    }
+
+    @Test
+    void aPreVoteIgnoredInLeaseStaysIgnoredOnceTheLeaderIsHeardFromAgain() {
+        RaftCore follower = core(2, 3);
+        follower.step(new Message.Heartbeat(1, 2, 1, 0, 0));
+        follower.step(new VoteRequest(3, 2, 2, 0, 0, true, false));
+        follower.step(new Message.Heartbeat(1, 2, 1, 0, 0)); // the leader is alive after all
+        follower.ready();
+
+        follower.peerDisconnected(1);
+
+        assertThat(follower.ready().messagesNow()).noneMatch(m -> m instanceof VoteResponse);
+    }
 }

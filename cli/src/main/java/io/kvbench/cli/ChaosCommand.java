@@ -140,14 +140,14 @@ public final class ChaosCommand implements Callable<Integer> {
         if (described != null) target = described.target();
         if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
-        if (described == null && target.equals("etcd") && electionMin < 5 * heartbeat) {
-            throw new UsageException("--target etcd: etcd refuses an election timeout under 5x its heartbeat (--election-timeout-min-ms "
-                    + electionMin + " < 5 x --heartbeat-ms " + heartbeat + "); e.g. --heartbeat-ms " + Math.max(1, electionMin / 5));
-        }
         if (trials < 1) throw new UsageException("--trials must be at least 1");
         if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
         FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
+        if (described == null && target.equals("etcd") && electionMin < 5 * heartbeat) {
+            throw new UsageException("--target etcd: etcd refuses an election timeout under 5x its heartbeat (--election-timeout-min-ms "
+                    + electionMin + " < 5 x --heartbeat-ms " + heartbeat + "); e.g. --heartbeat-ms " + Math.max(1, electionMin / 5));
+        }
         Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "chaos-" + target + "-" + faultKind.label());
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))

@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns
  * [--output results/reference] [--data-dir target/reference-data] [--seconds 20] [--warmup-seconds 5]
- * [--in-process] [--skip-etcd] [--peak-rounds N]}; with {@code --peak-rounds N} only the kvnode/etcd peak
+ * [--in-process] [--skip-etcd] [--peak-rounds N] [--node-jvm-opts "-Xms256m -Xmx1g"]}; with {@code --peak-rounds N} only the kvnode/etcd peak
  * comparison runs, alternated N times ({@link AlternatingPeaks}).
  */
 public final class ReferenceRuns {
@@ -71,6 +71,9 @@ public final class ReferenceRuns {
     private final boolean inProcess;
     private final boolean skipEtcd;
     private final int peakRounds;
+    /** JVM options of each kvnode process ({@code --node-jvm-opts}, one string). */
+    private final List<String> nodeJvmOptions;
+    static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g";
     private final List<String> scenarioRows = new ArrayList<>();
     private FloorResult floor;
 
@@ -84,6 +87,7 @@ public final class ReferenceRuns {
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
         peakRounds = Integer.parseInt(options.getOrDefault("--peak-rounds", "0"));
+        nodeJvmOptions = List.of(options.getOrDefault("--node-jvm-opts", DEFAULT_NODE_JVM_OPTIONS).trim().split("\\s+"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,6 +105,7 @@ public final class ReferenceRuns {
     private void run() throws Exception {
         Files.createDirectories(dataDirectory);
         Files.createDirectories(rawOutput);
+        log("kvnode JVM options: " + (inProcess ? "(in-process)" : String.join(" ", nodeJvmOptions)));
         if (peakRounds > 0) {
             new AlternatingPeaks(this).run(peakRounds);
             deleteRecursively(dataDirectory);
@@ -261,10 +266,11 @@ public final class ReferenceRuns {
             InProcessKvnodeCluster cluster = InProcessKvnodeCluster.start(3, directory, syncMode, Duration.ofSeconds(30));
             return new KvnodeCluster(cluster.clientAddresses(), Map.of("generatorAndNodes", ProcessHandle.current().pid()), cluster);
         }
+        List<String> jvmOptions = new ArrayList<>(nodeJvmOptions);
+        // GC pauses per node, to tell collector stalls from snapshot or scheduling stalls.
+        jvmOptions.add("-Xlog:gc:file=" + rawOutput.toAbsolutePath().resolve(directory.getFileName() + "-gc-%p.log"));
         KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, fsync,
-                System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g",
-                        // GC pauses per node, to tell collector stalls from snapshot or scheduling stalls.
-                        "-Xlog:gc:file=" + rawOutput.toAbsolutePath().resolve(directory.getFileName() + "-gc-%p.log")));
+                System.getProperty("java.class.path"), jvmOptions);
         Map<String, Long> pids = new LinkedHashMap<>();
         for (int id = 1; id <= 3; id++) pids.put("kvnode" + id, cluster.pid(id));
         pids.put("generator", ProcessHandle.current().pid());

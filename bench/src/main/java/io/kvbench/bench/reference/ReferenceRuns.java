@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns
  * [--output results/reference] [--data-dir target/reference-data] [--seconds 20] [--warmup-seconds 5]
- * [--in-process] [--skip-etcd] [--peak-rounds N] [--node-jvm-opts "-Xms256m -Xmx1g"]}; with {@code --peak-rounds N} only the kvnode/etcd peak
+ * [--in-process] [--skip-etcd] [--peak-rounds N] [--node-jvm-opts "-Xms256m -Xmx1g"] [--open-loop-peak N]}; with {@code --peak-rounds N} only the kvnode/etcd peak
  * comparison runs, alternated N times ({@link AlternatingPeaks}).
  */
 public final class ReferenceRuns {
@@ -71,6 +71,11 @@ public final class ReferenceRuns {
     private final boolean inProcess;
     private final boolean skipEtcd;
     private final int peakRounds;
+    /**
+     * {@code --open-loop-peak N}: run the open-loop scenarios at 50 and 80 % of N ops/s instead of this run's measured
+     * peak, so two builds can be compared at the same absolute rates.
+     */
+    private final double openLoopPeakOverride;
     /** JVM options of each kvnode process ({@code --node-jvm-opts}, one string). */
     private final List<String> nodeJvmOptions;
     static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g";
@@ -87,6 +92,7 @@ public final class ReferenceRuns {
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
         peakRounds = Integer.parseInt(options.getOrDefault("--peak-rounds", "0"));
+        openLoopPeakOverride = Double.parseDouble(options.getOrDefault("--open-loop-peak", "0"));
         nodeJvmOptions = List.of(options.getOrDefault("--node-jvm-opts", DEFAULT_NODE_JVM_OPTIONS).trim().split("\\s+"));
     }
 
@@ -130,6 +136,8 @@ public final class ReferenceRuns {
         run.put("generatorCeilingOpsPerSecond", generatorCeiling);
         run.put("senderSpinThresholdMicros", Long.getLong(SPIN_THRESHOLD_PROPERTY, 100));
         run.put("kvnodePeakOpsPerSecond", kvnodePeak);
+        if (openLoopPeakOverride > 0) run.put("openLoopPeakOpsPerSecond", openLoopPeakOverride);
+        run.put("kvnodeJvmOptions", inProcess ? "in-process" : String.join(" ", nodeJvmOptions));
         run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
         run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));
@@ -159,8 +167,10 @@ public final class ReferenceRuns {
                 LoadSummary summary = runScenario("kvnode-peak-" + clients + "-clients", closedLoop(baseSpec(), clients), cluster);
                 peak = Math.max(peak, summary.achievedRatePerSecond());
             }
+            double openLoopPeak = openLoopPeakOverride > 0 ? openLoopPeakOverride : peak;
+            if (openLoopPeakOverride > 0) log("open loop at percentages of " + openLoopPeak + " ops/s (--open-loop-peak), not of " + peak);
             for (int percent : new int[] {50, 80}) {
-                LoadSpec spec = baseSpec().mode(LoadMode.OPEN_LOOP).targetRatePerSecond(Math.floor(peak * percent / 100.0))
+                LoadSpec spec = baseSpec().mode(LoadMode.OPEN_LOOP).targetRatePerSecond(Math.floor(openLoopPeak * percent / 100.0))
                         .inFlightLimit(1024).connections(MAX_KVNODE_CONNECTIONS).build();
                 runScenario("kvnode-open-loop-" + percent + "-percent-of-peak", spec, cluster);
             }

@@ -13,6 +13,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 
 import java.net.InetSocketAddress;
 import java.util.Random;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -44,6 +45,8 @@ public final class PeerClient implements AutoCloseable {
     private volatile boolean stopped;
     /** The connection being attempted or in use; event loop only. */
     private Channel currentChannel;
+    /** The scheduled reconnect while backing off; touched on {@link #eventLoop} only. */
+    private ScheduledFuture<?> pendingReconnect;
     /** The last problem logged, so a peer that stays down is logged once, not on every attempt. */
     private String lastProblem;
 
@@ -160,7 +163,22 @@ public final class PeerClient implements AutoCloseable {
 
     private void scheduleReconnect() {
         if (stopped) return;
-        eventLoop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+        pendingReconnect = eventLoop.schedule(this::connect, backoff.nextDelayMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The peer connected to us, so it is up: if this side is waiting out a reconnect backoff, connect now. Without
+     * this a restarted node heard nothing from us for up to the backoff ceiling (500 ms) after it came back, stayed
+     * behind, and the next election's leader had to catch it up before it could commit anything (measured: the
+     * first commit of a new term 60-150 ms after the election, in ~5 % of kill campaigns' trials).
+     */
+    public void peerIsUp() {
+        eventLoop.execute(() -> {
+            if (stopped || connectedChannel != null || pendingReconnect == null || pendingReconnect.isDone()) return;
+            if (!pendingReconnect.cancel(false)) return;
+            backoff.reset();
+            connect();
+        });
     }
 
     /** Logs a connection problem once while it keeps repeating, then quietly until something changes. */

@@ -27,6 +27,12 @@ public final class PeerConnections implements AutoCloseable {
         return client(message.to()).send(message);
     }
 
+    /** {@code peerNodeId} connected to us: see {@link PeerClient#peerIsUp}. Unknown ids are ignored. */
+    public void peerIsUp(int peerNodeId) {
+        PeerClient client = clients.get(peerNodeId);
+        if (client != null) client.peerIsUp();
+    }
+
     public boolean isConnected(int peerNodeId) {
         return client(peerNodeId).isConnected();
     }

@@ -25,11 +25,14 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     private final PeerServerConfig config;
     private final Consumer<Message> messageConsumer;
     private final IntConsumer inboundClosedListener;
+    private final IntConsumer inboundOpenedListener;
     /** 0 until the Hello is accepted. Only touched on the channel's event loop. */
     private int peerNodeId;
     private ScheduledFuture<?> handshakeTimeout;
 
-    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer, IntConsumer inboundClosedListener) {
+    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer, IntConsumer inboundClosedListener,
+                       IntConsumer inboundOpenedListener) {
+        this.inboundOpenedListener = inboundOpenedListener;
         this.config = config;
         this.messageConsumer = messageConsumer;
         this.inboundClosedListener = inboundClosedListener;
@@ -84,6 +87,7 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
         context.writeAndFlush(PeerCodec.encode(context.alloc(), new PeerControl.HelloOk(config.clusterId(),
                 config.selfNodeId())));
         LOG.log(INFO, "node {0,number,#}: accepted peer {1,number,#} from {2}", config.selfNodeId(), peerNodeId, remote(context));
+        inboundOpenedListener.accept(peerNodeId);
     }
 
     /** Why {@code hello} is refused, or null to accept it. */

@@ -27,6 +27,7 @@ public final class PeerServer implements AutoCloseable {
     private final PeerServerConfig config;
     private final Consumer<Message> messageConsumer;
     private final IntConsumer inboundClosedListener;
+    private final IntConsumer inboundOpenedListener;
     /** Accepted connections, closed with the server so that a stopped node looks stopped to its peers. */
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
@@ -41,10 +42,20 @@ public final class PeerServer implements AutoCloseable {
      */
     public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer,
                       IntConsumer inboundClosedListener) {
+        this(resources, config, messageConsumer, inboundClosedListener, peerNodeId -> { });
+    }
+
+    /**
+     * @param inboundOpenedListener told (on an I/O thread) when a peer's connection completes its handshake: the
+     *                              peer is up, so a reconnect to it that is waiting out a backoff can go now
+     */
+    public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer,
+                      IntConsumer inboundClosedListener, IntConsumer inboundOpenedListener) {
         this.resources = resources;
         this.config = config;
         this.messageConsumer = messageConsumer;
         this.inboundClosedListener = inboundClosedListener;
+        this.inboundOpenedListener = inboundOpenedListener;
     }
 
     /** Binds and starts accepting; returns the bound address (useful with port 0). */
@@ -59,7 +70,7 @@ public final class PeerServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
-                        configurePipeline(channel.pipeline(), config, messageConsumer, inboundClosedListener);
+                        configurePipeline(channel.pipeline(), config, messageConsumer, inboundClosedListener, inboundOpenedListener);
                     }
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
@@ -76,14 +87,14 @@ public final class PeerServer implements AutoCloseable {
 
     /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
     static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer) {
-        configurePipeline(pipeline, config, messageConsumer, peerNodeId -> { });
+        configurePipeline(pipeline, config, messageConsumer, peerNodeId -> { }, peerNodeId -> { });
     }
 
     static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer,
-                                  IntConsumer inboundClosedListener) {
+                                  IntConsumer inboundClosedListener, IntConsumer inboundOpenedListener) {
         pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), PeerCodec::decode));
-        pipeline.addLast(new PeerInboundHandler(config, messageConsumer, inboundClosedListener));
+        pipeline.addLast(new PeerInboundHandler(config, messageConsumer, inboundClosedListener, inboundOpenedListener));
     }
 
     /** Stops accepting and closes every accepted connection. */

@@ -101,6 +101,32 @@ class PeerConnectionsLoopbackTest {
     }
 
     @Test
+    void aPeerThatConnectsToUsIsDialledBackAtOnceInsteadOfAfterTheBackoff() {
+        Node one = node(1);
+        Node two = node(2);
+        // Reserve a port for node 2, free it, and let node 1 fail against it: its next try is backed off 30-60 s.
+        InetSocketAddress twoAddress = two.listen(0);
+        two.server.close();
+        one.connections = new PeerConnections(one.resources,
+                PeerConnectionsConfig.of(CLUSTER, 1, Map.of(2, twoAddress)).withBackoffMillis(60_000, 60_000), one);
+        one.connections.start();
+        Await.until("the first attempt failed", () -> one.connections.client(2).failedAttemptCount() >= 1);
+        InetSocketAddress oneAddress = one.listen(0);
+        one.server.close();
+        // Node 1's server tells its connections when a peer completes a handshake, as NodeRuntime wires it.
+        one.server = new PeerServer(one.resources, PeerServerConfig.of(CLUSTER, 1, Set.of(2)), one.received::add,
+                peerNodeId -> { }, one.connections::peerIsUp);
+        one.server.start(oneAddress);
+        two.listen(twoAddress.getPort());
+
+        two.dial(oneAddress); // node 2 comes up and connects to node 1
+
+        Await.until("node 1 dialled node 2 back long before its 30 s backoff", () -> one.connections.isConnected(2));
+        assertThat(one.connections.send(new Message.Heartbeat(1, 2, 1, 0, 1))).isTrue();
+        Await.until("the heartbeat arrives", () -> two.received.size() == 1);
+    }
+
+    @Test
     void aConnectionComesBackAfterThePeerRestartsOnTheSamePort() {
         Node one = node(1);
         Node two = node(2);

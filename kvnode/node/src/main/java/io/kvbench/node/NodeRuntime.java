@@ -159,7 +159,7 @@ public final class NodeRuntime implements AutoCloseable {
         peerIds.remove(config.nodeId());
         this.peerServer = new PeerServer(netty, new PeerServerConfig(config.clusterId(), config.nodeId(), peerIds,
                 16 << 20, PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), this::onPeerMessage,
-                peerId -> enqueue(() -> onInboundClosedOnCore(peerId)));
+                peerId -> enqueue(() -> onInboundClosedOnCore(peerId)), this::onInboundOpened);
         var outbound = new java.util.TreeMap<>(config.peerAddresses());
         outbound.remove(config.nodeId());
         this.peerConnections = new PeerConnections(netty,
@@ -250,6 +250,12 @@ public final class NodeRuntime implements AutoCloseable {
      * close is seen only after every message the peer sent was delivered, so a dead leader's last heartbeat
      * cannot arrive after the hint and put this follower back in lease for a whole election timeout.
      */
+    /** A peer connected to us: it is up, so our connection to it need not wait out its reconnect backoff. */
+    private void onInboundOpened(int peerId) {
+        PeerConnections connections = peerConnections;
+        if (connections != null) connections.peerIsUp(peerId);
+    }
+
     private void onInboundClosedOnCore(int peerId) {
         ObjectNode event = eventLog.event("peer_closed");
         event.put("peer", peerId);

@@ -102,9 +102,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "always", description = "kvnode: always or none (default: ${DEFAULT-VALUE}); etcd always fsyncs.")
     String fsync;
 
-    @Option(names = "--jvm-opts", description = "kvnode: JVM options of each node (default: "
-            + "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages). A kill -9 closes the node's "
-            + "sockets only after the kernel has freed its memory, so a smaller resident set is a faster failover.")
+    @Option(names = "--jvm-opts", defaultValue = LocalKvCluster.DEFAULT_JVM_OPTIONS,
+            description = "kvnode: JVM options of each node (default: ${DEFAULT-VALUE}). A kill -9 closes the node's "
+                    + "sockets only after the kernel has freed its memory, so a smaller resident set is a faster failover.")
     String jvmOptions;
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/chaos-<target>-<fault>/<time>/).")
@@ -243,8 +243,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
                 .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).network(networkMode).build();
-        nodeJvmOptions = jvmOptions == null || jvmOptions.isBlank() ? LocalKvCluster.defaultJvmOptions()
-                : List.of(jvmOptions.trim().split("\\s+"));
+        nodeJvmOptions = jvmOptions.isBlank() ? LocalKvCluster.defaultJvmOptions() : List.of(jvmOptions.trim().split("\\s+"));
         return LocalKvCluster.start(spec, runDirectory,
                 LocalKvCluster.javaCommand(System.getProperty("java.class.path"), nodeJvmOptions));
     }

@@ -279,12 +279,12 @@ public final class Campaign {
                     newLeader = leader.get().node();
                     newTerm = leader.get().term();
                     fromLog = true;
-                    long electedTerm = newTerm;
-                    int elected = newLeader;
-                    toLeaderReady = milestones.stream()
-                            .filter(e -> e.kind().equals("leader_ready") && e.node() == elected && e.term() == electedTerm)
-                            .mapToLong(EventLogReader.NodeEvent::monoNanos).filter(t -> t - fault >= 0).min()
-                            .stream().mapToDouble(t -> millis(t - fault)).findFirst().orElse(Double.NaN);
+                    for (EventLogReader.NodeEvent event : milestones) {
+                        if (event.kind().equals("leader_ready") && event.node() == newLeader && event.term() == newTerm
+                                && event.monoNanos() - fault >= 0) {
+                            toLeaderReady = millis(event.monoNanos() - fault); // one per term and node
+                        }
+                    }
                 }
                 OptionalLong detected = firstSignOfLostLeader(events, milestones, trial, oldTerm);
                 if (detected.isPresent()) toDetect = millis(detected.getAsLong() - fault);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads kvnode event logs (JSON lines) for role changes; a torn last line (SIGKILL mid-write) is skipped. */
 public final class EventLogReader {
@@ -24,15 +25,7 @@ public final class EventLogReader {
 
     public static List<RoleEvent> roleEvents(Path eventLog) throws IOException {
         List<RoleEvent> events = new ArrayList<>();
-        if (!Files.exists(eventLog)) return events;
-        for (String line : Files.readAllLines(eventLog, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (IOException torn) {
-                continue;
-            }
+        for (JsonNode node : entries(eventLog)) {
             if (!"role".equals(node.path("event").asText())) continue;
             events.add(new RoleEvent(node.path("node").asInt(), node.path("mono_ns").asLong(), node.path("role").asText(),
                     node.path("term").asLong(), node.path("leader").asInt()));
@@ -48,24 +41,31 @@ public final class EventLogReader {
     public record NodeEvent(int node, long monoNanos, String kind, long term, int peer, int leader) {
     }
 
-    /** Every event of the given kinds in one log, in file order; a torn line is skipped. */
-    public static List<NodeEvent> events(Path eventLog, java.util.Set<String> kinds) throws IOException {
+    /** Every event of the given kinds in one log, in file order. */
+    public static List<NodeEvent> events(Path eventLog, Set<String> kinds) throws IOException {
         List<NodeEvent> events = new ArrayList<>();
-        if (!Files.exists(eventLog)) return events;
-        for (String line : Files.readAllLines(eventLog, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (IOException torn) {
-                continue;
-            }
+        for (JsonNode node : entries(eventLog)) {
             String kind = node.path("event").asText();
             if (!kinds.contains(kind)) continue;
             events.add(new NodeEvent(node.path("node").asInt(), node.path("mono_ns").asLong(), kind,
                     node.path("term").asLong(-1), node.path("peer").asInt(-1), node.path("leader").asInt(-1)));
         }
         return events;
+    }
+
+    /** Every parseable line of the log, in order; none if it does not exist. */
+    private static List<JsonNode> entries(Path eventLog) throws IOException {
+        List<JsonNode> entries = new ArrayList<>();
+        if (!Files.exists(eventLog)) return entries;
+        for (String line : Files.readAllLines(eventLog, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) continue;
+            try {
+                entries.add(JSON.readTree(line));
+            } catch (IOException torn) {
+                // the last line of a SIGKILLed node may be half written
+            }
+        }
+        return entries;
     }
 
     /** The earliest event with this role, a term above {@code aboveTerm}, at or after {@code fromNanos}. */

@@ -119,9 +119,12 @@ public final class LocalKvCluster implements Cluster {
      * connections closed after 7.9 ms instead of 9.8 (p50 of 6), and 2.5 instead of 9.0 ms for a plain JVM holding
      * 40 MB. Where the kernel has no transparent huge pages the JVM says so and goes on without.
      */
+    public static final String DEFAULT_JVM_OPTIONS =
+            "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages";
+
+    /** {@link #DEFAULT_JVM_OPTIONS}, one element per option. */
     public static List<String> defaultJvmOptions() {
-        return List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-XX:+UseTransparentHugePages");
+        return List.of(DEFAULT_JVM_OPTIONS.split(" "));
     }
 
     /** The full class path inside a surefire fork, else this JVM's. */

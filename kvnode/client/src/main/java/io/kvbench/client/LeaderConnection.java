@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The one connection the client sends on: to the node it believes is the leader. Operations report what
@@ -30,8 +29,7 @@ final class LeaderConnection implements AutoCloseable {
         }
 
         private boolean isBroken() {
-            if (!connection.isDone()) return false;
-            return connection.isCompletedExceptionally() || !connection.join().isOpen();
+            return ConnectionFutures.isBroken(connection);
         }
     }
 
@@ -69,12 +67,8 @@ final class LeaderConnection implements AutoCloseable {
     /** The slot to send on, connecting if needed; null once closed. */
     synchronized Slot current() {
         if (closed) return null;
-        if (current != null && current.isBroken()) {
-            // The node we sent to closed or could not be reached: as good as a failover report.
-            failedNode = current.address;
-            leaderUnknown = true;
-            moveLocked(current, nodeAfter(current.address));
-        }
+        // The node we sent to closed or could not be reached: as good as a failover report.
+        if (current != null && current.isBroken()) failoverLocked(current);
         if (current == null) {
             connectionsOpened++;
             if (connectionsOpened > 1) counters.reconnects.increment();
@@ -91,7 +85,10 @@ final class LeaderConnection implements AutoCloseable {
 
     /** {@code failed} did not answer, closed, or cannot serve: move on round-robin to the next node. */
     synchronized void failover(Slot failed) {
-        if (failed != current) return;
+        if (failed == current) failoverLocked(failed);
+    }
+
+    private void failoverLocked(Slot failed) {
         failedNode = failed.address;
         leaderUnknown = true;
         moveLocked(failed, nodeAfter(failed.address));
@@ -151,18 +148,14 @@ final class LeaderConnection implements AutoCloseable {
             last = current;
             current = null;
         }
-        if (last == null) return;
-        if (last.connection.isDone() && !last.connection.isCompletedExceptionally()) {
-            last.connection.join().close();
-        } else {
-            closeWhenConnected(last);
-        }
+        if (last != null) ConnectionFutures.closeNowOrWhenConnected(last.connection, closer);
     }
 
     private void moveLocked(Slot old, InetSocketAddress next) {
         current = null;
         target = next;
-        closeWhenConnected(old);
+        // Closing fails the requests still pending on it; their operations retry on the new slot.
+        ConnectionFutures.closeWhenConnected(old.connection, closer);
     }
 
     private InetSocketAddress nodeAfter(InetSocketAddress address) {
@@ -175,16 +168,5 @@ final class LeaderConnection implements AutoCloseable {
     private InetSocketAddress knownAddress(InetSocketAddress leader) {
         int index = nodes.indexOf(leader);
         return index < 0 ? leader : nodes.get(index);
-    }
-
-    private void closeWhenConnected(Slot slot) {
-        // Closing fails the requests still pending on it; their operations retry on the new slot.
-        slot.connection.thenAccept(connection -> {
-            try {
-                closer.execute(connection::close);
-            } catch (RejectedExecutionException clientClosed) {
-                // The client is closing; shutting down its event loops closes this channel too.
-            }
-        });
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Connections to nodes other than the one {@link LeaderConnection} sends to, for the failover fan-out
@@ -39,8 +38,8 @@ final class StandbyConnections implements AutoCloseable {
     synchronized CompletableFuture<ClientConnection> to(InetSocketAddress node) {
         if (closed) return null;
         CompletableFuture<ClientConnection> connection = byNode.get(node);
-        if (connection != null && isBroken(connection)) {
-            closeWhenConnected(connection);
+        if (connection != null && ConnectionFutures.isBroken(connection)) {
+            ConnectionFutures.closeWhenConnected(connection, closer);
             connection = null;
         }
         if (connection == null) {
@@ -58,27 +57,6 @@ final class StandbyConnections implements AutoCloseable {
             open = new ArrayList<>(byNode.values());
             byNode.clear();
         }
-        for (CompletableFuture<ClientConnection> connection : open) {
-            if (connection.isDone() && !connection.isCompletedExceptionally()) {
-                connection.join().close();
-            } else {
-                closeWhenConnected(connection);
-            }
-        }
-    }
-
-    private static boolean isBroken(CompletableFuture<ClientConnection> connection) {
-        if (!connection.isDone()) return false;
-        return connection.isCompletedExceptionally() || !connection.join().isOpen();
-    }
-
-    private void closeWhenConnected(CompletableFuture<ClientConnection> connection) {
-        connection.thenAccept(open -> {
-            try {
-                closer.execute(open::close);
-            } catch (RejectedExecutionException clientClosed) {
-                // The client is closing; shutting down its event loops closes this channel too.
-            }
-        });
+        for (CompletableFuture<ClientConnection> connection : open) ConnectionFutures.closeNowOrWhenConnected(connection, closer);
     }
 }

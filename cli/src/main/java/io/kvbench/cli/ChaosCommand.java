@@ -95,6 +95,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")
     boolean hint;
 
+    @Option(names = "--leader-lost-max-ms", defaultValue = "1",
+            description = "kvnode: after the leader's connection closes, a follower pre-votes within [1 tick, this] (default: ${DEFAULT-VALUE}).")
+    int leaderLostMaxMillis;
+
     @Option(names = "--client-fan-out", defaultValue = "true", arity = "1",
             description = "kvnode clients: while the leader is unknown, send a retry to every node, not one at a time (default: ${DEFAULT-VALUE}).")
     boolean clientFanOut;
@@ -142,6 +146,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
         if (trials < 1) throw new UsageException("--trials must be at least 1");
         if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
+        if (leaderLostMaxMillis < 1) throw new UsageException("--leader-lost-max-ms must be at least 1, not " + leaderLostMaxMillis);
         FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
         if (described == null && target.equals("etcd") && electionMin < 5 * heartbeat) {
@@ -242,7 +247,7 @@ public final class ChaosCommand implements Callable<Integer> {
             return EtcdClusterAdapter.start(EtcdClusterSpec.threeMembers().withTiming(heartbeat, electionMin), runDirectory);
         }
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
-                .heartbeatMillis(heartbeat).connectionClosedHint(hint).fsync(fsync).network(networkMode).build();
+                .heartbeatMillis(heartbeat).leaderLostMaxMillis(leaderLostMaxMillis).connectionClosedHint(hint).fsync(fsync).network(networkMode).build();
         nodeJvmOptions = jvmOptions.isBlank() ? LocalKvCluster.defaultJvmOptions() : List.of(jvmOptions.trim().split("\\s+"));
         return LocalKvCluster.start(spec, runDirectory,
                 LocalKvCluster.javaCommand(System.getProperty("java.class.path"), nodeJvmOptions));

@@ -64,7 +64,7 @@ public final class ClusterCommand {
         @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
         int heartbeat;
 
-        @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages",
+        @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19",
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}); a small heap on huge pages also makes kill -9 close sockets sooner.")
         String jvmOptions;
 

@@ -62,7 +62,7 @@ public record LocalClusterSpec(int nodeCount, String clusterId, int electionTime
         private int electionTimeoutMinMillis = 150;
         private int electionTimeoutMaxMillis = 300;
         private int heartbeatMillis = 50;
-        private int leaderLostMaxMillis = 3;
+        private int leaderLostMaxMillis = 1;
         private boolean connectionClosedHint = true;
         private String fsync = "always";
         private int tickMillis = 1;

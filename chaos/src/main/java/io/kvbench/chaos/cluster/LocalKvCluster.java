@@ -118,9 +118,18 @@ public final class LocalKvCluster implements Cluster {
      * page by page, so the surviving nodes' fast-failover hint comes that much later; measured here, a killed node's
      * connections closed after 7.9 ms instead of 9.8 (p50 of 6), and 2.5 instead of 9.0 ms for a plain JVM holding
      * 40 MB. Where the kernel has no transparent huge pages the JVM says so and goes on without.
+     *
+     * <p>Thread priorities: with {@code -XX:ThreadPriorityPolicy=1} the JVM maps Java priorities to nice values, so a
+     * node's event loop and WAL thread (both at {@code Thread.MAX_PRIORITY}: every message waits on their wake-ups) run
+     * at nice -5 and its JIT compiler threads at nice 19. On two shared cores a node restarted a second earlier is
+     * still compiling when the next leader dies; at equal priority its compiler threads delayed the survivors'
+     * election by milliseconds at each step. Measured, 3 x 30 leader kills each, interleaved: unavailability p50
+     * 33.4 instead of 40.6 ms. Raising a priority needs root or CAP_SYS_NICE; without it the JVM warns once and
+     * applies only the lowered compiler priority.
      */
     public static final String DEFAULT_JVM_OPTIONS =
-            "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages";
+            "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages"
+                    + " -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
 
     /** {@link #DEFAULT_JVM_OPTIONS}, one element per option. */
     public static List<String> defaultJvmOptions() {

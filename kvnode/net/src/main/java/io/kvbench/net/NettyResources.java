@@ -36,9 +36,18 @@ public final class NettyResources implements AutoCloseable {
 
     /** @param preferNativeEpoll false forces NIO, to test that path on Linux */
     public NettyResources(String name, int ioThreads, boolean preferNativeEpoll) {
+        this(name, ioThreads, preferNativeEpoll, Thread.NORM_PRIORITY);
+    }
+
+    /**
+     * @param threadPriority Java priority of the event loop threads. On Linux the JVM applies it only with
+     *                       {@code -XX:ThreadPriorityPolicy=1} and the right to raise priorities (root or
+     *                       CAP_SYS_NICE); otherwise it is silently ignored.
+     */
+    public NettyResources(String name, int ioThreads, boolean preferNativeEpoll, int threadPriority) {
         this.nativeEpoll = preferNativeEpoll && Epoll.isAvailable();
         IoHandlerFactory handlerFactory = nativeEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name, true), handlerFactory);
+        this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name, true, threadPriority), handlerFactory);
         if (nativeEpoll) {
             LOG.log(System.Logger.Level.INFO, "{0}: using native epoll transport", name);
         } else {

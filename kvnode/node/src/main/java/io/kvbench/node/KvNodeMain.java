@@ -50,7 +50,7 @@ public final class KvNodeMain implements Callable<Integer> {
     @Option(names = "--heartbeat-ms", defaultValue = "50", description = "Leader heartbeat interval (default: ${DEFAULT-VALUE}).")
     int heartbeatMillis;
 
-    @Option(names = "--leader-lost-max-ms", defaultValue = "3",
+    @Option(names = "--leader-lost-max-ms", defaultValue = "1",
             description = "After the connection to the leader closes, start a pre-vote within [1 tick, this] (default: ${DEFAULT-VALUE}).")
     int leaderLostMaxMillis;
 

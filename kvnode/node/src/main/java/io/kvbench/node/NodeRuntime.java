@@ -153,7 +153,9 @@ public final class NodeRuntime implements AutoCloseable {
         eventLog.write(started);
         refreshStatus();
 
-        this.netty = new NettyResources("kvnode-" + config.nodeId(), 1);
+        // The one event loop is the core thread: every message and request waits on its wake-up, so it runs at
+        // the highest priority the JVM may give it (ignored unless -XX:ThreadPriorityPolicy=1 and allowed).
+        this.netty = new NettyResources("kvnode-" + config.nodeId(), 1, true, Thread.MAX_PRIORITY);
         this.coreLoop = netty.group().next();
         var peerIds = new HashSet<>(config.voterIds());
         peerIds.remove(config.nodeId());

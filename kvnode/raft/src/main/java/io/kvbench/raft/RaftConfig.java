@@ -11,8 +11,9 @@ import java.util.List;
  * @param electionTimeoutMaxTicks    upper bound, exclusive
  * @param heartbeatIntervalTicks     how often a leader asserts itself; well below the election timeout (§5.6)
  * @param leaderLostTimeoutMaxTicks  after the runtime reports that the connection to the leader closed, a
- *                                   follower starts its pre-vote within [1, this] ticks: a small random
- *                                   spread so two followers rarely split the vote
+ *                                   follower starts its pre-vote within [1, this] ticks (random). Two followers
+ *                                   that pre-vote at once do not split the vote (the pre-candidates' tie-break),
+ *                                   so 1 is safe for liveness too; the nodes default to 1 ms
  * @param maxEntriesPerAppend        bound on the entries of one AppendEntries message
  * @param maxBytesPerAppend          bound on the entry bytes of one AppendEntries message (one entry always fits)
  * @param maxInflightAppends         bound on unacknowledged AppendEntries per follower

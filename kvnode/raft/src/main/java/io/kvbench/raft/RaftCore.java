@@ -103,16 +103,19 @@ public final class RaftCore {
             electionElapsedTicks++;
             if (electionElapsedTicks >= randomizedElectionTimeoutTicks) {
                 campaignOrPreVote();
-            } else if (role == Role.PRE_CANDIDATE && electionElapsedTicks % config.leaderLostTimeoutMaxTicks() == 0) {
+            } else if (role == Role.PRE_CANDIDATE && electionElapsedTicks % config.heartbeatIntervalTicks() == 0) {
                 resendPreVoteRequests();
             }
         }
     }
 
     /**
-     * A pre-candidate asks again those that have not answered. A follower that had not yet noticed the
-     * leader's death ignores a pre-vote while in lease (§4.2.3); without a retry the pre-candidate would wait
-     * out a whole election timeout. Safe: a pre-vote changes no state anywhere (dissertation §9.6).
+     * A pre-candidate asks again, once per heartbeat interval, those that have not answered. A follower that had
+     * not yet noticed the leader's death ignores a pre-vote while in lease (§4.2.3); it answers as soon as it sees
+     * the leader's connection close ({@link #peerDisconnected}), but a request can be lost, or a lease run out with
+     * no close to see; without a retry the pre-candidate would wait out a whole election timeout. At the heartbeat
+     * rate, not every tick: with a one-tick leader-lost timeout that would be a request per millisecond. Safe: a
+     * pre-vote changes no state anywhere (dissertation §9.6).
      */
     private void resendPreVoteRequests() {
         for (int peerId : peerIds) {
@@ -164,8 +167,8 @@ public final class RaftCore {
         int ticksLeft = 1 + random.nextInt(config.leaderLostTimeoutMaxTicks());
         electionElapsedTicks = Math.max(electionElapsedTicks, randomizedElectionTimeoutTicks - ticksLeft);
         // The lease ended with the leader's connection. A follower that noticed first may already have asked for
-        // our pre-vote, which the lease made us ignore; answer it now rather than at its next resend, up to
-        // leaderLostTimeoutMaxTicks later. Nothing new is granted: the request is judged as if it arrived now.
+        // our pre-vote, which the lease made us ignore; answer it now rather than at its next resend, up to a
+        // heartbeat interval later. Nothing new is granted: the request is judged as if it arrived now.
         List<VoteRequest> held = new ArrayList<>(preVotesIgnoredInLease.values());
         preVotesIgnoredInLease.clear();
         for (VoteRequest request : held) {

@@ -77,4 +77,28 @@ class PreVoteRetryTest {
 
         assertThat(follower.ready().messagesNow()).noneMatch(m -> m instanceof VoteResponse);
     }
+
+    /**
+     * Both survivors of a crashed leader get the connection-closed hint in the same tick and, with a leader-lost
+     * timeout of one tick, pre-vote in the same tick too: the pre-candidates' tie-break alone must keep them from
+     * splitting the real vote, whatever order the messages arrive in. One leader in the very next term, before any
+     * election timeout could have fired.
+     */
+    @Test
+    void simultaneousHintsWithAOneTickDelayElectOneLeaderInTheNextTerm() {
+        for (long seed = 1; seed <= 200; seed++) {
+            Cluster c = new Cluster(3, seed, cfg -> cfg.withTimeouts(Cluster.MIN, Cluster.MAX, Cluster.HEARTBEAT, 1));
+            c.reorder = seed % 2 == 0;
+            c.elect(1);
+            c.advance(2);
+            c.crash(1);
+            c.core(2).peerDisconnected(1);
+            c.core(3).peerDisconnected(1);
+            c.advance(3);
+            assertThat(c.leaders()).as("seed %d", seed).hasSize(1);
+            int leader = c.leaders().get(0);
+            assertThat(c.core(leader).term()).as("seed %d: elected in the next term, no split vote", seed).isEqualTo(2);
+            c.assertSafe();
+        }
+    }
 }

@@ -70,6 +70,9 @@ public final class Wal implements AutoCloseable {
         this.submittedSnapshotIndex = recoveredState.snapshot().lastIndex();
         this.walThread = new Thread(this::runWalThread, "wal-" + directory.getFileName());
         this.walThread.setDaemon(true);
+        // Every commit waits on this thread's wake-up; the JVM applies the priority only where it may
+        // (-XX:ThreadPriorityPolicy=1 with the right to raise priorities), otherwise it is ignored.
+        this.walThread.setPriority(Thread.MAX_PRIORITY);
     }
 
     /**

@@ -11,5 +11,7 @@ public enum Mutation {
     /** Commit by counting replicas of an entry from an earlier term (the Figure 8 bug, §5.4.2). */
     COMMIT_PREVIOUS_TERM_BY_COUNTING,
     /** Acknowledge appends before they are durable (a follower that lies about fsync). */
-    ACK_BEFORE_PERSIST
+    ACK_BEFORE_PERSIST,
+    /** A candidate counts its own vote before its term and vote are durable (and may lead on it). */
+    SELF_VOTE_BEFORE_PERSIST
 }

@@ -50,6 +50,8 @@ public final class RaftCore {
     private final Map<Integer, Boolean> votes = new LinkedHashMap<>();
     /** Pre-vote requests ignored in lease since the leader was last heard from, latest per sender (peerDisconnected). */
     private final Map<Integer, VoteRequest> preVotesIgnoredInLease = new LinkedHashMap<>();
+    /** As candidate: whether our term and self-vote are durable, without which we may not lead (becomeCandidate). */
+    private boolean candidateVoteDurable;
 
     // Leader state.
     private final Map<Integer, Progress> progress = new TreeMap<>();
@@ -325,12 +327,16 @@ public final class RaftCore {
         boolean expected = (role == Role.PRE_CANDIDATE && response.preVote())
                 || (role == Role.CANDIDATE && !response.preVote());
         if (!expected) return;
-        votes.putIfAbsent(response.from(), response.granted());
-        long granted = votes.values().stream().filter(v -> v).count();
-        long rejected = votes.size() - granted;
-        if (granted >= config.quorum()) {
+        countVote(response.from(), response.granted());
+    }
+
+    private void countVote(int from, boolean granted) {
+        votes.putIfAbsent(from, granted);
+        long grantedVotes = votes.values().stream().filter(v -> v).count();
+        long rejected = votes.size() - grantedVotes;
+        if (grantedVotes >= config.quorum()) {
             if (role == Role.PRE_CANDIDATE) becomeCandidate(false);
-            else becomeLeader();
+            else if (candidateVoteDurable) becomeLeader();
         } else if (rejected >= config.quorum()) {
             becomeFollower(term, 0);
         }
@@ -503,15 +509,21 @@ public final class RaftCore {
         leaderId = 0;
         resetRoleState();
         roleChanges.add(new RoleChange(role, term, 0));
-        votes.put(selfId, true);
-        if (votes.size() >= config.quorum()) {
+        if (peerIds.isEmpty()) {
+            votes.put(selfId, true); // alone: no other server can be given a vote of this term
             becomeLeader();
             return;
         }
+        // The requests leave at once, while our new term and vote are being written: the vote round trip and the
+        // peers' fsyncs overlap ours. What must wait is leading: only once our term and vote are durable
+        // (persisted()) do we count our own vote or take office, even if the peers' votes alone make a majority.
+        // Otherwise a crash could forget the term; restarted in the old term, we could campaign for this term
+        // again, be granted the same votes (they are ours already) and lead it a second time with a different
+        // log, or vote for another candidate in it (§5.2, Figure 2: persist before acting on it).
+        candidateVoteDurable = mutation == Mutation.SELF_VOTE_BEFORE_PERSIST;
+        if (candidateVoteDurable) votes.put(selfId, true);
         for (int peerId : peerIds) {
-            // The self-vote must be durable before the requests leave.
-            send(messagesAfterPersist,
-                    new VoteRequest(selfId, peerId, term, log.lastIndex(), log.lastTerm(), false, transfer));
+            send(messagesNow, new VoteRequest(selfId, peerId, term, log.lastIndex(), log.lastTerm(), false, transfer));
         }
     }
 
@@ -720,6 +732,11 @@ public final class RaftCore {
         if (!ready.entries().isEmpty()) {
             Entry last = ready.entries().get(ready.entries().size() - 1);
             if (log.markStable(last.index(), last.term()) && role == Role.LEADER) maybeCommit();
+        }
+        HardState written = ready.hardState();
+        if (role == Role.CANDIDATE && written != null && written.term() == term && written.votedFor() == selfId) {
+            candidateVoteDurable = true; // our term and vote are durable now (see becomeCandidate)
+            countVote(selfId, true);
         }
     }
 

@@ -161,6 +161,7 @@ final class Cluster {
         List<RoleChange> roleChanges = new ArrayList<>();
         while (node.core.hasReady()) {
             Ready ready = node.core.ready();
+            checkLeaderVoteDurable(node, ready);
             node.store(ready);
             node.core.persisted(ready);
             if (ready.hardState() != null) hardState = ready.hardState();
@@ -189,6 +190,21 @@ final class Cluster {
         for (Node node : nodes.values()) if (!node.down) drain(node.id);
     }
 
+    /**
+     * §5.2 with Figure 2's "persist before responding": a candidate may lead only on votes that survive a crash,
+     * its own included, so its term and self-vote must be durable before the Ready that makes it leader.
+     */
+    private void checkLeaderVoteDurable(Node node, Ready ready) {
+        if (voters.size() == 1) return;
+        for (RoleChange change : ready.roleChanges()) {
+            if (change.role() == Role.LEADER
+                    && (node.hardState.term() != change.term() || node.hardState.votedFor() != node.id)) {
+                violations.add("node " + node.id + " leads term " + change.term() + " before its vote is durable ("
+                        + node.hardState + ")");
+            }
+        }
+    }
+
     private void observe(Node node, Ready ready) {
         for (RoleChange change : ready.roleChanges()) {
             if (change.role() != Role.LEADER) continue;
@@ -206,8 +222,9 @@ final class Cluster {
         }
         // Figure 2 / Ready's contract: nothing that depends on durable state leaves before it is persisted.
         for (Message m : ready.messagesNow()) {
+            // A vote request may leave before the candidate's own vote is durable: what depends on that vote
+            // is the candidate becoming leader (checkLeaderVoteDurable).
             boolean dependsOnDurableState = (m instanceof Message.VoteResponse v && !v.preVote())
-                    || (m instanceof Message.VoteRequest r && !r.preVote())
                     || (m instanceof Message.AppendResponse a && a.success());
             if (dependsOnDurableState && node.mutation != Mutation.ACK_BEFORE_PERSIST) {
                 violations.add("node " + node.id + " sends " + m + " before persisting");

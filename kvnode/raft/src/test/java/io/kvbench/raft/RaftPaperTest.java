@@ -48,6 +48,7 @@ class RaftPaperTest {
         if (core.role() == Role.PRE_CANDIDATE) {
             core.step(new VoteResponse(2, 1, core.term() + 1, true, true));
         }
+        c.take(1); // the candidate's term and self-vote become durable: only now does its own vote count
         core.step(new VoteResponse(2, 1, core.term(), true, false));
         assertThat(core.role()).isEqualTo(Role.LEADER);
         c.take(1);
@@ -177,9 +178,9 @@ class RaftPaperTest {
 
             assertThat(c.core(1).role()).isEqualTo(Role.CANDIDATE);
             assertThat(out.hardState()).isEqualTo(new HardState(5, 1));
-            // The requests depend on the durable self-vote: they leave only after persistence.
-            assertThat(out.messagesNow()).isEmpty();
-            assertThat(out.messagesAfterPersist()).containsExactlyInAnyOrder(
+            // The requests leave at once, while the self-vote is written; the self-vote counts once durable.
+            assertThat(out.messagesAfterPersist()).isEmpty();
+            assertThat(out.messagesNow()).containsExactlyInAnyOrder(
                     new VoteRequest(1, 2, 5, 2, 4, false, false), new VoteRequest(1, 3, 5, 2, 4, false, false));
         }
 
@@ -201,7 +202,7 @@ class RaftPaperTest {
             out = c.take(1);
             assertThat(c.core(1).role()).isEqualTo(Role.CANDIDATE);
             assertThat(out.hardState()).isEqualTo(new HardState(5, 1));
-            assertThat(out.messagesAfterPersist()).containsExactlyInAnyOrder(
+            assertThat(out.messagesNow()).containsExactlyInAnyOrder(
                     new VoteRequest(1, 2, 5, 2, 4, false, false), new VoteRequest(1, 3, 5, 2, 4, false, false));
         }
 
@@ -255,10 +256,30 @@ class RaftPaperTest {
         void candidateWinsWithMajority(int size, Map<Integer, Boolean> answers, Role expected) {
             Cluster c = paperCluster(size);
             c.timeout(1);
+            c.take(1); // the self-vote is durable
             long term = c.core(1).term();
             answers.forEach((from, granted) -> c.core(1).step(new VoteResponse(from, 1, term, granted, false)));
             assertThat(c.core(1).role()).isEqualTo(expected);
             assertThat(c.core(1).term()).isEqualTo(term);
+        }
+
+        @Test
+        @DisplayName("§5.2 vote requests leave before the candidate's vote is durable, but it leads only once it is")
+        void candidateLeadsOnlyOnceItsOwnTermAndVoteAreDurable() {
+            Cluster c = paperCluster(3);
+            c.timeout(1);
+            RaftCore core = c.core(1);
+            Ready candidacy = core.ready();
+            assertThat(candidacy.hardState()).isEqualTo(new HardState(1, 1));
+            assertThat(candidacy.messagesNow()).hasSize(2).allMatch(m -> m instanceof VoteRequest);
+
+            core.step(new VoteResponse(2, 1, 1, true, false));
+            core.step(new VoteResponse(3, 1, 1, true, false));
+            assertThat(core.role()).as("a majority without its own vote, which is not durable yet").isEqualTo(Role.CANDIDATE);
+
+            core.persisted(candidacy);
+            assertThat(core.role()).isEqualTo(Role.LEADER);
+            assertThat(core.term()).isEqualTo(1);
         }
 
         @Test
@@ -298,7 +319,7 @@ class RaftPaperTest {
             }
             assertThat(ticks).isBetween(Cluster.MIN, Cluster.MAX - 1);
             assertThat(c.core(1).role()).isEqualTo(Role.CANDIDATE);
-            assertThat(c.take(1).messagesAfterPersist()).hasSize(2).allMatch(m -> m.term() == 2);
+            assertThat(c.take(1).messagesNow()).hasSize(2).allMatch(m -> m.term() == 2);
         }
 
         @Test

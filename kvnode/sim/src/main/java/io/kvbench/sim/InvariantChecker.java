@@ -3,6 +3,7 @@ package io.kvbench.sim;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.ProposedCommand;
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 
@@ -61,6 +62,12 @@ final class InvariantChecker {
         Integer previous = leaderByTerm.putIfAbsent(change.term(), node.id);
         if (previous != null && previous != node.id) {
             fail("election safety", "nodes " + previous + " and " + node.id + " both lead term " + change.term());
+        }
+        // Figure 2, "persist before responding", for the candidate's own vote: it leads only on a term and vote
+        // that a crash cannot take back (else, restarted in the old term, it could lead this term again).
+        HardState durable = node.durableHardState;
+        if (node.config.voterIds().size() > 1 && (durable.term() != change.term() || durable.votedFor() != node.id)) {
+            fail("durable vote", "node " + node.id + " leads term " + change.term() + " on " + durable);
         }
         checkLeaderCompleteness(node);
     }

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MutationCheckTest {
     @ParameterizedTest
-    @EnumSource(value = Mutation.class, names = {"SKIP_UP_TO_DATE_CHECK", "ACK_BEFORE_PERSIST"})
+    @EnumSource(value = Mutation.class, names = {"SKIP_UP_TO_DATE_CHECK", "ACK_BEFORE_PERSIST", "SELF_VOTE_BEFORE_PERSIST"})
     void aBrokenRuleIsCaughtBySomeSeed(Mutation rule) {
         SeedSweep sweep = SeedSweep.run(1, 300, rule);
         System.out.println(rule + ": " + sweep.failures().size() + " of 300 seeds caught it; first: "

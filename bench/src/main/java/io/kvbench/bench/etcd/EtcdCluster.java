@@ -155,6 +155,11 @@ public final class EtcdCluster implements AutoCloseable {
         members.get(member).kill();
     }
 
+    /** When the last SIGKILL or SIGSTOP to the member left ({@link System#nanoTime()}); empty before the first. */
+    public java.util.OptionalLong signalSentNanos(int member) {
+        return members.get(member).signalSentNanos();
+    }
+
     /** SIGSTOP: the member freezes (a long GC pause or a hung VM, as its peers see it). */
     public void pause(int member) throws IOException {
         members.get(member).pause();

@@ -18,6 +18,7 @@ final class EtcdMember {
     private List<String> commandLine;
     private Process process;
     private boolean paused;
+    private Long signalSentNanos; // System.nanoTime() just after the last SIGKILL or SIGSTOP left
 
     EtcdMember(String name, int clientPort, int peerPort, Path runDirectory) {
         this.name = name;
@@ -75,9 +76,15 @@ final class EtcdMember {
         return process != null && process.isAlive();
     }
 
+    /** {@link System#nanoTime()} just after the last SIGKILL or SIGSTOP left; empty before the first. */
+    synchronized java.util.OptionalLong signalSentNanos() {
+        return signalSentNanos == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(signalSentNanos);
+    }
+
     synchronized void kill() throws IOException {
         if (isAlive()) {
             process.destroyForcibly();
+            signalSentNanos = System.nanoTime();
             awaitExit(5);
         }
         paused = false;
@@ -85,6 +92,7 @@ final class EtcdMember {
 
     synchronized void pause() throws IOException {
         signal("STOP");
+        signalSentNanos = System.nanoTime();
         paused = true;
     }
 

@@ -190,8 +190,12 @@ public final class Campaign {
         nemesis.inject(cluster, leader, victim);
         long injectedNanos = System.nanoTime();
         // Times count from the call (never understating); the first acknowledged write must be invoked once the
-        // fault was certainly in effect, not one the old leader acknowledged while it was still landing.
-        long faultCertainNanos = nemesis.landsWhenCalled(cluster) ? faultNanos : injectedNanos;
+        // fault was certainly in effect, not one the old leader acknowledged while it was still landing. A signal
+        // lands when it leaves, which can be milliseconds after the call on a busy machine (seen: writes invoked
+        // 0.7 ms after the call, acknowledged by the old leader 4 ms after it).
+        long faultCertainNanos = nemesis.landsWhenCalled(cluster)
+                ? cluster.signalSentNanos(victim).stream().filter(sent -> sent - faultNanos >= 0).findFirst().orElse(faultNanos)
+                : injectedNanos;
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         // a leader other than the victim, at a higher term where both terms are known

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A running cluster the chaos suite can fault: kvnode processes ({@link LocalKvCluster}), etcd members
@@ -66,6 +67,16 @@ public interface Cluster extends AutoCloseable {
      */
     default boolean faultsLandWhenCalled() {
         return true;
+    }
+
+    /**
+     * When the last SIGKILL or SIGSTOP the harness sent the node itself left: {@link System#nanoTime()} just after
+     * the kill(2) call returned; empty where a command sends it (ssh). This is where such a fault lands: the call
+     * may do other work first, and on a busy machine its thread can be descheduled for milliseconds before it
+     * signals, while the old leader still acknowledges writes.
+     */
+    default OptionalLong signalSentNanos(int nodeId) {
+        return OptionalLong.empty();
     }
 
     /** SIGKILL. */

@@ -102,6 +102,11 @@ public final class EtcdClusterAdapter implements Cluster {
     }
 
     @Override
+    public java.util.OptionalLong signalSentNanos(int nodeId) {
+        return cluster.signalSentNanos(member(nodeId));
+    }
+
+    @Override
     public void pause(int nodeId) throws IOException {
         cluster.pause(member(nodeId));
         setPaused(nodeId, true);

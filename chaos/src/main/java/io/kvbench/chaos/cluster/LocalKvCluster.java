@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -333,6 +334,11 @@ public final class LocalKvCluster implements Cluster {
     }
 
     @Override
+    public OptionalLong signalSentNanos(int nodeId) {
+        return node(nodeId).signalSentNanos();
+    }
+
+    @Override
     public void resume(int nodeId) throws IOException {
         node(nodeId).resume();
     }
@@ -435,6 +441,8 @@ public final class LocalKvCluster implements Cluster {
         private Process process;
         private long logOffsetAtStart;
         volatile boolean paused;
+        // System.nanoTime() just after the last SIGKILL or SIGSTOP left; null before the first
+        private Long signalSentNanos;
 
         LocalKvNode(int id, InetSocketAddress clientAddress, Path directory, List<String> command) {
             this.id = id;
@@ -490,14 +498,20 @@ public final class LocalKvCluster implements Cluster {
         synchronized void kill() throws IOException {
             if (isAlive()) {
                 process.destroyForcibly();
+                signalSentNanos = System.nanoTime();
                 awaitExit(Duration.ofSeconds(10), "SIGKILL");
             }
             paused = false;
         }
 
+        synchronized OptionalLong signalSentNanos() {
+            return signalSentNanos == null ? OptionalLong.empty() : OptionalLong.of(signalSentNanos);
+        }
+
         synchronized void pause() throws IOException {
             requireAlive();
             Signals.send("STOP", process.pid());
+            signalSentNanos = System.nanoTime();
             paused = true;
         }
 

@@ -70,7 +70,13 @@ class LocalKvClusterTest {
             LeaderInfo first = cluster.awaitLeader(LEADER_TIMEOUT);
             assertThat(client.put("before", "1").ok()).isTrue();
 
+            assertThat(cluster.signalSentNanos(first.nodeId())).isEmpty();
+            long beforeKill = System.nanoTime();
             cluster.kill(first.nodeId());
+            long afterKill = System.nanoTime();
+            // where the campaign's first-acknowledged-write search starts: between the call and its return
+            assertThat(cluster.signalSentNanos(first.nodeId())).isPresent();
+            assertThat(cluster.signalSentNanos(first.nodeId()).getAsLong()).isBetween(beforeKill, afterKill);
             LeaderInfo second = cluster.awaitLeader(LEADER_TIMEOUT);
             assertThat(second.nodeId()).isNotEqualTo(first.nodeId());
             assertThat(second.term()).isGreaterThan(first.term());

@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
  * does the same if the caller never gets to close it.
  */
 public final class EtcdCluster implements AutoCloseable {
+    /** What each member's etcd command line starts with (nice -n -5; see EtcdMember). */
+    public static final java.util.List<String> COMMAND_PREFIX = EtcdMember.NICE_PREFIX;
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.node.NodeRuntime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kvbench.bench.etcd.FreePorts;
@@ -64,7 +65,8 @@ public final class ClusterCommand {
         @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
         int heartbeat;
 
-        @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19",
+        @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages "
+                + NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS,
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}); a small heap on huge pages also makes kill -9 close sockets sooner.")
         String jvmOptions;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
@@ -21,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class EtcdCluster implements AutoCloseable {
     /** What each member's etcd command line starts with (nice -n -5; see EtcdMember). */
-    public static final java.util.List<String> COMMAND_PREFIX = EtcdMember.NICE_PREFIX;
+    public static final List<String> COMMAND_PREFIX = EtcdMember.NICE_PREFIX;
 
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -158,7 +159,7 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /** When the last SIGKILL or SIGSTOP to the member left ({@link System#nanoTime()}); empty before the first. */
-    public java.util.OptionalLong signalSentNanos(int member) {
+    public OptionalLong signalSentNanos(int member) {
         return members.get(member).signalSentNanos();
     }
 

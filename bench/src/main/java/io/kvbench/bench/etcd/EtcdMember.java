@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /** One etcd process: its ports, directories, command line, and the process while it runs. */
@@ -18,7 +20,7 @@ final class EtcdMember {
     private List<String> commandLine;
     private Process process;
     private boolean paused;
-    private Long signalSentNanos; // System.nanoTime() just after the last SIGKILL or SIGSTOP left
+    private OptionalLong signalSentNanos = OptionalLong.empty(); // System.nanoTime() just after the last SIGKILL or SIGSTOP left
 
     EtcdMember(String name, int clientPort, int peerPort, Path runDirectory) {
         this.name = name;
@@ -59,7 +61,7 @@ final class EtcdMember {
                 "--election-timeout", Integer.toString(spec.electionTimeoutMillis()),
                 "--logger", "zap",
                 "--log-outputs", "stderr");
-        List<String> command = new java.util.ArrayList<>(NICE_PREFIX);
+        List<String> command = new ArrayList<>(NICE_PREFIX);
         command.addAll(etcd);
         commandLine = List.copyOf(command);
     }
@@ -88,14 +90,14 @@ final class EtcdMember {
     }
 
     /** {@link System#nanoTime()} just after the last SIGKILL or SIGSTOP left; empty before the first. */
-    synchronized java.util.OptionalLong signalSentNanos() {
-        return signalSentNanos == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(signalSentNanos);
+    synchronized OptionalLong signalSentNanos() {
+        return signalSentNanos;
     }
 
     synchronized void kill() throws IOException {
         if (isAlive()) {
             process.destroyForcibly();
-            signalSentNanos = System.nanoTime();
+            signalSentNanos = OptionalLong.of(System.nanoTime());
             awaitExit(5);
         }
         paused = false;
@@ -103,7 +105,7 @@ final class EtcdMember {
 
     synchronized void pause() throws IOException {
         signal("STOP");
-        signalSentNanos = System.nanoTime();
+        signalSentNanos = OptionalLong.of(System.nanoTime());
         paused = true;
     }
 

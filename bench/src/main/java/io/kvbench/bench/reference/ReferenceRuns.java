@@ -84,7 +84,7 @@ public final class ReferenceRuns {
      * on 57e53cb, back to back, --skip-etcd: sequential p50 502 vs 628 us, p99 3.6 vs 7.7 ms; peak 16 clients 10,482
      * vs 9,304/s, 64 clients 29,873 vs 25,277/s.
      */
-    static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
+    static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
     private final List<String> scenarioRows = new ArrayList<>();
     private FloorResult floor;
 
@@ -144,7 +144,7 @@ public final class ReferenceRuns {
         run.put("kvnodePeakOpsPerSecond", kvnodePeak);
         if (openLoopPeakOverride > 0) run.put("openLoopPeakOpsPerSecond", openLoopPeakOverride);
         run.put("kvnodeJvmOptions", inProcess ? "in-process" : String.join(" ", nodeJvmOptions));
-        run.put("etcdCommandPrefix", String.join(" ", io.kvbench.bench.etcd.EtcdCluster.COMMAND_PREFIX));
+        run.put("etcdCommandPrefix", String.join(" ", EtcdCluster.COMMAND_PREFIX));
         run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
         run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));

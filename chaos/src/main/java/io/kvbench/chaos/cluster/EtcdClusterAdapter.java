@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
@@ -102,7 +103,7 @@ public final class EtcdClusterAdapter implements Cluster {
     }
 
     @Override
-    public java.util.OptionalLong signalSentNanos(int nodeId) {
+    public OptionalLong signalSentNanos(int nodeId) {
         return cluster.signalSentNanos(member(nodeId));
     }
 

@@ -130,7 +130,7 @@ public final class LocalKvCluster implements Cluster {
      */
     public static final String DEFAULT_JVM_OPTIONS =
             "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages"
-                    + " -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
+                    + " " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
 
     /** {@link #DEFAULT_JVM_OPTIONS}, one element per option. */
     public static List<String> defaultJvmOptions() {
@@ -441,8 +441,8 @@ public final class LocalKvCluster implements Cluster {
         private Process process;
         private long logOffsetAtStart;
         volatile boolean paused;
-        // System.nanoTime() just after the last SIGKILL or SIGSTOP left; null before the first
-        private Long signalSentNanos;
+        // System.nanoTime() just after the last SIGKILL or SIGSTOP left
+        private OptionalLong signalSentNanos = OptionalLong.empty();
 
         LocalKvNode(int id, InetSocketAddress clientAddress, Path directory, List<String> command) {
             this.id = id;
@@ -498,20 +498,20 @@ public final class LocalKvCluster implements Cluster {
         synchronized void kill() throws IOException {
             if (isAlive()) {
                 process.destroyForcibly();
-                signalSentNanos = System.nanoTime();
+                signalSentNanos = OptionalLong.of(System.nanoTime());
                 awaitExit(Duration.ofSeconds(10), "SIGKILL");
             }
             paused = false;
         }
 
         synchronized OptionalLong signalSentNanos() {
-            return signalSentNanos == null ? OptionalLong.empty() : OptionalLong.of(signalSentNanos);
+            return signalSentNanos;
         }
 
         synchronized void pause() throws IOException {
             requireAlive();
             Signals.send("STOP", process.pid());
-            signalSentNanos = System.nanoTime();
+            signalSentNanos = OptionalLong.of(System.nanoTime());
             paused = true;
         }
 

@@ -60,6 +60,12 @@ import java.util.concurrent.locks.LockSupport;
  * may go now, hand the rest to the WAL, send what depended on it once durable, apply.
  */
 public final class NodeRuntime implements AutoCloseable {
+    /**
+     * JVM options that make the node's thread priorities real: the event loop and WAL thread (Thread.MAX_PRIORITY)
+     * at nice -5, the JIT compiler threads at nice 19. Raising needs root or CAP_SYS_NICE; without it the JVM warns
+     * once and applies only the lowered compiler priority.
+     */
+    public static final String THREAD_PRIORITY_JVM_OPTIONS = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
     /** Beyond this many queued tasks, peer messages are dropped (Raft tolerates loss) and clients told OVERLOADED. */
     private static final int MAX_INBOX_TASKS = 200_000;
     /** Bounds how long replies and fsync hand-offs wait behind a burst of incoming tasks. */

@@ -14,11 +14,15 @@ import java.nio.file.StandardOpenOption;
 /**
  * Role changes and lifecycle events as JSON lines, each with a monotonic timestamp ({@code System.nanoTime},
  * CLOCK_MONOTONIC on Linux: comparable across processes on one machine, which is how the chaos suite times
- * elections server-side) and a wall-clock one for people. Written on the core thread; events are rare.
+ * elections server-side) and a wall-clock one for people. Stamped on the core thread when the event happens,
+ * serialized and written on a {@link BackgroundWriter}'s thread, so a role change costs the core no disk write.
  */
 final class EventLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int QUEUE_CAPACITY = 4096;
+
     private final BufferedWriter writer;
+    private final BackgroundWriter background;
     private final int nodeId;
 
     EventLog(Path file, int nodeId) {
@@ -31,6 +35,7 @@ final class EventLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open event log " + file, e);
         }
+        this.background = new BackgroundWriter("kvnode-" + nodeId + "-events", QUEUE_CAPACITY);
     }
 
     ObjectNode event(String name) {
@@ -42,7 +47,12 @@ final class EventLog implements AutoCloseable {
         return node;
     }
 
+    /** Queues the event; the caller must not change it afterwards. */
     void write(ObjectNode event) {
+        background.submit(() -> writeNow(event));
+    }
+
+    private void writeNow(ObjectNode event) {
         try {
             writer.write(JSON.writeValueAsString(event));
             writer.newLine();
@@ -53,8 +63,10 @@ final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Writes every queued event, then closes the file. */
     @Override
     public void close() {
+        background.close();
         try {
             writer.close();
         } catch (IOException ignored) {

@@ -89,10 +89,13 @@ public final class KvNodeMain implements Callable<Integer> {
                 dataDirectory, eventLogFile != null ? eventLogFile : dataDirectory.resolve("events.jsonl"), tickMillis,
                 electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis, leaderLostMaxMillis, connectionClosedHint,
                 syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites);
+        // Log lines are formatted and printed off the event loop (BackgroundWriter says why).
+        BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
         NodeRuntime runtime = NodeRuntime.start(config);
         CountDownLatch exited = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.shutdownGracefully(Duration.ofMillis(2L * electionTimeoutMaxMillis));
+            logHandler.close();
             exited.countDown();
         }, "kvnode-shutdown"));
         System.out.println("kvnode " + nodeId + " ready: peer " + config.peerAddress() + " client " + runtime.clientAddress()

@@ -327,6 +327,7 @@ public final class NodeRuntime implements AutoCloseable {
             ObjectNode event = eventLog.event("crashed");
             event.put("error", String.valueOf(t));
             eventLog.write(event);
+            eventLog.close(); // halt runs no shutdown hooks: write the queued events now
             Runtime.getRuntime().halt(70);
         }
     }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,6 +240,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode run = (ObjectNode) ClusterCommand.JSON.readTree(runJson.toFile());
         run.put("network", networkUsed);
         if (nodeJvmOptions != null) run.put("node_jvm_options", String.join(" ", nodeJvmOptions));
+        run.put("harness_jvm_options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         ClusterCommand.JSON.writeValue(runJson.toFile(), run);
     }
 

@@ -63,6 +63,7 @@ final class Workload implements AutoCloseable {
             boolean register = process > spec.uniqueWriters();
             Thread thread = new Thread(() -> run(p, register), "chaos-" + (register ? "register-" : "writer-") + p);
             thread.setDaemon(true);
+            thread.setPriority(Campaign.CLIENT_THREAD_PRIORITY);
             threads.add(thread);
         }
         threads.forEach(Thread::start);

@@ -34,7 +34,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The reference benchmarks (issue 4, "Benchmarks"), in one run, beside the floor measured in that run:
@@ -93,25 +95,83 @@ public final class ReferenceRuns {
         output = Path.of(options.getOrDefault("--output", "results/reference"));
         dataDirectory = Path.of(options.getOrDefault("--data-dir", "target/reference-data")).resolve(time);
         rawOutput = output.resolve("runs").resolve(time);
-        duration = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--seconds", "20")));
-        warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("--warmup-seconds", "5")));
+        duration = Duration.ofSeconds(nonNegativeLong(options, "--seconds", "20"));
+        warmup = Duration.ofSeconds(nonNegativeLong(options, "--warmup-seconds", "5"));
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
-        peakRounds = Integer.parseInt(options.getOrDefault("--peak-rounds", "0"));
-        openLoopPeakOverride = Double.parseDouble(options.getOrDefault("--open-loop-peak", "0"));
+        peakRounds = (int) nonNegativeLong(options, "--peak-rounds", "0");
+        openLoopPeakOverride = parse(options, "--open-loop-peak", "0", Double::parseDouble);
         nodeJvmOptions = List.of(options.getOrDefault("--node-jvm-opts", DEFAULT_NODE_JVM_OPTIONS).trim().split("\\s+"));
+    }
+
+    static final String USAGE = String.join(System.lineSeparator(),
+            "usage: java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns [options]",
+            "  --output DIR           where README.md, summary.csv and runs/ go (default: results/reference)",
+            "  --data-dir DIR         the nodes' and the floor probe's data directory (default: target/reference-data)",
+            "  --seconds N            measured seconds per scenario (default: 20)",
+            "  --warmup-seconds N     warm-up seconds per scenario (default: 5)",
+            "  --peak-rounds N        only alternate kvnode and etcd peak runs N times",
+            "  --open-loop-peak OPS   base the open-loop rates on this peak instead of the measured one",
+            "  --node-jvm-opts OPTS   JVM options of each kvnode process (default: " + DEFAULT_NODE_JVM_OPTIONS + ")",
+            "  --in-process           run the kvnode cluster in this JVM",
+            "  --skip-etcd            do not start or measure etcd",
+            "  --help                 this text");
+    private static final Set<String> VALUE_OPTIONS = Set.of("--output", "--data-dir", "--seconds", "--warmup-seconds",
+            "--peak-rounds", "--open-loop-peak", "--node-jvm-opts");
+    private static final Set<String> FLAGS = Set.of("--in-process", "--skip-etcd", "--help");
+
+    /** The options as given; an unknown option or a missing value is an {@link IllegalArgumentException} that names it. */
+    static Map<String, String> parseArguments(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (FLAGS.contains(option)) {
+                options.put(option, "");
+            } else if (VALUE_OPTIONS.contains(option)) {
+                if (i + 1 >= args.length) throw new IllegalArgumentException(option + " needs a value");
+                options.put(option, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown option '" + option + "'");
+            }
+        }
+        return options;
     }
 
     public static void main(String[] args) throws Exception {
         // Park-only pacing unless told otherwise: with 2 shared cores, a spinning open-loop sender took ~70% of a
         // core from the nodes in the first runs (cpu.json). Late sends still count: latency is from intended time.
         if (System.getProperty(SPIN_THRESHOLD_PROPERTY) == null) System.setProperty(SPIN_THRESHOLD_PROPERTY, "0");
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            boolean flag = args[i].equals("--in-process") || args[i].equals("--skip-etcd");
-            options.put(args[i], flag ? "" : args[++i]);
+        ReferenceRuns runs;
+        try {
+            Map<String, String> options = parseArguments(args);
+            if (options.containsKey("--help")) {
+                System.out.println(USAGE);
+                return;
+            }
+            runs = new ReferenceRuns(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ReferenceRuns: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
         }
-        new ReferenceRuns(options).run();
+        runs.run();
+    }
+
+    private static long nonNegativeLong(Map<String, String> options, String option, String defaultValue) {
+        long value = parse(options, option, defaultValue, Long::parseLong);
+        if (value < 0) throw new IllegalArgumentException(option + " must not be negative, got " + value);
+        return value;
+    }
+
+    private static <T> T parse(Map<String, String> options, String option, String defaultValue,
+                               Function<String, T> parser) {
+        String text = options.getOrDefault(option, defaultValue);
+        try {
+            return parser.apply(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " expects a number, got '" + text + "'");
+        }
     }
 
     private void run() throws Exception {

@@ -95,7 +95,6 @@ public final class EtcdTarget implements Target {
     /** Per endpoint: System.nanoTime() until which it is skipped; 0 when healthy. */
     private final AtomicLongArray unhealthyUntil;
     private EventLoopGroup group;
-    private int ioThreadPriority = Thread.NORM_PRIORITY;
 
     /**
      * Failover with the default attempt timeout (300 ms) and unhealthy backoff (500 ms).
@@ -141,19 +140,10 @@ public final class EtcdTarget implements Target {
         return "etcd default: WAL fdatasync before each Raft Ready is acknowledged (batched)";
     }
 
-    /**
-     * The event loop's thread priority (before {@link #open()}): the chaos suite measures through this client and
-     * runs it at the same priority as the cluster's members, as it does its kvnode clients.
-     */
-    public EtcdTarget withIoThreadPriority(int priority) {
-        this.ioThreadPriority = priority;
-        return this;
-    }
-
     @Override
     public void open() {
         // One event loop: two cores are shared with three etcd members and the generator.
-        group = NettyTransport.newEventLoopGroup(1, "etcd-target", ioThreadPriority);
+        group = NettyTransport.newEventLoopGroup(1);
         int connectTimeoutMillis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(attemptTimeoutNanos));
         for (URI endpoint : endpoints) {
             Bootstrap bootstrap = new Bootstrap().group(group).channel(NettyTransport.socketChannelClass())

@@ -11,7 +11,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The one Netty transport choice for the suite: native epoll where it loads (Linux x86_64), else NIO. The
@@ -33,12 +32,6 @@ public final class NettyTransport {
     public static MultiThreadIoEventLoopGroup newEventLoopGroup(int threads) {
         IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, factory);
-    }
-
-    /** As {@link #newEventLoopGroup(int)}, with named daemon threads at {@code threadPriority}. */
-    public static MultiThreadIoEventLoopGroup newEventLoopGroup(int threads, String name, int threadPriority) {
-        IoHandlerFactory factory = epoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true, threadPriority), factory);
     }
 
     public static Class<? extends SocketChannel> socketChannelClass() {

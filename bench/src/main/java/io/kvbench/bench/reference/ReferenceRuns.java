@@ -95,12 +95,12 @@ public final class ReferenceRuns {
         output = Path.of(options.getOrDefault("--output", "results/reference"));
         dataDirectory = Path.of(options.getOrDefault("--data-dir", "target/reference-data")).resolve(time);
         rawOutput = output.resolve("runs").resolve(time);
-        duration = Duration.ofSeconds(nonNegativeLong(options, "--seconds", "20"));
-        warmup = Duration.ofSeconds(nonNegativeLong(options, "--warmup-seconds", "5"));
+        duration = Duration.ofSeconds(intAtLeast(options, "--seconds", "20", 1));
+        warmup = Duration.ofSeconds(intAtLeast(options, "--warmup-seconds", "5", 0));
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
-        peakRounds = (int) nonNegativeLong(options, "--peak-rounds", "0");
-        openLoopPeakOverride = parse(options, "--open-loop-peak", "0", Double::parseDouble);
+        peakRounds = intAtLeast(options, "--peak-rounds", "0", 0);
+        openLoopPeakOverride = nonNegativeNumber(options, "--open-loop-peak", "0");
         nodeJvmOptions = List.of(options.getOrDefault("--node-jvm-opts", DEFAULT_NODE_JVM_OPTIONS).trim().split("\\s+"));
     }
 
@@ -158,9 +158,17 @@ public final class ReferenceRuns {
         runs.run();
     }
 
-    private static long nonNegativeLong(Map<String, String> options, String option, String defaultValue) {
-        long value = parse(options, option, defaultValue, Long::parseLong);
-        if (value < 0) throw new IllegalArgumentException(option + " must not be negative, got " + value);
+    static int intAtLeast(Map<String, String> options, String option, String defaultValue, int minimum) {
+        int value = parse(options, option, defaultValue, Integer::parseInt);
+        if (value < minimum) throw new IllegalArgumentException(option + " must be at least " + minimum + ", got " + value);
+        return value;
+    }
+
+    static double nonNegativeNumber(Map<String, String> options, String option, String defaultValue) {
+        double value = parse(options, option, defaultValue, Double::parseDouble);
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + " must be a finite number, at least 0, got " + value);
+        }
         return value;
     }
 

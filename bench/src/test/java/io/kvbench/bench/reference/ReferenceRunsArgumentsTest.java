@@ -25,6 +25,20 @@ class ReferenceRunsArgumentsTest {
     }
 
     @Test
+    void numbersAreCheckedAndNamed() {
+        assertThat(ReferenceRuns.intAtLeast(Map.of("--seconds", "10"), "--seconds", "20", 1)).isEqualTo(10);
+        assertThat(ReferenceRuns.intAtLeast(Map.of(), "--seconds", "20", 1)).isEqualTo(20);
+        assertThatThrownBy(() -> ReferenceRuns.intAtLeast(Map.of("--seconds", "0"), "--seconds", "20", 1))
+                .hasMessage("--seconds must be at least 1, got 0");
+        assertThatThrownBy(() -> ReferenceRuns.intAtLeast(Map.of("--peak-rounds", "9999999999"), "--peak-rounds", "0", 0))
+                .hasMessage("--peak-rounds expects a number, got '9999999999'");
+        assertThatThrownBy(() -> ReferenceRuns.nonNegativeNumber(Map.of("--open-loop-peak", "NaN"), "--open-loop-peak", "0"))
+                .hasMessage("--open-loop-peak must be a finite number, at least 0, got NaN");
+        assertThatThrownBy(() -> ReferenceRuns.nonNegativeNumber(Map.of("--open-loop-peak", "-5"), "--open-loop-peak", "0"))
+                .hasMessage("--open-loop-peak must be a finite number, at least 0, got -5.0");
+    }
+
+    @Test
     void theUsageNamesEveryOption() {
         for (String option : new String[]{"--output", "--data-dir", "--seconds", "--warmup-seconds", "--peak-rounds",
                 "--open-loop-peak", "--node-jvm-opts", "--in-process", "--skip-etcd", "--help"}) {

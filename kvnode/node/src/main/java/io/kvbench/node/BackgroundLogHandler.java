@@ -15,6 +15,8 @@ import java.util.logging.Logger;
 final class BackgroundLogHandler extends Handler {
     private static final int QUEUE_CAPACITY = 4096;
 
+    private static volatile BackgroundLogHandler installed;
+
     private final BackgroundWriter writer;
     private final PrintStream out;
 
@@ -25,13 +27,23 @@ final class BackgroundLogHandler extends Handler {
         setLevel(Level.INFO);
     }
 
-    /** Makes this the only handler of the root logger, where every JDK and Netty logger ends up. */
+    /**
+     * Makes this the only handler of the root logger, where every JDK and Netty logger ends up. As with the JDK's own
+     * console handler, lines logged after the JDK's exit-time {@code LogManager.reset()} reach no handler.
+     */
     static BackgroundLogHandler installOnRootLogger(String threadName, PrintStream out) {
         BackgroundLogHandler handler = new BackgroundLogHandler(threadName, out);
         Logger root = LogManager.getLogManager().getLogger("");
         for (Handler existing : root.getHandlers()) root.removeHandler(existing);
         root.addHandler(handler);
+        installed = handler;
         return handler;
+    }
+
+    /** Prints what the installed handler has queued, before a halt that runs no shutdown hooks. */
+    static void closeInstalled() {
+        BackgroundLogHandler handler = installed;
+        if (handler != null) handler.close();
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bounded: a submission to a full queue is dropped and counted, never waits; the thread reports drops on
  * standard error. After {@link #close()} (which runs everything already queued) a submission runs on the caller's
- * thread, so nothing logged during shutdown is lost.
+ * thread rather than being dropped.
  */
 final class BackgroundWriter implements AutoCloseable {
     private static final Runnable STOP = () -> { };
@@ -75,21 +75,22 @@ final class BackgroundWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (write == STOP) return;
-            runSafely(write);
+            if (write != STOP) runSafely(write);
             long dropped = droppedCount.get();
             if (dropped != droppedReported) {
                 System.err.println(name + ": " + (dropped - droppedReported) + " diagnostic writes dropped, the queue was full");
                 droppedReported = dropped;
             }
+            if (write == STOP) return;
         }
     }
 
     private void runSafely(Runnable write) {
         try {
             write.run();
-        } catch (RuntimeException e) {
-            // Diagnostics must never take the node down; say so where an operator looks.
+        } catch (Throwable e) {
+            // Diagnostics must never take the node down, nor stop the writes queued after this one; say so where an
+            // operator looks.
             System.err.println(name + ": diagnostic write failed: " + e);
         }
     }

@@ -327,7 +327,8 @@ public final class NodeRuntime implements AutoCloseable {
             ObjectNode event = eventLog.event("crashed");
             event.put("error", String.valueOf(t));
             eventLog.write(event);
-            eventLog.close(); // halt runs no shutdown hooks: write the queued events now
+            eventLog.close(); // halt runs no shutdown hooks: write the queued events and log lines now
+            BackgroundLogHandler.closeInstalled();
             Runtime.getRuntime().halt(70);
         }
     }

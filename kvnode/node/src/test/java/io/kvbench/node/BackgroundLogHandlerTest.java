@@ -49,7 +49,7 @@ class BackgroundLogHandlerTest {
     void aRecordPublishedAfterCloseIsStillPrinted() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BackgroundLogHandler handler = new BackgroundLogHandler("test-log", new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        handler.close(); // as the JDK's LogManager does at exit, possibly before the node's own shutdown hook logs
+        handler.close(); // the node's shutdown hook closed it while another thread still logs
         handler.publish(record(Level.INFO, "stopped", null));
         assertThat(bytes.toString(StandardCharsets.UTF_8)).endsWith("INFO PeerClient: stopped" + System.lineSeparator());
     }

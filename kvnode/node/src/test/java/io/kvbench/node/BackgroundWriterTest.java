@@ -51,6 +51,9 @@ class BackgroundWriterTest {
         writer.submit(() -> {
             throw new IllegalStateException("disk gone");
         });
+        writer.submit(() -> {
+            throw new AssertionError("an Error, not an exception");
+        });
         writer.submit(() -> written.add("after"));
         writer.close();
         assertThat(written).containsExactly("after");

@@ -1,6 +1,9 @@
 package io.kvbench.bench.etcd;
 
+import io.kvbench.bench.proc.ProcessStates;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /** One etcd process: its ports, directories, command line, and the process while it runs. */
 final class EtcdMember {
+    /** How long pause() waits for SIGSTOP to freeze every thread (one in a disk wait stops when its I/O ends). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     final String name;
     final int clientPort;
@@ -107,6 +112,8 @@ final class EtcdMember {
         signal("STOP");
         signalSentNanos = OptionalLong.of(System.nanoTime());
         paused = true;
+        // Return once it is frozen: until then the member may still read a request or send a message.
+        ProcessStates.awaitStopped(process.pid(), STOP_WAIT);
     }
 
     synchronized void resume() throws IOException {

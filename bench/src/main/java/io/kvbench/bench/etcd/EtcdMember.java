@@ -1,9 +1,8 @@
 package io.kvbench.bench.etcd;
 
-import io.kvbench.bench.proc.ProcessStates;
+import io.kvbench.bench.proc.Signals;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 /** One etcd process: its ports, directories, command line, and the process while it runs. */
 final class EtcdMember {
-    /** How long pause() waits for SIGSTOP to freeze every thread (one in a disk wait stops when its I/O ends). */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     final String name;
     final int clientPort;
@@ -109,15 +106,14 @@ final class EtcdMember {
     }
 
     synchronized void pause() throws IOException {
-        signal("STOP");
-        signalSentNanos = OptionalLong.of(System.nanoTime());
+        requireAlive();
+        signalSentNanos = OptionalLong.of(Signals.stop(process.pid()));
         paused = true;
-        // Return once it is frozen: until then the member may still read a request or send a message.
-        ProcessStates.awaitStopped(process.pid(), STOP_WAIT);
     }
 
     synchronized void resume() throws IOException {
-        signal("CONT");
+        requireAlive();
+        Signals.send("CONT", process.pid());
         paused = false;
     }
 
@@ -156,22 +152,10 @@ final class EtcdMember {
         }
     }
 
-    /** Java can send only TERM and KILL; STOP and CONT go through kill(1), to this process's pid only. */
-    private void signal(String signalName) throws IOException {
+    /** STOP and CONT go through kill(1) ({@link Signals}), to this process's pid only: it must still run. */
+    private void requireAlive() {
         if (!isAlive()) {
             throw new IllegalStateException(name + " is not running");
-        }
-        Process kill = new ProcessBuilder("kill", "-s", signalName, Long.toString(process.pid()))
-                .redirectErrorStream(true).start();
-        try {
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                kill.destroyForcibly();
-                throw new IOException("kill -s " + signalName + " " + process.pid() + " failed");
-            }
-        } catch (InterruptedException e) {
-            kill.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted sending SIG" + signalName, e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.kvbench.chaos.cluster;
 
 import io.kvbench.bench.etcd.EtcdCluster;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
+import io.kvbench.bench.proc.Signals;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.kvbench.chaos.cluster;
 
-import io.kvbench.bench.proc.ProcessStates;
+import io.kvbench.bench.proc.Signals;
 import io.kvbench.chaos.netns.BridgeNetwork;
 import io.kvbench.chaos.proxy.ProxyMesh;
 
@@ -35,8 +35,6 @@ public final class LocalKvCluster implements Cluster {
     public static final String NODE_MAIN_CLASS = "io.kvbench.node.KvNodeCommand";
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final Duration STATUS_TIMEOUT = Duration.ofMillis(500);
-    /** How long pause() waits for SIGSTOP to freeze every thread (one in a disk wait stops when its I/O ends). */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(2);
 
     private final LocalClusterSpec spec;
     private final Path runDirectory;
@@ -513,11 +511,8 @@ public final class LocalKvCluster implements Cluster {
 
         synchronized void pause() throws IOException {
             requireAlive();
-            Signals.send("STOP", process.pid());
-            signalSentNanos = OptionalLong.of(System.nanoTime());
+            signalSentNanos = OptionalLong.of(Signals.stop(process.pid()));
             paused = true;
-            // Return once it is frozen: until then the node may still read a request or send a message.
-            ProcessStates.awaitStopped(process.pid(), STOP_WAIT);
         }
 
         synchronized void resume() throws IOException {

@@ -66,6 +66,8 @@ public final class NodeRuntime implements AutoCloseable {
      * once and applies only the lowered compiler priority.
      */
     public static final String THREAD_PRIORITY_JVM_OPTIONS = "-XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19";
+    /** Start-up waits at most this long for the warm-up's compiling to finish (about 200 ms on two cores). */
+    private static final long MAX_COMPILE_WAIT_MILLIS = 1_000;
     /** Beyond this many queued tasks, peer messages are dropped (Raft tolerates loss) and clients told OVERLOADED. */
     private static final int MAX_INBOX_TASKS = 200_000;
     /** Bounds how long replies and fsync hand-offs wait behind a burst of incoming tasks. */
@@ -149,9 +151,11 @@ public final class NodeRuntime implements AutoCloseable {
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
         long warmupStartNanos = System.nanoTime();
         LeaderPathWarmup.run(config);
+        long compileWaitMicros = CompilerQueue.awaitIdle(MAX_COMPILE_WAIT_MILLIS);
         long warmupMicros = (System.nanoTime() - warmupStartNanos) / 1_000;
         ObjectNode started = eventLog.event("started");
         started.put("warmup_us", warmupMicros);
+        started.put("compile_wait_us", compileWaitMicros);
         started.put("term", recovered.hardState().term());
         started.put("last_index", recovered.lastIndex());
         started.put("snapshot_index", recovered.snapshot().lastIndex());

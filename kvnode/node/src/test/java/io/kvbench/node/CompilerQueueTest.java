@@ -1,0 +1,47 @@
+package io.kvbench.node;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CompilerQueueTest {
+
+    private static int polls(int maxPolls, long... totals) {
+        PrimitiveIterator.OfLong readings = LongStream.of(totals).iterator();
+        long[] lastReading = {0};
+        return CompilerQueue.pollsUntilQuiet(() -> readings.hasNext() ? (lastReading[0] = readings.nextLong()) : lastReading[0],
+                () -> { }, maxPolls);
+    }
+
+    @Test
+    void returnsOnceTheTotalStopsGrowingForThreePolls() {
+        // 10 -> 20 -> 35 -> 35 -> 35 -> 35: quiet after the third unchanged reading
+        assertThat(polls(100, 10, 20, 35, 35, 35, 35, 99)).isEqualTo(5);
+    }
+
+    @Test
+    void aBurstRestartsTheCount() {
+        assertThat(polls(100, 5, 5, 5, 8, 8, 8, 8)).isEqualTo(6);
+    }
+
+    @Test
+    void anIdleCompilerCostsThreePolls() {
+        assertThat(polls(100, 7)).isEqualTo(CompilerQueue.QUIET_POLLS);
+    }
+
+    @Test
+    void aCompilerThatNeverQuietsIsWaitedForAtMostMaxPolls() {
+        assertThat(polls(4, LongStream.range(0, 50).toArray())).isEqualTo(4);
+        assertThat(polls(0, 1, 2, 3)).isZero();
+    }
+
+    @Test
+    void theRealCompilerGoesQuietWithinTheBound() {
+        // On this JVM: returns, and never waits much past its bound (the bound is what it promises; no speed goal).
+        long waitedMicros = CompilerQueue.awaitIdle(200);
+        assertThat(waitedMicros).isGreaterThanOrEqualTo(0).isLessThan(10_000_000);
+    }
+}

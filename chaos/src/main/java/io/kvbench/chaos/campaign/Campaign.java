@@ -212,6 +212,13 @@ public final class Campaign {
                 && (!leader.termKnown() || !next.termKnown() || next.term() > leader.term());
         Optional<LeaderInfo> newLeader = Optional.empty();
         long leaderSeenNanos = -1;
+        OptionalLong firstAck = OptionalLong.empty();
+        // Where every node times the election itself (event logs), the gap is left alone: asking each node for
+        // its status every 5 ms woke all three event loops and the probe's thread on two cores while the
+        // survivors were electing (interleaved 3 x 30 kills: unavailability p50 22.1 vs 24.9 ms). The new leader is
+        // looked up once a write is acknowledged again.
+        boolean quietGap = cluster.nodeIds().stream().allMatch(id -> cluster.eventLog(id).isPresent());
+        if (quietGap) firstAck = awaitFirstAck(workload, faultCertainNanos, deadline);
         while (expectsElection && System.nanoTime() - deadline < 0) {
             Optional<LeaderInfo> seen = cluster.findLeader();
             if (seen.isPresent() && elected.test(seen.get())) {
@@ -221,10 +228,7 @@ public final class Campaign {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-        OptionalLong firstAck = OptionalLong.empty();
-        while (System.nanoTime() - deadline < 0 && (firstAck = workload.firstAckAfter(faultCertainNanos)).isEmpty()) {
-            LockSupport.parkNanos(POLL_NANOS);
-        }
+        if (!quietGap) firstAck = awaitFirstAck(workload, faultCertainNanos, deadline);
         long healAt = faultNanos + spec.downtime().toNanos();
         long wait = healAt - System.nanoTime();
         if (wait > 0) LockSupport.parkNanos(wait);
@@ -241,6 +245,15 @@ public final class Campaign {
         LockSupport.parkNanos(spec.settle().toNanos());
         return new Trial(number, seed, victim, leader, expectsElection, faultNanos, injectedNanos, newLeader, leaderSeenNanos,
                 firstAck, healNanos, System.nanoTime());
+    }
+
+    /** The first write acknowledged after {@code fromNanos}, waiting until {@code deadlineNanos} at most. */
+    private static OptionalLong awaitFirstAck(Workload workload, long fromNanos, long deadlineNanos) {
+        OptionalLong firstAck = OptionalLong.empty();
+        while (System.nanoTime() - deadlineNanos < 0 && (firstAck = workload.firstAckAfter(fromNanos)).isEmpty()) {
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        return firstAck;
     }
 
     private static void awaitAck(Workload workload, long fromNanos, Duration timeout) throws IOException {

@@ -34,10 +34,13 @@ class CampaignTest {
                 .trialInterval(Duration.ofSeconds(3)).downtime(Duration.ofMillis(500)).seed(42)
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
         CampaignResult result;
+        List<Long> statusCalls;
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
                 directory.resolve("cluster"),
                 LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
-            result = Campaign.run(spec, cluster, directory.resolve("out"));
+            StatusRecordingCluster recording = new StatusRecordingCluster(cluster);
+            result = Campaign.run(spec, recording, directory.resolve("out"));
+            statusCalls = recording.statusCallNanos();
         }
         Path out = directory.resolve("out");
         System.out.println(Files.readString(out.resolve("verdict.txt")));
@@ -46,6 +49,14 @@ class CampaignTest {
         assertThat(result.trials()).allMatch(trial -> trial.leaderFromEventLog() && trial.newLeader() != trial.victim()
                 && trial.termsElapsed() >= 1 && trial.faultToLeaderMillis() > 0
                 && trial.faultToFirstAckMillis() >= trial.faultToLeaderMillis() - 1);
+        // The nodes time their own election, so the harness asks them nothing until a write is acknowledged again
+        // (it looks the new leader up afterwards, and between trials).
+        assertThat(statusCalls).hasSizeGreaterThan(trials);
+        for (TrialRecord trial : result.trials()) {
+            long firstAckNanos = trial.faultNanos() + (long) (trial.faultToFirstAckMillis() * 1e6);
+            assertThat(statusCalls).as("trial %d: status asked between the fault and the first acknowledged write", trial.trial())
+                    .noneMatch(at -> at - trial.faultNanos() > 0 && at - firstAckNanos < 0);
+        }
         assertThat(result.acknowledgedWrites()).isGreaterThan(100);
         assertThat(result.passed()).isTrue();
         assertThat(result.exitCode()).isZero();

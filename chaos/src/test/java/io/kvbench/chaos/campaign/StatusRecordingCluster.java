@@ -4,46 +4,68 @@ import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.ClusterTiming;
 import io.kvbench.chaos.cluster.LeaderInfo;
 import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.chaos.cluster.PeerLink;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 
 /**
  * A cluster that forwards everything and records when the campaign asked the nodes for their status (directly
  * or to find the leader), to check that the measuring leaves the nodes alone while they elect.
  */
 final class StatusRecordingCluster implements Cluster {
+    /** One status or leader lookup: {@link System#nanoTime()} when the call began and when it returned. */
+    record Call(long startNanos, long endNanos) {
+        /** Whether the call was under way at any time in [fromNanos, toNanos). */
+        boolean overlaps(long fromNanos, long toNanos) {
+            return startNanos - toNanos < 0 && endNanos - fromNanos > 0;
+        }
+    }
+
     private final Cluster cluster;
-    private final ConcurrentLinkedQueue<Long> statusCallNanos = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Call> statusCalls = new ConcurrentLinkedQueue<>();
 
     StatusRecordingCluster(Cluster cluster) {
         this.cluster = cluster;
     }
 
-    /** {@link System#nanoTime()} at every status or leader lookup the campaign made through this cluster. */
-    List<Long> statusCallNanos() {
-        return List.copyOf(statusCallNanos);
+    /** Every status or leader lookup the campaign made through this cluster. */
+    List<Call> statusCalls() {
+        return List.copyOf(statusCalls);
+    }
+
+    private <T> T recorded(Supplier<T> call) {
+        long startNanos = System.nanoTime();
+        try {
+            return call.get();
+        } finally {
+            statusCalls.add(new Call(startNanos, System.nanoTime()));
+        }
     }
 
     @Override public Optional<LeaderInfo> findLeader() {
-        statusCallNanos.add(System.nanoTime());
-        return cluster.findLeader();
+        return recorded(cluster::findLeader);
     }
 
     @Override public Optional<NodeStatus> status(int nodeId) {
-        statusCallNanos.add(System.nanoTime());
-        return cluster.status(nodeId);
+        return recorded(() -> cluster.status(nodeId));
     }
 
     @Override public LeaderInfo awaitLeader(Duration timeout) throws IOException {
-        statusCallNanos.add(System.nanoTime());
-        return cluster.awaitLeader(timeout);
+        long startNanos = System.nanoTime();
+        try {
+            return cluster.awaitLeader(timeout);
+        } finally {
+            statusCalls.add(new Call(startNanos, System.nanoTime()));
+        }
     }
 
     @Override public String targetName() { return cluster.targetName(); }
@@ -59,6 +81,13 @@ final class StatusRecordingCluster implements Cluster {
     @Override public void resume(int nodeId) throws IOException { cluster.resume(nodeId); }
     @Override public void terminate(int nodeId, Duration timeout) throws IOException { cluster.terminate(nodeId, timeout); }
     @Override public void restart(int nodeId) throws IOException { cluster.restart(nodeId); }
+    @Override public void isolate(int nodeId) throws IOException { cluster.isolate(nodeId); }
+    @Override public void rejoin(int nodeId) throws IOException { cluster.rejoin(nodeId); }
+    @Override public void cutLink(int from, int to) throws IOException { cluster.cutLink(from, to); }
+    @Override public void cutLinks(Collection<PeerLink> links) throws IOException { cluster.cutLinks(links); }
+    @Override public void healLink(int from, int to) throws IOException { cluster.healLink(from, to); }
+    @Override public void healLinks(Collection<PeerLink> links) throws IOException { cluster.healLinks(links); }
+    @Override public void healLinks() throws IOException { cluster.healLinks(); }
     @Override public Optional<Path> eventLog(int nodeId) { return cluster.eventLog(nodeId); }
     @Override public Path runDirectory() { return cluster.runDirectory(); }
     @Override public void close() { cluster.close(); }

@@ -22,6 +22,9 @@ final class CompilerQueue {
     /**
      * Returns once the compiler has been idle for {@link #QUIET_POLLS} polls {@link #POLL_MILLIS} ms apart, or after
      * about {@code maxMillis}, or at once where the JVM reports no compilation time (an interpreter-only JVM).
+     * It reads the JVM's total compilation time, not a queue length: under {@code -XX:-UsePerfData} that total
+     * may stay 0, and the wait ends after three polls. In a JVM holding several nodes (tests, in-process
+     * benchmarks) it waits on all of them, harmlessly.
      *
      * @return how long it waited, in microseconds
      */

@@ -45,6 +45,7 @@ import java.util.function.Function;
  *   <li>peak throughput with 16 and 64 closed-loop clients, kvnode then etcd (etcd always fsyncs);</li>
  *   <li>open loop at 50% and 80% of kvnode's measured peak (wrk2's model: latency from the intended send).</li>
  * </ol>
+ * Each fresh kvnode cluster first gets unmeasured load until its nodes' JIT compilers are quiet ({@link JitWarmup}).
  * Diagnostics beside them: the floor's fsync probe in 3 threads at once (three nodes on one disk), and the
  * sequential scenario with {@code --fsync none}.
  * kvnode runs as three separate processes ({@link KvnodeProcessCluster}) unless {@code --in-process}. Raw
@@ -88,6 +89,8 @@ public final class ReferenceRuns {
      */
     static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
     private final List<String> scenarioRows = new ArrayList<>();
+    /** Each fresh kvnode cluster's JIT warm-up ({@link JitWarmup}), by cluster, for reference.json. */
+    private final Map<String, Object> jitWarmups = new LinkedHashMap<>();
     private FloorResult floor;
 
     private ReferenceRuns(Map<String, String> options) {
@@ -216,6 +219,7 @@ public final class ReferenceRuns {
         run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
         run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));
+        run.set("kvnodeJitWarmup", JSON.valueToTree(jitWarmups));
         Files.writeString(output.resolve("reference.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
         Files.write(output.resolve("summary.csv"), scenarioRows);
         deleteRecursively(dataDirectory);
@@ -235,6 +239,7 @@ public final class ReferenceRuns {
     private double runKvnode() throws Exception {
         Path clusterDirectory = dataDirectory.resolve("kvnode");
         try (KvnodeCluster cluster = startKvnode(clusterDirectory, "always")) {
+            warmUpJit("kvnode", cluster);
             measureIdleCpu(cluster);
             runScenario("kvnode-sequential-writes", closedLoop(baseSpec(), 1), cluster);
             double peak = 0;
@@ -251,6 +256,14 @@ public final class ReferenceRuns {
             }
             return peak;
         }
+    }
+
+    /** Unmeasured load on a fresh cluster until its nodes stop compiling ({@link JitWarmup}). */
+    private void warmUpJit(String clusterName, KvnodeCluster cluster) throws Exception {
+        JitWarmup.Result result = JitWarmup.run(cluster, baseSpec(), rawOutput.resolve(clusterName));
+        jitWarmups.put(clusterName, result.describe());
+        log(clusterName + ": JIT warm-up " + result.rounds() + " rounds, " + Math.round(result.seconds()) + " s, "
+                + (result.quiet() ? "quiet" : "STILL COMPILING after " + JitWarmup.MAX.toSeconds() + " s") + ": " + result.describe());
     }
 
     /**
@@ -275,6 +288,7 @@ public final class ReferenceRuns {
      */
     private void runKvnodeWithoutFsync() throws Exception {
         try (KvnodeCluster cluster = startKvnode(dataDirectory.resolve("kvnode-fsync-none"), "none")) {
+            warmUpJit("kvnode-fsync-none", cluster);
             runScenario("diagnostic-kvnode-sequential-writes-fsync-none", closedLoop(baseSpec(), 1), cluster);
         }
     }
@@ -311,7 +325,10 @@ public final class ReferenceRuns {
             summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
         }
         Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
-        curate(scenario, summary, before, cluster.statuses(), cpu);
+        ArrayNode after = cluster.statuses();
+        log(scenario + ": the nodes' JIT compiled for at most " + JitWarmup.largestGrowthMillis(before, after)
+                + " ms (wall) during warm-up and measurement");
+        curate(scenario, summary, before, after, cpu);
         return summary;
     }
 

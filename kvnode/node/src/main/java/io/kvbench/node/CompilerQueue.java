@@ -19,6 +19,13 @@ final class CompilerQueue {
     private CompilerQueue() {
     }
 
+    /** The JVM's total JIT compilation time in milliseconds, or -1 where the JVM does not report it. */
+    static long totalCompilationMillis() {
+        CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
+        if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) return -1;
+        return compilation.getTotalCompilationTime();
+    }
+
     /**
      * Returns once the compiler has been idle for {@link #QUIET_POLLS} polls {@link #POLL_MILLIS} ms apart, or after
      * about {@code maxMillis}, or at once where the JVM reports no compilation time (an interpreter-only JVM).

@@ -13,13 +13,16 @@ import java.util.Optional;
 /**
  * What {@code kvnode status} reports, captured on the core thread and published for I/O threads to read.
  * {@code auditedWrites} and {@code auditRepeatApplications} are -1 unless the node runs with {@code --audit-writes}.
+ * {@code jitCompileMillis} is the JVM's total JIT compilation time so far (-1 where the JVM does not report it): a
+ * benchmark reads it before and after a measurement to tell a node still compiling its hot paths from a warm one.
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
                              long firstIndex, long stableIndex, long logEntries, int sessions, int keys,
                              String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
                              long walGroupCommits, long walForces, double walBatchesPerForce,
-                             long auditedWrites, long auditRepeatApplications, long monotonicNanos) {
+                             long auditedWrites, long auditRepeatApplications, long jitCompileMillis,
+                             long monotonicNanos) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
@@ -33,7 +36,8 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                 stateMachine.keyCount(), config.syncMode().name().toLowerCase(), storageFailed, storageFailure,
                 peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(),
                 audit.map(WriteAuditTotals::distinctWrites).orElse(-1L),
-                audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), System.nanoTime());
+                audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), CompilerQueue.totalCompilationMillis(),
+                System.nanoTime());
     }
 
     public String toJson() {

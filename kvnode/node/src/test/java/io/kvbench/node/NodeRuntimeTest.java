@@ -76,6 +76,10 @@ class NodeRuntimeTest {
                 StatusSnapshot status = cluster.nodes.get(id).status();
                 assertThat(status.auditedWrites()).as("node %d audited writes", id).isEqualTo(101);
                 assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
+                // The JIT total a benchmark compares before and after a measurement: this JVM's, so far.
+                assertThat(status.jitCompileMillis()).as("node %d JIT total", id)
+                        .isBetween(0L, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
+                assertThat(status.toJson()).contains("\"jitCompileMillis\":" + status.jitCompileMillis());
             }
         }
     }

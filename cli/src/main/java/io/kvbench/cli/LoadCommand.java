@@ -3,6 +3,7 @@ package io.kvbench.cli;
 import io.kvbench.bench.etcd.EtcdTarget;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.load.KeyDistribution;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -111,8 +112,10 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
             FloorResult floor = noFloor ? null : Floor.measure(localCluster != null ? localCluster.runDirectory() : out, 1000);
+            long[] jitBefore = target.equals("kvnode") ? NodeJit.compileMillis(addresses) : null;
             LoadSummary summary = run(spec, target(addresses), out, floor);
             print(summary);
+            if (jitBefore != null) reportNodeJit(spec, jitBefore, NodeJit.compileMillis(addresses));
             return summary.errors() + summary.timeouts() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
         } finally {
             if (localCluster != null) localCluster.close();
@@ -139,6 +142,22 @@ public final class LoadCommand implements Callable<Integer> {
                 summary.latencyMicrosP50() / floor.majorityWriteFloorMicros()));
         if (summary.saturated()) System.out.println(summary.saturationMessage());
         System.out.println("results: " + summary.outputDirectory());
+    }
+
+    /**
+     * A fresh node compiles its request path for 15-25 s of load on 2 cores: say how long the nodes compiled during
+     * this run, and warn when it was more than 2 % of the run, so a reader knows the figures include the target's own
+     * warm-up (the reference runs wait for quiet first: bench's JitWarmup).
+     */
+    static void reportNodeJit(LoadSpec spec, long[] before, long[] after) {
+        if (Arrays.stream(before).allMatch(total -> total < 0)) return; // nodes that do not report it
+        long grownMillis = NodeJit.largestGrowthMillis(before, after);
+        long runMillis = spec.warmup().plus(spec.duration()).toMillis();
+        System.out.printf("target JIT: the busiest node compiled for %d ms (wall) during the run's %d ms%n", grownMillis, runMillis);
+        if (grownMillis * 50 > runMillis) {
+            System.out.println("warning: the nodes were still compiling while measured; on a fresh cluster use a longer --warmup-s"
+                    + " (or load it first) for steady-state figures");
+        }
     }
 
     private Target target(List<InetSocketAddress> addresses) {

@@ -1,6 +1,6 @@
 package io.kvbench.bench.reference;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.target.KvnodeTarget;
@@ -61,18 +61,13 @@ final class JitWarmup {
      * readings. A node that reports no total (-1) counts as quiet: it cannot be waited for.
      */
     static boolean quiet(long[] before, long[] after) {
-        if (before.length != after.length) throw new IllegalArgumentException("readings of different clusters");
-        for (int node = 0; node < before.length; node++) {
-            if (before[node] < 0 || after[node] < 0) continue;
-            if (after[node] - before[node] > QUIET_MILLIS_PER_ROUND) return false;
-        }
-        return true;
+        return NodeJit.largestGrowthMillis(before, after) <= QUIET_MILLIS_PER_ROUND;
     }
 
     static Result run(ReferenceRuns.KvnodeCluster cluster, LoadSpec.Builder base, Path rawOutput) throws Exception {
         long startNanos = System.nanoTime();
         List<long[]> readings = new ArrayList<>();
-        long[] previous = compileMillis(cluster);
+        long[] previous = NodeJit.compileMillis(cluster.clientAddresses());
         int rounds = 0;
         boolean quiet = false;
         while (!quiet && System.nanoTime() - startNanos < MAX.toNanos()) {
@@ -83,29 +78,11 @@ final class JitWarmup {
                 LoadGenerator.run(spec, target, rawOutput.resolve("jit-warmup").resolve("round-" + (rounds + 1)));
             }
             rounds++;
-            long[] current = compileMillis(cluster);
+            long[] current = NodeJit.compileMillis(cluster.clientAddresses());
             readings.add(current);
             quiet = quiet(previous, current);
             previous = current;
         }
         return new Result(rounds, (System.nanoTime() - startNanos) / 1e9, quiet, readings);
-    }
-
-    /** Each node's {@code jitCompileMillis}, in the cluster's node order (-1 where absent). */
-    static long[] compileMillis(ReferenceRuns.KvnodeCluster cluster) throws Exception {
-        List<Long> totals = new ArrayList<>();
-        for (JsonNode status : cluster.statuses()) totals.add(status.path("jitCompileMillis").asLong(-1));
-        return totals.stream().mapToLong(Long::longValue).toArray();
-    }
-
-    /** The largest growth of any node's total between two sets of statuses (for a scenario's log line). */
-    static long largestGrowthMillis(JsonNode statusesBefore, JsonNode statusesAfter) {
-        long largest = 0;
-        for (int node = 0; node < Math.min(statusesBefore.size(), statusesAfter.size()); node++) {
-            long before = statusesBefore.get(node).path("jitCompileMillis").asLong(-1);
-            long after = statusesAfter.get(node).path("jitCompileMillis").asLong(-1);
-            if (before >= 0 && after >= 0) largest = Math.max(largest, after - before);
-        }
-        return largest;
     }
 }

@@ -11,6 +11,7 @@ import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
 import io.kvbench.bench.kvnode.KvnodeProcessCluster;
+import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.load.Ceiling;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -326,7 +327,7 @@ public final class ReferenceRuns {
         }
         Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
         ArrayNode after = cluster.statuses();
-        log(scenario + ": the nodes' JIT compiled for at most " + JitWarmup.largestGrowthMillis(before, after)
+        log(scenario + ": the nodes' JIT compiled for at most " + NodeJit.largestGrowthMillis(NodeJit.fromStatuses(before), NodeJit.fromStatuses(after))
                 + " ms (wall) during warm-up and measurement");
         curate(scenario, summary, before, after, cpu);
         return summary;

@@ -46,7 +46,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("kvbench demo -> " + out);
         System.out.println("[1/5] starting a local 3-node kvnode cluster (fsync always, election timeout 150-300 ms, heartbeat 50 ms)");
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),
-                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), List.of("-Xms128m", "-Xmx512m")))) {
+                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()))) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(30)).nodeId();
             System.out.println("      leader: node " + leader);
 

@@ -66,7 +66,7 @@ public final class GateCommand implements Callable<Integer> {
         FloorResult[] floor = new FloorResult[1];
         CampaignResult[] chaos = new CampaignResult[1];
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),
-                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), List.of("-Xms128m", "-Xmx512m")))) {
+                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()))) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             items.add(step("short chaos campaign (5 leader kills)", () -> {
                 chaos[0] = Campaign.run(CampaignSpec.builder().runId("gate").gitSha(Git.sha(home)).fault(FaultKind.KILL_LEADER)

@@ -10,6 +10,7 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.reference.ReferenceRuns;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
@@ -106,7 +107,8 @@ public final class LoadCommand implements Callable<Integer> {
                     addresses = parseNodes(nodes);
                 } else {
                     localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
-                            LocalKvCluster.javaCommand(System.getProperty("java.class.path"), List.of("-Xms256m", "-Xmx1g")));
+                            LocalKvCluster.javaCommand(System.getProperty("java.class.path"),
+                                    List.of(ReferenceRuns.DEFAULT_NODE_JVM_OPTIONS.split(" "))));
                     localCluster.awaitLeader(Duration.ofSeconds(30));
                     addresses = new ArrayList<>(localCluster.clientAddresses().values());
                 }

@@ -86,9 +86,10 @@ public final class ReferenceRuns {
      * With {@code -XX:ThreadPriorityPolicy=1} each node's event loop and WAL thread run at nice -5 and its JIT
      * compiler threads at nice 19, as in the local clusters (etcd runs at nice -5 too, {@code EtcdMember}). Measured
      * on 57e53cb, back to back, --skip-etcd: sequential p50 502 vs 628 us, p99 3.6 vs 7.7 ms; peak 16 clients 10,482
-     * vs 9,304/s, 64 clients 29,873 vs 25,277/s.
+     * vs 9,304/s, 64 clients 29,873 vs 25,277/s. {@code kvbench load} starts its own cluster (no {@code --nodes}) with
+     * these too, so its figures compare with the reference runs'; chaos campaigns use {@code LocalKvCluster}'s.
      */
-    static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
+    public static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
     private final List<String> scenarioRows = new ArrayList<>();
     /** Each fresh kvnode cluster's JIT warm-up ({@link JitWarmup}), by cluster, for reference.json. */
     private final Map<String, Object> jitWarmups = new LinkedHashMap<>();

@@ -16,6 +16,7 @@ import io.kvbench.chaos.cluster.LocalKvCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,9 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
                     .operationTimeout(Duration.ofSeconds(10)).build();
             Path steadyDirectory = out.resolve("steady");
             Files.createDirectories(steadyDirectory);
-            LoadSummary steady = LoadCommand.run(steadySpec,
-                    new KvnodeTarget(new ArrayList<>(cluster.clientAddresses().values()), 2, 64, Duration.ofSeconds(10)),
+            List<InetSocketAddress> nodes = new ArrayList<>(cluster.clientAddresses().values());
+            long[] jitCompileMillisBefore = LoadCommand.readNodeJit(nodes);
+            LoadSummary steady = LoadCommand.run(steadySpec, new KvnodeTarget(nodes, 2, 64, Duration.ofSeconds(10)),
                     steadyDirectory, floor);
+            long[] jitCompileMillisAfter = jitCompileMillisBefore != null ? LoadCommand.readNodeJit(nodes) : null;
+            if (jitCompileMillisAfter != null) LoadCommand.reportNodeJit(steadySpec, jitCompileMillisBefore, jitCompileMillisAfter);
 
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
             CampaignSpec chaosSpec = CampaignSpec.builder().runId("demo").gitSha(Git.sha(Home.directory()))

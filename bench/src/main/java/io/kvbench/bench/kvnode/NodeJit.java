@@ -4,32 +4,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The nodes' JIT compilation totals ({@code jitCompileMillis} in a node's status): read before and after a
- * measurement, they tell whether the target was still compiling its hot paths while it was being measured. On a
- * 2-core machine a fresh node compiles for 15-25 s of sequential writes, longer than most warm-ups.
+ * measurement, they tell whether the target was still compiling its hot paths while it was being measured. A
+ * total is the JVM's {@code CompilationMXBean} time: elapsed time in compilation summed over the compiler threads
+ * (so it can grow faster than the clock, and a starved nice-19 compiler thread counts its waits). On this 2-core
+ * machine a fresh node's total kept growing for 20-70 s of load. In a JVM that holds several nodes (an in-process
+ * cluster) every node reports that one JVM's total, the load generator's compiling included.
  */
 public final class NodeJit {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STATUS_TIMEOUT_SECONDS = 5;
 
     private NodeJit() {
     }
 
-    /** Each node's total, in the order given; -1 for a node that did not answer or does not report one. */
-    public static long[] compileMillis(List<InetSocketAddress> nodes) {
+    /**
+     * Each node's total, in the order given; -1 for a node that answers without one (a JVM that does not report it).
+     *
+     * @throws IOException naming the node, when one does not answer its status request in time or answers garbage
+     */
+    public static long[] compileMillis(List<InetSocketAddress> nodes) throws IOException {
         long[] totals = new long[nodes.size()];
         try (KvClient client = KvClient.create(nodes, KvClientOptions.defaults())) {
             for (int index = 0; index < nodes.size(); index++) {
+                InetSocketAddress node = nodes.get(index);
                 try {
-                    totals[index] = JSON.readTree(client.status(nodes.get(index)).get(5, TimeUnit.SECONDS))
+                    totals[index] = JSON.readTree(client.status(node).get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS))
                             .path("jitCompileMillis").asLong(-1);
-                } catch (Exception e) {
-                    if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-                    totals[index] = -1;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted reading the status of " + node, e);
+                } catch (ExecutionException | TimeoutException | IOException e) {
+                    throw new IOException("no JIT total from " + node + ": " + e, e);
                 }
             }
         }

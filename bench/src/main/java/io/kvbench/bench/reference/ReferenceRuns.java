@@ -90,6 +90,11 @@ public final class ReferenceRuns {
      * these too, so its figures compare with the reference runs'; chaos campaigns use {@code LocalKvCluster}'s.
      */
     public static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
+
+    /** {@link #DEFAULT_NODE_JVM_OPTIONS}, one element per option. */
+    public static List<String> defaultNodeJvmOptions() {
+        return List.of(DEFAULT_NODE_JVM_OPTIONS.trim().split("\\s+"));
+    }
     private final List<String> scenarioRows = new ArrayList<>();
     /** Each fresh kvnode cluster's JIT warm-up ({@link JitWarmup}), by cluster, for reference.json. */
     private final Map<String, Object> jitWarmups = new LinkedHashMap<>();
@@ -106,7 +111,8 @@ public final class ReferenceRuns {
         skipEtcd = options.containsKey("--skip-etcd");
         peakRounds = intAtLeast(options, "--peak-rounds", "0", 0);
         openLoopPeakOverride = nonNegativeNumber(options, "--open-loop-peak", "0");
-        nodeJvmOptions = List.of(options.getOrDefault("--node-jvm-opts", DEFAULT_NODE_JVM_OPTIONS).trim().split("\\s+"));
+        nodeJvmOptions = options.containsKey("--node-jvm-opts")
+                ? List.of(options.get("--node-jvm-opts").trim().split("\\s+")) : defaultNodeJvmOptions();
     }
 
     static final String USAGE = String.join(System.lineSeparator(),
@@ -262,10 +268,10 @@ public final class ReferenceRuns {
 
     /** Unmeasured load on a fresh cluster until its nodes stop compiling ({@link JitWarmup}). */
     private void warmUpJit(String clusterName, KvnodeCluster cluster) throws Exception {
-        JitWarmup.Result result = JitWarmup.run(cluster, baseSpec(), rawOutput.resolve(clusterName));
+        JitWarmup.Result result = JitWarmup.run(cluster.clientAddresses(), this::baseSpec, rawOutput.resolve(clusterName));
         jitWarmups.put(clusterName, result.describe());
         log(clusterName + ": JIT warm-up " + result.rounds() + " rounds, " + Math.round(result.seconds()) + " s, "
-                + (result.quiet() ? "quiet" : "STILL COMPILING after " + JitWarmup.MAX.toSeconds() + " s") + ": " + result.describe());
+                + (result.quiet() ? "quiet" : "STILL COMPILING after " + JitWarmup.MAX_WARMUP.toSeconds() + " s") + ": " + result.describe());
     }
 
     /**
@@ -328,8 +334,8 @@ public final class ReferenceRuns {
         }
         Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
         ArrayNode after = cluster.statuses();
-        log(scenario + ": the nodes' JIT compiled for at most " + NodeJit.largestGrowthMillis(NodeJit.fromStatuses(before), NodeJit.fromStatuses(after))
-                + " ms (wall) during warm-up and measurement");
+        log(scenario + ": the busiest node's JIT compile time grew by " + NodeJit.largestGrowthMillis(NodeJit.fromStatuses(before),
+                NodeJit.fromStatuses(after)) + " ms (summed over its compiler threads) during warm-up and measurement");
         curate(scenario, summary, before, after, cpu);
         return summary;
     }

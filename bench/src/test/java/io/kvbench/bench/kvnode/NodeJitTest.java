@@ -26,12 +26,14 @@ class NodeJitTest {
     }
 
     @Test
-    void aNodeThatDoesNotAnswerReadsAsMinusOne() throws Exception {
+    void aNodeThatDoesNotAnswerIsAnErrorNamingIt() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        // Nothing listens on the port any more: the status request fails, and the reading says "unknown".
-        assertThat(NodeJit.compileMillis(List.of(new InetSocketAddress("127.0.0.1", port)))).containsExactly(-1);
+        // Nothing listens on the port any more: no total, and the caller is told which node failed.
+        InetSocketAddress silent = new InetSocketAddress("127.0.0.1", port);
+        assertThatThrownBy(() -> NodeJit.compileMillis(List.of(silent)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(String.valueOf(port));
     }
 }

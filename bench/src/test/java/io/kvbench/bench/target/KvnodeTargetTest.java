@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
+import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
@@ -56,6 +57,15 @@ class KvnodeTargetTest {
             assertThat(read.outcome()).isEqualTo(Outcome.OK);
             assertThat(read.value()).isEqualTo(first);
         }
+    }
+
+    @Test
+    void everyNodeReportsItsJvmsJitTotal() throws Exception {
+        // In process, the three nodes are one JVM: each reports that JVM's total so far.
+        long[] totals = NodeJit.compileMillis(cluster.clientAddresses());
+        long jvmTotal = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+        assertThat(totals).hasSize(3);
+        for (long total : totals) assertThat(total).isPositive().isLessThanOrEqualTo(jvmTotal);
     }
 
     @Test

@@ -19,7 +19,10 @@ final class CompilerQueue {
     private CompilerQueue() {
     }
 
-    /** The JVM's total JIT compilation time in milliseconds, or -1 where the JVM does not report it. */
+    /**
+     * The JVM's total JIT compilation time in milliseconds (elapsed time in compilation, summed over the compiler
+     * threads), or -1 where the JVM does not report it.
+     */
     static long totalCompilationMillis() {
         CompilationMXBean compilation = ManagementFactory.getCompilationMXBean();
         if (compilation == null || !compilation.isCompilationTimeMonitoringSupported()) return -1;

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * What {@code kvnode status} reports, captured on the core thread and published for I/O threads to read.
  * {@code auditedWrites} and {@code auditRepeatApplications} are -1 unless the node runs with {@code --audit-writes}.
- * {@code jitCompileMillis} is the JVM's total JIT compilation time so far (-1 where the JVM does not report it): a
+ * {@code jitCompileMillis} is the JVM's total JIT compilation time so far, summed over its compiler threads (-1 where
+ * the JVM does not report it): a
  * benchmark reads it before and after a measurement to tell a node still compiling its hot paths from a warm one.
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.load.LoadMode;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code kvbench demo}: the main job on an embedded default, for a new user. A local 3-node cluster, the
@@ -62,11 +64,14 @@ public final class DemoCommand implements Callable<Integer> {
             Path steadyDirectory = out.resolve("steady");
             Files.createDirectories(steadyDirectory);
             List<InetSocketAddress> nodes = new ArrayList<>(cluster.clientAddresses().values());
-            long[] jitCompileMillisBefore = LoadCommand.readNodeJit(nodes);
+            ArrayNode statusesBefore = LoadCommand.readStatuses(nodes);
+            AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             LoadSummary steady = LoadCommand.run(steadySpec, new KvnodeTarget(nodes, 2, 64, Duration.ofSeconds(10)),
-                    steadyDirectory, floor);
-            long[] jitCompileMillisAfter = jitCompileMillisBefore != null ? LoadCommand.readNodeJit(nodes) : null;
-            if (jitCompileMillisAfter != null) LoadCommand.reportNodeJit(steadySpec, jitCompileMillisBefore, jitCompileMillisAfter);
+                    steadyDirectory, floor, () -> { if (statusesBefore != null) statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)); });
+            ArrayNode statusesAfter = statusesBefore != null ? LoadCommand.readStatuses(nodes) : null;
+            if (statusesAfter != null) {
+                LoadCommand.reportNodes(steadySpec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, steadyDirectory);
+            }
 
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
             CampaignSpec chaosSpec = CampaignSpec.builder().runId("demo").gitSha(Git.sha(Home.directory()))

@@ -3,7 +3,11 @@ package io.kvbench.cli;
 import io.kvbench.bench.etcd.EtcdTarget;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.kvnode.NodeJit;
+import io.kvbench.bench.kvnode.NodeLatencyReport;
+import io.kvbench.bench.kvnode.NodeStatuses;
 import io.kvbench.bench.load.KeyDistribution;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -29,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code kvbench load}: the open-loop load generator (wrk2's model) or a closed loop for peak throughput,
@@ -115,11 +120,15 @@ public final class LoadCommand implements Callable<Integer> {
                 }
             }
             FloorResult floor = noFloor ? null : Floor.measure(localCluster != null ? localCluster.runDirectory() : out, 1000);
-            long[] jitCompileMillisBefore = target.equals("kvnode") ? readNodeJit(addresses) : null;
-            LoadSummary summary = run(spec, target(addresses), out, floor);
+            ArrayNode statusesBefore = target.equals("kvnode") ? readStatuses(addresses) : null;
+            AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
+            List<InetSocketAddress> nodeAddresses = addresses;
+            LoadSummary summary = run(spec, target(addresses), out, floor,
+                    () -> { if (statusesBefore != null) statusesAtMeasureStart.set(readStatuses(nodeAddresses)); });
             print(summary);
-            long[] jitCompileMillisAfter = jitCompileMillisBefore != null ? readNodeJit(addresses) : null;
-            if (jitCompileMillisAfter != null && reportNodeJit(spec, jitCompileMillisBefore, jitCompileMillisAfter)) {
+            ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
+            if (statusesAfter != null
+                    && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
             }
             return summary.errors() + summary.timeouts() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
@@ -129,9 +138,14 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor) throws Exception {
+        return run(spec, target, out, floor, () -> { });
+    }
+
+    /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} run when warm-up ends. */
+    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart) throws Exception {
         target.open();
         try {
-            return LoadGenerator.run(spec, target, out, floor);
+            return LoadGenerator.run(spec, target, out, floor, atMeasureStart);
         } finally {
             target.close();
         }
@@ -167,14 +181,48 @@ public final class LoadCommand implements Callable<Integer> {
         return stillCompiling;
     }
 
-    /** The nodes' JIT totals, or null (said on stdout) when a node does not answer: the run itself is not affected. */
-    static long[] readNodeJit(List<InetSocketAddress> addresses) {
+    /**
+     * The nodes' statuses, or null (said on stdout) when a node does not answer: the run itself is not affected, only
+     * the JIT and in-node latency lines are missing.
+     */
+    static ArrayNode readStatuses(List<InetSocketAddress> addresses) {
         try {
-            return NodeJit.compileMillis(addresses);
+            return NodeStatuses.read(addresses);
         } catch (IOException e) {
-            System.out.println("target JIT: not read (" + e.getMessage() + ")");
+            System.out.println("node statuses: not read (" + e.getMessage() + "): no JIT or in-node latency report");
             return null;
         }
+    }
+
+    /**
+     * The in-node latency lines over the measured span ({@code atMeasureStart} to {@code after}; skipped if that
+     * reading failed) and the JIT line over the whole run ({@code before} to {@code after}); true when it warned
+     * that the nodes were still compiling.
+     */
+    static boolean reportNodes(LoadSpec spec, ArrayNode before, ArrayNode atMeasureStart, ArrayNode after, Path out)
+            throws IOException {
+        if (atMeasureStart != null) reportNodeLatencies(atMeasureStart, after, out);
+        return reportNodeJit(spec, NodeJit.fromStatuses(before), NodeJit.fromStatuses(after));
+    }
+
+    /**
+     * Where the time went inside the cluster, from the nodes' own histograms over the measured span: the
+     * leader's arrival-to-reply time and each node's WAL commit time; also written to {@code node-latency.json}.
+     */
+    static void reportNodeLatencies(ArrayNode before, ArrayNode after, Path out) throws IOException {
+        NodeLatencyReport report;
+        try {
+            report = NodeLatencyReport.between(before, after);
+        } catch (IllegalArgumentException e) {
+            System.out.println("in-node latency: not read (" + e.getMessage() + ")");
+            return;
+        }
+        List<String> lines = report.describe();
+        if (lines.isEmpty()) return; // nodes that do not report histograms
+        System.out.println("inside the nodes, over the measured span:");
+        for (String line : lines) System.out.println("  " + line);
+        Files.writeString(out.resolve("node-latency.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap()));
     }
 
     private Target target(List<InetSocketAddress> addresses) {

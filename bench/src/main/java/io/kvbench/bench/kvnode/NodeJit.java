@@ -1,15 +1,9 @@
 package io.kvbench.bench.kvnode;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvbench.client.KvClient;
-import io.kvbench.client.KvClientOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The nodes' JIT compilation totals ({@code jitCompileMillis} in a node's status): read before and after a
@@ -20,9 +14,6 @@ import java.util.concurrent.TimeoutException;
  * cluster) every node reports that one JVM's total, the load generator's compiling included.
  */
 public final class NodeJit {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long STATUS_TIMEOUT_SECONDS = 5;
-
     private NodeJit() {
     }
 
@@ -32,22 +23,7 @@ public final class NodeJit {
      * @throws IOException naming the node, when one does not answer its status request in time or answers garbage
      */
     public static long[] compileMillis(List<InetSocketAddress> nodes) throws IOException {
-        long[] totals = new long[nodes.size()];
-        try (KvClient client = KvClient.create(nodes, KvClientOptions.defaults())) {
-            for (int index = 0; index < nodes.size(); index++) {
-                InetSocketAddress node = nodes.get(index);
-                try {
-                    totals[index] = JSON.readTree(client.status(node).get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS))
-                            .path("jitCompileMillis").asLong(-1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted reading the status of " + node, e);
-                } catch (ExecutionException | TimeoutException | IOException e) {
-                    throw new IOException("no JIT total from " + node + ": " + e, e);
-                }
-            }
-        }
-        return totals;
+        return fromStatuses(NodeStatuses.read(nodes));
     }
 
     /** The totals in a JSON array of node statuses (-1 where absent). */

@@ -40,6 +40,9 @@ public final class LoadGenerator {
     private final Instant startWallTime;
     private final RunClock clock;
     private volatile boolean stopped;
+    /** Runs once on the reporting thread when warm-up ends (see {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}). */
+    private Runnable atMeasureStart = () -> { };
+    private boolean measureStartReached;
     private List<Sender> senders;
 
     /** The schedule starts here: the first request is intended a moment after construction. */
@@ -61,8 +64,20 @@ public final class LoadGenerator {
     /** As {@link #run(LoadSpec, Target, Path)}, reporting results beside a floor measured in the same run. */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor)
             throws IOException {
+        return run(spec, target, outputDirectory, floor, () -> { });
+    }
+
+    /**
+     * As {@link #run(LoadSpec, Target, Path, FloorResult)}, running {@code atMeasureStart} once when warm-up ends, on
+     * the thread that writes the intervals (load keeps flowing meanwhile): to read the target's own counters at the
+     * start of the measured span, so they cover what the histograms cover. It should take milliseconds, not seconds.
+     */
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
+            Runnable atMeasureStart) throws IOException {
         Files.createDirectories(outputDirectory);
-        return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
+        LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, true);
+        generator.atMeasureStart = atMeasureStart;
+        return generator.run();
     }
 
     /**
@@ -91,6 +106,10 @@ public final class LoadGenerator {
         senders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try (IntervalLog intervalLog = new IntervalLog(outputDirectory, clock.wallMillisAt(clock.measureStartNanos))) {
+            if (clock.measureStartNanos == clock.startNanos) { // no warm-up: the measured span starts with the first send
+                measureStartReached = true;
+                atMeasureStart.run();
+            }
             for (int index = 0; index < spec.senderThreads(); index++) {
                 Sender sender = new Sender(index, spec, target, permits, clock, counters);
                 senders.add(sender);
@@ -131,6 +150,10 @@ public final class LoadGenerator {
         while (true) {
             boolean finished = waitForTickOrFinish(tickNanos, threads);
             long nowNanos = finished ? System.nanoTime() : tickNanos;
+            if (!measureStartReached && nowNanos - clock.measureStartNanos >= 0) {
+                measureStartReached = true;
+                atMeasureStart.run();
+            }
             if (nowNanos - clock.measureStartNanos > 0) {
                 writeInterval(intervalLog, Math.max(previousTickNanos, clock.measureStartNanos), nowNanos);
             }

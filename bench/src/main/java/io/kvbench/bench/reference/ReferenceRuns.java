@@ -1,6 +1,5 @@
 package io.kvbench.bench.reference;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +11,8 @@ import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
 import io.kvbench.bench.kvnode.KvnodeProcessCluster;
 import io.kvbench.bench.kvnode.NodeJit;
+import io.kvbench.bench.kvnode.NodeLatencyReport;
+import io.kvbench.bench.kvnode.NodeStatuses;
 import io.kvbench.bench.load.Ceiling;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -20,8 +21,6 @@ import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
-import io.kvbench.client.KvClient;
-import io.kvbench.client.KvClientOptions;
 import io.kvbench.wal.SyncMode;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,7 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -328,14 +327,28 @@ public final class ReferenceRuns {
         int connections = Math.min(spec.connections(), MAX_KVNODE_CONNECTIONS);
         int inFlightPerConnection = Math.max(1, (spec.inFlightLimit() + connections - 1) / connections);
         LoadSummary summary;
+        AtomicReference<ArrayNode> atMeasureStart = new AtomicReference<>();
         try (Target target = new KvnodeTarget(cluster.clientAddresses(), connections, inFlightPerConnection, OPERATION_TIMEOUT)) {
             target.open();
-            summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
+            summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor, () -> {
+                try {
+                    atMeasureStart.set(cluster.statuses());
+                } catch (IOException e) {
+                    log(scenario + ": node statuses not read at the end of warm-up (" + e.getMessage() + "): no in-node latency");
+                }
+            });
         }
         Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
         ArrayNode after = cluster.statuses();
         log(scenario + ": the busiest node's JIT compile time grew by " + NodeJit.largestGrowthMillis(NodeJit.fromStatuses(before),
                 NodeJit.fromStatuses(after)) + " ms (summed over its compiler threads) during warm-up and measurement");
+        if (atMeasureStart.get() != null) {
+            NodeLatencyReport inside = NodeLatencyReport.between(atMeasureStart.get(), after);
+            for (String line : inside.describe()) log(scenario + ": inside the nodes, measured span: " + line);
+            Files.createDirectories(output.resolve(scenario));
+            Files.writeString(output.resolve(scenario).resolve("node-latency.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(inside.toMap()));
+        }
         curate(scenario, summary, before, after, cpu);
         return summary;
     }
@@ -390,15 +403,8 @@ public final class ReferenceRuns {
     /** Either kind of cluster, and its nodes' status JSON (walBatchesPerForce, fsyncMode, ...) for profiling. */
     record KvnodeCluster(List<InetSocketAddress> clientAddresses, Map<String, Long> pids, AutoCloseable nodes)
             implements AutoCloseable {
-        ArrayNode statuses() throws Exception {
-            ArrayNode statuses = JSON.createArrayNode();
-            try (KvClient client = KvClient.create(clientAddresses, KvClientOptions.defaults())) {
-                for (InetSocketAddress node : clientAddresses) {
-                    JsonNode status = JSON.readTree(client.status(node).get(10, TimeUnit.SECONDS));
-                    statuses.add(status);
-                }
-            }
-            return statuses;
+        ArrayNode statuses() throws IOException {
+            return NodeStatuses.read(clientAddresses);
         }
 
         @Override

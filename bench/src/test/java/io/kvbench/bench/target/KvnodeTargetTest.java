@@ -2,10 +2,13 @@ package io.kvbench.bench.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
 import io.kvbench.bench.kvnode.NodeJit;
+import io.kvbench.bench.kvnode.NodeLatencyReport;
+import io.kvbench.bench.kvnode.NodeStatuses;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
@@ -16,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,6 +70,35 @@ class KvnodeTargetTest {
         long jvmTotal = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         assertThat(totals).hasSize(3);
         for (long total : totals) assertThat(total).isPositive().isLessThanOrEqualTo(jvmTotal);
+    }
+
+    @Test
+    void theNodesOwnHistogramsCoverTheMeasuredSpan() throws Exception {
+        LoadSpec spec = LoadSpec.builder().targetRatePerSecond(200).warmup(Duration.ofMillis(500))
+                .duration(Duration.ofMillis(1500)).connections(2).inFlightLimit(4)
+                .mix(OperationMix.writesOnly()).operationTimeout(Duration.ofSeconds(5)).build();
+        AtomicReference<ArrayNode> atMeasureStart = new AtomicReference<>();
+        LoadSummary summary;
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, runDirectory.resolve("span"), null, () -> {
+                try {
+                    atMeasureStart.set(NodeStatuses.read(cluster.clientAddresses()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        NodeLatencyReport report = NodeLatencyReport.between(atMeasureStart.get(), NodeStatuses.read(cluster.clientAddresses()));
+
+        assertThat(summary.errors() + summary.timeouts()).isZero();
+        // The leader counts the writes it answered after the reading at the end of warm-up: the measured ones, give or
+        // take what was in flight at either edge (at most the in-flight limit each).
+        assertThat(report.leaderWrites()).isPresent();
+        assertThat(report.leaderWrites().get().count()).isBetween(summary.count() - 8, summary.count() + 8);
+        assertThat(report.leaderWrites().get().p50Micros()).isLessThanOrEqualTo(report.leaderWrites().get().p99Micros());
+        assertThat(report.walCommits()).hasSize(3).allSatisfy(commits -> assertThat(commits.count()).isPositive());
+        assertThat(report.describe()).hasSize(4);
     }
 
     @Test

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * answers each once its entry is applied (or its read index reached). Only the core thread touches it.
  */
 final class ClientRequests {
-    private record PendingProposal(long term, ClientReplyChannel channel) {
+    /** {@code arrivedNanos}: when the write reached the core, for {@link NodeLatencies#recordLeaderWrite}. */
+    private record PendingProposal(long term, ClientReplyChannel channel, long arrivedNanos) {
     }
 
     private record PendingRead(String key, ClientReplyChannel channel) {
@@ -39,13 +40,15 @@ final class ClientRequests {
     }
 
     private final NodeConfig config;
+    private final NodeLatencies latencies;
     private final TreeMap<Long, PendingProposal> proposalsByIndex = new TreeMap<>();
     private final Map<Long, PendingRead> readsById = new HashMap<>();
     private final List<ConfirmedRead> confirmedReads = new ArrayList<>();
     private long nextReadId;
 
-    ClientRequests(NodeConfig config) {
+    ClientRequests(NodeConfig config, NodeLatencies latencies) {
         this.config = config;
+        this.latencies = latencies;
     }
 
     int pendingCount() {
@@ -54,6 +57,7 @@ final class ClientRequests {
 
     /** A COMMAND: validate, re-stamp with the leader's clock (for deterministic session expiry), propose. */
     void onCommand(RaftCore core, ClientRequest request, ClientReplyChannel channel) {
+        long arrivedNanos = System.nanoTime();
         ProposedCommand proposed;
         try {
             proposed = KvCommandCodec.decode(request.payload());
@@ -69,7 +73,7 @@ final class ClientRequests {
         byte[] stamped = KvCommandCodec.encode(proposed.command(), System.currentTimeMillis());
         ProposeResult result = core.propose(stamped);
         if (result instanceof ProposeResult.Accepted accepted) {
-            proposalsByIndex.put(accepted.index(), new PendingProposal(accepted.term(), channel));
+            proposalsByIndex.put(accepted.index(), new PendingProposal(accepted.term(), channel, arrivedNanos));
         } else {
             refuse(request.requestId(), channel, result);
         }
@@ -120,6 +124,7 @@ final class ClientRequests {
         long requestId = pending.channel().requestId();
         if (pending.term() == entry.term() && result != null) {
             pending.channel().reply(new ClientResponse.Result(requestId, KvResultCodec.encode(result)));
+            latencies.recordLeaderWrite(System.nanoTime() - pending.arrivedNanos());
         } else {
             // Another leader's entry took the index: ours was never committed. The client retries it.
             pending.channel().reply(notLeader(requestId, 0));

@@ -70,7 +70,7 @@ final class LeaderPathWarmup {
             cores.put(id, new RaftCore(raft, new Random(id)));
         }
         stateMachine = new KvStateMachine(16, 60_000, 16);
-        requests = new ClientRequests(config);
+        requests = new ClientRequests(config, new NodeLatencies()); // scratch: warms the recording path too
     }
 
     /** Runs the scratch cluster; returns the leader's answers (for tests: every one a Result). */

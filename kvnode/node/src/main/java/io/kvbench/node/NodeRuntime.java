@@ -76,6 +76,7 @@ public final class NodeRuntime implements AutoCloseable {
     private static final int MAX_PARKED_REQUESTS = 4096;
 
     private final NodeConfig config;
+    private final NodeLatencies latencies = new NodeLatencies();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final ArrayDeque<Ready> persistQueue = new ArrayDeque<>();
@@ -137,7 +138,8 @@ public final class NodeRuntime implements AutoCloseable {
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
         this.parkTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMinMillis());
         this.eventLog = new EventLog(config.eventLogFile(), config.nodeId());
-        this.wal = Wal.open(config.dataDirectory(), WalOptions.defaults().withSyncMode(config.syncMode()));
+        this.wal = Wal.open(config.dataDirectory(), WalOptions.defaults().withSyncMode(config.syncMode())
+                .withCommitNanosObserver(latencies::recordWalCommit));
         RecoveredState recovered = wal.recoveredState();
         this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries());
@@ -147,7 +149,7 @@ public final class NodeRuntime implements AutoCloseable {
                         : new KvStateMachine(config.maxSessions(), config.sessionTimeoutMillis(), 1024))
                 : KvStateMachine.restore(recovered.snapshot().data());
         this.lastSnapshotIndex = recovered.snapshot().lastIndex();
-        this.clientRequests = new ClientRequests(config);
+        this.clientRequests = new ClientRequests(config, latencies);
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
         long warmupStartNanos = System.nanoTime();
         LeaderPathWarmup.run(config);
@@ -566,7 +568,7 @@ public final class NodeRuntime implements AutoCloseable {
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, core, stateMachine, storageFailed, storageFailure,
-                connectedPeers.size(), wal.stats());
+                connectedPeers.size(), wal.stats(), latencies);
     }
 
     // ---------------------------------------------------------------- lifecycle

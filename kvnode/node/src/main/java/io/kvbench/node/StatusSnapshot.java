@@ -16,6 +16,8 @@ import java.util.Optional;
  * {@code jitCompileMillis} is the JVM's total JIT compilation time so far, summed over its compiler threads (-1 where
  * the JVM does not report it): a
  * benchmark reads it before and after a measurement to tell a node still compiling its hot paths from a warm one.
+ * {@code latencyHistograms} are cumulative since start ({@link NodeLatencies}); the object is shared, not a copy, and
+ * is encoded when the status is written as JSON.
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
@@ -23,11 +25,11 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                              String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
                              long walGroupCommits, long walForces, double walBatchesPerForce,
                              long auditedWrites, long auditRepeatApplications, long jitCompileMillis,
-                             long monotonicNanos) {
+                             long monotonicNanos, NodeLatencies latencyHistograms) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
-                             String storageFailure, int peersConnected, WalStats walStats) {
+                             String storageFailure, int peersConnected, WalStats walStats, NodeLatencies latencies) {
         InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
         Optional<WriteAuditTotals> audit = stateMachine.writeAuditTotals();
         return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
@@ -38,7 +40,7 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                 peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(),
                 audit.map(WriteAuditTotals::distinctWrites).orElse(-1L),
                 audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), CompilerQueue.totalCompilationMillis(),
-                System.nanoTime());
+                System.nanoTime(), latencies);
     }
 
     public String toJson() {

@@ -1,5 +1,7 @@
 package io.kvbench.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
@@ -80,7 +82,16 @@ class NodeRuntimeTest {
                 assertThat(status.jitCompileMillis()).as("node %d JIT total", id)
                         .isBetween(0L, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
                 assertThat(status.toJson()).contains("\"jitCompileMillis\":" + status.jitCompileMillis());
+                // Every node made its log durable, and its status carries the commit times as a histogram.
+                JsonNode histograms = new ObjectMapper().readTree(status.toJson()).path("latencyHistograms");
+                assertThat(NodeLatencies.decode(histograms.path("walCommitMicros").asText()).getTotalCount())
+                        .as("node %d WAL commits", id).isPositive();
             }
+            // The new leader answered seq 101 (and, if it led before, more): its arrival-to-reply time was recorded.
+            JsonNode leaderHistograms = new ObjectMapper().readTree(cluster.nodes.get(newLeader).status().toJson())
+                    .path("latencyHistograms");
+            assertThat(NodeLatencies.decode(leaderHistograms.path("leaderWriteMicros").asText()).getTotalCount())
+                    .isGreaterThanOrEqualTo(1);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
 
 /**
  * The write-ahead log. One writer thread (the core's) calls {@link #submit}, {@link #installStagedSnapshot},
@@ -48,6 +49,7 @@ public final class Wal implements AutoCloseable {
     private final SegmentedLog log;
     private final StatsRecorder stats;
     private final BlockingQueue<Task> queue;
+    private final LongConsumer commitNanosObserver;
     private final Thread walThread;
     private volatile IOException failure;
     private boolean closed;
@@ -66,6 +68,7 @@ public final class Wal implements AutoCloseable {
         this.log = log;
         this.stats = stats;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacityBatches());
+        this.commitNanosObserver = options.commitNanosObserver();
         this.submittedLastIndex = recoveredState.lastIndex();
         this.submittedSnapshotIndex = recoveredState.snapshot().lastIndex();
         this.walThread = new Thread(this::runWalThread, "wal-" + directory.getFileName());
@@ -290,8 +293,10 @@ public final class Wal implements AutoCloseable {
             if (task instanceof InstallStaged install) callbacks.add(install.callback());
             if (task == Stop.INSTANCE) stopping = true;
         }
+        long commitNanos = -1;
         if (failure == null) {
             try {
+                long startNanos = System.nanoTime();
                 for (Task task : group) {
                     if (task instanceof Append append) {
                         log.apply(append.batch());
@@ -303,11 +308,19 @@ public final class Wal implements AutoCloseable {
                 }
                 log.commit();
                 stats.recordGroupCommit(callbacks.size());
+                commitNanos = System.nanoTime() - startNanos;
             } catch (IOException e) {
                 fail(e);
             } catch (RuntimeException | Error e) {
                 // A broken invariant on this thread: the files may be half-updated, so nothing more is safe.
                 fail(new IOException("WAL invariant broken: " + e, e));
+            }
+        }
+        if (commitNanos >= 0) {
+            try {
+                commitNanosObserver.accept(commitNanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WAL: the commit time observer threw", e); // a diagnostic, not the log's state
             }
         }
         IOException cause = failure;

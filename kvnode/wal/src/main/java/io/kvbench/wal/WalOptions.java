@@ -1,5 +1,7 @@
 package io.kvbench.wal;
 
+import java.util.function.LongConsumer;
+
 /**
  * @param segmentSizeBytes a segment file is rolled once it reaches this size (it may exceed it by one record)
  * @param syncMode whether writes are made durable; {@link SyncMode#NONE} only for comparison
@@ -9,9 +11,11 @@ package io.kvbench.wal;
  *        made durable, so that appends overwrite allocated space and their fdatasync writes no file-size
  *        metadata (about half the cost of an append to a growing file on ext4); off only for comparison and
  *        for tests that need the files the WAL wrote before segments were preallocated
+ * @param commitNanosObserver told, on the WAL thread, how long each successful commit took: from the first write of
+ *        its group to the return of its last fsync (a node's latency histogram); must be quick and must not throw
  */
 public record WalOptions(long segmentSizeBytes, SyncMode syncMode, int queueCapacityBatches,
-        FileChannelFactory channelFactory, boolean preallocateSegments) {
+        FileChannelFactory channelFactory, boolean preallocateSegments, LongConsumer commitNanosObserver) {
     /**
      * Smaller than etcd's 64 MB: a preallocated segment costs its size in zeros written and read back at every
      * restart (recovery reads the last segment whole), and a restarted node's heap keeps what that read touched,
@@ -32,30 +36,35 @@ public record WalOptions(long segmentSizeBytes, SyncMode syncMode, int queueCapa
         if (syncMode == null) throw new IllegalArgumentException("syncMode is null");
         if (queueCapacityBatches <= 0) throw new IllegalArgumentException("queueCapacityBatches must be positive");
         if (channelFactory == null) throw new IllegalArgumentException("channelFactory is null");
+        if (commitNanosObserver == null) throw new IllegalArgumentException("commitNanosObserver is null");
     }
 
     public static WalOptions defaults() {
         return new WalOptions(DEFAULT_SEGMENT_SIZE_BYTES, SyncMode.ALWAYS, DEFAULT_QUEUE_CAPACITY_BATCHES,
-                FileChannelFactory.DEFAULT, true);
+                FileChannelFactory.DEFAULT, true, nanos -> { });
     }
 
     public WalOptions withSegmentSizeBytes(long value) {
-        return new WalOptions(value, syncMode, queueCapacityBatches, channelFactory, preallocateSegments);
+        return new WalOptions(value, syncMode, queueCapacityBatches, channelFactory, preallocateSegments, commitNanosObserver);
     }
 
     public WalOptions withSyncMode(SyncMode value) {
-        return new WalOptions(segmentSizeBytes, value, queueCapacityBatches, channelFactory, preallocateSegments);
+        return new WalOptions(segmentSizeBytes, value, queueCapacityBatches, channelFactory, preallocateSegments, commitNanosObserver);
     }
 
     public WalOptions withQueueCapacityBatches(int value) {
-        return new WalOptions(segmentSizeBytes, syncMode, value, channelFactory, preallocateSegments);
+        return new WalOptions(segmentSizeBytes, syncMode, value, channelFactory, preallocateSegments, commitNanosObserver);
     }
 
     public WalOptions withChannelFactory(FileChannelFactory value) {
-        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, value, preallocateSegments);
+        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, value, preallocateSegments, commitNanosObserver);
+    }
+
+    public WalOptions withCommitNanosObserver(LongConsumer value) {
+        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, channelFactory, preallocateSegments, value);
     }
 
     public WalOptions withPreallocateSegments(boolean value) {
-        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, channelFactory, value);
+        return new WalOptions(segmentSizeBytes, syncMode, queueCapacityBatches, channelFactory, value, commitNanosObserver);
     }
 }

@@ -1,0 +1,43 @@
+package io.kvbench.bench.kvnode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Every node's status JSON, read once, for the readings a benchmark takes before and after a measurement. */
+public final class NodeStatuses {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long STATUS_TIMEOUT_SECONDS = 5;
+
+    private NodeStatuses() {
+    }
+
+    /**
+     * The nodes' statuses, in the order given.
+     *
+     * @throws IOException naming the node, when one does not answer in time or answers garbage
+     */
+    public static ArrayNode read(List<InetSocketAddress> nodes) throws IOException {
+        ArrayNode statuses = JSON.createArrayNode();
+        try (KvClient client = KvClient.create(nodes, KvClientOptions.defaults())) {
+            for (InetSocketAddress node : nodes) {
+                try {
+                    statuses.add(JSON.readTree(client.status(node).get(STATUS_TIMEOUT_SECONDS, TimeUnit.SECONDS)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted reading the status of " + node, e);
+                } catch (ExecutionException | TimeoutException | IOException e) {
+                    throw new IOException("no status from " + node + ": " + e, e);
+                }
+            }
+        }
+        return statuses;
+    }
+}

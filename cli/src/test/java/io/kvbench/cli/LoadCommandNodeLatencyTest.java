@@ -42,11 +42,13 @@ class LoadCommandNodeLatencyTest {
 
         String printed = printed(before, after);
 
+        // 450 and 210 us, to the histograms' two significant digits (a value reads back as the top of its bucket).
         assertThat(printed).contains("inside the nodes, over the measured span:")
-                .contains("leader (node 1) write, arrival to reply: p50 45").contains("(1000)")
-                .contains("node 1 WAL commit (write + fsync): p50 21");
+                .containsPattern("leader \\(node 1\\) write, decoded to reply: p50 45\\d us, p99 45\\d us, max 45\\d us \\(1000\\)")
+                .containsPattern("node 1 WAL commit \\(write \\+ fsync\\): p50 21\\d us, p99 21\\d us, max 21\\d us \\(900\\)");
         JsonNode written = JSON.readTree(Files.readString(out.resolve("node-latency.json")));
         assertThat(written.path("leaderWriteMicros").path("count").asLong()).isEqualTo(1000);
+        assertThat(written.path("leaderWriteMicros").path("p50Micros").asLong()).isBetween(450L, 455L);
         assertThat(written.path("walCommitMicros").get(0).path("count").asLong()).isEqualTo(900);
     }
 

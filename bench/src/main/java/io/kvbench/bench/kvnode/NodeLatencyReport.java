@@ -12,8 +12,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The nodes' own latency histograms ({@code latencyHistograms} in a node's status, see {@link NodeLatencies})
  * between two readings of every node's status: where a write's time went inside the cluster while it was measured.
- * The leader's write time (core to reply) against the client's latency splits the network and client stacks from
- * the cluster; each node's WAL commit time is what its disk took under this run's load, three nodes sharing it.
+ * The leader's write time (decoded to reply) against the client's latency splits the client's stack and the network
+ * from the cluster; each node's WAL commit time is what its disk took under this run's load (on one machine, with
+ * the other nodes' fsyncs on the same disk).
  */
 public final class NodeLatencyReport {
     /** One node's histogram over the span, summarized. */
@@ -38,7 +39,8 @@ public final class NodeLatencyReport {
 
     /**
      * From two JSON arrays of node statuses, node by node in the same order. Nodes whose statuses carry no
-     * histograms (an older node) are left out; so is a node that restarted in between (its counts went down).
+     * histograms (an older node) are left out; so is a node that restarted in between (a different
+     * {@code startedWallMillis}, or counts that cannot be the later of the two).
      *
      * @throws IllegalArgumentException if the arrays differ in length or a histogram cannot be decoded
      */
@@ -50,6 +52,9 @@ public final class NodeLatencyReport {
         List<Span> walCommits = new ArrayList<>();
         for (int index = 0; index < before.size(); index++) {
             int nodeId = after.get(index).path("nodeId").asInt(index + 1);
+            if (before.get(index).path("startedWallMillis").asLong(0) != after.get(index).path("startedWallMillis").asLong(0)) {
+                continue; // restarted: its histograms began again
+            }
             Optional<Histogram> writes = delta(before.get(index), after.get(index), "leaderWriteMicros");
             if (writes.isPresent() && writes.get().getTotalCount() > 0
                     && (busiestLeader == null || writes.get().getTotalCount() > busiestLeader.count())) {
@@ -69,7 +74,11 @@ public final class NodeLatencyReport {
         Histogram end = NodeLatencies.decode(later.asText());
         if (end.getTotalCount() < start.getTotalCount()) return Optional.empty(); // restarted: counts began again
         Histogram span = end.copy();
-        span.subtract(start);
+        try {
+            span.subtract(start);
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return Optional.empty(); // some value's count went down: not the same run of the node
+        }
         return Optional.of(span);
     }
 
@@ -86,7 +95,7 @@ public final class NodeLatencyReport {
     /** Lines for a console or a log; empty when the statuses had no histograms. */
     public List<String> describe() {
         List<String> lines = new ArrayList<>();
-        leaderWrites.ifPresent(span -> lines.add("leader (node " + span.nodeId() + ") write, arrival to reply: "
+        leaderWrites.ifPresent(span -> lines.add("leader (node " + span.nodeId() + ") write, decoded to reply: "
                 + span.describe()));
         for (Span span : walCommits) {
             if (span.count() > 0) lines.add("node " + span.nodeId() + " WAL commit (write + fsync): " + span.describe());
@@ -94,7 +103,10 @@ public final class NodeLatencyReport {
         return lines;
     }
 
-    /** For a results file: {leaderWriteMicros: {...}, walCommitMicros: [{...}, ...]}. */
+    /**
+     * For a results file: {leaderWriteMicros: {...}, walCommitMicros: [{...}, ...]}, every node read (a node with no
+     * commits in the span too, unlike {@link #describe()}).
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         leaderWrites.ifPresent(span -> map.put("leaderWriteMicros", span));

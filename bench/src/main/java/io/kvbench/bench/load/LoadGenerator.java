@@ -40,9 +40,11 @@ public final class LoadGenerator {
     private final Instant startWallTime;
     private final RunClock clock;
     private volatile boolean stopped;
-    /** Runs once on the reporting thread when warm-up ends (see {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}). */
-    private Runnable atMeasureStart = () -> { };
-    private boolean measureStartReached;
+    /** Runs once when warm-up ends, on a thread of its own (see {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}). */
+    private Runnable atMeasureStart;
+    private Thread atMeasureStartThread;
+    /** How long a run waits at its end for {@link #atMeasureStart} to finish, if it is still running. */
+    private static final long MEASURE_START_JOIN_MILLIS = 60_000;
     private List<Sender> senders;
 
     /** The schedule starts here: the first request is intended a moment after construction. */
@@ -68,16 +70,31 @@ public final class LoadGenerator {
     }
 
     /**
-     * As {@link #run(LoadSpec, Target, Path, FloorResult)}, running {@code atMeasureStart} once when warm-up ends, on
-     * the thread that writes the intervals (load keeps flowing meanwhile): to read the target's own counters at the
-     * start of the measured span, so they cover what the histograms cover. It should take milliseconds, not seconds.
+     * As {@link #run(LoadSpec, Target, Path, FloorResult)}, running {@code atMeasureStart} once when warm-up ends: to
+     * read the target's own counters at the start of the measured span, so they cover what the histograms cover. It
+     * runs on a thread of its own while the load goes on (the intervals keep their ticks however long it takes), and
+     * the run waits for it (at most a minute) before it returns, so what it stored is visible to the caller then.
+     * Without warm-up it runs before the clock starts, so its time is not charged to the first requests. An
+     * exception from it is printed, not thrown: the run's results matter more than the reading.
      */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
             Runnable atMeasureStart) throws IOException {
         Files.createDirectories(outputDirectory);
+        if (spec.warmup().isZero()) {
+            runSafely(atMeasureStart);
+            return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
+        }
         LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, true);
         generator.atMeasureStart = atMeasureStart;
         return generator.run();
+    }
+
+    private static void runSafely(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException | Error e) {
+            System.err.println("load: the reading at the end of warm-up failed: " + e);
+        }
     }
 
     /**
@@ -106,10 +123,6 @@ public final class LoadGenerator {
         senders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try (IntervalLog intervalLog = new IntervalLog(outputDirectory, clock.wallMillisAt(clock.measureStartNanos))) {
-            if (clock.measureStartNanos == clock.startNanos) { // no warm-up: the measured span starts with the first send
-                measureStartReached = true;
-                atMeasureStart.run();
-            }
             for (int index = 0; index < spec.senderThreads(); index++) {
                 Sender sender = new Sender(index, spec, target, permits, clock, counters);
                 senders.add(sender);
@@ -124,6 +137,7 @@ public final class LoadGenerator {
             for (Thread thread : threads) {
                 joinQuietly(thread);
             }
+            joinMeasureStartReading();
         }
         LoadSummary summary = summarize();
         ResultFiles.writeAll(summary);
@@ -150,9 +164,11 @@ public final class LoadGenerator {
         while (true) {
             boolean finished = waitForTickOrFinish(tickNanos, threads);
             long nowNanos = finished ? System.nanoTime() : tickNanos;
-            if (!measureStartReached && nowNanos - clock.measureStartNanos >= 0) {
-                measureStartReached = true;
-                atMeasureStart.run();
+            if (atMeasureStart != null && atMeasureStartThread == null && nowNanos - clock.measureStartNanos >= 0) {
+                Runnable hook = atMeasureStart;
+                atMeasureStartThread = new Thread(() -> runSafely(hook), "load-measure-start");
+                atMeasureStartThread.setDaemon(true);
+                atMeasureStartThread.start();
             }
             if (nowNanos - clock.measureStartNanos > 0) {
                 writeInterval(intervalLog, Math.max(previousTickNanos, clock.measureStartNanos), nowNanos);
@@ -172,6 +188,17 @@ public final class LoadGenerator {
             previousTickNanos = tickNanos;
             tickNanos += INTERVAL_NANOS;
         }
+    }
+
+    private void joinMeasureStartReading() {
+        Thread reading = atMeasureStartThread;
+        if (reading == null) return;
+        try {
+            reading.join(MEASURE_START_JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reading.isAlive()) System.err.println("load: the reading at the end of warm-up still runs after a minute; not waiting");
     }
 
     /** True once all senders have stopped and nothing is outstanding. Polls every 10 ms between ticks. */

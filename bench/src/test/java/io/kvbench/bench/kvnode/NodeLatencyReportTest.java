@@ -27,8 +27,13 @@ class NodeLatencyReportTest {
     }
 
     private static ObjectNode status(int nodeId, Histogram walCommits, Histogram leaderWrites) {
+        return status(nodeId, 1_000, walCommits, leaderWrites);
+    }
+
+    private static ObjectNode status(int nodeId, long startedWallMillis, Histogram walCommits, Histogram leaderWrites) {
         ObjectNode status = JSON.createObjectNode();
         status.put("nodeId", nodeId);
+        status.put("startedWallMillis", startedWallMillis);
         ObjectNode histograms = status.putObject("latencyHistograms");
         histograms.put("walCommitMicros", NodeLatencies.encode(walCommits));
         histograms.put("leaderWriteMicros", NodeLatencies.encode(leaderWrites));
@@ -82,6 +87,25 @@ class NodeLatencyReportTest {
         assertThat(report.walCommits()).isEmpty();
         assertThat(report.leaderWrites()).isEmpty();
         assertThat(report.describe()).isEmpty();
+    }
+
+    @Test
+    void aNodeRestartedInBetweenIsLeftOutEvenWithMoreRecordedSince() {
+        ArrayNode before = JSON.createArrayNode().add(status(1, 1_000, values(100, 30), values(300, 30)));
+        // Restarted at 2,000 and busier since: 50 commits, but not 20 of them in this span.
+        ArrayNode after = JSON.createArrayNode().add(status(1, 2_000, values(100, 50), values(300, 50)));
+
+        assertThat(NodeLatencyReport.between(before, after).walCommits()).isEmpty();
+        assertThat(NodeLatencyReport.between(before, after).leaderWrites()).isEmpty();
+    }
+
+    @Test
+    void countsThatCannotFollowTheEarlierReadingAreLeftOut() {
+        // Same start time (an older node reports none), more in total, but fewer at 100 us: not one run.
+        ArrayNode before = JSON.createArrayNode().add(status(1, 0, values(100, 30), values(1, 0)));
+        ArrayNode after = JSON.createArrayNode().add(status(1, 0, values(900, 50), values(1, 0)));
+
+        assertThat(NodeLatencyReport.between(before, after).walCommits()).isEmpty();
     }
 
     @Test

@@ -50,8 +50,9 @@ public final class ClientCodec {
         long requestId = body.readLong();
         RequestKind kind = RequestKind.fromCode(body.readUnsignedByte());
         byte[] payload = WireFormat.readRemainingBytes(body);
-        if (kind == RequestKind.STATUS && payload.length > 0) {
-            throw new FrameFormatException("STATUS request " + requestId + " with a " + payload.length + "-byte payload");
+        if (kind == RequestKind.STATUS && !ClientRequest.validStatusPayload(payload)) {
+            throw new FrameFormatException("STATUS request " + requestId + " with a " + payload.length
+                    + "-byte payload (expected none, or the one-byte histogram flag)");
         }
         return new ClientRequest(requestId, kind, payload);
     }

@@ -93,6 +93,11 @@ public final class ClientConnection implements AutoCloseable {
         return send(ClientRequest.status(nextRequestId()));
     }
 
+    /** A status with the node's latency histograms ({@link ClientRequest#statusWithLatencyHistograms}). */
+    public CompletableFuture<ClientResponse> statusWithLatencyHistograms() {
+        return send(ClientRequest.statusWithLatencyHistograms(nextRequestId()));
+    }
+
     /**
      * Sends {@code request}, whose id must not be in flight on this connection already (0 is reserved for
      * errors about the whole connection). Encodes on the calling thread; never blocks.

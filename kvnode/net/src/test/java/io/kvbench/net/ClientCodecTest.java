@@ -17,7 +17,32 @@ class ClientCodecTest {
                 ClientRequest.command(Long.MAX_VALUE, new byte[0]),
                 ClientRequest.command(-1, new byte[100_000]),
                 ClientRequest.read(2, "get k".getBytes(StandardCharsets.UTF_8)),
-                ClientRequest.status(3));
+                ClientRequest.status(3),
+                ClientRequest.statusWithLatencyHistograms(4));
+    }
+
+    @Test
+    void aStatusRequestCarriesNothingOrTheHistogramFlag() {
+        assertThat(ClientRequest.status(1).wantsLatencyHistograms()).isFalse();
+        assertThat(ClientRequest.statusWithLatencyHistograms(1).wantsLatencyHistograms()).isTrue();
+        assertThat(ClientRequest.read(1, new byte[] {ClientRequest.STATUS_WITH_LATENCY_HISTOGRAMS}).wantsLatencyHistograms())
+                .isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientRequest(1, RequestKind.STATUS, new byte[] {2}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("histogram flag");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ClientRequest(1, RequestKind.STATUS, new byte[] {1, 1}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aStatusFrameWithAnyOtherPayloadIsAFrameError() {
+        io.netty.buffer.ByteBuf body = io.netty.buffer.Unpooled.buffer().writeLong(7).writeByte(RequestKind.STATUS.code())
+                .writeByte(9);
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientCodec.decodeRequest(FrameType.CLIENT_REQUEST, body))
+                    .isInstanceOf(FrameFormatException.class).hasMessageContaining("STATUS request 7 with a 1-byte payload");
+        } finally {
+            body.release();
+        }
     }
 
     static List<ClientResponse> everyResponseKind() {

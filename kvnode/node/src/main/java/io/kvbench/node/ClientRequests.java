@@ -29,7 +29,7 @@ import java.util.TreeMap;
  * answers each once its entry is applied (or its read index reached). Only the core thread touches it.
  */
 final class ClientRequests {
-    /** {@code arrivedNanos}: when the write reached the core, for {@link NodeLatencies#recordLeaderWrite}. */
+    /** {@code arrivedNanos}: when the write was decoded, for {@link NodeLatencies#recordLeaderWrite}. */
     private record PendingProposal(long term, ClientReplyChannel channel, long arrivedNanos) {
     }
 
@@ -56,8 +56,8 @@ final class ClientRequests {
     }
 
     /** A COMMAND: validate, re-stamp with the leader's clock (for deterministic session expiry), propose. */
-    void onCommand(RaftCore core, ClientRequest request, ClientReplyChannel channel) {
-        long arrivedNanos = System.nanoTime();
+    /** {@code arrivedNanos}: when the request was decoded on the event loop (before any wait in the inbox or parked). */
+    void onCommand(RaftCore core, ClientRequest request, ClientReplyChannel channel, long arrivedNanos) {
         ProposedCommand proposed;
         try {
             proposed = KvCommandCodec.decode(request.payload());

@@ -103,7 +103,8 @@ final class LeaderPathWarmup {
 
     private KvResult command(RaftCore leader, KvCommand command) {
         int before = responses.size();
-        requests.onCommand(leader, ClientRequest.command(nextRequestId++, KvCommandCodec.encode(command, 0)), new ScratchChannel());
+        requests.onCommand(leader, ClientRequest.command(nextRequestId++, KvCommandCodec.encode(command, 0)), new ScratchChannel(),
+                System.nanoTime());
         settle();
         return lastResult(before);
     }

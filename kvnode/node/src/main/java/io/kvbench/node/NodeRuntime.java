@@ -77,6 +77,8 @@ public final class NodeRuntime implements AutoCloseable {
 
     private final NodeConfig config;
     private final NodeLatencies latencies = new NodeLatencies();
+    /** Tells this run of the node from an earlier one: cumulative counters (the histograms) began again at zero. */
+    private final long startedWallMillis = System.currentTimeMillis();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final ArrayDeque<Ready> persistQueue = new ArrayDeque<>();
@@ -111,7 +113,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final ArrayDeque<ParkedRequest> parkedRequests = new ArrayDeque<>();
     private final long parkTimeoutNanos;
 
-    private record ParkedRequest(ClientRequest request, ClientReplyChannel channel, long deadlineNanos) {
+    private record ParkedRequest(ClientRequest request, ClientReplyChannel channel, long arrivedNanos, long deadlineNanos) {
     }
     private volatile boolean running = true;
     private volatile StatusSnapshot lastStatus;
@@ -229,22 +231,24 @@ public final class NodeRuntime implements AutoCloseable {
         if (request.kind() == RequestKind.STATUS) {
             // Requests arrive on the core's event loop (one thread per node), so the status is current.
             if (coreLoop.inEventLoop()) guarded(this::refreshStatus);
-            channel.reply(new ClientResponse.Status(request.requestId(), lastStatus.toJson()));
+            String json = request.wantsLatencyHistograms() ? lastStatus.toJson(latencies) : lastStatus.toJson();
+            channel.reply(new ClientResponse.Status(request.requestId(), json));
             return;
         }
         if (inboxSize.get() > MAX_INBOX_TASKS) {
             channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.OVERLOADED, "node inbox full"));
             return;
         }
-        enqueue(() -> handleClientRequest(request, channel));
+        long arrivedNanos = System.nanoTime(); // just decoded on this loop: the start of leaderWriteMicros
+        enqueue(() -> handleClientRequest(request, channel, arrivedNanos));
     }
 
-    private void handleClientRequest(ClientRequest request, ClientReplyChannel channel) {
+    private void handleClientRequest(ClientRequest request, ClientReplyChannel channel, long arrivedNanos) {
         if (!storageFailed && !shuttingDown && core.role() != Role.LEADER && core.leaderId() == 0
                 && parkedRequests.size() < MAX_PARKED_REQUESTS) {
             // An election is under way: rather than answer "no leader known" and have the client guess and
             // back off, hold the request until a leader is known, then redirect (or serve) it at once.
-            parkedRequests.add(new ParkedRequest(request, channel, System.nanoTime() + parkTimeoutNanos));
+            parkedRequests.add(new ParkedRequest(request, channel, arrivedNanos, System.nanoTime() + parkTimeoutNanos));
             return;
         }
         if (storageFailed) {
@@ -253,7 +257,7 @@ public final class NodeRuntime implements AutoCloseable {
             channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.SHUTTING_DOWN,
                     "node " + config.nodeId() + " is shutting down"));
         } else if (request.kind() == RequestKind.COMMAND) {
-            clientRequests.onCommand(core, request, channel);
+            clientRequests.onCommand(core, request, channel, arrivedNanos);
         } else if (request.kind() == RequestKind.READ) {
             clientRequests.onRead(core, request, channel);
         }
@@ -529,7 +533,7 @@ public final class NodeRuntime implements AutoCloseable {
         int count = parkedRequests.size();
         for (int i = 0; i < count; i++) {
             ParkedRequest parked = parkedRequests.pollFirst();
-            handleClientRequest(parked.request(), parked.channel());
+            handleClientRequest(parked.request(), parked.channel(), parked.arrivedNanos());
         }
     }
 
@@ -568,7 +572,7 @@ public final class NodeRuntime implements AutoCloseable {
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, core, stateMachine, storageFailed, storageFailure,
-                connectedPeers.size(), wal.stats(), latencies);
+                connectedPeers.size(), wal.stats(), startedWallMillis);
     }
 
     // ---------------------------------------------------------------- lifecycle

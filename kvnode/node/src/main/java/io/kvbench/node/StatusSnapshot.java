@@ -2,6 +2,7 @@ package io.kvbench.node;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.kv.WriteAuditTotals;
 import io.kvbench.raft.RaftCore;
@@ -16,8 +17,9 @@ import java.util.Optional;
  * {@code jitCompileMillis} is the JVM's total JIT compilation time so far, summed over its compiler threads (-1 where
  * the JVM does not report it): a
  * benchmark reads it before and after a measurement to tell a node still compiling its hot paths from a warm one.
- * {@code latencyHistograms} are cumulative since start ({@link NodeLatencies}); the object is shared, not a copy, and
- * is encoded when the status is written as JSON.
+ * {@code startedWallMillis} tells one run of the node from the next (its cumulative counters start again).
+ * {@link #toJson(NodeLatencies)} adds the node's latency histograms, taken when the JSON is written (so up to a
+ * status refresh, 10 ticks, newer than the rest).
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
@@ -25,11 +27,11 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                              String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
                              long walGroupCommits, long walForces, double walBatchesPerForce,
                              long auditedWrites, long auditRepeatApplications, long jitCompileMillis,
-                             long monotonicNanos, NodeLatencies latencyHistograms) {
+                             long monotonicNanos, long startedWallMillis) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
-                             String storageFailure, int peersConnected, WalStats walStats, NodeLatencies latencies) {
+                             String storageFailure, int peersConnected, WalStats walStats, long startedWallMillis) {
         InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
         Optional<WriteAuditTotals> audit = stateMachine.writeAuditTotals();
         return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
@@ -40,12 +42,23 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                 peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(),
                 audit.map(WriteAuditTotals::distinctWrites).orElse(-1L),
                 audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), CompilerQueue.totalCompilationMillis(),
-                System.nanoTime(), latencies);
+                System.nanoTime(), startedWallMillis);
     }
 
     public String toJson() {
         try {
             return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("status is not serializable", e);
+        }
+    }
+
+    /** {@link #toJson()} plus {@code latencyHistograms}: {@link NodeLatencies#encoded()}, encoded now. */
+    public String toJson(NodeLatencies latencies) {
+        ObjectNode tree = JSON.valueToTree(this);
+        tree.set("latencyHistograms", JSON.valueToTree(latencies.encoded()));
+        try {
+            return JSON.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("status is not serializable", e);
         }

@@ -287,9 +287,13 @@ public final class Wal implements AutoCloseable {
     /** Writes and commits one drained group, then completes its callbacks in order. True when told to stop. */
     private boolean processGroup(List<Task> group) {
         boolean stopping = false;
+        boolean appended = false;
         List<WalCallback> callbacks = new ArrayList<>(group.size());
         for (Task task : group) {
-            if (task instanceof Append append) callbacks.add(append.callback());
+            if (task instanceof Append append) {
+                callbacks.add(append.callback());
+                appended = true;
+            }
             if (task instanceof InstallStaged install) callbacks.add(install.callback());
             if (task == Stop.INSTANCE) stopping = true;
         }
@@ -316,13 +320,6 @@ public final class Wal implements AutoCloseable {
                 fail(new IOException("WAL invariant broken: " + e, e));
             }
         }
-        if (commitNanos >= 0) {
-            try {
-                commitNanosObserver.accept(commitNanos);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "WAL: the commit time observer threw", e); // a diagnostic, not the log's state
-            }
-        }
         IOException cause = failure;
         for (WalCallback callback : callbacks) {
             try {
@@ -330,6 +327,14 @@ public final class Wal implements AutoCloseable {
                 else callback.onFailure(cause);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "WAL: a completion callback threw", e);
+            }
+        }
+        // After the callbacks, which the writes wait on; only groups that appended (not a lone compaction).
+        if (commitNanos >= 0 && appended) {
+            try {
+                commitNanosObserver.accept(commitNanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WAL: the commit time observer threw", e); // a diagnostic, not the log's state
             }
         }
         return stopping;

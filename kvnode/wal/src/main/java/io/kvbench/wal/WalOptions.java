@@ -11,8 +11,9 @@ import java.util.function.LongConsumer;
  *        made durable, so that appends overwrite allocated space and their fdatasync writes no file-size
  *        metadata (about half the cost of an append to a growing file on ext4); off only for comparison and
  *        for tests that need the files the WAL wrote before segments were preallocated
- * @param commitNanosObserver told, on the WAL thread, how long each successful commit took: from the first write of
- *        its group to the return of its last fsync (a node's latency histogram); must be quick and must not throw
+ * @param commitNanosObserver told, on the WAL thread after the group's callbacks, how long each successful commit
+ *        of appended entries took: from the first write of its group to the return of its last fsync (a node's
+ *        latency histogram); groups that only compact or install a snapshot are not timed; should be quick
  */
 public record WalOptions(long segmentSizeBytes, SyncMode syncMode, int queueCapacityBatches,
         FileChannelFactory channelFactory, boolean preallocateSegments, LongConsumer commitNanosObserver) {

@@ -32,6 +32,27 @@ def alternating(path):
               f"{statistics.median(throughput_ratios):.2f}x (goal >= 4x), p99 {statistics.median(p99_ratios):.2f}x (goal < 1)")
 
 
+def inside(directory, client_p50, floor, floor_micros):
+    """The sequential scenario's in-node figures (node-latency.json, runs since e078f97) and the bound they set."""
+    try:
+        nodes = json.load(open(directory + "/kvnode-sequential-writes/node-latency.json"))
+    except FileNotFoundError:
+        return
+    leader = nodes.get("leaderWriteMicros")
+    commits = [node for node in nodes["walCommitMicros"] if node["count"] > 0]
+    if not leader or not commits:
+        return
+    commit_p50 = statistics.median(node["p50Micros"] for node in commits)
+    # A majority write needs the client's round trip, one to a follower and that follower's WAL commit, made while
+    # the other nodes fsync the same disk: the least it can take on this machine, before any CPU of kvnode's own.
+    bound = 2 * floor["roundTripMicrosP50"] + commit_p50
+    print(f"  inside the nodes: leader decoded-to-reply p50 {leader['p50Micros']} us, p99 {leader['p99Micros']} us "
+          f"({client_p50 - leader['p50Micros']} us of the client's p50 outside the leader); WAL commit p50 per node "
+          f"{', '.join(str(node['p50Micros']) for node in commits)} us (floor fsync {floor['fsyncMicrosP50']:.0f} us)")
+    print(f"  disk-sharing bound: 2 x rtt p50 + median WAL commit p50 = {bound:.0f} us = {bound / floor_micros:.2f}x floor; "
+          f"kvnode p50 = {client_p50 / bound:.2f}x that bound")
+
+
 def main(directories):
     for directory in directories:
         if directory.endswith(".csv"):
@@ -53,6 +74,7 @@ def main(directories):
         print(f"sequential writes: {float(sequential['achieved_rate']):.0f}/s, p50 {p50} us = {p50 / floor_micros:.2f}x "
               f"floor (goal <= 1.5x), p99 {p99} us = {p99 / floor_micros:.1f}x floor (goal <= 4x; "
               f"{p99 / floor_p99_micros:.2f}x the p99 sum)")
+        inside(directory, p50, floor, floor_micros)
         no_fsync = rows.get("diagnostic-kvnode-sequential-writes-fsync-none")
         if no_fsync:
             print(f"  diagnostic, fsync none: p50 {no_fsync['p50_us']} us = {int(no_fsync['p50_us']) / floor_micros:.2f}x "

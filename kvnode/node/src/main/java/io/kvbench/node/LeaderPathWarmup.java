@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
@@ -22,6 +23,7 @@ import io.kvbench.raft.Role;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ import java.util.Random;
 
 /**
  * Runs the request path on scratch objects before the node serves: an election among three in-memory cores, then a
- * session and {@link #ROUNDS} rounds of writes, compare-and-sets and linearizable reads through
+ * session and {@link #rounds()} rounds of writes, compare-and-sets and linearizable reads through
  * {@link ClientRequests}, the state machine, the peer codec (every message is encoded and decoded) and the response
  * codec, on the leader's side and the followers'. Touches no disk, socket or shared state.
  * <p>
@@ -52,9 +54,17 @@ final class LeaderPathWarmup {
      * 1.5 s apart: unavailability p50 20.9 ms with 1000 rounds and the wait against 22.2 ms with 20 rounds (pooled;
      * better in 5 of 6 pairs), kill to first close seen 8.1 vs 8.5 ms, for about 230 ms more start-up (warm-up p50
      * 322 vs 95 ms, of which 89 ms waiting for the compiler). 300 rounds without the wait, tried earlier, left the
-     * compiling to run after the node was up: no gain.
+     * compiling to run after the node was up: no gain. Those nodes (chaos campaigns, the demo) compile with C1 only.
      */
-    static final int ROUNDS = 1000;
+    static final int ROUNDS_C1_ONLY = 1000;
+    /**
+     * With C2 (`kvbench cluster start`, `kvbench load`'s own cluster, the reference runs), 1000 rounds made the first
+     * seconds of real load slower, not faster: sequential writes in seconds 4-14 after start, interleaved, p50 median
+     * 1,326 us over 7 runs against 976 us over 6 with 20 rounds (equal after 20-30 s); again after this split, 4
+     * pairs: 877/912/949/815 us (1000) against 691/728/560/731 us (20), though the very first second is slower with 20
+     * (3 of 4 pairs). A guess at why: C2 compiles the scratch cluster's profile, then recompiles for the real one.
+     */
+    static final int ROUNDS_WITH_C2 = 20;
 
     private final Map<Integer, RaftCore> cores = new LinkedHashMap<>();
     private final KvStateMachine stateMachine;
@@ -82,7 +92,8 @@ final class LeaderPathWarmup {
                 ? registered.clientId() : 0;
         byte[] value = "warm".getBytes(StandardCharsets.UTF_8);
         long seq = 0;
-        for (int round = 0; round < ROUNDS; round++) {
+        int rounds = rounds();
+        for (int round = 0; round < rounds; round++) {
             String key = "warmup-" + (round % 64);
             warmup.command(leader, new KvCommand.Put(clientId, ++seq, seq, key, value));
             warmup.command(leader, new KvCommand.Cas(clientId, ++seq, seq, key, value, value));
@@ -90,6 +101,23 @@ final class LeaderPathWarmup {
             warmup.read(leader, key);
         }
         return warmup.responses;
+    }
+
+    /** {@link #ROUNDS_C1_ONLY} in a JVM whose JIT stops at C1 ({@code -XX:TieredStopAtLevel=1..3}), else {@link #ROUNDS_WITH_C2}. */
+    static int rounds() {
+        return compilesWithC1Only() ? ROUNDS_C1_ONLY : ROUNDS_WITH_C2;
+    }
+
+    static boolean compilesWithC1Only() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            if (hotspot == null) return true;
+            int stopAtLevel = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+            boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
+            return tiered && stopAtLevel >= 1 && stopAtLevel <= 3;
+        } catch (RuntimeException e) {
+            return true; // not HotSpot: keep the rounds measured to help failover
+        }
     }
 
     private void electNodeOne() {

@@ -29,7 +29,7 @@ class LeaderPathWarmupTest {
         List<ClientResponse> responses = LeaderPathWarmup.run(config);
 
         // Register, then put, cas, delete, get per round: each through propose, replication, commit, apply, encoder.
-        assertThat(responses).hasSize(1 + 4 * LeaderPathWarmup.ROUNDS).allMatch(response -> response instanceof ClientResponse.Result);
+        assertThat(responses).hasSize(1 + 4 * LeaderPathWarmup.rounds()).allMatch(response -> response instanceof ClientResponse.Result);
         List<KvResult> results = responses.stream().map(r -> KvResultCodec.decode(((ClientResponse.Result) r).result())).toList();
         assertThat(results.get(0)).isInstanceOf(KvResult.SessionRegistered.class);
         assertThat(results.get(2)).isInstanceOfSatisfying(KvResult.CasResult.class, cas -> assertThat(cas.swapped()).isTrue());
@@ -37,5 +37,16 @@ class LeaderPathWarmupTest {
         // Nothing of the real node was touched: no data directory, no event log.
         assertThat(directory.resolve("data")).doesNotExist();
         assertThat(directory.resolve("events.jsonl")).doesNotExist();
+    }
+
+    @Test
+    void theRoundsFollowTheJitThisJvmCompilesWith() {
+        // Surefire's JVM runs with the default tiered compilation, C1 then C2; the chaos nodes' -XX:TieredStopAtLevel=1
+        // is covered by the option parsing below.
+        String stopAtLevel = java.lang.management.ManagementFactory.getPlatformMXBean(
+                com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("TieredStopAtLevel").getValue();
+        boolean c1Only = !stopAtLevel.equals("4") && !stopAtLevel.equals("0");
+        assertThat(LeaderPathWarmup.compilesWithC1Only()).isEqualTo(c1Only);
+        assertThat(LeaderPathWarmup.rounds()).isEqualTo(c1Only ? LeaderPathWarmup.ROUNDS_C1_ONLY : LeaderPathWarmup.ROUNDS_WITH_C2);
     }
 }

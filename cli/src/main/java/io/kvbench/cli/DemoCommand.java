@@ -3,6 +3,7 @@ package io.kvbench.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
@@ -69,8 +70,16 @@ public final class DemoCommand implements Callable<Integer> {
             LoadSummary steady = LoadCommand.run(steadySpec, new KvnodeTarget(nodes, 2, 64, Duration.ofSeconds(10)),
                     steadyDirectory, floor, () -> { if (statusesBefore != null) statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)); });
             ArrayNode statusesAfter = statusesBefore != null ? LoadCommand.readStatuses(nodes) : null;
+            NodeLatencyReport inside = null;
             if (statusesAfter != null) {
                 LoadCommand.reportNodes(steadySpec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, steadyDirectory);
+                if (statusesAtMeasureStart.get() != null) {
+                    try {
+                        inside = NodeLatencyReport.between(statusesAtMeasureStart.get(), statusesAfter);
+                    } catch (IllegalArgumentException e) {
+                        inside = null; // already reported by reportNodes; the table goes without those rows
+                    }
+                }
             }
 
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
@@ -81,7 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[5/5] drawing charts");
             PlotCommand.run(List.of("all", out.toString()));
 
-            String table = summaryTable(floor, steady, chaos);
+            String table = summaryTable(floor, steady, inside, chaos);
             Files.writeString(out.resolve("summary.txt"), table, StandardCharsets.UTF_8);
             System.out.println();
             System.out.print(table);
@@ -91,7 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static String summaryTable(FloorResult floor, LoadSummary steady, CampaignResult chaos) {
+    static String summaryTable(FloorResult floor, LoadSummary steady, NodeLatencyReport inside, CampaignResult chaos) {
         double floorMicros = floor.majorityWriteFloorMicros();
         StringBuilder table = new StringBuilder();
         table.append(String.format("%-44s %s%n", "measure", "value"));
@@ -103,6 +112,9 @@ public final class DemoCommand implements Callable<Integer> {
                 steady.latencyMicrosP50() / floorMicros));
         table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
                 steady.latencyMicrosP99() / floorMicros));
+        if (inside != null) {
+            for (String row : insideRows(inside)) table.append(row);
+        }
         table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
                 chaos.election().p50Millis(), chaos.election().p99Millis(), chaos.election().maxMillis(), chaos.election().trials()));
         table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
@@ -113,5 +125,20 @@ public final class DemoCommand implements Callable<Integer> {
         table.append(String.format("%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
                 .lines().findFirst().orElse(""), chaos.acknowledgedWrites()));
         return table.toString();
+    }
+
+    /**
+     * The steady step's split, from the nodes' own histograms: how much of a write the leader held, and what the disk
+     * took (the slowest node's WAL commits, as the three share one disk). A slow p99 with a slow commit p99 is the disk.
+     */
+    static List<String> insideRows(NodeLatencyReport inside) {
+        List<String> rows = new ArrayList<>();
+        inside.leaderWrites().ifPresent(leader -> rows.add(String.format("%-44s %d / %d us (node %d)%n",
+                "  of which inside the leader p50/p99", leader.p50Micros(), leader.p99Micros(), leader.nodeId())));
+        inside.walCommits().stream().filter(node -> node.count() > 0)
+                .max(java.util.Comparator.comparingLong(NodeLatencyReport.Span::p99Micros))
+                .ifPresent(slowest -> rows.add(String.format("%-44s %d / %d us (node %d; floor fsync p50 is the disk alone)%n",
+                        "  WAL commit p50/p99, slowest node", slowest.p50Micros(), slowest.p99Micros(), slowest.nodeId())));
+        return rows;
     }
 }

@@ -49,6 +49,9 @@ def inside(directory, client_p50, floor, floor_micros):
     print(f"  inside the nodes: leader decoded-to-reply p50 {leader['p50Micros']} us, p99 {leader['p99Micros']} us "
           f"({client_p50 - leader['p50Micros']} us of the client's p50 outside the leader); WAL commit p50 per node "
           f"{', '.join(str(node['p50Micros']) for node in commits)} us (floor fsync {floor['fsyncMicrosP50']:.0f} us)")
+    replication = nodes.get("replicationMicros")
+    if replication:
+        print(f"  leader's entries sent to the first follower's ack: p50 {replication['p50Micros']} us, p99 {replication['p99Micros']} us")
     print(f"  disk-sharing bound: 2 x rtt p50 + median WAL commit p50 = {bound:.0f} us = {bound / floor_micros:.2f}x floor; "
           f"kvnode p50 = {client_p50 / bound:.2f}x that bound")
 

@@ -30,10 +30,12 @@ public final class NodeLatencyReport {
     }
 
     private final Optional<Span> leaderWrites;
+    private final Optional<Span> replication;
     private final List<Span> walCommits;
 
-    private NodeLatencyReport(Optional<Span> leaderWrites, List<Span> walCommits) {
+    private NodeLatencyReport(Optional<Span> leaderWrites, Optional<Span> replication, List<Span> walCommits) {
         this.leaderWrites = leaderWrites;
+        this.replication = replication;
         this.walCommits = walCommits;
     }
 
@@ -49,6 +51,7 @@ public final class NodeLatencyReport {
             throw new IllegalArgumentException("statuses of " + before.size() + " and " + after.size() + " nodes");
         }
         Span busiestLeader = null;
+        Span busiestReplication = null;
         List<Span> walCommits = new ArrayList<>();
         for (int index = 0; index < before.size(); index++) {
             int nodeId = after.get(index).path("nodeId").asInt(index + 1);
@@ -60,10 +63,16 @@ public final class NodeLatencyReport {
                     && (busiestLeader == null || writes.get().getTotalCount() > busiestLeader.count())) {
                 busiestLeader = Span.of(nodeId, writes.get());
             }
+            Optional<Histogram> appends = delta(before.get(index), after.get(index), "replicationMicros");
+            if (appends.isPresent() && appends.get().getTotalCount() > 0
+                    && (busiestReplication == null || appends.get().getTotalCount() > busiestReplication.count())) {
+                busiestReplication = Span.of(nodeId, appends.get());
+            }
             delta(before.get(index), after.get(index), "walCommitMicros")
                     .ifPresent(commits -> walCommits.add(Span.of(nodeId, commits)));
         }
-        return new NodeLatencyReport(Optional.ofNullable(busiestLeader), List.copyOf(walCommits));
+        return new NodeLatencyReport(Optional.ofNullable(busiestLeader), Optional.ofNullable(busiestReplication),
+                List.copyOf(walCommits));
     }
 
     private static Optional<Histogram> delta(JsonNode before, JsonNode after, String name) {
@@ -87,6 +96,14 @@ public final class NodeLatencyReport {
         return leaderWrites;
     }
 
+    /**
+     * The leader's replication, from first sending entries to a follower to the first follower's acknowledgement, on
+     * the node that timed the most, if any did.
+     */
+    public Optional<Span> replication() {
+        return replication;
+    }
+
     /** Each node's WAL commits, in the order of the statuses. */
     public List<Span> walCommits() {
         return walCommits;
@@ -97,6 +114,8 @@ public final class NodeLatencyReport {
         List<String> lines = new ArrayList<>();
         leaderWrites.ifPresent(span -> lines.add("leader (node " + span.nodeId() + ") write, decoded to reply: "
                 + span.describe()));
+        replication.ifPresent(span -> lines.add("leader (node " + span.nodeId() + ") entries sent to first follower's ack: "
+                + span.describe()));
         for (Span span : walCommits) {
             if (span.count() > 0) lines.add("node " + span.nodeId() + " WAL commit (write + fsync): " + span.describe());
         }
@@ -104,12 +123,13 @@ public final class NodeLatencyReport {
     }
 
     /**
-     * For a results file: {leaderWriteMicros: {...}, walCommitMicros: [{...}, ...]}, every node read (a node with no
+     * For a results file: {leaderWriteMicros: {...}, replicationMicros: {...}, walCommitMicros: [{...}, ...]}, every node read (a node with no
      * commits in the span too, unlike {@link #describe()}).
      */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         leaderWrites.ifPresent(span -> map.put("leaderWriteMicros", span));
+        replication.ifPresent(span -> map.put("replicationMicros", span));
         map.put("walCommitMicros", walCommits);
         return map;
     }

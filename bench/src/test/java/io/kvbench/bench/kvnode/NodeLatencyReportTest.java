@@ -37,6 +37,7 @@ class NodeLatencyReportTest {
         ObjectNode histograms = status.putObject("latencyHistograms");
         histograms.put("walCommitMicros", NodeLatencies.encode(walCommits));
         histograms.put("leaderWriteMicros", NodeLatencies.encode(leaderWrites));
+        histograms.put("replicationMicros", NodeLatencies.encode(leaderWrites)); // the leader's appends, as many
         return status;
     }
 
@@ -61,6 +62,8 @@ class NodeLatencyReportTest {
             assertThat(span.maxMicros()).isBetween(445L, 455L);
         });
         assertThat(report.describe()).first().asString().startsWith("leader (node 2) write");
+        assertThat(report.replication()).hasValueSatisfying(span -> assertThat(span.nodeId()).isEqualTo(2));
+        assertThat(report.describe().get(1)).startsWith("leader (node 2) entries sent to first follower's ack");
     }
 
     @Test

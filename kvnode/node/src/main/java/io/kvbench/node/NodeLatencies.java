@@ -22,6 +22,10 @@ import org.HdrHistogram.SynchronizedHistogram;
  *       being handed to the connection (any wait in the node's inbox or parked during an election, replication to a
  *       majority, the leader's own fsync, apply). The client's latency less this is the client's stack, the network
  *       both ways, and the node's socket read and reply write.</li>
+ *   <li>{@code replicationMicros}: on the leader, from first sending entries to a follower to the first follower's
+ *       success acknowledgement covering them ({@link ReplicationTimer}): what a 3-node commit waits for besides the
+ *       leader's own fsync (the network both ways, the follower's inbox, processing and WAL commit, the ack's wait
+ *       in the leader's inbox).</li>
  * </ul>
  * Recorded from the WAL thread and the core thread; read from any thread (each histogram is synchronized). A node
  * adds them to its status JSON only when asked (a STATUS request with the histogram flag): HdrHistogram's compressed
@@ -35,6 +39,7 @@ public final class NodeLatencies {
 
     private final SynchronizedHistogram walCommitMicros = newHistogram();
     private final SynchronizedHistogram leaderWriteMicros = newHistogram();
+    private final SynchronizedHistogram replicationMicros = newHistogram();
 
     private static SynchronizedHistogram newHistogram() {
         return new SynchronizedHistogram(HIGHEST_TRACKABLE_MICROS, SIGNIFICANT_DIGITS);
@@ -48,6 +53,10 @@ public final class NodeLatencies {
         record(leaderWriteMicros, nanos);
     }
 
+    void recordReplication(long nanos) {
+        record(replicationMicros, nanos);
+    }
+
     private static void record(SynchronizedHistogram histogram, long nanos) {
         long micros = TimeUnit.NANOSECONDS.toMicros(Math.max(0, nanos));
         histogram.recordValue(Math.min(micros, HIGHEST_TRACKABLE_MICROS));
@@ -58,6 +67,7 @@ public final class NodeLatencies {
         Map<String, String> encoded = new LinkedHashMap<>();
         encoded.put("walCommitMicros", encode(walCommitMicros.copy()));
         encoded.put("leaderWriteMicros", encode(leaderWriteMicros.copy()));
+        encoded.put("replicationMicros", encode(replicationMicros.copy()));
         return encoded;
     }
 

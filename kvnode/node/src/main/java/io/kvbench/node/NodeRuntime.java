@@ -77,6 +77,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private final NodeConfig config;
     private final NodeLatencies latencies = new NodeLatencies();
+    private final ReplicationTimer replicationTimer = new ReplicationTimer(latencies); // core thread only
     /** Tells this run of the node from an earlier one: cumulative counters (the histograms) began again at zero. */
     private final long startedWallMillis = System.currentTimeMillis();
     private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
@@ -223,7 +224,9 @@ public final class NodeRuntime implements AutoCloseable {
     private void onPeerMessage(Message message) {
         if (inboxSize.get() > MAX_INBOX_TASKS) return; // overloaded: drop, the sender retransmits
         enqueue(() -> {
-            if (!storageFailed) core.step(message);
+            if (storageFailed) return;
+            replicationTimer.onReceived(message, System.nanoTime());
+            core.step(message);
         });
     }
 
@@ -365,7 +368,10 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void handleReady(Ready ready) {
         for (RoleChange change : ready.roleChanges()) onRoleChange(change);
-        for (Message message : ready.messagesNow()) peerConnections.send(message);
+        for (Message message : ready.messagesNow()) {
+            replicationTimer.onSent(message, System.nanoTime());
+            peerConnections.send(message);
+        }
         if (ready.snapshot() != null) {
             // A snapshot from the leader replaces our state (§7); entries after it follow in later Readies.
             stateMachine = KvStateMachine.restore(ready.snapshot().data());
@@ -401,7 +407,10 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void finishPersist(Ready ready) {
-        for (Message message : ready.messagesAfterPersist()) peerConnections.send(message);
+        for (Message message : ready.messagesAfterPersist()) {
+            replicationTimer.onSent(message, System.nanoTime());
+            peerConnections.send(message);
+        }
         core.persisted(ready);
     }
 
@@ -514,7 +523,10 @@ public final class NodeRuntime implements AutoCloseable {
         event.put("term", change.term());
         event.put("leader", change.leaderId());
         eventLog.write(event);
-        if (change.role() != Role.LEADER) clientRequests.onLeadershipLost(change.leaderId());
+        if (change.role() != Role.LEADER) {
+            clientRequests.onLeadershipLost(change.leaderId());
+            replicationTimer.reset();
+        }
         if (change.leaderId() != 0) releaseParkedRequests();
     }
 

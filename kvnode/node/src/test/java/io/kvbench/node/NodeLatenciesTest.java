@@ -17,7 +17,7 @@ class NodeLatenciesTest {
 
         Map<String, String> encoded = latencies.encoded();
 
-        assertThat(encoded).containsOnlyKeys("walCommitMicros", "leaderWriteMicros");
+        assertThat(encoded).containsOnlyKeys("walCommitMicros", "leaderWriteMicros", "replicationMicros");
         Histogram commits = NodeLatencies.decode(encoded.get("walCommitMicros"));
         assertThat(commits.getTotalCount()).isEqualTo(100);
         // Two significant digits: within 1 % of the recorded 500 and 990 us.

@@ -96,6 +96,8 @@ class NodeRuntimeTest {
                 JsonNode histograms = statusJson(connection.statusWithLatencyHistograms()).path("latencyHistograms");
                 assertThat(NodeLatencies.decode(histograms.path("leaderWriteMicros").asText()).getTotalCount())
                         .isGreaterThanOrEqualTo(1);
+                // It replicated its term's entries and timed the first follower's acknowledgement of them.
+                assertThat(NodeLatencies.decode(histograms.path("replicationMicros").asText()).getTotalCount()).isPositive();
             }
         }
     }

@@ -98,7 +98,8 @@ public final class NodeLatencyReport {
 
     /**
      * The leader's replication, from first sending entries to a follower to the first follower's acknowledgement, on
-     * the node that timed the most, if any did.
+     * the node that timed the most, if any did (after a leader change in the span, not necessarily the node of
+     * {@link #leaderWrites()}).
      */
     public Optional<Span> replication() {
         return replication;

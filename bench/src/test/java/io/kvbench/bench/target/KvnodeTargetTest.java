@@ -108,7 +108,6 @@ class KvnodeTargetTest {
         // The leader timed its entries to the first follower's acknowledgement (several writes may share one
         // append, so there need not be one per write).
         assertThat(report.replication()).hasValueSatisfying(span -> {
-            assertThat(span.nodeId()).isEqualTo(report.leaderWrites().get().nodeId());
             assertThat(span.count()).isPositive();
             assertThat(span.p50Micros()).isLessThanOrEqualTo(span.p99Micros());
         });

@@ -108,15 +108,36 @@ final class LeaderPathWarmup {
         return compilesWithC1Only() ? ROUNDS_C1_ONLY : ROUNDS_WITH_C2;
     }
 
+    /**
+     * Whether this JVM's JIT stops at C1. Where that cannot be read (not HotSpot, no jdk.management), false: an
+     * optimizing JIT is the likelier case, and the 1000 rounds were only measured to help under C1.
+     */
     static boolean compilesWithC1Only() {
         try {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-            if (hotspot == null) return true;
-            int stopAtLevel = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
-            boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
-            return tiered && stopAtLevel >= 1 && stopAtLevel <= 3;
-        } catch (RuntimeException e) {
-            return true; // not HotSpot: keep the rounds measured to help failover
+            if (hotspot == null) return false;
+            String compilationMode;
+            try {
+                compilationMode = hotspot.getVMOption("CompilationMode").getValue();
+            } catch (IllegalArgumentException e) {
+                compilationMode = "default"; // a JVM without the option
+            }
+            return c1Only(hotspot.getVMOption("TieredStopAtLevel").getValue(),
+                    hotspot.getVMOption("TieredCompilation").getValue(), compilationMode);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** From the JVM's option values: C1 alone with {@code -XX:TieredStopAtLevel=1..3} (tiered) or {@code -XX:CompilationMode=quick-only}. */
+    static boolean c1Only(String tieredStopAtLevel, String tieredCompilation, String compilationMode) {
+        if ("quick-only".equals(compilationMode)) return true;
+        if (!Boolean.parseBoolean(tieredCompilation)) return false; // C2 alone (or the interpreter)
+        try {
+            int level = Integer.parseInt(tieredStopAtLevel);
+            return level >= 1 && level <= 3;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -25,7 +25,7 @@ import org.HdrHistogram.SynchronizedHistogram;
  *   <li>{@code replicationMicros}: on the leader, from first sending entries to a follower to the first follower's
  *       success acknowledgement covering them ({@link ReplicationTimer}): what a 3-node commit waits for besides the
  *       leader's own fsync (the network both ways, the follower's inbox, processing and WAL commit, the ack's wait
- *       in the leader's inbox).</li>
+ *       in the leader's inbox; a resend counts from the first send).</li>
  * </ul>
  * Recorded from the WAL thread and the core thread; read from any thread (each histogram is synchronized). A node
  * adds them to its status JSON only when asked (a STATUS request with the histogram flag): HdrHistogram's compressed

@@ -407,10 +407,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void finishPersist(Ready ready) {
-        for (Message message : ready.messagesAfterPersist()) {
-            replicationTimer.onSent(message, System.nanoTime());
-            peerConnections.send(message);
-        }
+        for (Message message : ready.messagesAfterPersist()) peerConnections.send(message); // no leader appends here
         core.persisted(ready);
     }
 

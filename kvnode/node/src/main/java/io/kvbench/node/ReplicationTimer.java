@@ -8,8 +8,10 @@ import java.util.ArrayDeque;
  * follower's success acknowledgement covering them (the network both ways, that follower's inbox, processing and WAL
  * commit, and the ack's wait in the leader's inbox), into {@link NodeLatencies#recordReplication}. With three nodes
  * that first acknowledgement and the leader's own fsync are what a commit needs; the slower follower's later
- * acknowledgement, and entries sent again to a follower that fell behind, are not timed. Core thread only; at most
- * {@link #MAX_PENDING} sends are remembered (the oldest go first), so followers that never answer cost bounded memory.
+ * acknowledgement is not timed; entries sent again count from their first send (a resend's or probe's delay is
+ * included). Only the current term's sends and acknowledgements count: an acknowledgement from an earlier term, late,
+ * must not close a send of this one. Core thread only; at most {@link #MAX_PENDING} sends are remembered (the oldest
+ * go first), so followers that never answer cost bounded memory.
  */
 final class ReplicationTimer {
     static final int MAX_PENDING = 4096;
@@ -20,6 +22,7 @@ final class ReplicationTimer {
     private final NodeLatencies latencies;
     private final ArrayDeque<Sent> pending = new ArrayDeque<>();
     private long lastSentIndex;
+    private long term;
 
     ReplicationTimer(NodeLatencies latencies) {
         this.latencies = latencies;
@@ -28,6 +31,10 @@ final class ReplicationTimer {
     /** A message this node is about to send. */
     void onSent(Message message, long nowNanos) {
         if (!(message instanceof Message.AppendRequest append) || append.entries().isEmpty()) return;
+        if (append.term() != term) { // leading in a new term: what was pending belongs to the old one
+            reset();
+            term = append.term();
+        }
         long lastIndex = append.entries().get(append.entries().size() - 1).index();
         if (lastIndex <= lastSentIndex) return; // the same entries to the other follower, or sent again
         lastSentIndex = lastIndex;
@@ -37,7 +44,7 @@ final class ReplicationTimer {
 
     /** A message this node received, before the core steps it. */
     void onReceived(Message message, long nowNanos) {
-        if (!(message instanceof Message.AppendResponse response) || !response.success()) return;
+        if (!(message instanceof Message.AppendResponse response) || !response.success() || response.term() != term) return;
         while (!pending.isEmpty() && pending.peekFirst().lastIndex() <= response.matchIndex()) {
             latencies.recordReplication(nowNanos - pending.pollFirst().sentNanos());
         }
@@ -47,6 +54,7 @@ final class ReplicationTimer {
     void reset() {
         pending.clear();
         lastSentIndex = 0;
+        term = 0;
     }
 
     int pendingCount() {

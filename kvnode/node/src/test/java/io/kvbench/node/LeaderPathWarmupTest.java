@@ -40,13 +40,20 @@ class LeaderPathWarmupTest {
     }
 
     @Test
-    void theRoundsFollowTheJitThisJvmCompilesWith() {
-        // Surefire's JVM runs with the default tiered compilation, C1 then C2; the chaos nodes' -XX:TieredStopAtLevel=1
-        // is covered by the option parsing below.
-        String stopAtLevel = java.lang.management.ManagementFactory.getPlatformMXBean(
-                com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption("TieredStopAtLevel").getValue();
-        boolean c1Only = !stopAtLevel.equals("4") && !stopAtLevel.equals("0");
-        assertThat(LeaderPathWarmup.compilesWithC1Only()).isEqualTo(c1Only);
-        assertThat(LeaderPathWarmup.rounds()).isEqualTo(c1Only ? LeaderPathWarmup.ROUNDS_C1_ONLY : LeaderPathWarmup.ROUNDS_WITH_C2);
+    void c1AloneIsReadFromTheJvmsOptions() {
+        assertThat(LeaderPathWarmup.c1Only("1", "true", "default")).as("-XX:TieredStopAtLevel=1").isTrue();
+        assertThat(LeaderPathWarmup.c1Only("3", "true", "default")).isTrue();
+        assertThat(LeaderPathWarmup.c1Only("4", "true", "default")).as("the default, C1 then C2").isFalse();
+        assertThat(LeaderPathWarmup.c1Only("0", "true", "default")).as("interpreter only").isFalse();
+        assertThat(LeaderPathWarmup.c1Only("1", "false", "default")).as("-XX:-TieredCompilation: C2 alone").isFalse();
+        assertThat(LeaderPathWarmup.c1Only("4", "true", "quick-only")).as("-XX:CompilationMode=quick-only").isTrue();
+        assertThat(LeaderPathWarmup.c1Only("x", "true", "default")).isFalse();
+    }
+
+    @Test
+    void thisJvmGetsTheRoundsOfItsJit() {
+        // Surefire's JVM runs with the default tiered compilation (C1 then C2): the short warm-up.
+        assertThat(LeaderPathWarmup.compilesWithC1Only()).isFalse();
+        assertThat(LeaderPathWarmup.rounds()).isEqualTo(LeaderPathWarmup.ROUNDS_WITH_C2);
     }
 }

@@ -16,13 +16,21 @@ class ReplicationTimerTest {
     private final ReplicationTimer timer = new ReplicationTimer(latencies);
 
     private static Message.AppendRequest append(int to, long firstIndex, long lastIndex) {
+        return append(1, to, firstIndex, lastIndex);
+    }
+
+    private static Message.AppendRequest append(long term, int to, long firstIndex, long lastIndex) {
         List<Entry> entries = new ArrayList<>();
-        for (long index = firstIndex; index <= lastIndex; index++) entries.add(Entry.command(index, 1, new byte[] {1}));
-        return new Message.AppendRequest(1, to, 1, firstIndex - 1, 1, entries, 0);
+        for (long index = firstIndex; index <= lastIndex; index++) entries.add(Entry.command(index, term, new byte[] {1}));
+        return new Message.AppendRequest(1, to, term, firstIndex - 1, term, entries, 0);
     }
 
     private static Message.AppendResponse ack(int from, long matchIndex) {
-        return new Message.AppendResponse(from, 1, 1, true, matchIndex, 0, 0);
+        return ack(1, from, matchIndex);
+    }
+
+    private static Message.AppendResponse ack(long term, int from, long matchIndex) {
+        return new Message.AppendResponse(from, 1, term, true, matchIndex, 0, 0);
     }
 
     private Histogram recorded() {
@@ -82,5 +90,19 @@ class ReplicationTimerTest {
         assertThat(timer.pendingCount()).isEqualTo(ReplicationTimer.MAX_PENDING);
         timer.onReceived(ack(2, ReplicationTimer.MAX_PENDING + 10), 10_000 * MICROS);
         assertThat(recorded().getTotalCount()).isEqualTo(ReplicationTimer.MAX_PENDING);
+    }
+
+    @Test
+    void aLateAckFromAnEarlierTermDoesNotCloseThisTermsSends() {
+        timer.onSent(append(5, 2, 10, 12), 0); // leader in term 5
+        // Leader again in term 7 (no role change seen in between, e.g. one Ready): indexes 11-12 are new entries.
+        timer.onSent(append(7, 2, 11, 12), 100 * MICROS);
+        timer.onReceived(ack(5, 2, 12), 150 * MICROS); // term 5's ack, arriving late
+        assertThat(recorded().getTotalCount()).isZero();
+        assertThat(timer.pendingCount()).isEqualTo(1);
+
+        timer.onReceived(ack(7, 3, 12), 400 * MICROS);
+        assertThat(recorded().getTotalCount()).isEqualTo(1);
+        assertThat(recorded().getMaxValue()).isBetween(298L, 302L);
     }
 }

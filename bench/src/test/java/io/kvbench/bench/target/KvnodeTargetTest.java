@@ -75,7 +75,7 @@ class KvnodeTargetTest {
 
     @Test
     void theNodesOwnHistogramsCoverTheMeasuredSpan() throws Exception {
-        LoadSpec spec = LoadSpec.builder().targetRatePerSecond(200).warmup(Duration.ofMillis(500))
+        LoadSpec spec = LoadSpec.builder().targetRatePerSecond(200).warmup(Duration.ofMillis(2000))
                 .duration(Duration.ofMillis(1500)).connections(2).inFlightLimit(4)
                 .mix(OperationMix.writesOnly()).operationTimeout(Duration.ofSeconds(5)).build();
         AtomicReference<ArrayNode> atMeasureStart = new AtomicReference<>();
@@ -97,12 +97,14 @@ class KvnodeTargetTest {
 
         assertThat(summary.errors() + summary.timeouts()).isZero();
         // The leader counts the writes it answered after its reading at the end of warm-up: the measured ones, less
-        // those answered while the reading was under way (at most the rate times its duration), give or take what
-        // was in flight at either edge (at most the in-flight limit each).
+        // those answered while the reading was under way (at most the rate times its duration) and what was in flight
+        // at the end, plus warm-up writes still waiting to be sent when it ended (a backlog when the cluster was slow
+        // to start: 45 in one CI run; allowed up to a quarter). A reading at the start of the run instead would have
+        // counted the 400 warm-up writes too.
         assertThat(report.leaderWrites()).isPresent();
         long answeredDuringReading = (long) Math.ceil(200 * readingNanos.get() / 1e9);
         assertThat(report.leaderWrites().get().count())
-                .isBetween(summary.count() - answeredDuringReading - 4, summary.count() + 4);
+                .isBetween(summary.count() - answeredDuringReading - 4, summary.count() * 5 / 4 + 4);
         assertThat(report.leaderWrites().get().p50Micros()).isLessThanOrEqualTo(report.leaderWrites().get().p99Micros());
         assertThat(report.walCommits()).hasSize(3).allSatisfy(commits -> assertThat(commits.count()).isPositive());
         // The leader timed its entries to the first follower's acknowledgement (several writes may share one

@@ -38,12 +38,27 @@ class DemoInsideRowsTest {
         String rows = String.join("", DemoCommand.insideRows(NodeLatencyReport.between(before, after)));
 
         assertThat(rows).containsPattern("of which inside the leader p50/p99 +70\\d / 70\\d us \\(node 2\\)")
-                .containsPattern("WAL commit p50/p99, slowest node +50\\d\\d / 50\\d\\d us \\(node 2;");
+                .containsPattern("WAL commit p50/p99/max, slowest node +50\\d\\d / 50\\d\\d / 50\\d\\d us \\(node 2\\)");
     }
 
     @Test
     void nodesWithoutHistogramsGiveNoRows() {
         ArrayNode statuses = JSON.createArrayNode().add(JSON.createObjectNode().put("nodeId", 1));
         assertThat(DemoCommand.insideRows(NodeLatencyReport.between(statuses, statuses))).isEmpty();
+    }
+
+    @Test
+    void theSlowestNodeIsTheOneWithTheLongestCommitNotTheHighestP99() {
+        String none = histogram(1, 0);
+        Histogram oneStall = new Histogram(60_000_000L, 2);
+        oneStall.recordValueWithCount(100, 99);
+        oneStall.recordValue(270_000); // one stalled fsync: every write queued behind it waited
+        ArrayNode before = JSON.createArrayNode().add(status(1, none, none)).add(status(3, none, none));
+        ArrayNode after = JSON.createArrayNode().add(status(1, histogram(500, 100), histogram(600, 100)))
+                .add(status(3, NodeLatencies.encode(oneStall), none));
+
+        String rows = String.join("", DemoCommand.insideRows(NodeLatencyReport.between(before, after)));
+
+        assertThat(rows).containsPattern("WAL commit p50/p99/max, slowest node +10\\d / 10\\d / 27\\d\\d\\d\\d us \\(node 3\\)");
     }
 }

@@ -3,6 +3,7 @@ package io.kvbench.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
@@ -68,18 +69,15 @@ public final class DemoCommand implements Callable<Integer> {
             ArrayNode statusesBefore = LoadCommand.readStatuses(nodes);
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             LoadSummary steady = LoadCommand.run(steadySpec, new KvnodeTarget(nodes, 2, 64, Duration.ofSeconds(10)),
-                    steadyDirectory, floor, () -> { if (statusesBefore != null) statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)); });
+                    steadyDirectory, floor,
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)));
             ArrayNode statusesAfter = statusesBefore != null ? LoadCommand.readStatuses(nodes) : null;
-            NodeLatencyReport inside = null;
+            NodeLatencyReport inside = null; // null: the table goes without its in-node rows
             if (statusesAfter != null) {
-                LoadCommand.reportNodes(steadySpec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, steadyDirectory);
                 if (statusesAtMeasureStart.get() != null) {
-                    try {
-                        inside = NodeLatencyReport.between(statusesAtMeasureStart.get(), statusesAfter);
-                    } catch (IllegalArgumentException e) {
-                        inside = null; // already reported by reportNodes; the table goes without those rows
-                    }
+                    inside = LoadCommand.reportNodeLatencies(statusesAtMeasureStart.get(), statusesAfter, steadyDirectory);
                 }
+                LoadCommand.reportNodeJit(steadySpec, NodeJit.fromStatuses(statusesBefore), NodeJit.fromStatuses(statusesAfter));
             }
 
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");

@@ -124,7 +124,7 @@ public final class LoadCommand implements Callable<Integer> {
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             List<InetSocketAddress> nodeAddresses = addresses;
             LoadSummary summary = run(spec, target(addresses), out, floor,
-                    () -> { if (statusesBefore != null) statusesAtMeasureStart.set(readStatuses(nodeAddresses)); });
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)));
             print(summary);
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
             if (statusesAfter != null
@@ -138,10 +138,10 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor) throws Exception {
-        return run(spec, target, out, floor, () -> { });
+        return run(spec, target, out, floor, null);
     }
 
-    /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} run when warm-up ends. */
+    /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} (if not null) run when warm-up ends. */
     static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart) throws Exception {
         target.open();
         try {
@@ -206,23 +206,25 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * Where the time went inside the cluster, from the nodes' own histograms over the measured span: the
-     * leader's arrival-to-reply time and each node's WAL commit time; also written to {@code node-latency.json}.
+     * Where the time went inside the cluster, from the nodes' own histograms over the measured span: the leader's
+     * decoded-to-reply and replication times and each node's WAL commit time; also written to
+     * {@code node-latency.json}. Returns the report, or null when the histograms could not be read (said on stdout).
      */
-    static void reportNodeLatencies(ArrayNode before, ArrayNode after, Path out) throws IOException {
+    static NodeLatencyReport reportNodeLatencies(ArrayNode before, ArrayNode after, Path out) throws IOException {
         NodeLatencyReport report;
         try {
             report = NodeLatencyReport.between(before, after);
         } catch (IllegalArgumentException e) {
             System.out.println("in-node latency: not read (" + e.getMessage() + ")");
-            return;
+            return null;
         }
         List<String> lines = report.describe();
-        if (lines.isEmpty()) return; // nodes that do not report histograms
+        if (lines.isEmpty()) return report; // nodes that do not report histograms
         System.out.println("inside the nodes, over the measured span:");
         for (String line : lines) System.out.println("  " + line);
         Files.writeString(out.resolve("node-latency.json"),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap()));
+        return report;
     }
 
     private Target target(List<InetSocketAddress> addresses) {

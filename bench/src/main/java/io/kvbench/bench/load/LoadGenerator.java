@@ -66,7 +66,7 @@ public final class LoadGenerator {
     /** As {@link #run(LoadSpec, Target, Path)}, reporting results beside a floor measured in the same run. */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor)
             throws IOException {
-        return run(spec, target, outputDirectory, floor, () -> { });
+        return run(spec, target, outputDirectory, floor, null);
     }
 
     /**
@@ -75,13 +75,13 @@ public final class LoadGenerator {
      * runs on a thread of its own while the load goes on (the intervals keep their ticks however long it takes), and
      * the run waits for it (at most a minute) before it returns, so what it stored is visible to the caller then.
      * Without warm-up it runs before the clock starts, so its time is not charged to the first requests. An
-     * exception from it is printed, not thrown: the run's results matter more than the reading.
+     * exception from it is printed, not thrown: the run's results matter more than the reading. Null: no reading.
      */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
             Runnable atMeasureStart) throws IOException {
         Files.createDirectories(outputDirectory);
         if (spec.warmup().isZero()) {
-            runSafely(atMeasureStart);
+            if (atMeasureStart != null) runSafely(atMeasureStart);
             return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
         }
         LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, true);

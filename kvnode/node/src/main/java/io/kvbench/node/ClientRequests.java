@@ -55,8 +55,10 @@ final class ClientRequests {
         return proposalsByIndex.size() + readsById.size() + confirmedReads.size();
     }
 
-    /** A COMMAND: validate, re-stamp with the leader's clock (for deterministic session expiry), propose. */
-    /** {@code arrivedNanos}: when the request was decoded on the event loop (before any wait in the inbox or parked). */
+    /**
+     * A COMMAND: validate, re-stamp with the leader's clock (for deterministic session expiry), propose.
+     * {@code arrivedNanos}: when the request was decoded on the event loop (before any wait in the inbox or parked).
+     */
     void onCommand(RaftCore core, ClientRequest request, ClientReplyChannel channel, long arrivedNanos) {
         ProposedCommand proposed;
         try {

@@ -14,9 +14,10 @@ import java.util.Base64;
 /**
  * Requests and responses of etcd's v3 JSON gateway (grpc-gateway over the KV service): keys and values are
  * base64 strings; fields that hold their default (false, 0, empty) are left out of responses, so a missing
- * {@code succeeded} means false and a missing {@code kvs} means no key.
+ * {@code succeeded} means false and a missing {@code kvs} means no key. Public for the chaos suite's failover probe,
+ * which writes through the same gateway.
  */
-final class EtcdJson {
+public final class EtcdJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Base64.Encoder ENCODER = Base64.getEncoder();
@@ -25,7 +26,7 @@ final class EtcdJson {
     private EtcdJson() {
     }
 
-    static String path(OperationKind kind) {
+    public static String path(OperationKind kind) {
         return switch (kind) {
             case PUT -> "/v3/kv/put";
             case GET -> "/v3/kv/range";
@@ -33,7 +34,7 @@ final class EtcdJson {
         };
     }
 
-    static byte[] requestBody(Operation operation) {
+    public static byte[] requestBody(Operation operation) {
         String key = encode(operation.key().getBytes(StandardCharsets.UTF_8));
         ObjectNode body = MAPPER.createObjectNode();
         switch (operation.kind()) {
@@ -60,7 +61,7 @@ final class EtcdJson {
     }
 
     /** Reads a 200 response; a body with an error field (etcd reports some errors that way) is FAILED. */
-    static OpResult parseResponse(OperationKind kind, byte[] body) {
+    public static OpResult parseResponse(OperationKind kind, byte[] body) {
         JsonNode json;
         try {
             json = MAPPER.readTree(body);

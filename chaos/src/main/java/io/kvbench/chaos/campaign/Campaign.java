@@ -22,6 +22,9 @@ import io.kvbench.chaos.history.LostWriteChecker;
 import io.kvbench.chaos.history.Outcome;
 import io.kvbench.chaos.history.Verdict;
 import io.kvbench.chaos.history.Violation;
+import io.kvbench.chaos.probe.FailoverProbe;
+import io.kvbench.chaos.probe.PolledLeader;
+import io.kvbench.chaos.probe.ProbeResult;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.net.NettyResources;
@@ -52,7 +55,8 @@ import java.util.function.Predicate;
 
 /**
  * A chaos campaign: continuous load, a fault every trial interval at a random point in the heartbeat interval
- * (Raft paper §9.3), each election timed, then the history checked. See docs/results-format.md for the files:
+ * (Raft paper §9.3), each election timed, the first acknowledged write after each fault timed by the failover probe
+ * ({@link FailoverProbe}: fresh writes to every node, no client timeout in the way), then the history checked. See docs/results-format.md for the files:
  * history.csv, elections.csv, faults.csv, timeseries.csv, election.hgrm, unavailability.hgrm,
  * percentiles.csv, summary.csv, verdict.txt, run.json, and load/ from the optional load generator ({@link CampaignLoad}).
  */
@@ -60,6 +64,8 @@ public final class Campaign {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String ETCD = "etcd";
+    /** The old rule's figure, kept under its own name: the checked writers' first acknowledged write after a fault. */
+    static final String CHECKED_FIRST_ACK = "checked_writers_first_ack";
     /**
      * The history's clients (their I/O thread and the workload threads) are the instrument that sees the first
      * acknowledged write, so they run at the priority the nodes' event loops and etcd's members run at (nice -5 with
@@ -131,7 +137,9 @@ public final class Campaign {
         Workload workload;
         CampaignKeys keys = CampaignKeys.forRun(spec.runId());
         LoadSummary loadSummary = null;
-        try (Target openedLoadTarget = spec.hasLoadGenerator() ? open(loadTarget) : null;
+        String targetLabel;
+        try (FailoverProbe probe = FailoverProbe.open(cluster, keys.prefix(), spec.probeInterval(), CLIENT_THREAD_PRIORITY);
+             Target openedLoadTarget = spec.hasLoadGenerator() ? open(loadTarget) : null;
              BackgroundLoad load = openedLoadTarget != null
                      ? CampaignLoad.start(spec, openedLoadTarget, outputDirectory.resolve("load")) : null;
              HistoryRecorder recorder = HistoryRecorder.create(outputDirectory.resolve("history.csv"))) {
@@ -144,7 +152,7 @@ public final class Campaign {
                     long wait = lastStart + spec.trialInterval().toNanos() - System.nanoTime();
                     if (wait > 0) LockSupport.parkNanos(wait);
                     lastStart = System.nanoTime();
-                    trials.add(runTrial(number, spec, cluster, nemesis, workload, schedule.nextLong()));
+                    trials.add(runTrial(number, spec, cluster, nemesis, workload, probe, schedule.nextLong()));
                 }
             } finally {
                 // Both end together: the generator's schedule at once, then both drain what they sent.
@@ -152,6 +160,7 @@ public final class Campaign {
                 workload.stop();
             }
             if (load != null) loadSummary = load.finish();
+            targetLabel = TargetLabel.of(cluster, spec.gitSha(), probe.targetVersion(), spec.probeInterval());
         }
         long endNanos = System.nanoTime();
         History history = History.read(outputDirectory.resolve("history.csv"));
@@ -165,7 +174,7 @@ public final class Campaign {
         Verdict verdict = check(spec, keys, history, finalState, workload, NodeAudit.violations(audit));
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
         return write(spec, cluster, outputDirectory, records, workload, verdict, history, Optional.ofNullable(loadSummary),
-                startedAt, endNanos, audit);
+                startedAt, endNanos, audit, targetLabel);
     }
 
     private static Target open(Target target) throws IOException {
@@ -183,19 +192,25 @@ public final class Campaign {
      * after the fault when one was expected, else the leader seen at the end of the downtime.
      */
     private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, boolean expectsElection, long faultNanos,
-                         long injectedNanos, Optional<LeaderInfo> newLeader, long leaderSeenNanos, OptionalLong firstAckNanos,
-                         long healNanos, long endNanos) {
+                         long injectedNanos, long faultCertainNanos, Optional<LeaderInfo> newLeader, long leaderSeenNanos,
+                         OptionalLong firstAckNanos, ProbeResult probe, long healNanos, long endNanos) {
     }
 
-    private static Trial runTrial(int number, CampaignSpec spec, Cluster cluster, Nemesis nemesis, Workload workload, long seed)
-            throws IOException {
+    /** Before each fault, off its critical path: the probe's connections (and kvnode sessions) made ready. */
+    private static final Duration PROBE_PREPARE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static Trial runTrial(int number, CampaignSpec spec, Cluster cluster, Nemesis nemesis, Workload workload,
+                                  FailoverProbe probe, long seed) throws IOException, InterruptedException {
         Random random = new Random(seed);
         LeaderInfo leader = cluster.awaitLeader(spec.recoveryTimeout());
         int victim = nemesis.chooseVictim(cluster, leader, random);
         boolean expectsElection = nemesis.expectsElection();
+        probe.prepare(PROBE_PREPARE_TIMEOUT);
         // §9.3: the fault lands at a uniformly random point of the leader's heartbeat interval.
         LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(cluster.timing().heartbeatMillis() * 1000)));
         long faultNanos = System.nanoTime();
+        // The probe's rounds start with the fault; only its writes invoked once the fault is certain count (below).
+        FailoverProbe.Trial probing = probe.start(faultNanos, leader.nodeId(), expectsElection);
         nemesis.inject(cluster, leader, victim);
         long injectedNanos = System.nanoTime();
         // Times count from the call (never understating); the first acknowledged write must be invoked once the
@@ -205,6 +220,7 @@ public final class Campaign {
         long faultCertainNanos = nemesis.landsWhenCalled(cluster)
                 ? cluster.signalSentNanos(victim).stream().filter(sent -> sent - faultNanos >= 0).findFirst().orElse(faultNanos)
                 : injectedNanos;
+        probing.countFrom(faultCertainNanos);
         long deadline = faultNanos + spec.recoveryTimeout().toNanos();
 
         // a leader other than the victim, at a higher term where both terms are known
@@ -217,24 +233,32 @@ public final class Campaign {
         // its status every 5 ms woke all three event loops and the probe's thread on two cores while the
         // survivors were electing (interleaved 3 x 30 kills: unavailability p50 22.1 vs 24.9 ms). The new leader is
         // looked up once a write is acknowledged again, and that lookup times nothing: an election the event logs
-        // miss is left without a time rather than given the lookup's.
+        // miss is left without a time rather than given the lookup's. Where the probe polls status in its rounds
+        // (etcd), those polls time the leader. The first acknowledged write is the probe's either way.
         boolean quietGap = timesFromEventLogs(cluster);
-        if (quietGap) firstAck = awaitFirstAck(workload, faultCertainNanos, deadline);
-        boolean lookedUp = false;
-        while (expectsElection && (!lookedUp || System.nanoTime() - deadline < 0)) {
-            lookedUp = true; // at least once, also when the first ack never came: the trial records who led
-            Optional<LeaderInfo> seen = cluster.findLeader();
-            if (seen.isPresent() && elected.test(seen.get())) {
-                newLeader = seen;
-                if (!quietGap) leaderSeenNanos = System.nanoTime();
-                break;
+        boolean probePollsLeader = !quietGap && probe.pollsLeader();
+        if (quietGap || probePollsLeader) firstAck = probing.awaitFirstAck(deadline);
+        if (probePollsLeader) {
+            if (expectsElection) newLeader = probing.awaitLeader(deadline).map(id -> new LeaderInfo(id, LeaderInfo.UNKNOWN_TERM));
+        } else {
+            boolean lookedUp = false;
+            while (expectsElection && (!lookedUp || System.nanoTime() - deadline < 0)) {
+                lookedUp = true; // at least once, also when the first ack never came: the trial records who led
+                Optional<LeaderInfo> seen = cluster.findLeader();
+                if (seen.isPresent() && elected.test(seen.get())) {
+                    newLeader = seen;
+                    if (!quietGap) leaderSeenNanos = System.nanoTime();
+                    break;
+                }
+                LockSupport.parkNanos(POLL_NANOS);
             }
-            LockSupport.parkNanos(POLL_NANOS);
         }
-        if (!quietGap) firstAck = awaitFirstAck(workload, faultCertainNanos, deadline);
+        if (!quietGap && !probePollsLeader) firstAck = probing.awaitFirstAck(deadline);
         long healAt = faultNanos + spec.downtime().toNanos();
         long wait = healAt - System.nanoTime();
         if (wait > 0) LockSupport.parkNanos(wait);
+        ProbeResult probed = probing.finish();
+        if (firstAck.isPresent()) firstAck = probed.firstAckNanos(); // the rule's earliest, never later than awaited
         if (!expectsElection) {
             // No election was expected: record whether the leader is still the old one as the fault ends.
             newLeader = cluster.findLeader();
@@ -246,22 +270,13 @@ public final class Campaign {
         cluster.awaitLeader(spec.recoveryTimeout());
         awaitAck(workload, healedNanos, spec.recoveryTimeout());
         LockSupport.parkNanos(spec.settle().toNanos());
-        return new Trial(number, seed, victim, leader, expectsElection, faultNanos, injectedNanos, newLeader, leaderSeenNanos,
-                firstAck, healNanos, System.nanoTime());
+        return new Trial(number, seed, victim, leader, expectsElection, faultNanos, injectedNanos, faultCertainNanos, newLeader,
+                leaderSeenNanos, firstAck, probed, healNanos, System.nanoTime());
     }
 
     /** Every node writes an event log this machine can read: elections are timed from the nodes' own events. */
     private static boolean timesFromEventLogs(Cluster cluster) {
         return cluster.nodeIds().stream().allMatch(id -> cluster.eventLog(id).isPresent());
-    }
-
-    /** The first write acknowledged after {@code fromNanos}, waiting until {@code deadlineNanos} at most. */
-    private static OptionalLong awaitFirstAck(Workload workload, long fromNanos, long deadlineNanos) {
-        OptionalLong firstAck = OptionalLong.empty();
-        while (System.nanoTime() - deadlineNanos < 0 && (firstAck = workload.firstAckAfter(fromNanos)).isEmpty()) {
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-        return firstAck;
     }
 
     private static void awaitAck(Workload workload, long fromNanos, Duration timeout) throws IOException {
@@ -323,10 +338,25 @@ public final class Campaign {
                 OptionalLong detected = firstSignOfLostLeader(events, milestones, trial, oldTerm);
                 if (detected.isPresent()) toDetect = millis(detected.getAsLong() - fault);
             }
-            if (expectsElection && !fromLog && trial.leaderSeenNanos() > 0) {
+            double leaderError = Double.NaN;
+            long oldTerm = trial.oldLeader().term();
+            Optional<PolledLeader> polled = trial.probe().leader();
+            if (expectsElection && !fromLog && polled.isPresent()) {
+                PolledLeader seen = polled.get();
+                toLeader = millis(seen.seenNanos() - fault);
+                leaderError = millis(seen.errorNanos());
+                newLeader = seen.node();
+                if (seen.readyNanos().isPresent()) toLeaderReady = millis(seen.readyNanos().getAsLong() - fault);
+                if (seen.newTerm() >= 0) newTerm = seen.newTerm();
+                if (oldTerm < 0) oldTerm = trial.probe().oldTerm();
+            } else if (expectsElection && !fromLog && trial.leaderSeenNanos() > 0) {
                 toLeader = millis(trial.leaderSeenNanos() - fault);
             }
             double toAck = trial.firstAckNanos().isPresent() ? millis(trial.firstAckNanos().getAsLong() - fault) : Double.NaN;
+            // The old rule, kept for comparison: the checked writers' first acknowledged write, which waits out
+            // their attempt timeout whenever every writer is stuck on a write to a node that will never answer.
+            OptionalLong checkedAck = workload.firstAckAfter(trial.faultCertainNanos());
+            double toCheckedAck = checkedAck.isPresent() ? millis(checkedAck.getAsLong() - fault) : Double.NaN;
             long failed = 0;
             long timedOut = 0;
             for (Workload.Completed done : completed) {
@@ -337,11 +367,12 @@ public final class Campaign {
             }
             boolean recovered = trial.firstAckNanos().isPresent() && (!expectsElection || trial.newLeader().isPresent());
             records.add(new TrialRecord(trial.number(), trial.seed(), spec.fault(), trial.victim(), trial.oldLeader().nodeId(),
-                    trial.oldLeader().term(), newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
+                    oldTerm, newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
                     seconds(fault - workload.startNanos()),
                     trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
                     millis(trial.injectedNanos() - fault), fromLog, recovered, fault, trial.healNanos(), toDetect,
-                    toLeaderReady));
+                    toLeaderReady, toCheckedAck, leaderError, trial.probe().writes(), millis(trial.probe().maxGapNanos()),
+                    trial.probe().freshConnections()));
         }
         return records;
     }
@@ -415,49 +446,61 @@ public final class Campaign {
 
     private static CampaignResult write(CampaignSpec spec, Cluster cluster, Path out, List<TrialRecord> records,
                                         Workload workload, Verdict verdict, History history, Optional<LoadSummary> load,
-                                        Instant startedAt, long endNanos, List<NodeAudit.Report> audit)
+                                        Instant startedAt, long endNanos, List<NodeAudit.Report> audit, String targetLabel)
             throws IOException {
         Histogram election = new Histogram(3);
         Histogram unavailability = new Histogram(3);
+        Histogram checkedFirstAck = new Histogram(3);
         for (TrialRecord record : records) {
-            if (!Double.isNaN(record.faultToLeaderMillis())) election.recordValue(Math.max(0, Math.round(record.faultToLeaderMillis() * 1000)));
-            if (!Double.isNaN(record.faultToFirstAckMillis())) unavailability.recordValue(Math.max(0, Math.round(record.faultToFirstAckMillis() * 1000)));
+            recordMillis(election, record.faultToLeaderMillis());
+            recordMillis(unavailability, record.faultToFirstAckMillis());
+            recordMillis(checkedFirstAck, record.faultToFirstCheckedAckMillis());
         }
         LatencySummary electionSummary = LatencySummary.of("election", election);
         LatencySummary unavailabilitySummary = LatencySummary.of("unavailability", unavailability);
+        LatencySummary checkedSummary = LatencySummary.of(CHECKED_FIRST_ACK, checkedFirstAck);
         CampaignFiles.writeElections(out.resolve("elections.csv"), spec, cluster, records);
         CampaignFiles.writeFaults(out.resolve("faults.csv"), records);
         CampaignFiles.writeHgrm(out.resolve("election.hgrm"), election);
         CampaignFiles.writeHgrm(out.resolve("unavailability.hgrm"), unavailability);
-        Map<String, Histogram> histograms = new LinkedHashMap<>(Map.of("election", election, "unavailability", unavailability));
-        List<LatencySummary> summaries = new ArrayList<>(List.of(electionSummary, unavailabilitySummary));
+        Map<String, Histogram> histograms = new LinkedHashMap<>(Map.of("election", election, "unavailability", unavailability,
+                CHECKED_FIRST_ACK, checkedFirstAck));
+        List<LatencySummary> summaries = new ArrayList<>(List.of(electionSummary, unavailabilitySummary, checkedSummary));
         load.ifPresent(summary -> {
             histograms.put("load_latency", summary.latencyMicros());
             summaries.add(LatencySummary.of("load_latency", summary.latencyMicros()));
         });
         CampaignFiles.writePercentiles(out.resolve("percentiles.csv"), histograms);
-        CampaignFiles.writeSummary(out.resolve("summary.csv"), summaries, verdict);
+        CampaignFiles.writeSummary(out.resolve("summary.csv"), summaries, verdict, targetLabel);
         CampaignFiles.writeTimeseries(out.resolve("timeseries.csv"), workload.completed(), workload.startNanos(), endNanos);
         long acknowledgedWrites = history.operations().stream().filter(op -> op.kind().isWrite() && op.outcome() == Outcome.OK).count();
-        CampaignResult result = new CampaignResult(spec.runId(), cluster.targetName(), out, verdict, records, electionSummary,
-                unavailabilitySummary, history.operations().size(), acknowledgedWrites, load);
+        CampaignResult result = new CampaignResult(spec.runId(), cluster.targetName(), targetLabel, out, verdict, records,
+                electionSummary, unavailabilitySummary, history.operations().size(), acknowledgedWrites, load);
         String verdictText = (result.passed() ? "PASS" : "FAIL") + "\n"
+                + "target: " + targetLabel + "\n"
                 + "safety: " + verdict.describe() + "\n"
                 + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
                 + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
                 + NodeAudit.describe(audit, cluster.targetName()) + "\n"
-                + electionSummary + "\n" + unavailabilitySummary + "\n"
+                + electionSummary + "\n" + unavailabilitySummary + " (probe, every " + TargetLabel.millis(spec.probeInterval()) + " ms)\n"
+                + checkedSummary + " (old rule: the checked writers, attempt timeout " + spec.attemptTimeout().toMillis() + " ms)\n"
                 + load.map(summary -> CampaignLoad.describe(summary) + "\n").orElse("");
         Files.writeString(out.resolve("verdict.txt"), verdictText, StandardCharsets.UTF_8);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("runId", spec.runId());
         run.put("target", cluster.targetName());
+        run.put("targetLabel", targetLabel);
         run.put("clusterSize", cluster.size());
         run.put("electionTimeoutMinMillis", cluster.timing().electionTimeoutMinMillis());
         run.put("electionTimeoutMaxMillis", cluster.timing().electionTimeoutMaxMillis());
         run.put("heartbeatMillis", cluster.timing().heartbeatMillis());
         boolean eventLogTimings = timesFromEventLogs(cluster);
+        double pollMillis = leaderPollIntervalMillis(spec, eventLogTimings, records);
         run.put("leaderTiming", eventLogTimings ? "event-log" : "status-polling");
+        if (!eventLogTimings) run.put("leaderPollIntervalMillis", pollMillis);
+        run.put("probeIntervalMillis", spec.probeIntervalMillis());
+        run.put("firstAckRule", "probe: fresh writes to every node every probeIntervalMillis from the fault; "
+                + "fault to the earliest acknowledgement of one invoked after the fault (docs/results-format.md)");
         run.put("campaign", spec.describe());
         run.put("javaVersion", System.getProperty("java.version"));
         run.put("processors", Runtime.getRuntime().availableProcessors());
@@ -467,9 +510,10 @@ public final class Campaign {
         run.put("passed", result.passed());
         run.put("verdict", verdict.describe());
         run.put("nodeAudit", audit);
-        run.put("skipped", skippedChecks(cluster.targetName(), eventLogTimings, audit));
+        run.put("skipped", skippedChecks(cluster.targetName(), eventLogTimings, pollMillis, audit));
         run.put("election", electionSummary);
         run.put("unavailability", unavailabilitySummary);
+        run.put(CHECKED_FIRST_ACK, checkedSummary);
         load.ifPresent(summary -> run.put("loadGenerator", CampaignLoad.describeForJson(summary)));
         JSON.writeValue(out.resolve("run.json").toFile(), run);
         return result;
@@ -479,7 +523,7 @@ public final class Campaign {
      * The kvnode-only checks and timings this run went without, each with the reason (empty when it had them all):
      * the nodes' write audit, and election times from the nodes' own event logs.
      */
-    static Map<String, String> skippedChecks(String target, boolean eventLogTimings, List<NodeAudit.Report> audit) {
+    static Map<String, String> skippedChecks(String target, boolean eventLogTimings, double pollIntervalMillis, List<NodeAudit.Report> audit) {
         Map<String, String> skipped = new LinkedHashMap<>();
         boolean etcd = target.equals(ETCD);
         if (audit.isEmpty()) {
@@ -487,9 +531,24 @@ public final class Campaign {
         }
         if (!eventLogTimings) {
             skipped.put("eventLogTimings", (etcd ? "etcd writes no role-change event log" : "no node event log readable here")
-                    + "; elections timed by polling status every " + TimeUnit.NANOSECONDS.toMillis(POLL_NANOS) + " ms");
+                    + "; elections timed by polling status every "
+                    + java.math.BigDecimal.valueOf(pollIntervalMillis).stripTrailingZeros().toPlainString() + " ms");
         }
         return skipped;
+    }
+
+    private static void recordMillis(Histogram micros, double millis) {
+        if (!Double.isNaN(millis)) micros.recordValue(Math.max(0, Math.round(millis * 1000)));
+    }
+
+    /**
+     * How often status was polled where no event log times the leader: in the probe's rounds where it polls
+     * (etcd: every trial's leader time carries its error bar), else every {@link #POLL_NANOS} by the campaign.
+     */
+    private static double leaderPollIntervalMillis(CampaignSpec spec, boolean eventLogTimings, List<TrialRecord> records) {
+        if (eventLogTimings) return Double.NaN;
+        boolean probePolled = records.stream().anyMatch(record -> !Double.isNaN(record.faultToLeaderErrorMillis()));
+        return probePolled ? spec.probeIntervalMillis() : POLL_NANOS / 1e6;
     }
 
     static double millis(long nanos) {

@@ -25,7 +25,8 @@ final class CampaignFiles {
             "old_term", "new_leader", "new_term", "terms_elapsed", "fault_to_candidate_ms", "fault_to_leader_ms",
             "fault_to_first_ack_ms", "writes_failed", "writes_timed_out", "cluster_size", "election_timeout_min_ms",
             "election_timeout_max_ms", "heartbeat_ms", "load_rate", "fault_command_ms", "fault_to_detect_ms",
-            "fault_to_leader_ready_ms"};
+            "fault_to_leader_ready_ms", "fault_to_first_checked_ack_ms", "fault_to_leader_error_ms", "probe_interval_ms",
+            "probe_writes", "probe_max_gap_ms", "probe_fresh_connections"};
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
 
     private CampaignFiles() {
@@ -40,7 +41,10 @@ final class CampaignFiles {
                         number(r.faultToFirstAckMillis()), r.writesFailed(), r.writesTimedOut(), cluster.size(),
                         cluster.timing().electionTimeoutMinMillis(), cluster.timing().electionTimeoutMaxMillis(),
                         cluster.timing().heartbeatMillis(), number(spec.loadRate()), number(r.faultCommandMillis()),
-                        number(r.faultToDetectMillis()), number(r.faultToLeaderReadyMillis()));
+                        number(r.faultToDetectMillis()), number(r.faultToLeaderReadyMillis()),
+                        number(r.faultToFirstCheckedAckMillis()), number(r.faultToLeaderErrorMillis()),
+                        number(spec.probeIntervalMillis()), r.probeWrites(), number(r.probeMaxGapMillis()),
+                        r.probeFreshConnections());
             }
         }
     }
@@ -74,12 +78,13 @@ final class CampaignFiles {
         }
     }
 
-    static void writeSummary(Path file, List<LatencySummary> summaries, Verdict verdict) throws IOException {
-        try (CSVPrinter csv = printer(file, "metric", "trials", "min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "verdict")) {
+    static void writeSummary(Path file, List<LatencySummary> summaries, Verdict verdict, String targetLabel) throws IOException {
+        try (CSVPrinter csv = printer(file, "metric", "trials", "min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "verdict",
+                "target_label")) {
             for (LatencySummary s : summaries) {
                 csv.printRecord(s.metric(), s.trials(), number(s.minMillis()), number(s.p50Millis()), number(s.p90Millis()),
                         number(s.p99Millis()), number(s.maxMillis()), number(s.meanMillis()),
-                        verdict.passed() ? "pass" : verdict instanceof Verdict.Unknown ? "unknown" : "fail");
+                        verdict.passed() ? "pass" : verdict instanceof Verdict.Unknown ? "unknown" : "fail", targetLabel);
             }
         }
     }

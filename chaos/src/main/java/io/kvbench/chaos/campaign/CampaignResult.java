@@ -11,14 +11,15 @@ import java.util.Optional;
  * What a campaign found. {@link #passed()} is the exit-code question: safe (every checker passed) and every
  * trial recovered.
  *
+ * @param targetLabel    one line naming what was measured (version, settings, probe interval; {@link TargetLabel})
  * @param verdict        the checkers' combined verdict (lost writes, duplicates, linearizability)
  * @param trials         one per injected fault
  * @param election       fault to new leader
- * @param unavailability fault to the first acknowledged write
+ * @param unavailability fault to the first acknowledged write, by the failover probe
  * @param operations     client operations in history.csv
  * @param load           the load generator's summary (files in load/), when the campaign ran one
  */
-public record CampaignResult(String runId, String target, Path outputDirectory, Verdict verdict, List<TrialRecord> trials,
+public record CampaignResult(String runId, String target, String targetLabel, Path outputDirectory, Verdict verdict, List<TrialRecord> trials,
                              LatencySummary election, LatencySummary unavailability, long operations,
                              long acknowledgedWrites, Optional<LoadSummary> load) {
     public CampaignResult {

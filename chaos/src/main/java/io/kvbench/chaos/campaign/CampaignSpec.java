@@ -1,5 +1,7 @@
 package io.kvbench.chaos.campaign;
 
+import io.kvbench.chaos.probe.FailoverProbe;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,11 +29,14 @@ import java.util.Objects;
  * @param settle            after the heal, time to let the cluster settle (the healed node catch up) before the next trial
  * @param clientFanOut      kvnode clients send a retry to every node while the leader is unknown
  *                          ({@code KvClientOptions.failoverFanOut}); off: one node at a time, redirects followed
+ * @param probeInterval     the failover probe's round interval ({@code io.kvbench.chaos.probe.FailoverProbe}): fresh
+ *                          writes to every node this often from a fault until one is acknowledged; at most 2 ms
  */
 public record CampaignSpec(String runId, String gitSha, FaultKind fault, int trials, Duration trialInterval,
                            Duration downtime, long seed, int uniqueWriters, int registerClients, int registerKeys,
                            double ratePerThread, double generatorRatePerSecond, Duration attemptTimeout,
-                           Duration operationTimeout, Duration recoveryTimeout, Duration settle, boolean clientFanOut) {
+                           Duration operationTimeout, Duration recoveryTimeout, Duration settle, boolean clientFanOut,
+                           Duration probeInterval) {
 
     public CampaignSpec {
         Objects.requireNonNull(runId, "runId");
@@ -44,6 +49,8 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         if (!(generatorRatePerSecond >= 0) || Double.isInfinite(generatorRatePerSecond)) {
             throw new IllegalArgumentException("generatorRatePerSecond must be >= 0 (0 = no load generator): " + generatorRatePerSecond);
         }
+        Objects.requireNonNull(probeInterval, "probeInterval");
+        FailoverProbe.requireInterval(probeInterval);
     }
 
     public static Builder builder() {
@@ -53,6 +60,11 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
     /** Offered load, operations per second: the history workload's threads plus the load generator. */
     public double loadRate() {
         return ratePerThread * (uniqueWriters + registerClients) + generatorRatePerSecond;
+    }
+
+    /** The probe interval in milliseconds, fractions kept (run.json {@code probeIntervalMillis}). */
+    public double probeIntervalMillis() {
+        return probeInterval.toNanos() / 1e6;
     }
 
     public boolean hasLoadGenerator() {
@@ -79,6 +91,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         map.put("recoveryTimeoutMillis", recoveryTimeout.toMillis());
         map.put("settleMillis", settle.toMillis());
         map.put("clientFanOut", clientFanOut);
+        map.put("probeIntervalMillis", probeIntervalMillis());
         return map;
     }
 
@@ -104,6 +117,7 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         private Duration recoveryTimeout = Duration.ofSeconds(10);
         private Duration settle = Duration.ofMillis(300);
         private boolean clientFanOut = true;
+        private Duration probeInterval = FailoverProbe.DEFAULT_INTERVAL;
 
         public Builder runId(String value) { runId = value; return this; }
         public Builder gitSha(String value) { gitSha = value; return this; }
@@ -122,10 +136,12 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         public Builder recoveryTimeout(Duration value) { recoveryTimeout = value; return this; }
         public Builder settle(Duration value) { settle = value; return this; }
         public Builder clientFanOut(boolean value) { clientFanOut = value; return this; }
+        public Builder probeInterval(Duration value) { probeInterval = value; return this; }
 
         public CampaignSpec build() {
             return new CampaignSpec(runId, gitSha, fault, trials, trialInterval, downtime, seed, uniqueWriters,
-                    registerClients, registerKeys, ratePerThread, generatorRatePerSecond, attemptTimeout, operationTimeout, recoveryTimeout, settle, clientFanOut);
+                    registerClients, registerKeys, ratePerThread, generatorRatePerSecond, attemptTimeout, operationTimeout, recoveryTimeout, settle, clientFanOut,
+                    probeInterval);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class EtcdStatusProbe {
     }
 
     /** Reads a status answer; empty if it is not JSON or has no member id. */
-    static Optional<EtcdMemberStatus> parse(String body) {
+    public static Optional<EtcdMemberStatus> parse(String body) {
         JsonNode json;
         try {
             json = JSON.readTree(body);

@@ -15,6 +15,7 @@ import io.kvbench.chaos.cluster.described.ClusterFile;
 import io.kvbench.chaos.cluster.described.DescribedCluster;
 import io.kvbench.chaos.cluster.described.NodeAction;
 import io.kvbench.chaos.cluster.NetworkMode;
+import io.kvbench.chaos.probe.FailoverProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,6 +75,11 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Open-loop load generator beside the checked clients for the whole campaign, writes per second; "
                     + "latency from the intended send time, files in load/; 0 = off (default: ${DEFAULT-VALUE}).")
     double loadRate;
+
+    @Option(names = "--probe-interval-ms", defaultValue = "1",
+            description = {"Failover probe: from each fault until one is acknowledged, a fresh write to every node this often;",
+                    "fault to first acknowledged write is timed by these, never by a client timeout. 0.1 to 2 (default: ${DEFAULT-VALUE})."})
+    double probeIntervalMillis;
 
     @Option(names = "--writers", defaultValue = "2", description = "Unique-key writer threads (default: ${DEFAULT-VALUE}).")
     int writers;
@@ -148,6 +154,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (trials < 1) throw new UsageException("--trials must be at least 1");
         if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
         if (leaderLostMaxMillis < 1) throw new UsageException("--leader-lost-max-ms must be at least 1, not " + leaderLostMaxMillis);
+        Duration probeInterval = probeInterval();
         FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
         if (described == null && target.equals("etcd") && electionMin < 5 * heartbeat) {
@@ -158,7 +165,8 @@ public final class ChaosCommand implements Callable<Integer> {
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
-                .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).clientFanOut(clientFanOut).build();
+                .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).clientFanOut(clientFanOut)
+                .probeInterval(probeInterval).build();
         System.err.printf("chaos: %d x %s on %s (%d nodes, network %s), about %d s; output %s%n", trials, faultKind.label(), target,
                 described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount,
                 networkMode == null ? "as described" : networkMode.label(), trials * intervalMillis / 1000 + 5, out);
@@ -173,6 +181,7 @@ public final class ChaosCommand implements Callable<Integer> {
             if (cluster instanceof DescribedCluster describedCluster) describedCluster.restore();
         }
         recordNetwork(out.resolve("run.json"), networkUsed);
+        System.out.println("target: " + result.targetLabel());
         System.out.println("network: " + networkUsed);
         System.out.println(result.verdict().describe());
         System.out.println("recovered: " + result.trials().stream().filter(t -> t.recovered()).count() + "/" + result.trials().size());
@@ -182,6 +191,20 @@ public final class ChaosCommand implements Callable<Integer> {
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
         System.out.println("results: " + out);
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
+    }
+
+    /** --probe-interval-ms as a duration, refused outside the probe's bounds. */
+    private Duration probeInterval() throws UsageException {
+        if (!(probeIntervalMillis > 0) || Double.isInfinite(probeIntervalMillis)) {
+            throw new UsageException("--probe-interval-ms must be a number of milliseconds from 0.1 to 2, not " + probeIntervalMillis);
+        }
+        Duration interval = Duration.ofNanos(Math.round(probeIntervalMillis * 1e6));
+        try {
+            FailoverProbe.requireInterval(interval);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--probe-interval-ms: " + e.getMessage());
+        }
+        return interval;
     }
 
     private FaultKind parseFault() throws UsageException {

@@ -113,6 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (inside != null) {
             for (String row : insideRows(inside)) table.append(row);
         }
+        table.append(String.format("%-44s %s%n", "chaos target", chaos.targetLabel()));
         table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
                 chaos.election().p50Millis(), chaos.election().p99Millis(), chaos.election().maxMillis(), chaos.election().trials()));
         table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",

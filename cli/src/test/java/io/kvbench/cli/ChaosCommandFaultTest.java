@@ -55,4 +55,16 @@ class ChaosCommandFaultTest {
         assertThat(errors).isEqualTo("kvbench: --target etcd: etcd refuses an election timeout under 5x its heartbeat "
                 + "(--election-timeout-min-ms 150 < 5 x --heartbeat-ms 50); e.g. --heartbeat-ms 30" + System.lineSeparator());
     }
+
+    @Test
+    void aProbeIntervalAboveTwoMillisecondsOrNotANumberIsAUsageErrorThatNamesTheBounds() {
+        assertThat(chaos("--probe-interval-ms", "5")).isEqualTo(KvbenchMain.EXIT_USAGE);
+        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms: the probe interval must be between 0.1 and 2 ms, not 5.0 ms"
+                + System.lineSeparator());
+        assertThat(chaos("--probe-interval-ms", "0.01")).isEqualTo(KvbenchMain.EXIT_USAGE);
+        assertThat(errors).startsWith("kvbench: --probe-interval-ms: the probe interval must be between 0.1 and 2 ms");
+        assertThat(chaos("--probe-interval-ms", "NaN")).isEqualTo(KvbenchMain.EXIT_USAGE);
+        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms must be a number of milliseconds from 0.1 to 2, not NaN"
+                + System.lineSeparator());
+    }
 }

@@ -45,6 +45,8 @@ import java.util.function.Function;
  *   <li>peak throughput with 16 and 64 closed-loop clients, kvnode then etcd (etcd always fsyncs);</li>
  *   <li>open loop at 50% and 80% of kvnode's measured peak (wrk2's model: latency from the intended send).</li>
  * </ol>
+ * Beside etcd's peaks, etcd's own client against the same cluster ({@link EtcdCheckPerf}: {@code etcdctl check perf}),
+ * printed next to the suite's etcd throughput, so a reader sees whether the harness starves etcd.
  * Each fresh kvnode cluster first gets unmeasured load until its nodes' JIT compilers are quiet ({@link JitWarmup}).
  * Diagnostics beside them: the floor's fsync probe in 3 threads at once (three nodes on one disk), and the
  * sequential scenario with {@code --fsync none}.
@@ -55,7 +57,7 @@ import java.util.function.Function;
  *
  * <p>Usage: {@code java -cp bench/target/benchmarks.jar io.kvbench.bench.reference.ReferenceRuns
  * [--output results/reference] [--data-dir target/reference-data] [--seconds 20] [--warmup-seconds 5]
- * [--in-process] [--skip-etcd] [--peak-rounds N] [--node-jvm-opts "-Xms256m -Xmx1g"] [--open-loop-peak N]}; with {@code --peak-rounds N} only the kvnode/etcd peak
+ * [--in-process] [--skip-etcd] [--skip-etcd-check-perf] [--peak-rounds N] [--node-jvm-opts "-Xms256m -Xmx1g"] [--open-loop-peak N]}; with {@code --peak-rounds N} only the kvnode/etcd peak
  * comparison runs, alternated N times ({@link AlternatingPeaks}).
  */
 public final class ReferenceRuns {
@@ -73,6 +75,9 @@ public final class ReferenceRuns {
     private final Duration warmup;
     private final boolean inProcess;
     private final boolean skipEtcd;
+    private final boolean skipEtcdCheckPerf;
+    /** {@code etcdctl check perf} beside etcd's peaks, for reference.json; null when it did not run. */
+    private Map<String, Object> etcdCheckPerf;
     private final int peakRounds;
     /**
      * {@code --open-loop-peak N}: run the open-loop scenarios at 50 and 80 % of N ops/s instead of this run's measured
@@ -108,6 +113,7 @@ public final class ReferenceRuns {
         warmup = Duration.ofSeconds(intAtLeast(options, "--warmup-seconds", "5", 0));
         inProcess = options.containsKey("--in-process");
         skipEtcd = options.containsKey("--skip-etcd");
+        skipEtcdCheckPerf = options.containsKey("--skip-etcd-check-perf");
         peakRounds = intAtLeast(options, "--peak-rounds", "0", 0);
         openLoopPeakOverride = nonNegativeNumber(options, "--open-loop-peak", "0");
         nodeJvmOptions = options.containsKey("--node-jvm-opts")
@@ -125,10 +131,11 @@ public final class ReferenceRuns {
             "  --node-jvm-opts OPTS   JVM options of each kvnode process (default: " + DEFAULT_NODE_JVM_OPTIONS + ")",
             "  --in-process           run the kvnode cluster in this JVM",
             "  --skip-etcd            do not start or measure etcd",
+            "  --skip-etcd-check-perf do not run etcd's own client (etcdctl check perf, 60 s) beside etcd's peaks",
             "  --help                 this text");
     private static final Set<String> VALUE_OPTIONS = Set.of("--output", "--data-dir", "--seconds", "--warmup-seconds",
             "--peak-rounds", "--open-loop-peak", "--node-jvm-opts");
-    private static final Set<String> FLAGS = Set.of("--in-process", "--skip-etcd", "--help");
+    private static final Set<String> FLAGS = Set.of("--in-process", "--skip-etcd", "--skip-etcd-check-perf", "--help");
 
     /** The options as given; an unknown option or a missing value is an {@link IllegalArgumentException} that names it. */
     static Map<String, String> parseArguments(String[] args) {
@@ -227,6 +234,7 @@ public final class ReferenceRuns {
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
         run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));
         run.set("kvnodeJitWarmup", JSON.valueToTree(jitWarmups));
+        if (etcdCheckPerf != null) run.set("etcdCheckPerf", JSON.valueToTree(etcdCheckPerf));
         Files.writeString(output.resolve("reference.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
         Files.write(output.resolve("summary.csv"), scenarioRows);
         deleteRecursively(dataDirectory);
@@ -302,6 +310,7 @@ public final class ReferenceRuns {
 
     private void runEtcd() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(EtcdClusterSpec.threeMembers(), dataDirectory.resolve("etcd"))) {
+            double suitePeak = 0;
             for (int clients : new int[] {16, 64}) {
                 LoadSpec spec = closedLoop(baseSpec(), clients);
                 // One request per connection at a time (HTTP/1.1, no pipelining): enough connections for every client.
@@ -316,9 +325,34 @@ public final class ReferenceRuns {
                     LoadSummary summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
                     Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(pids), operationsIncludingWarmup(summary));
                     curate(scenario, summary, null, null, cpu);
+                    suitePeak = Math.max(suitePeak, summary.achievedRatePerSecond());
                 }
             }
+            if (!skipEtcdCheckPerf) crossCheckEtcd(etcd, suitePeak);
         }
+    }
+
+    /** etcd's own client on the same cluster, its throughput printed beside the suite's ({@link EtcdCheckPerf} says how they differ). */
+    private void crossCheckEtcd(EtcdCluster etcd, double suitePeak) throws Exception {
+        java.util.Optional<Path> etcdctl = EtcdCheckPerf.etcdctl();
+        if (etcdctl.isEmpty()) {
+            log("etcd cross-check skipped: etcdctl not found (apt-get install -y etcd-client)");
+            etcdCheckPerf = Map.of("skipped", "etcdctl not found (apt-get install -y etcd-client)");
+            return;
+        }
+        Path outputFile = output.resolve("etcd-check-perf").resolve("output.txt");
+        List<String> command = EtcdCheckPerf.command(etcdctl.get(), etcd.clientUrls(), "<unique prefix>");
+        log("etcd cross-check: " + String.join(" ", command) + " (60 s)");
+        EtcdCheckPerf.Result result = EtcdCheckPerf.run(etcdctl.get(), etcd.clientUrls(), outputFile);
+        etcdCheckPerf = new LinkedHashMap<>(result.describe(String.join(" ", command)));
+        etcdCheckPerf.put("suitePeakWritesPerSecond", suitePeak);
+        Files.writeString(outputFile.resolveSibling("check-perf.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(etcdCheckPerf));
+        log(String.format(java.util.Locale.ROOT, "etcd cross-check: etcd's own client (etcdctl check perf --load=%s: %d gRPC clients, "
+                        + "rate limit %d/s, 1 KiB values) %s writes/s; the suite's etcd target (JSON gateway over HTTP/1.1, 16 or 64 "
+                        + "closed-loop clients, 100-byte values) %.0f writes/s at its better peak; check perf %s (exit %d)",
+                EtcdCheckPerf.LOAD, EtcdCheckPerf.CLIENTS, EtcdCheckPerf.RATE_LIMIT_PER_SECOND,
+                result.writesPerSecond().isPresent() ? String.format(java.util.Locale.ROOT, "%.0f", result.writesPerSecond().getAsDouble()) : "(no figure)",
+                suitePeak, result.passed() ? "PASS" : "FAIL (it passes only above 90 % of its rate limit)", result.exitCode()));
     }
 
     private LoadSummary runScenario(String scenario, LoadSpec spec, KvnodeCluster cluster) throws Exception {

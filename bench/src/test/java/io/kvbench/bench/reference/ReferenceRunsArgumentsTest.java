@@ -41,7 +41,7 @@ class ReferenceRunsArgumentsTest {
     @Test
     void theUsageNamesEveryOption() {
         for (String option : new String[]{"--output", "--data-dir", "--seconds", "--warmup-seconds", "--peak-rounds",
-                "--open-loop-peak", "--node-jvm-opts", "--in-process", "--skip-etcd", "--help"}) {
+                "--open-loop-peak", "--node-jvm-opts", "--in-process", "--skip-etcd", "--skip-etcd-check-perf", "--help"}) {
             assertThat(ReferenceRuns.USAGE).contains(option);
         }
     }

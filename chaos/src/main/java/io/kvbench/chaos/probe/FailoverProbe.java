@@ -137,9 +137,14 @@ public final class FailoverProbe implements AutoCloseable {
             CompletableFuture<Void> answered = new CompletableFuture<>();
             answers.add(answered);
             long sequence = sequences.merge(node, 1L, Long::sum);
-            transport.send(node, sequence, keyPrefix + "p" + node + "-" + sequence, "rehearsal", (nanos, answer) -> answered.complete(null));
+            transport.send(node, sequence, key(node, sequence), "rehearsal", (nanos, answer) -> answered.complete(null));
         }
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new));
+    }
+
+    /** A key of its own for every write: {@code <keyPrefix>p<node>-<seq>}, which the campaign's checkers never read. */
+    private String key(int node, long sequence) {
+        return keyPrefix + "p" + node + "-" + sequence;
     }
 
     /**
@@ -232,7 +237,7 @@ public final class FailoverProbe implements AutoCloseable {
             int index = writes.size();
             long invokeNanos = System.nanoTime();
             writes.add(ProbeWrite.outstanding(node, invokeNanos));
-            transport.send(node, sequence, keyPrefix + "p" + node + "-" + sequence, "t" + number, (nanos, answer) -> {
+            transport.send(node, sequence, key(node, sequence), "t" + number, (nanos, answer) -> {
                 if (finished) return;
                 ProbeWrite write = writes.get(index).answered(nanos, answer);
                 writes.set(index, write);

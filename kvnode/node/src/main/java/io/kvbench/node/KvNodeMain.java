@@ -1,6 +1,7 @@
 package io.kvbench.node;
 
 import io.kvbench.wal.SyncMode;
+import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +92,15 @@ public final class KvNodeMain implements Callable<Integer> {
                 syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites);
         // Log lines are formatted and printed off the event loop (BackgroundWriter says why).
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
-        NodeRuntime runtime = NodeRuntime.start(config);
+        NodeRuntime runtime;
+        try {
+            runtime = NodeRuntime.start(config);
+        } catch (WalCorruptionException e) {
+            // Damaged storage (a lost term and vote among it): one line naming file and offset, and no start.
+            System.err.println("kvnode " + nodeId + ": cannot start: " + e.getMessage());
+            logHandler.close();
+            return 1;
+        }
         CountDownLatch exited = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.shutdownGracefully(Duration.ofMillis(2L * electionTimeoutMaxMillis));

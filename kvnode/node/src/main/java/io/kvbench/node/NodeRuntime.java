@@ -145,7 +145,7 @@ public final class NodeRuntime implements AutoCloseable {
                 .withCommitNanosObserver(latencies::recordWalCommit));
         RecoveredState recovered = wal.recoveredState();
         this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
-                recovered.hardState(), recovered.snapshot(), recovered.entries());
+                recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.stateMachine = recovered.snapshot().isEmpty()
                 ? (config.auditWrites()
                         ? KvStateMachine.withWriteAudit(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
@@ -164,6 +164,7 @@ public final class NodeRuntime implements AutoCloseable {
         started.put("term", recovered.hardState().term());
         started.put("last_index", recovered.lastIndex());
         started.put("snapshot_index", recovered.snapshot().lastIndex());
+        started.put("vote_fence_index", recovered.voteFenceIndex());
         started.put("fsync", config.syncMode().name().toLowerCase());
         eventLog.write(started);
         refreshStatus();

@@ -1,6 +1,7 @@
 package io.kvbench.bench.jmh;
 
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.wal.SyncMode;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalBatch;
@@ -68,6 +69,8 @@ public class WalAppendBenchmark {
         directory = BenchmarkDirectories.create("wal-");
         wal = Wal.open(directory, WalOptions.defaults().withSyncMode(syncMode)
                 .withPreallocateSegments(preallocateSegments));
+        // The entries are of term 1: the WAL takes a term only once the hard state holds it (outside the measurement).
+        wal.submitAndWait(WalBatch.ofHardState(new HardState(1, 0)));
         Random random = new Random(42);
         payloads = new byte[64][RECORD_BYTES];
         for (byte[] payload : payloads) random.nextBytes(payload);

@@ -240,6 +240,12 @@ public final class LocalKvCluster implements Cluster {
         return node(nodeId).clientAddress;
     }
 
+    /** The node's own peer (raft) listen address; with proxies, the real one behind them. */
+    public InetSocketAddress peerAddress(int nodeId) {
+        node(nodeId);
+        return network.peersFor(nodeId).get(nodeId);
+    }
+
     /** Every node's client address, by id. */
     public Map<Integer, InetSocketAddress> clientAddresses() {
         Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();

@@ -23,12 +23,14 @@ public final class ClientServer implements AutoCloseable {
     private final ClientServerConfig config;
     private final ClientRequestHandler requestHandler;
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final PortIntake intake;
     private Channel serverChannel;
 
     public ClientServer(NettyResources resources, ClientServerConfig config, ClientRequestHandler requestHandler) {
         this.resources = resources;
         this.config = config;
         this.requestHandler = requestHandler;
+        this.intake = new PortIntake("client port", config.limits(), LOG);
     }
 
     /** Binds and starts accepting; returns the bound address (useful with port 0). */
@@ -38,12 +40,13 @@ public final class ClientServer implements AutoCloseable {
                 .group(resources.group())
                 .channel(resources.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_RCVBUF, PortLimits.SOCKET_RECEIVE_BUFFER_BYTES)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
-                        configurePipeline(channel.pipeline(), config, requestHandler);
+                        configurePipeline(channel, config, intake, requestHandler);
                     }
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
@@ -57,11 +60,32 @@ public final class ClientServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
-    static void configurePipeline(ChannelPipeline pipeline, ClientServerConfig config, ClientRequestHandler handler) {
+    /** Connections, buffered bytes and refusals of this port, for the node's status. */
+    public InboundStats inboundStats() {
+        return intake.stats();
+    }
+
+    /**
+     * The handlers of one accepted connection, or, when the port already has its most connections, a refusal (an
+     * OVERLOADED error, then closed); separate so tests can drive them through an EmbeddedChannel.
+     */
+    static void configurePipeline(Channel channel, ClientServerConfig config, ClientRequestHandler handler) {
+        configurePipeline(channel, config, new PortIntake("client port", config.limits(), LOG), handler);
+    }
+
+    static void configurePipeline(Channel channel, ClientServerConfig config, PortIntake intake, ClientRequestHandler handler) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (!intake.tryAdmit()) {
+            pipeline.addLast(new ConnectionRefusal(intake, allocator -> ClientCodec.encodeResponse(allocator,
+                    new ClientResponse.Error(0, ErrorCode.OVERLOADED, "this node takes at most "
+                            + config.limits().maxConnections() + " client connections"))));
+            return;
+        }
+        channel.closeFuture().addListener(closed -> intake.closed());
         pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), ClientCodec::decodeRequest));
-        pipeline.addLast(new ClientServerHandler(config, handler));
+        pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), ClientCodec::decodeRequest, intake.budget(),
+                config.limits().frameTimeoutMillis()));
+        pipeline.addLast(new ClientServerHandler(config, intake, handler));
     }
 
     /** Stops accepting and closes every client connection; replies still pending are discarded. */

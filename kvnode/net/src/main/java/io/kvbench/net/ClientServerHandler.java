@@ -14,12 +14,14 @@ final class ClientServerHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(ClientServer.class.getName());
 
     private final ClientServerConfig config;
+    private final PortIntake intake;
     private final ClientRequestHandler requestHandler;
     /** Decremented by reply channels on whichever thread replies. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    ClientServerHandler(ClientServerConfig config, ClientRequestHandler requestHandler) {
+    ClientServerHandler(ClientServerConfig config, PortIntake intake, ClientRequestHandler requestHandler) {
         this.config = config;
+        this.intake = intake;
         this.requestHandler = requestHandler;
     }
 
@@ -46,20 +48,32 @@ final class ClientServerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (ConnectionFailure.closing(context)) return;
         String remote = String.valueOf(context.channel().remoteAddress());
         if (cause instanceof WrongPortException wrongPort) {
             // A node dialled the client port: answer in the peer protocol so its log says why.
+            intake.refused(Refusal.MALFORMED, "refusing connection on the client port: " + wrongPort.getMessage());
             ByteBuf rejection = PeerCodec.encode(context.alloc(),
                     new PeerControl.HelloRejected("this is a client port, not a raft peer port"));
-            ConnectionFailure.close(context, LOG, WARNING, "refusing connection on the client port: "
-                    + wrongPort.getMessage(), rejection);
+            ConnectionFailure.close(context, LOG, WARNING, null, rejection);
         } else if (cause instanceof FrameFormatException) {
-            ErrorCode code = cause instanceof FrameTooLargeException ? ErrorCode.TOO_LARGE : ErrorCode.MALFORMED;
-            ByteBuf error = ClientCodec.encodeResponse(context.alloc(), new ClientResponse.Error(0, code, cause.getMessage()));
-            ConnectionFailure.close(context, LOG, WARNING, "closing client connection " + remote + ": "
-                    + cause.getMessage(), error);
+            boolean tooLarge = cause instanceof FrameTooLargeException;
+            intake.refused(tooLarge ? Refusal.FRAME_TOO_LARGE : Refusal.MALFORMED, "closing client connection "
+                    + remote + ": " + cause.getMessage());
+            ErrorCode code = tooLarge ? ErrorCode.TOO_LARGE : ErrorCode.MALFORMED;
+            ConnectionFailure.close(context, LOG, WARNING, null, errorFrame(context, code, cause.getMessage()));
+        } else if (cause instanceof InboundRefusedException refused) {
+            intake.refused(refused.reason(), "closing client connection " + remote + ": " + cause.getMessage());
+            ConnectionFailure.close(context, LOG, WARNING, null, errorFrame(context, ErrorCode.OVERLOADED, cause.getMessage()));
+        } else if (cause instanceof OutOfMemoryError) {
+            intake.refused(Refusal.ALLOCATION_FAILED, "closing client connection " + remote + ": " + cause);
+            ConnectionFailure.close(context, LOG, WARNING, null, null);
         } else {
             ConnectionFailure.close(context, LOG, DEBUG, "closing client connection " + remote + ": " + cause, null);
         }
+    }
+
+    private static ByteBuf errorFrame(ChannelHandlerContext context, ErrorCode code, String message) {
+        return ClientCodec.encodeResponse(context.alloc(), new ClientResponse.Error(0, code, message));
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -25,6 +26,13 @@ public final class NettyResources implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(NettyResources.class.getName());
     private static final long SHUTDOWN_QUIET_PERIOD_MILLIS = 10;
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 5_000;
+    /**
+     * Events handled per epoll wake-up before the loop runs its due tasks. A node's event loop is also its core
+     * thread, whose tick (and so every heartbeat) is a scheduled task: with Netty's default (up to 4096 events at
+     * once) a burst of hundreds of new connections, each read and refused, held the ticks back long enough for the
+     * followers to start an election (issue 20, finding 3). 64 events of such work take a few milliseconds.
+     */
+    static final int MAX_EVENTS_PER_WAIT = 64;
 
     private final EventLoopGroup group;
     private final boolean nativeEpoll;
@@ -46,7 +54,9 @@ public final class NettyResources implements AutoCloseable {
      */
     public NettyResources(String name, int ioThreads, boolean preferNativeEpoll, int threadPriority) {
         this.nativeEpoll = preferNativeEpoll && Epoll.isAvailable();
-        IoHandlerFactory handlerFactory = nativeEpoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory handlerFactory = nativeEpoll
+                ? EpollIoHandler.newFactory(MAX_EVENTS_PER_WAIT, DefaultSelectStrategyFactory.INSTANCE)
+                : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory(name, true, threadPriority), handlerFactory);
         if (nativeEpoll) {
             LOG.log(System.Logger.Level.INFO, "{0}: using native epoll transport", name);

@@ -23,6 +23,9 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     private static final System.Logger LOG = System.getLogger(PeerServer.class.getName());
 
     private final PeerServerConfig config;
+    private final PortIntake intake;
+    /** Its frame limit is raised from the handshake's to the port's once the Hello is accepted. */
+    private final FrameDecoder decoder;
     private final Consumer<Message> messageConsumer;
     private final IntConsumer inboundClosedListener;
     private final IntConsumer inboundOpenedListener;
@@ -30,10 +33,12 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     private int peerNodeId;
     private ScheduledFuture<?> handshakeTimeout;
 
-    PeerInboundHandler(PeerServerConfig config, Consumer<Message> messageConsumer, IntConsumer inboundClosedListener,
-                       IntConsumer inboundOpenedListener) {
+    PeerInboundHandler(PeerServerConfig config, PortIntake intake, FrameDecoder decoder, Consumer<Message> messageConsumer,
+                       IntConsumer inboundClosedListener, IntConsumer inboundOpenedListener) {
         this.inboundOpenedListener = inboundOpenedListener;
         this.config = config;
+        this.intake = intake;
+        this.decoder = decoder;
         this.messageConsumer = messageConsumer;
         this.inboundClosedListener = inboundClosedListener;
     }
@@ -42,7 +47,7 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext context) {
         handshakeTimeout = context.executor().schedule(() -> {
             if (peerNodeId == 0) {
-                reject(context, "no HELLO within " + config.handshakeTimeoutMillis() + " ms");
+                reject(context, Refusal.HANDSHAKE_TIMEOUT, "no HELLO within " + config.handshakeTimeoutMillis() + " ms");
             }
         }, config.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
         context.fireChannelActive();
@@ -74,16 +79,17 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
 
     private void handshake(ChannelHandlerContext context, Object frame) {
         if (!(frame instanceof PeerControl.Hello hello)) {
-            reject(context, "expected HELLO as the first frame, got " + describe(frame));
+            reject(context, Refusal.HANDSHAKE_REJECTED, "expected HELLO as the first frame, got " + describe(frame));
             return;
         }
         String refusal = refusal(hello);
         if (refusal != null) {
-            reject(context, refusal);
+            reject(context, Refusal.HANDSHAKE_REJECTED, refusal);
             return;
         }
         peerNodeId = hello.fromNodeId();
         if (handshakeTimeout != null) handshakeTimeout.cancel(false);
+        decoder.maxFrameBytes(config.maxFrameBytes()); // a member now: raft messages up to the port's limit
         context.writeAndFlush(PeerCodec.encode(context.alloc(), new PeerControl.HelloOk(config.clusterId(),
                 config.selfNodeId())));
         LOG.log(INFO, "node {0,number,#}: accepted peer {1,number,#} from {2}", config.selfNodeId(), peerNodeId, remote(context));
@@ -124,28 +130,45 @@ final class PeerInboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        if (ConnectionFailure.closing(context)) return;
         if (cause instanceof WrongPortException wrongPort) {
             // Answer in the client protocol so a misdirected client reports something readable.
+            intake.refused(Refusal.MALFORMED, "refusing connection on the peer port: " + wrongPort.getMessage());
             ByteBuf error = ClientCodec.encodeResponse(context.alloc(), new ClientResponse.Error(0,
                     ErrorCode.MALFORMED, "this is a raft peer port, not a client port"));
-            ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId()
-                    + ": refusing connection on the peer port: " + wrongPort.getMessage(), error);
+            ConnectionFailure.close(context, LOG, WARNING, null, error);
+        } else if (cause instanceof FrameTooLargeException && peerNodeId == 0) {
+            protocolError(context, Refusal.FRAME_TOO_LARGE, cause.getMessage() + " before the handshake (a HELLO is at most "
+                    + config.handshakeMaxFrameBytes() + " bytes)");
         } else if (cause instanceof FrameFormatException) {
-            protocolError(context, cause.getMessage());
+            protocolError(context, cause instanceof FrameTooLargeException ? Refusal.FRAME_TOO_LARGE : Refusal.MALFORMED,
+                    cause.getMessage());
+        } else if (cause instanceof InboundRefusedException refused) {
+            protocolError(context, refused.reason(), cause.getMessage());
+        } else if (cause instanceof OutOfMemoryError) {
+            intake.refused(Refusal.ALLOCATION_FAILED, "closing peer connection " + remote(context) + ": " + cause);
+            ConnectionFailure.close(context, LOG, WARNING, null, null);
         } else {
             ConnectionFailure.close(context, LOG, INFO, "node " + config.selfNodeId() + ": closing peer connection "
                     + remote(context) + ": " + cause, null);
         }
     }
 
-    private void reject(ChannelHandlerContext context, String reason) {
-        ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId() + ": rejected peer handshake from "
-                + remote(context) + ": " + reason, PeerCodec.encode(context.alloc(), new PeerControl.HelloRejected(reason)));
+    private void reject(ChannelHandlerContext context, Refusal reason, String why) {
+        intake.refused(reason, "from " + remote(context) + ": " + why);
+        ConnectionFailure.close(context, LOG, WARNING, null,
+                PeerCodec.encode(context.alloc(), new PeerControl.HelloRejected(why)));
     }
 
     private void protocolError(ChannelHandlerContext context, String reason) {
-        ConnectionFailure.close(context, LOG, WARNING, "node " + config.selfNodeId() + ": closing peer connection "
-                + remote(context) + ": " + reason, PeerCodec.encode(context.alloc(), new PeerControl.ProtocolError(reason)));
+        protocolError(context, Refusal.MALFORMED, reason);
+    }
+
+    private void protocolError(ChannelHandlerContext context, Refusal refusal, String reason) {
+        String peer = peerNodeId == 0 ? "" : " (peer " + peerNodeId + ")";
+        intake.refused(refusal, "closing peer connection " + remote(context) + peer + ": " + reason);
+        ConnectionFailure.close(context, LOG, WARNING, null,
+                PeerCodec.encode(context.alloc(), new PeerControl.ProtocolError(reason)));
     }
 
     private static String describe(Object frame) {

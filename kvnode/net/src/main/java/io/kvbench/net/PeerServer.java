@@ -30,6 +30,7 @@ public final class PeerServer implements AutoCloseable {
     private final IntConsumer inboundOpenedListener;
     /** Accepted connections, closed with the server so that a stopped node looks stopped to its peers. */
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final PortIntake intake;
     private Channel serverChannel;
 
     public PeerServer(NettyResources resources, PeerServerConfig config, Consumer<Message> messageConsumer) {
@@ -56,6 +57,7 @@ public final class PeerServer implements AutoCloseable {
         this.messageConsumer = messageConsumer;
         this.inboundClosedListener = inboundClosedListener;
         this.inboundOpenedListener = inboundOpenedListener;
+        this.intake = new PortIntake("node " + config.selfNodeId() + " peer port", config.limits(), LOG);
     }
 
     /** Binds and starts accepting; returns the bound address (useful with port 0). */
@@ -65,12 +67,14 @@ public final class PeerServer implements AutoCloseable {
                 .group(resources.group())
                 .channel(resources.serverChannelClass())
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_RCVBUF, PortLimits.SOCKET_RECEIVE_BUFFER_BYTES)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
-                        configurePipeline(channel.pipeline(), config, messageConsumer, inboundClosedListener, inboundOpenedListener);
+                        configurePipeline(channel, config, intake, messageConsumer, inboundClosedListener,
+                                inboundOpenedListener);
                     }
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
@@ -85,16 +89,37 @@ public final class PeerServer implements AutoCloseable {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** The handlers of one accepted connection; separate so tests can drive them through an EmbeddedChannel. */
-    static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer) {
-        configurePipeline(pipeline, config, messageConsumer, peerNodeId -> { }, peerNodeId -> { });
+    /** Connections, buffered bytes and refusals of this port, for the node's status. */
+    public InboundStats inboundStats() {
+        return intake.stats();
     }
 
-    static void configurePipeline(ChannelPipeline pipeline, PeerServerConfig config, Consumer<Message> messageConsumer,
+    /**
+     * The handlers of one accepted connection, or, when the port already has its most connections, a refusal (a
+     * HelloRejected, then closed); separate so tests can drive them through an EmbeddedChannel. Until the handshake
+     * the connection's frames are limited to {@link PeerServerConfig#handshakeMaxFrameBytes()}.
+     */
+    static void configurePipeline(Channel channel, PeerServerConfig config, Consumer<Message> messageConsumer) {
+        configurePipeline(channel, config, new PortIntake("peer port", config.limits(), LOG), messageConsumer,
+                peerNodeId -> { }, peerNodeId -> { });
+    }
+
+    static void configurePipeline(Channel channel, PeerServerConfig config, PortIntake intake, Consumer<Message> messageConsumer,
                                   IntConsumer inboundClosedListener, IntConsumer inboundOpenedListener) {
+        ChannelPipeline pipeline = channel.pipeline();
+        if (!intake.tryAdmit()) {
+            pipeline.addLast(new ConnectionRefusal(intake, allocator -> PeerCodec.encode(allocator,
+                    new PeerControl.HelloRejected("node " + config.selfNodeId() + " takes at most "
+                            + config.limits().maxConnections() + " peer connections"))));
+            return;
+        }
+        channel.closeFuture().addListener(closed -> intake.closed());
         pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-        pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), PeerCodec::decode));
-        pipeline.addLast(new PeerInboundHandler(config, messageConsumer, inboundClosedListener, inboundOpenedListener));
+        FrameDecoder decoder = new FrameDecoder(config.handshakeMaxFrameBytes(), PeerCodec::decode, intake.budget(),
+                config.limits().frameTimeoutMillis());
+        pipeline.addLast(decoder);
+        pipeline.addLast(new PeerInboundHandler(config, intake, decoder, messageConsumer, inboundClosedListener,
+                inboundOpenedListener));
     }
 
     /** Stops accepting and closes every accepted connection. */

@@ -20,14 +20,14 @@ class GarbageInputTest {
 
     private EmbeddedChannel clientPort() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        ClientServer.configurePipeline(channel.pipeline(), new ClientServerConfig(1024, 8),
+        ClientServer.configurePipeline(channel, new ClientServerConfig(1024, 8),
                 (request, reply) -> requestsHandled.add(request));
         return channel;
     }
 
     private EmbeddedChannel peerPort() {
         EmbeddedChannel channel = new EmbeddedChannel();
-        PeerServer.configurePipeline(channel.pipeline(), new PeerServerConfig("c1", 1, Set.of(2, 3), 1024, 60_000),
+        PeerServer.configurePipeline(channel, new PeerServerConfig("c1", 1, Set.of(2, 3), 1024, 60_000),
                 messagesDelivered::add);
         return channel;
     }

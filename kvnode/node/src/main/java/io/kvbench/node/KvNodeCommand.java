@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code kvnode}: run a node, or talk to a cluster as a client. Exit codes: 0 ok, 1 failed, 2 bad usage. */
 @Command(name = "kvnode", mixinStandardHelpOptions = true, version = "kvnode 0.11",
         description = "A replicated key-value store node (Raft) and its client commands.",
-        subcommands = {KvNodeMain.class})
+        subcommands = {KvNodeMain.class, RebuildCommand.class})
 public final class KvNodeCommand {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvNodeCommand());

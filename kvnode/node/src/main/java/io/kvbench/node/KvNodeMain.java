@@ -1,6 +1,11 @@
 package io.kvbench.node;
 
+import io.kvbench.net.InboundLimits;
+import io.kvbench.net.PeerServerConfig;
+import io.kvbench.net.PortLimits;
+import io.kvbench.net.WireFormat;
 import io.kvbench.wal.SyncMode;
+import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +83,35 @@ public final class KvNodeMain implements Callable<Integer> {
     @Option(names = "--session-timeout-ms", defaultValue = "600000", description = "Idle session expiry, by the log's clock (default: ${DEFAULT-VALUE}).")
     long sessionTimeoutMillis;
 
+    @Option(names = "--max-client-connections", defaultValue = "" + InboundLimits.DEFAULT_MAX_CLIENT_CONNECTIONS,
+            description = "Client connections open at once; one more is answered OVERLOADED and closed (default: ${DEFAULT-VALUE}).")
+    int maxClientConnections;
+
+    @Option(names = "--max-peer-connections", defaultValue = "" + InboundLimits.DEFAULT_MAX_PEER_CONNECTIONS,
+            description = "Peer connections open at once, handshaken or not (default: ${DEFAULT-VALUE}).")
+    int maxPeerConnections;
+
+    @Option(names = "--frame-timeout-ms", defaultValue = "" + InboundLimits.DEFAULT_FRAME_TIMEOUT_MILLIS,
+            description = "A frame must be complete this long after its first byte, or its connection is closed (default: ${DEFAULT-VALUE}).")
+    long frameTimeoutMillis;
+
+    @Option(names = "--handshake-timeout-ms", defaultValue = "" + PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS,
+            description = "A peer connection must send its Hello within this long (default: ${DEFAULT-VALUE}).")
+    long handshakeTimeoutMillis;
+
+    @Option(names = "--handshake-max-frame-bytes", defaultValue = "" + InboundLimits.DEFAULT_HANDSHAKE_MAX_FRAME_BYTES,
+            description = "Largest frame a peer connection may send before its handshake (default: ${DEFAULT-VALUE}).")
+    int handshakeMaxFrameBytes;
+
+    @Option(names = "--client-inbound-budget-bytes",
+            description = "Bytes of unfinished frames over 64 KiB all client connections may hold at once; a frame that "
+                    + "does not fit is refused (default: an eighth of the heap, 4 MiB to 256 MiB).")
+    Long clientInboundBudgetBytes;
+
+    @Option(names = "--peer-inbound-budget-bytes",
+            description = "The same for peer connections (default: an eighth of the heap, 32 MiB to 256 MiB).")
+    Long peerInboundBudgetBytes;
+
     @Override
     public Integer call() throws Exception {
         SyncMode syncMode = switch (fsync) {
@@ -88,10 +122,18 @@ public final class KvNodeMain implements Callable<Integer> {
         NodeConfig config = new NodeConfig(nodeId, clusterId, parseAddresses("--peers", peers), parseAddresses("--clients", clients),
                 dataDirectory, eventLogFile != null ? eventLogFile : dataDirectory.resolve("events.jsonl"), tickMillis,
                 electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis, leaderLostMaxMillis, connectionClosedHint,
-                syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites);
+                syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites, inboundLimits());
         // Log lines are formatted and printed off the event loop (BackgroundWriter says why).
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
-        NodeRuntime runtime = NodeRuntime.start(config);
+        NodeRuntime runtime;
+        try {
+            runtime = NodeRuntime.start(config);
+        } catch (WalCorruptionException e) {
+            // Damaged storage (a lost term and vote among it): one line naming file and offset, and no start.
+            System.err.println("kvnode " + nodeId + ": cannot start: " + e.getMessage());
+            logHandler.close();
+            return 1;
+        }
         CountDownLatch exited = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.shutdownGracefully(Duration.ofMillis(2L * electionTimeoutMaxMillis));
@@ -103,6 +145,35 @@ public final class KvNodeMain implements Callable<Integer> {
         System.out.flush();
         exited.await();
         return 0;
+    }
+
+    /** The inbound limits the options ask for, each checked with its option's name (a usage error, exit 2). */
+    InboundLimits inboundLimits() {
+        InboundLimits defaults = InboundLimits.defaults();
+        positive("--max-client-connections", maxClientConnections);
+        positive("--max-peer-connections", maxPeerConnections);
+        positive("--frame-timeout-ms", frameTimeoutMillis);
+        positive("--handshake-timeout-ms", handshakeTimeoutMillis);
+        long clientBudget = clientInboundBudgetBytes != null ? clientInboundBudgetBytes : defaults.client().bufferBudgetBytes();
+        long peerBudget = peerInboundBudgetBytes != null ? peerInboundBudgetBytes : defaults.peer().bufferBudgetBytes();
+        atLeast("--client-inbound-budget-bytes", clientBudget, WireFormat.DEFAULT_CLIENT_MAX_FRAME_BYTES, "the largest client frame");
+        atLeast("--peer-inbound-budget-bytes", peerBudget, WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES, "the largest peer frame");
+        int helloBytes = PeerServerConfig.helloFrameBytes(clusterId);
+        if (handshakeMaxFrameBytes < helloBytes || handshakeMaxFrameBytes > WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("--handshake-max-frame-bytes must be between this cluster's Hello ("
+                    + helloBytes + " bytes) and the peer frame limit (" + WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES + "): "
+                    + handshakeMaxFrameBytes);
+        }
+        return new InboundLimits(new PortLimits(maxClientConnections, frameTimeoutMillis, clientBudget),
+                new PortLimits(maxPeerConnections, frameTimeoutMillis, peerBudget), handshakeTimeoutMillis, handshakeMaxFrameBytes);
+    }
+
+    private static void positive(String option, long value) {
+        if (value <= 0) throw new IllegalArgumentException(option + " must be positive: " + value);
+    }
+
+    private static void atLeast(String option, long value, long minimum, String what) {
+        if (value < minimum) throw new IllegalArgumentException(option + " must be at least " + what + " (" + minimum + " bytes): " + value);
     }
 
     /** Parses {@code 1=host:port,2=host:port}; a malformed entry is a usage error that names it. */

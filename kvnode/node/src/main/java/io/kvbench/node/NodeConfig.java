@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.net.InboundLimits;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.wal.SyncMode;
 
@@ -19,15 +20,30 @@ import java.util.TreeMap;
  *                        client to the leader
  * @param syncMode        ALWAYS makes every acknowledged write durable; NONE is for comparison only and is
  *                        reported in every status and event
+ * @param inboundLimits   what the client and peer ports take in at most (connections, unfinished frames)
  */
 public record NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAddress> peerAddresses,
                          Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory, Path eventLogFile,
                          int tickMillis, int electionTimeoutMinMillis, int electionTimeoutMaxMillis,
                          int heartbeatIntervalMillis, int leaderLostTimeoutMaxMillis, boolean connectionClosedHint,
                          SyncMode syncMode, int snapshotEveryEntries, int maxSessions, long sessionTimeoutMillis,
-                         int maxPendingRequests, boolean auditWrites) {
+                         int maxPendingRequests, boolean auditWrites, InboundLimits inboundLimits) {
+
+    /** With this JVM's default inbound limits ({@link InboundLimits#defaults()}). */
+    public NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAddress> peerAddresses,
+                      Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory, Path eventLogFile,
+                      int tickMillis, int electionTimeoutMinMillis, int electionTimeoutMaxMillis,
+                      int heartbeatIntervalMillis, int leaderLostTimeoutMaxMillis, boolean connectionClosedHint,
+                      SyncMode syncMode, int snapshotEveryEntries, int maxSessions, long sessionTimeoutMillis,
+                      int maxPendingRequests, boolean auditWrites) {
+        this(nodeId, clusterId, peerAddresses, clientAddresses, dataDirectory, eventLogFile, tickMillis,
+                electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatIntervalMillis, leaderLostTimeoutMaxMillis,
+                connectionClosedHint, syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis,
+                maxPendingRequests, auditWrites, InboundLimits.defaults());
+    }
 
     public NodeConfig {
+        if (inboundLimits == null) throw new IllegalArgumentException("null inbound limits");
         peerAddresses = Map.copyOf(new TreeMap<>(peerAddresses));
         clientAddresses = Map.copyOf(new TreeMap<>(clientAddresses));
         if (!peerAddresses.containsKey(nodeId)) {

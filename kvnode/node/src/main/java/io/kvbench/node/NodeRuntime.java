@@ -145,7 +145,7 @@ public final class NodeRuntime implements AutoCloseable {
                 .withCommitNanosObserver(latencies::recordWalCommit));
         RecoveredState recovered = wal.recoveredState();
         this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
-                recovered.hardState(), recovered.snapshot(), recovered.entries());
+                recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.stateMachine = recovered.snapshot().isEmpty()
                 ? (config.auditWrites()
                         ? KvStateMachine.withWriteAudit(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
@@ -164,6 +164,7 @@ public final class NodeRuntime implements AutoCloseable {
         started.put("term", recovered.hardState().term());
         started.put("last_index", recovered.lastIndex());
         started.put("snapshot_index", recovered.snapshot().lastIndex());
+        started.put("vote_fence_index", recovered.voteFenceIndex());
         started.put("fsync", config.syncMode().name().toLowerCase());
         eventLog.write(started);
         refreshStatus();
@@ -174,8 +175,8 @@ public final class NodeRuntime implements AutoCloseable {
         this.coreLoop = netty.group().next();
         var peerIds = new HashSet<>(config.voterIds());
         peerIds.remove(config.nodeId());
-        this.peerServer = new PeerServer(netty, new PeerServerConfig(config.clusterId(), config.nodeId(), peerIds,
-                16 << 20, PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS), this::onPeerMessage,
+        this.peerServer = new PeerServer(netty, PeerServerConfig.of(config.clusterId(), config.nodeId(), peerIds,
+                config.inboundLimits()), this::onPeerMessage,
                 peerId -> enqueue(() -> onInboundClosedOnCore(peerId)), this::onInboundOpened);
         var outbound = new java.util.TreeMap<>(config.peerAddresses());
         outbound.remove(config.nodeId());
@@ -192,7 +193,8 @@ public final class NodeRuntime implements AutoCloseable {
                         enqueue(() -> connectedPeers.remove(peerNodeId));
                     }
                 });
-        this.clientServer = new ClientServer(netty, ClientServerConfig.defaults(), this::onClientRequest);
+        this.clientServer = new ClientServer(netty, ClientServerConfig.of(config.inboundLimits().client()),
+                this::onClientRequest);
         peerServer.start(config.peerAddress());
         peerConnections.start();
         clientServer.start(config.clientAddress());
@@ -581,7 +583,8 @@ public final class NodeRuntime implements AutoCloseable {
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, core, stateMachine, storageFailed, storageFailure,
-                connectedPeers.size(), wal.stats(), startedWallMillis);
+                connectedPeers.size(), wal.stats(), startedWallMillis,
+                clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats());
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.kv.WriteAuditTotals;
+import io.kvbench.net.InboundStats;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.wal.WalStats;
 
@@ -19,7 +20,9 @@ import java.util.Optional;
  * benchmark reads it before and after a measurement to tell a node still compiling its hot paths from a warm one.
  * {@code startedWallMillis} tells one run of the node from the next (its cumulative counters start again).
  * {@link #toJson(NodeLatencies)} adds the node's latency histograms, taken when the JSON is written (so up to a
- * status refresh, 10 ticks, newer than the rest).
+ * status refresh, 10 ticks, newer than the rest). {@code clientInbound} and {@code peerInbound} are each port's
+ * connections, bytes of unfinished frames held against its budget and refusals by reason (null before the port is
+ * open); {@code memory} is the JVM's heap and direct memory.
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
@@ -27,11 +30,13 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                              String fsyncMode, boolean storageFailed, String storageFailure, int peersConnected,
                              long walGroupCommits, long walForces, double walBatchesPerForce,
                              long auditedWrites, long auditRepeatApplications, long jitCompileMillis,
-                             long monotonicNanos, long startedWallMillis) {
+                             long monotonicNanos, long startedWallMillis, InboundStats clientInbound,
+                             InboundStats peerInbound, MemoryUse memory) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
-                             String storageFailure, int peersConnected, WalStats walStats, long startedWallMillis) {
+                             String storageFailure, int peersConnected, WalStats walStats, long startedWallMillis,
+                             InboundStats clientInbound, InboundStats peerInbound) {
         InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
         Optional<WriteAuditTotals> audit = stateMachine.writeAuditTotals();
         return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
@@ -42,7 +47,7 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                 peersConnected, walStats.groupCommits(), walStats.forces(), walStats.batchesPerForce(),
                 audit.map(WriteAuditTotals::distinctWrites).orElse(-1L),
                 audit.map(WriteAuditTotals::repeatApplications).orElse(-1L), CompilerQueue.totalCompilationMillis(),
-                System.nanoTime(), startedWallMillis);
+                System.nanoTime(), startedWallMillis, clientInbound, peerInbound, MemoryUse.now());
     }
 
     public String toJson() {

@@ -34,6 +34,8 @@ public final class RaftCore {
     // Persistent state (Figure 2).
     private long term;
     private int votedFor;
+    /** No vote is granted while the log ends before this index (a rebuilt node; see the constructor). */
+    private final long voteFenceIndex;
     private final RaftLog log;
 
     // Volatile state.
@@ -77,6 +79,20 @@ public final class RaftCore {
 
     /** A node restarted from what its storage recovered; all of it is durable. */
     public RaftCore(RaftConfig config, Random random, HardState hardState, Snapshot snapshot, List<Entry> entries) {
+        this(config, random, hardState, snapshot, entries, 0);
+    }
+
+    /**
+     * A node restarted from its storage, which may carry a vote fence: a node rebuilt after it lost its storage
+     * grants no vote or pre-vote until its log reaches {@code voteFenceIndex} (0: no fence). The node may have
+     * acknowledged entries up to there before the loss; voting with a shorter log could help elect a leader that
+     * lacks one of them, and a committed entry would be lost (dissertation §3.8: a server that lost its storage must
+     * not rejoin as if it had not). Its hard state keeps it from voting in the terms it may have voted in.
+     */
+    public RaftCore(RaftConfig config, Random random, HardState hardState, Snapshot snapshot, List<Entry> entries,
+                    long voteFenceIndex) {
+        if (voteFenceIndex < 0) throw new IllegalArgumentException("negative vote fence index " + voteFenceIndex);
+        this.voteFenceIndex = voteFenceIndex;
         this.config = config;
         this.random = random;
         this.selfId = config.nodeId();
@@ -297,7 +313,8 @@ public final class RaftCore {
         boolean canVote = request.preVote()
                 ? request.term() > term && !inLease()
                 : votedFor == request.from() || (votedFor == HardState.NO_VOTE && leaderId == 0);
-        boolean granted = canVote && (log.isUpToDate(request.lastLogIndex(), request.lastLogTerm())
+        boolean granted = canVote && log.lastIndex() >= voteFenceIndex
+                && (log.isUpToDate(request.lastLogIndex(), request.lastLogTerm())
                 || mutation == Mutation.SKIP_UP_TO_DATE_CHECK);
         if (request.preVote()) {
             send(messagesNow, new VoteResponse(selfId, request.from(), granted ? request.term() : term, granted, true));
@@ -376,6 +393,13 @@ public final class RaftCore {
         // The leader sends min(its commit, our match), so everything up to it matches the leader's log.
         advanceCommit(Math.min(heartbeat.commitIndex(), log.lastIndex()));
         send(messagesNow, new HeartbeatResponse(selfId, heartbeat.from(), term, heartbeat.readRound()));
+        if (heartbeat.commitIndex() > log.lastIndex()) {
+            // Beyond our log: the leader counts entries we acknowledged and no longer hold. Only a node that lost its
+            // storage can (one rebuilt as docs/storage-recovery.md says): tell the leader where our log ends, or it
+            // never sends them again. The rejected index 0 marks it: no append rejection carries 0 (index 0 always
+            // matches).
+            send(messagesNow, new AppendResponse(selfId, heartbeat.from(), term, false, 0, 0, log.lastIndex() + 1));
+        }
     }
 
     private void handleSnapshotRequest(SnapshotRequest request) {
@@ -430,6 +454,10 @@ public final class RaftCore {
 
     private void backOff(int followerId, Progress follower, AppendResponse response) {
         long rejectedIndex = response.matchIndex();
+        if (rejectedIndex == 0) {
+            forgetLostEntries(followerId, follower, response.conflictIndex() - 1);
+            return;
+        }
         boolean stale = follower.state == Progress.State.REPLICATE
                 ? rejectedIndex <= follower.matchIndex
                 : rejectedIndex != follower.nextIndex - 1;
@@ -441,6 +469,18 @@ public final class RaftCore {
         }
         follower.becomeProbe();
         follower.nextIndex = Math.max(follower.matchIndex + 1, Math.min(next, rejectedIndex));
+        sendAppend(followerId, follower);
+    }
+
+    /**
+     * The follower's log ends at {@code followerLastIndex}, before entries it acknowledged: it lost its storage and
+     * was rebuilt. Lower its match and probe from there. Lowering a match can delay a commit, never cause one, and a
+     * duplicate of this signal arriving after the follower caught up costs one probe.
+     */
+    private void forgetLostEntries(int followerId, Progress follower, long followerLastIndex) {
+        if (followerLastIndex >= follower.matchIndex || follower.state == Progress.State.SNAPSHOT) return;
+        follower.matchIndex = followerLastIndex;
+        follower.becomeProbe();
         sendAppend(followerId, follower);
     }
 

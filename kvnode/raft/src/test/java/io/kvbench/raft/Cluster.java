@@ -64,6 +64,7 @@ final class Cluster {
         Mutation mutation = Mutation.NONE;
         // Durable storage.
         HardState hardState = HardState.INITIAL;
+        long voteFenceIndex;
         Snapshot snapshot = Snapshot.EMPTY;
         final List<Entry> stored = new ArrayList<>();
         // What the runtime saw.
@@ -82,7 +83,7 @@ final class Cluster {
             down = false;
             applied.clear();
             core = new RaftCore(config, new Random(seed * 7919 + id + 1_000_003L * incarnation), hardState, snapshot,
-                    List.copyOf(stored));
+                    List.copyOf(stored), voteFenceIndex);
             core.breakRuleForTesting(mutation);
         }
 
@@ -338,6 +339,12 @@ final class Cluster {
         node.stored.clear();
         node.stored.addAll(entries);
         node.restart();
+    }
+
+    /** Restart {@code id} as a node rebuilt after losing its storage: empty log, the given hard state and fence. */
+    void loadRebuilt(int id, HardState hardState, long voteFenceIndex) {
+        nodes.get(id).voteFenceIndex = voteFenceIndex;
+        load(id, hardState, List.of());
     }
 
     void breakRule(int id, Mutation mutation) {

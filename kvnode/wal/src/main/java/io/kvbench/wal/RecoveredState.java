@@ -7,10 +7,17 @@ import java.util.List;
 
 /**
  * What {@link Wal#open} found on disk. {@code snapshot} is {@link Snapshot#EMPTY} when there is none;
- * {@code entries} are contiguous and start right after the snapshot.
+ * {@code entries} are contiguous and start right after the snapshot. {@code voteFenceIndex} is 0 except for a
+ * node rebuilt after its storage was lost ({@link Wal#createRebuilt}): it grants no vote until its log reaches that
+ * index (docs/storage-recovery.md).
  */
-public record RecoveredState(HardState hardState, Snapshot snapshot, List<Entry> entries) {
+public record RecoveredState(HardState hardState, Snapshot snapshot, List<Entry> entries, long voteFenceIndex) {
+    public RecoveredState(HardState hardState, Snapshot snapshot, List<Entry> entries) {
+        this(hardState, snapshot, entries, 0);
+    }
+
     public RecoveredState {
+        if (voteFenceIndex < 0) throw new IllegalArgumentException("negative vote fence index " + voteFenceIndex);
         if (hardState == null || snapshot == null || entries == null) {
             throw new IllegalArgumentException("null part in recovered state");
         }

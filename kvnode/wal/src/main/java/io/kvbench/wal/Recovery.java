@@ -22,8 +22,11 @@ import java.util.Set;
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
 
-    /** The recovered state, plus the segments (with record offsets) the WAL thread goes on writing to. */
-    record Result(RecoveredState state, List<Segment> segments) {
+    /**
+     * The recovered state, plus the segments (with record offsets) the WAL thread goes on writing to and the hard
+     * state file's copy that was used (its sequence continues; a damaged other copy is rewritten at open).
+     */
+    record Result(RecoveredState state, List<Segment> segments, HardStateCopies.Recovered hardStateFile) {
     }
 
     private final Path directory;
@@ -39,7 +42,7 @@ final class Recovery {
     Result recover() throws IOException {
         Files.createDirectories(directory);
         for (Path temp : WalFiles.tempFiles(directory)) Files.delete(temp);
-        HardState hardState = readOrCreateHardState();
+        createHardStateIfFresh();
         Snapshot snapshot = readNewestSnapshot();
         long snapshotIndex = snapshot.lastIndex();
 
@@ -78,7 +81,11 @@ final class Recovery {
             entries.clear();
         }
         List<Entry> afterSnapshot = entries.stream().filter(entry -> entry.index() > snapshotIndex).toList();
-        return new Result(new RecoveredState(hardState, snapshot, afterSnapshot), segments);
+        long highestLogTerm = snapshot.lastTerm();
+        for (Entry entry : afterSnapshot) highestLogTerm = Math.max(highestLogTerm, entry.term());
+        HardStateCopies.Recovered hardState = readHardState(highestLogTerm);
+        return new Result(new RecoveredState(hardState.hardState(), snapshot, afterSnapshot, hardState.voteFenceIndex()),
+                segments, hardState);
     }
 
     /**
@@ -86,16 +93,31 @@ final class Recovery {
      * file can only mean it was lost, never that a crash came first. Starting with a forgotten vote could
      * grant a second vote in the same term (§5.2), so that refuses to open.
      */
-    private HardState readOrCreateHardState() throws IOException {
-        HardStateFile.Recovered recovered = HardStateFile.read(channelFactory, directory);
-        if (recovered != null) return recovered.hardState();
+    private void createHardStateIfFresh() throws IOException {
+        if (Files.exists(directory.resolve(WalFiles.HARD_STATE_FILE))) return;
         if (!WalFiles.segments(directory).isEmpty() || !WalFiles.snapshots(directory).isEmpty()) {
-            throw new WalCorruptionException(directory.resolve(WalFiles.HARD_STATE_FILE), 0,
+            throw new HardStateDamagedException(directory.resolve(WalFiles.HARD_STATE_FILE), 0,
                     "hard state file missing although the log or a snapshot exists; the term and vote are lost");
         }
-        HardStateFile.create(channelFactory, fsync, directory, HardState.INITIAL);
+        HardStateFile.create(channelFactory, fsync, directory, HardState.INITIAL, 0);
         fsync.syncDirectory(directory);
-        return HardState.INITIAL;
+    }
+
+    /**
+     * The term and vote, read after the log so that the log can witness against a stale copy
+     * ({@link HardStateCopies#decode}). One damaged copy of a file written with mirrored copies is survivable and
+     * said at WARNING; the open rewrites it.
+     */
+    private HardStateCopies.Recovered readHardState(long highestLogTerm) throws IOException {
+        Path file = directory.resolve(WalFiles.HARD_STATE_FILE);
+        HardStateCopies.Recovered recovered = HardStateCopies.decode(file, AtomicFiles.readFully(channelFactory, file),
+                highestLogTerm);
+        if (!recovered.damagedCopies().isEmpty()) {
+            LOG.log(Level.WARNING, "WAL: " + file + ": " + String.join("; ", recovered.damagedCopies())
+                    + "; the other copy holds the newest durable term " + recovered.hardState().term() + " and vote "
+                    + recovered.hardState().votedFor() + " (both copies are written each time); rewriting both");
+        }
+        return recovered;
     }
 
     private Snapshot readNewestSnapshot() throws IOException {

@@ -56,7 +56,7 @@ final class SegmentedLog implements AutoCloseable {
     private final HardStateFile hardStateFile;
 
     SegmentedLog(Path directory, WalOptions options, Fsync fsync, StatsRecorder stats, RecoveredState recovered,
-            List<Segment> segments) throws IOException {
+            List<Segment> segments, HardStateCopies.Recovered hardStateCopies) throws IOException {
         this.directory = directory;
         this.segmentSizeBytes = options.segmentSizeBytes();
         this.channelFactory = options.channelFactory();
@@ -66,12 +66,12 @@ final class SegmentedLog implements AutoCloseable {
         this.lastIndex = recovered.lastIndex();
         this.snapshotIndex = recovered.snapshot().lastIndex();
         this.durableHardState = recovered.hardState();
-        HardStateFile.Recovered hardState = HardStateFile.read(channelFactory, directory);
-        if (hardState == null) throw new IllegalStateException("recovery must have created the hard state file");
-        this.hardStateFile = HardStateFile.openForWrites(channelFactory, directory, hardState.sequence());
+        this.hardStateFile = HardStateFile.openForWrites(channelFactory, directory, hardStateCopies);
         this.preallocator = options.preallocateSegments()
                 ? new SegmentPreallocator(directory, segmentSizeBytes, channelFactory, fsync, stats) : null;
         try {
+            // One copy was damaged: both copies again, so that one more damage cannot lose the term and vote.
+            if (!hardStateCopies.damagedCopies().isEmpty()) hardStateFile.write(durableHardState, fsync);
             if (!this.segments.isEmpty()) openActive(lastSegment());
             // The first append will roll: have its segment ready before the first write waits on it.
             if (preallocator != null && needsNewSegment()) preallocator.awaitPrepared();
@@ -90,8 +90,19 @@ final class SegmentedLog implements AutoCloseable {
         return lastIndex;
     }
 
-    /** Applies one batch: snapshot first, then entries; the hard state is written once per group at commit. */
+    /**
+     * Applies one batch: snapshot first, then entries; the hard state is written once per group at commit, except
+     * that a higher term is made durable before any entry or snapshot is written: then no crash can leave the log
+     * holding a term the hard state does not, and recovery can take a log that does as proof of a rolled-back hard
+     * state ({@link HardStateCopies}). Commit then finds that hard state durable: no extra fsync, unless the group
+     * changes it again.
+     */
     void apply(WalBatch batch) throws IOException {
+        if (batch.hardState() != null) pendingHardState = batch.hardState();
+        if ((batch.snapshot() != null || !batch.entries().isEmpty()) && pendingHardState != null
+                && pendingHardState.term() > durableHardState.term()) {
+            writeHardState();
+        }
         if (batch.snapshot() != null) installSnapshot(batch.snapshot());
         for (Entry entry : batch.entries()) {
             if (entry.index() <= snapshotIndex) continue; // already covered by the snapshot
@@ -101,21 +112,22 @@ final class SegmentedLog implements AutoCloseable {
             }
             appendEntry(entry);
         }
-        if (batch.hardState() != null) pendingHardState = batch.hardState();
         prepareNextSegmentIfDue();
     }
 
     /** Makes everything applied since the last commit durable (one segment force in the common case). */
     void commit() throws IOException {
         flushPending();
-        if (pendingHardState != null && !pendingHardState.equals(durableHardState)) {
-            hardStateFile.write(pendingHardState, fsync);
-        }
+        if (pendingHardState != null) writeHardState();
         if (activeNeedsForce) fsync.force(activeChannel);
         if (directoryNeedsSync) fsync.syncDirectory(directory);
         activeNeedsForce = false;
         directoryNeedsSync = false;
-        if (pendingHardState != null) durableHardState = pendingHardState;
+    }
+
+    private void writeHardState() throws IOException {
+        if (!pendingHardState.equals(durableHardState)) hardStateFile.write(pendingHardState, fsync);
+        durableHardState = pendingHardState;
         pendingHardState = null;
     }
 

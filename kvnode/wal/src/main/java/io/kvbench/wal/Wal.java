@@ -1,6 +1,7 @@
 package io.kvbench.wal;
 
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -58,6 +59,8 @@ public final class Wal implements AutoCloseable {
     // submittedLastIndex is an upper bound: after a snapshot the WAL thread alone knows whether the log was kept.
     private long submittedLastIndex;
     private long submittedSnapshotIndex;
+    /** The term of the last hard state submitted: no entry or snapshot may carry a higher one (see checkTerms). */
+    private long submittedTerm;
 
     private Wal(Path directory, Fsync fsync, RecoveredState recoveredState, SegmentedLog log, StatsRecorder stats,
             WalOptions options) {
@@ -71,6 +74,7 @@ public final class Wal implements AutoCloseable {
         this.commitNanosObserver = options.commitNanosObserver();
         this.submittedLastIndex = recoveredState.lastIndex();
         this.submittedSnapshotIndex = recoveredState.snapshot().lastIndex();
+        this.submittedTerm = recoveredState.hardState().term();
         this.walThread = new Thread(this::runWalThread, "wal-" + directory.getFileName());
         this.walThread.setDaemon(true);
         // Every commit waits on this thread's wake-up; the JVM applies the priority only where it may
@@ -87,10 +91,35 @@ public final class Wal implements AutoCloseable {
         StatsRecorder stats = new StatsRecorder();
         Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), stats);
         Recovery.Result recovered = new Recovery(directory, options.channelFactory(), fsync).recover();
-        SegmentedLog log = new SegmentedLog(directory, options, fsync, stats, recovered.state(), recovered.segments());
+        SegmentedLog log = new SegmentedLog(directory, options, fsync, stats, recovered.state(), recovered.segments(),
+                recovered.hardStateFile());
         Wal wal = new Wal(directory, fsync, recovered.state(), log, stats, options);
         wal.walThread.start();
         return wal;
+    }
+
+    /**
+     * Prepares an empty directory for a node whose storage was lost, so that it cannot vote twice in a term it may
+     * have voted in before (docs/storage-recovery.md): its hard state starts at {@code hardState} (the highest term
+     * the other members report, with a vote for itself, so it grants no vote in that term or any before) and
+     * {@code voteFenceIndex} (the highest last index they report: it grants no vote until its log reaches it, so it
+     * cannot help elect a leader that lacks an entry it had acknowledged). The log and snapshot start empty; the
+     * leader sends them. {@link #open} then recovers the directory as usual.
+     *
+     * @throws IOException if the directory holds anything, or the write fails
+     */
+    public static void createRebuilt(Path directory, HardState hardState, long voteFenceIndex, WalOptions options)
+            throws IOException {
+        if (voteFenceIndex < 0) throw new IllegalArgumentException("negative vote fence index " + voteFenceIndex);
+        Files.createDirectories(directory);
+        try (var files = Files.list(directory)) {
+            if (files.findAny().isPresent()) {
+                throw new IOException(directory + " is not empty: move the damaged data directory aside first");
+            }
+        }
+        Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), new StatsRecorder());
+        HardStateFile.create(options.channelFactory(), fsync, directory, hardState, voteFenceIndex);
+        fsync.syncDirectory(directory);
     }
 
     /** What was on disk at {@link #open}. */
@@ -110,7 +139,9 @@ public final class Wal implements AutoCloseable {
         if (batch == null || callback == null) throw new IllegalArgumentException("null batch or callback");
         checkOpen();
         checkIndexes(batch);
+        checkTerms(batch);
         enqueue(new Append(batch, callback));
+        if (batch.hardState() != null) submittedTerm = batch.hardState().term();
         if (batch.snapshot() != null) {
             submittedSnapshotIndex = batch.snapshot().lastIndex();
             submittedLastIndex = Math.max(submittedLastIndex, submittedSnapshotIndex);
@@ -178,6 +209,10 @@ public final class Wal implements AutoCloseable {
         if (staged.lastIndex() <= submittedSnapshotIndex) {
             throw new IllegalArgumentException("staged snapshot at " + staged.lastIndex()
                     + " is not newer than the one at " + submittedSnapshotIndex);
+        }
+        if (staged.lastTerm() > submittedTerm) {
+            throw new IllegalArgumentException("staged snapshot of term " + staged.lastTerm() + " above the hard state's term "
+                    + submittedTerm);
         }
         enqueue(new InstallStaged(staged, callback));
         submittedSnapshotIndex = staged.lastIndex();
@@ -251,6 +286,25 @@ public final class Wal implements AutoCloseable {
         if (!kept.isEmpty() && kept.get(0).index() > lastIndex + 1) {
             throw new IllegalArgumentException("entries start at " + kept.get(0).index() + " but the log ends at "
                     + lastIndex + ": a gap");
+        }
+    }
+
+    /**
+     * Raft's currentTerm is never below a term in its log, and the term never goes back; the WAL holds the caller to
+     * both, because recovery takes a log term above the hard state's as proof that the hard state was rolled back
+     * ({@link HardStateCopies}).
+     */
+    private void checkTerms(WalBatch batch) {
+        long term = batch.hardState() != null ? batch.hardState().term() : submittedTerm;
+        if (term < submittedTerm) {
+            throw new IllegalArgumentException("hard state term " + term + " is below the term " + submittedTerm
+                    + " already submitted: terms never go back");
+        }
+        long highest = batch.snapshot() != null ? batch.snapshot().lastTerm() : 0;
+        for (Entry entry : batch.entries()) highest = Math.max(highest, entry.term());
+        if (highest > term) {
+            throw new IllegalArgumentException("batch holds term " + highest + " but the hard state's term is " + term
+                    + ": a term is persisted with or before the entries of it");
         }
     }
 

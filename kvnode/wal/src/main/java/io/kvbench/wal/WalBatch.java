@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * One unit of work from the core: any of a new hard state, a snapshot received from the leader, and new
- * contiguous log entries. They are applied in the order snapshot, entries, hard state; all three are durable
- * when the batch's callback reports so.
+ * contiguous log entries. They are applied in the order snapshot, entries, hard state, except that a higher term is
+ * made durable before the snapshot and entries (so the log never holds a term the hard state does not); all three
+ * are durable when the batch's callback reports so.
  */
 public record WalBatch(HardState hardState, List<Entry> entries, Snapshot snapshot) {
     private static final WalBatch EMPTY = new WalBatch(null, List.of(), null);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** Stored data that cannot be a crash artifact: the node must not start on it. */
-public final class WalCorruptionException extends IOException {
+public class WalCorruptionException extends IOException {
     private final Path file;
     private final long offsetBytes;
 

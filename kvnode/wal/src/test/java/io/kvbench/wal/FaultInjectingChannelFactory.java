@@ -18,6 +18,8 @@ final class FaultInjectingChannelFactory implements FileChannelFactory {
     final AtomicInteger forces = new AtomicInteger();
     volatile IOException forceFailure;
     volatile IOException writeFailure;
+    /** When set, {@link #writeFailure} applies only to files whose name ends with it. */
+    volatile String writeFailureForPathsEndingWith;
     /** When set, the next force signals {@link #forceEntered} and waits for this latch. */
     volatile CountDownLatch blockNextForce;
     final CountDownLatch forceEntered = new CountDownLatch(1);
@@ -41,18 +43,23 @@ final class FaultInjectingChannelFactory implements FileChannelFactory {
 
             @Override
             public int write(ByteBuffer source, long position) throws IOException {
-                IOException failure = writeFailure;
+                IOException failure = writeFailureFor(path);
                 if (failure != null) throw failure;
                 return super.write(source, position);
             }
 
             @Override
             public int write(ByteBuffer source) throws IOException {
-                IOException failure = writeFailure;
+                IOException failure = writeFailureFor(path);
                 if (failure != null) throw failure;
                 return super.write(source);
             }
         };
+    }
+
+    private IOException writeFailureFor(Path path) {
+        String suffix = writeFailureForPathsEndingWith;
+        return suffix == null || path.getFileName().toString().endsWith(suffix) ? writeFailure : null;
     }
 
     private static void awaitQuietly(CountDownLatch latch) throws IOException {

@@ -50,7 +50,7 @@ class WalGroupCommitTest {
             channels.blockNextForce = releaseForce;
             WalTesting.FutureCallback first = new WalTesting.FutureCallback();
             callbacks.add(first);
-            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), first);
+            wal.submit(new WalBatch(new HardState(1, 1), List.of(entry(1, 1)), null), first);
             assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
             for (long index = 2; index <= 50; index++) {
@@ -72,8 +72,8 @@ class WalGroupCommitTest {
             // the write path) counts as preallocation, not as a force writes waited for.
             assertThat(stats.segmentsPreallocated()).isEqualTo(1);
             assertThat(stats.forces() + stats.segmentsPreallocated()).isEqualTo(channels.forces.get());
-            // Group 1: segment + directory (new segment file). Group 2: the hard state, overwritten in place
-            // once for 49 batches, and the segment.
+            // Group 1: the hard state (a new term, made durable before its entries), the segment and the directory
+            // (new segment file). Group 2: the segment only, once for 49 batches (their hard state is unchanged).
             assertThat(stats.forces() - forcesAtOpen).isEqualTo(4).isLessThan(stats.batches());
             assertThat(stats.batchesPerGroupCommit()).isEqualTo(25.0);
         }
@@ -87,7 +87,7 @@ class WalGroupCommitTest {
     void failedForceFailsThatBatchAndEveryLaterOneAndNothingIsReportedDurable() throws Exception {
         IOException injected = new IOException("injected fsync failure");
         try (Wal wal = Wal.open(directory, options())) {
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 5, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 5, 1)));
 
             CountDownLatch releaseForce = new CountDownLatch(1);
             channels.forceFailure = injected;
@@ -96,7 +96,7 @@ class WalGroupCommitTest {
             for (long index = 6; index <= 15; index++) {
                 WalTesting.FutureCallback callback = new WalTesting.FutureCallback();
                 callbacks.add(callback);
-                wal.submit(WalBatch.ofEntries(List.of(entry(index, 1))), callback);
+                wal.submit(WalTesting.withTerm(List.of(entry(index, 1))), callback);
                 if (index == 6) assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             }
             releaseForce.countDown();
@@ -107,7 +107,7 @@ class WalGroupCommitTest {
                 assertThat(callback.result).isCompletedExceptionally();
                 assertThatThrownBy(callback.result::get).cause().isSameAs(injected);
             });
-            assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(List.of(entry(16, 1))),
+            assertThatThrownBy(() -> wal.submit(WalTesting.withTerm(List.of(entry(16, 1))),
                     new WalTesting.FutureCallback()))
                     .isInstanceOf(WalFailedException.class)
                     .cause().isSameAs(injected);
@@ -124,7 +124,7 @@ class WalGroupCommitTest {
             channels.writeFailure = injected;
             int forcesBefore = channels.forces.get();
 
-            assertThatThrownBy(() -> wal.submitAndWait(WalBatch.ofEntries(entries(6, 10, 1))))
+            assertThatThrownBy(() -> wal.submitAndWait(WalTesting.withTerm(entries(6, 10, 1))))
                     .isInstanceOf(IOException.class)
                     .cause().isSameAs(injected);
             assertThat(channels.forces.get()).isEqualTo(forcesBefore);
@@ -163,11 +163,11 @@ class WalGroupCommitTest {
         try (Wal wal = Wal.open(directory, options())) {
             // Open: the initial hard state's temp file and the directory.
             assertThat(wal.stats().forces()).isEqualTo(2);
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 3, 1)));
-            wal.submitAndWait(WalBatch.ofEntries(entries(4, 6, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 3, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(4, 6, 1)));
             WalStats stats = wal.stats();
-            // First batch: segment + directory (new file); second: segment only.
-            assertThat(stats.forces()).isEqualTo(2 + 3);
+            // First batch: its term's hard state, segment + directory (new file); second: segment only.
+            assertThat(stats.forces()).isEqualTo(2 + 4);
             assertThat(stats.fsyncNanosTotal()).isPositive();
             assertThat(stats.fsyncNanosMax()).isPositive().isLessThanOrEqualTo(stats.fsyncNanosTotal());
         }
@@ -178,13 +178,13 @@ class WalGroupCommitTest {
         try (Wal wal = Wal.open(directory, options().withQueueCapacityBatches(1))) {
             channels.blockNextForce = releaseForce;
             WalTesting.FutureCallback first = new WalTesting.FutureCallback();
-            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), first);
+            wal.submit(new WalBatch(new HardState(1, 1), List.of(entry(1, 1)), null), first);
             assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             WalTesting.FutureCallback second = new WalTesting.FutureCallback();
-            wal.submit(WalBatch.ofEntries(List.of(entry(2, 1))), second); // fills the queue
+            wal.submit(WalTesting.withTerm(List.of(entry(2, 1))), second); // fills the queue
 
             WalTesting.FutureCallback third = new WalTesting.FutureCallback();
-            Thread submitter = new Thread(() -> wal.submit(WalBatch.ofEntries(List.of(entry(3, 1))), third));
+            Thread submitter = new Thread(() -> wal.submit(WalTesting.withTerm(List.of(entry(3, 1))), third));
             submitter.start();
             long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
             while (submitter.getState() != Thread.State.WAITING && System.nanoTime() < deadlineNanos) {
@@ -202,7 +202,7 @@ class WalGroupCommitTest {
     @Test
     void aThrowingCallbackDoesNotStopTheWal() throws Exception {
         try (Wal wal = Wal.open(directory, options())) {
-            wal.submit(WalBatch.ofEntries(List.of(entry(1, 1))), new WalCallback() {
+            wal.submit(WalTesting.withTerm(List.of(entry(1, 1))), new WalCallback() {
                 @Override
                 public void onDurable() {
                     throw new IllegalStateException("callback bug");
@@ -212,7 +212,7 @@ class WalGroupCommitTest {
                 public void onFailure(IOException cause) {
                 }
             });
-            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(2, 1))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(entry(2, 1))));
         }
     }
 
@@ -224,14 +224,14 @@ class WalGroupCommitTest {
             if (commitNanos.size() == 2) throw new IllegalStateException("an observer with a bug");
         });
         try (Wal wal = Wal.open(directory, observed)) {
-            for (long index = 1; index <= 5; index++) wal.submitAndWait(WalBatch.ofEntries(List.of(entry(index, 1))));
+            for (long index = 1; index <= 5; index++) wal.submitAndWait(WalTesting.withTerm(List.of(entry(index, 1))));
 
             // One commit per batch here (each waited for), each timed; the observer's exception was not the WAL's.
             assertThat(commitNanos).hasSize(5).allSatisfy(nanos -> assertThat(nanos).isPositive());
             assertThat(wal.stats().groupCommits()).isEqualTo(5);
 
             channels.forceFailure = new IOException("injected");
-            assertThatThrownBy(() -> wal.submitAndWait(WalBatch.ofEntries(List.of(entry(6, 1))))).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> wal.submitAndWait(WalTesting.withTerm(List.of(entry(6, 1))))).isInstanceOf(IOException.class);
             assertThat(commitNanos).as("a failed commit is not timed").hasSize(5);
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {

@@ -86,7 +86,7 @@ class WalPreallocationTest {
     void appendsAfterRecoveryGoOnInTheSamePreallocatedSegment() throws Exception {
         List<Entry> written = new ArrayList<>(writeFixedEntries(20));
         try (Wal wal = Wal.open(directory, PREALLOCATED)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(21, 30, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(21, 30, 1)));
             written.addAll(fixedEntries(21, 30, 1));
         }
         Path segment = onlySegment();
@@ -103,7 +103,7 @@ class WalPreallocationTest {
             Path walDirectory = directory.resolve("preallocate-" + preallocate);
             WalOptions options = WalOptions.defaults().withPreallocateSegments(preallocate);
             try (Wal wal = Wal.open(walDirectory, options)) {
-                wal.submitAndWait(WalBatch.ofEntries(written));
+                wal.submitAndWait(WalTesting.withTerm(written));
             }
             try (Wal wal = Wal.open(walDirectory, options)) {
                 assertThat(wal.recoveredState().entries()).as("preallocate %s", preallocate).isEqualTo(written);
@@ -118,7 +118,7 @@ class WalPreallocationTest {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             for (long first = 1; first <= 200; first += 7) {
                 List<Entry> batch = fixedEntries(first, Math.min(first + 6, 200), 1);
-                wal.submitAndWait(WalBatch.ofEntries(batch));
+                wal.submitAndWait(WalTesting.withTerm(batch));
                 written.addAll(batch);
             }
             stats = wal.stats();
@@ -145,14 +145,14 @@ class WalPreallocationTest {
     void theNextSegmentIsPreparedOnceTheActiveOneIsHalfFullSoRollingDoesNotWriteZeros() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.stats().segmentsPreallocated()).isEqualTo(1); // at open, for the first append
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 15, 1))); // 1890 bytes: under half of 4096
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 15, 1))); // 1890 bytes: under half of 4096
             assertThat(wal.stats().segmentsPreallocated()).isEqualTo(1);
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(16, 17, 1))); // 2142 bytes: over half
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(16, 17, 1))); // 2142 bytes: over half
             awaitSegmentsPreallocated(wal, 2);
             Path prepared = directory.resolve(WalFiles.PREALLOCATED_SEGMENT_FILE);
             assertThat(Files.size(prepared)).isEqualTo(4096);
 
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(18, 34, 1))); // record 34 starts segment 2
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(18, 34, 1))); // record 34 starts segment 2
             assertThat(segmentFiles(directory)).extracting(path -> path.getFileName().toString())
                     .containsExactly(WalFiles.segmentName(1), WalFiles.segmentName(34));
             assertThat(wal.stats().segmentsPreallocated()).isEqualTo(2); // the roll took the prepared file
@@ -197,7 +197,7 @@ class WalPreallocationTest {
 
         try (Wal wal = Wal.open(directory, PREALLOCATED)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written.subList(0, 19));
-            wal.submitAndWait(WalBatch.ofEntries(List.of(written.get(19))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(written.get(19))));
         }
         try (Wal wal = Wal.open(directory, PREALLOCATED)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written);
@@ -216,7 +216,7 @@ class WalPreallocationTest {
             assertThat(wal.recoveredState().entries()).isEqualTo(written.subList(0, 39));
             assertZerosFrom(segment, 39L * FRAME_BYTES);
             // Records of the same size land where the stale ones were: 40..42 now, 43..50 must stay gone.
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(40, 42, 2)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(40, 42, 2)));
         }
         List<Entry> expected = new ArrayList<>(written.subList(0, 39));
         expected.addAll(fixedEntries(40, 42, 2));
@@ -230,16 +230,16 @@ class WalPreallocationTest {
         List<Entry> expected = new ArrayList<>(fixedEntries(1, 39, 1));
         expected.addAll(fixedEntries(40, 42, 2));
         try (Wal wal = Wal.open(directory, PREALLOCATED)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 50, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 50, 1)));
             // A new leader's entries conflict from 40 on (§5.3); equal sizes, so 43..50 sit right behind 42.
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(40, 42, 2)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(40, 42, 2)));
             copyFiles(directory, crashImage); // what a kill -9 now leaves on disk: no close
             assertThat(Files.size(onlySegment())).isEqualTo(SEGMENT_BYTES); // erased, not cut: still preallocated
             assertZerosFrom(onlySegment(), 42L * FRAME_BYTES);
         }
         try (Wal wal = Wal.open(crashImage, PREALLOCATED)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(expected);
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(43, 44, 2)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(43, 44, 2)));
             expected.addAll(fixedEntries(43, 44, 2));
         }
         try (Wal wal = Wal.open(crashImage, PREALLOCATED)) {
@@ -251,9 +251,9 @@ class WalPreallocationTest {
     void truncationMakesTheErasedHeaderDurableFirstThenTheRestThenWritesNewRecords() throws Exception {
         EventRecordingChannelFactory channels = new EventRecordingChannelFactory();
         try (Wal wal = Wal.open(directory, PREALLOCATED.withChannelFactory(channels))) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 50, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 50, 1)));
             channels.events.clear();
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(40, 42, 2)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(40, 42, 2)));
         }
         long erasedFrom = 39L * FRAME_BYTES;
         assertThat(channels.events).startsWith(
@@ -265,7 +265,7 @@ class WalPreallocationTest {
     @Test
     void anAllZeroHeaderWithDataAfterItInAnOlderSegmentRefusesToOpenNamingFileAndOffset() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 40, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 40, 1)));
         }
         Path first = segmentFiles(directory).get(0);
         long recordOffset = 10L * FRAME_BYTES;
@@ -311,14 +311,14 @@ class WalPreallocationTest {
     void aLastSegmentWrittenWithoutPreallocationRecoversAndTheNextAppendRollsToAPreallocatedOne() throws Exception {
         List<Entry> written = new ArrayList<>(fixedEntries(1, 20, 1));
         try (Wal wal = Wal.open(directory, PREALLOCATED.withPreallocateSegments(false))) {
-            wal.submitAndWait(WalBatch.ofEntries(written));
+            wal.submitAndWait(WalTesting.withTerm(written));
         }
         Path legacy = onlySegment();
         assertThat(Files.size(legacy)).isEqualTo(20L * FRAME_BYTES);
 
         try (Wal wal = Wal.open(directory, PREALLOCATED)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written);
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(21, 25, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(21, 25, 1)));
             written.addAll(fixedEntries(21, 25, 1));
         }
         assertThat(Files.size(legacy)).isEqualTo(20L * FRAME_BYTES); // left as the old version wrote it

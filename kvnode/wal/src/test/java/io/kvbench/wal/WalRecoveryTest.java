@@ -66,7 +66,7 @@ class WalRecoveryTest {
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written.subList(0, 49));
             assertThat(Files.size(segment)).isEqualTo(49L * FRAME_BYTES);
-            wal.submitAndWait(WalBatch.ofEntries(List.of(written.get(49))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(written.get(49))));
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written);
@@ -186,7 +186,7 @@ class WalRecoveryTest {
 
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).isEqualTo(written);
-            wal.submitAndWait(WalBatch.ofEntries(List.of(fixedEntry(21, 1, 3))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(fixedEntry(21, 1, 3))));
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).hasSize(21);
@@ -216,20 +216,140 @@ class WalRecoveryTest {
     }
 
     @Test
-    void aTornCopyOfTheHardStateFallsBackToTheOtherCopy() throws Exception {
+    void aFlippedByteInTheNewestHardStateCopyNeverRollsTermAndVoteBack() throws Exception {
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
-            wal.submitAndWait(WalBatch.ofHardState(new HardState(1, 2)));   // sequence 1: the copy at 4096
-            wal.submitAndWait(WalBatch.ofHardState(new HardState(2, 3)));   // sequence 2: the copy at 0
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(8, 3)));
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(9, 1)));   // newest: voted for 1 in term 9
         }
-        // A crash tore the newest write (the copy at 0): the previous durable state survives in the other copy.
+        // The finding: one byte flipped in the copy the last write went to (version 2 alternated copies;
+        // that write went to the copy at byte 0) and the node came back in term 8, voted for 3, without a word.
         flipByte(directory.resolve("hardstate"), 8);
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
-            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(1, 2));
-            wal.submitAndWait(WalBatch.ofHardState(new HardState(3, 1)));
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(9, 1));
+        }
+    }
+
+    @Test
+    void anyOneDamagedByteInEitherCopyRecoversTheNewestStateAndRepairsTheFile() throws Exception {
+        Path file = directory.resolve("hardstate");
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(8, 3)));
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(9, 1)));
+        }
+        byte[] intact = Files.readAllBytes(file);
+        for (int copy = 0; copy < HardStateCopies.COPY_COUNT; copy++) {
+            for (int at = 0; at < HardStateCopies.COPY_BYTES; at++) {
+                Files.write(file, intact);
+                long offset = (long) copy * HardStateCopies.COPY_SPACING_BYTES + at;
+                flipByte(file, offset);
+                try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+                    assertThat(wal.recoveredState().hardState()).as("byte %d flipped", offset).isEqualTo(new HardState(9, 1));
+                }
+                // The open rewrote both copies: now the other copy may be damaged as well.
+                flipByte(file, (long) (1 - copy) * HardStateCopies.COPY_SPACING_BYTES + at);
+                try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+                    assertThat(wal.recoveredState().hardState()).as("then byte %d of the other copy", at).isEqualTo(new HardState(9, 1));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLegacyFileWithADamagedCopyRefusesToOpenNamingFileAndOffset() throws Exception {
+        Path file = directory.resolve("hardstate");
+        // Version 2 alternated copies: sequence 1 (term 8, voted 3) at byte 4096, sequence 2 (term 9, voted 1) at 0.
+        Files.write(file, legacyFile(new HardState(9, 1), 2, new HardState(8, 3), 1));
+        flipByte(file, 8);
+        assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))
+                .isInstanceOf(HardStateDamagedException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("at byte 0")
+                .hasMessageContaining("CRC mismatch")
+                .hasMessageContaining("term 8, voted for 3")
+                .hasMessageContaining("docs/storage-recovery.md");
+
+        // The older copy damaged reads the same from outside: the damaged one might have been the newer. Refused too.
+        Files.write(file, legacyFile(new HardState(9, 1), 2, new HardState(8, 3), 1));
+        flipByte(file, 4096 + 20);
+        assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))
+                .isInstanceOf(HardStateDamagedException.class)
+                .hasMessageContaining("at byte 4096");
+    }
+
+    @Test
+    void anIntactLegacyFileIsReadAndItsNextWriteMirrorsBothCopies() throws Exception {
+        Path file = directory.resolve("hardstate");
+        Files.write(file, legacyFile(new HardState(9, 1), 2, new HardState(8, 3), 1));
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(9, 1));
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(10, 2)));
+        }
+        flipByte(file, 8); // now survivable: both copies hold term 10
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(10, 2));
+        }
+    }
+
+    @Test
+    void aHardStateOlderThanTheLogRefusesToOpen() throws Exception {
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            wal.submitAndWait(new WalBatch(new HardState(5, 1), List.of(fixedEntry(1, 5, 10)), null));
+        }
+        // Both copies valid but older than the log (a restored backup, a lost write): the log is the witness.
+        Files.write(directory.resolve("hardstate"), HardStateCopies.encodeFile(new HardState(4, 2), 0, 7));
+        assertThatThrownBy(() -> Wal.open(directory, WalOptions.defaults()))
+                .isInstanceOf(HardStateDamagedException.class)
+                .hasMessageContaining("hardstate")
+                .hasMessageContaining("term 4 but the log holds term 5");
+    }
+
+    @Test
+    void aHigherTermIsDurableBeforeAnyEntryOfItIsWritten() throws Exception {
+        FaultInjectingChannelFactory channels = new FaultInjectingChannelFactory();
+        try (Wal wal = Wal.open(directory, WalOptions.defaults().withChannelFactory(channels))) {
+            wal.submitAndWait(new WalBatch(new HardState(1, 1), List.of(fixedEntry(1, 1, 10)), null));
+            // The entry write fails: whatever reached the disk of term 2 must find term 2 in the hard state already.
+            channels.writeFailureForPathsEndingWith = ".log";
+            channels.writeFailure = new IOException("injected segment write failure");
+            assertThatThrownBy(() -> wal.submitAndWait(new WalBatch(new HardState(2, 0), List.of(fixedEntry(2, 2, 10)), null)))
+                    .hasMessageContaining("injected");
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
-            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(3, 1));
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(2, 0));
         }
+    }
+
+    @Test
+    void aRebuiltDirectoryStartsFencedAndKeepsItsFenceAcrossWrites() throws Exception {
+        Wal.createRebuilt(directory, new HardState(12, 3), 40, WalOptions.defaults());
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(12, 3));
+            assertThat(wal.recoveredState().voteFenceIndex()).isEqualTo(40);
+            assertThat(wal.recoveredState().entries()).isEmpty();
+            wal.submitAndWait(WalBatch.ofHardState(new HardState(13, 0)));
+        }
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(13, 0));
+            assertThat(wal.recoveredState().voteFenceIndex()).isEqualTo(40);
+        }
+        assertThatThrownBy(() -> Wal.createRebuilt(directory, new HardState(1, 3), 0, WalOptions.defaults()))
+                .hasMessageContaining("not empty");
+    }
+
+    /** A version 2 file: the format before copies were mirrored, one copy written per write. */
+    private static byte[] legacyFile(HardState atZero, long sequenceAtZero, HardState atBlock, long sequenceAtBlock) {
+        ByteBuffer file = ByteBuffer.allocate(HardStateCopies.FILE_BYTES);
+        file.put(0, legacyCopy(atZero, sequenceAtZero));
+        file.put(HardStateCopies.COPY_SPACING_BYTES, legacyCopy(atBlock, sequenceAtBlock));
+        return file.array();
+    }
+
+    private static byte[] legacyCopy(HardState hardState, long sequence) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 21);
+        buffer.position(4);
+        buffer.put((byte) 2).putLong(sequence).putLong(hardState.term()).putInt(hardState.votedFor());
+        buffer.putInt(0, RecordFormat.crc32c(buffer.array(), 4, 21));
+        return buffer.array();
     }
 
     @Test

@@ -54,7 +54,7 @@ class WalRoundTripTest {
             assertThat(state.entries()).isEqualTo(written);
             assertThat(state.hardState()).isEqualTo(new HardState(5, 3));
             // Appending after recovery continues the same log.
-            wal.submitAndWait(WalBatch.ofEntries(entries(501, 520, 5)));
+            wal.submitAndWait(WalTesting.withTerm(entries(501, 520, 5)));
             written.addAll(entries(501, 520, 5));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
@@ -65,17 +65,17 @@ class WalRoundTripTest {
     @Test
     void overwritingEntriesTruncatesTheSuffixPhysically() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 200, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 200, 1)));
             int segmentsBefore = segmentFiles(directory).size();
             // A new leader's entries conflict from index 40 on (§5.3).
-            wal.submitAndWait(WalBatch.ofEntries(entries(40, 45, 2)));
+            wal.submitAndWait(WalTesting.withTerm(entries(40, 45, 2)));
             assertThat(segmentFiles(directory).size()).isLessThan(segmentsBefore);
         }
         List<Entry> expected = new ArrayList<>(entries(1, 39, 1));
         expected.addAll(entries(40, 45, 2));
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(expected);
-            wal.submitAndWait(WalBatch.ofEntries(entries(46, 50, 2)));
+            wal.submitAndWait(WalTesting.withTerm(entries(46, 50, 2)));
             expected.addAll(entries(46, 50, 2));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
@@ -87,10 +87,10 @@ class WalRoundTripTest {
     void overwritingFromASegmentsFirstIndexDeletesThatSegment() throws Exception {
         long secondSegmentFirstIndex;
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 100, 1)));
             String name = segmentFiles(directory).get(1).getFileName().toString();
             secondSegmentFirstIndex = Long.parseLong(name.substring(4, 20), 16);
-            wal.submitAndWait(WalBatch.ofEntries(entries(secondSegmentFirstIndex, secondSegmentFirstIndex, 3)));
+            wal.submitAndWait(WalTesting.withTerm(entries(secondSegmentFirstIndex, secondSegmentFirstIndex, 3)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             List<Entry> recovered = wal.recoveredState().entries();
@@ -106,7 +106,7 @@ class WalRoundTripTest {
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             for (int i = 0; i < 100; i++) {
                 int batchNumber = i;
-                wal.submit(WalBatch.ofEntries(List.of(entry(i + 1, 1))), new WalCallback() {
+                wal.submit(WalTesting.withTerm(List.of(entry(i + 1, 1))), new WalCallback() {
                     @Override
                     public void onDurable() {
                         completed.add(batchNumber);
@@ -128,7 +128,7 @@ class WalRoundTripTest {
     void closeFinishesWhatWasSubmitted() throws Exception {
         WalTesting.FutureCallback callback = new WalTesting.FutureCallback();
         Wal wal = Wal.open(directory, WalOptions.defaults());
-        wal.submit(WalBatch.ofEntries(entries(1, 10, 1)), callback);
+        wal.submit(WalTesting.withTerm(entries(1, 10, 1)), callback);
         wal.close();
         assertThat(callback.result).isCompleted();
         assertThat(callback.reportedDurable).isTrue();
@@ -142,15 +142,15 @@ class WalRoundTripTest {
     @Test
     void aGapOrStaleSnapshotIsRejectedAtSubmit() throws Exception {
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 5, 1)));
-            assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(entries(7, 8, 1)), new WalTesting.FutureCallback()))
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 5, 1)));
+            assertThatThrownBy(() -> wal.submit(WalTesting.withTerm(entries(7, 8, 1)), new WalTesting.FutureCallback()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gap");
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(4, 1, new byte[] {1})));
             assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(new Snapshot(3, 1, new byte[0])),
                     new WalTesting.FutureCallback())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> wal.compact(5)).isInstanceOf(IllegalArgumentException.class);
         }
-        assertThatThrownBy(() -> WalBatch.ofEntries(List.of(entry(1, 1), entry(3, 1))))
+        assertThatThrownBy(() -> WalTesting.withTerm(List.of(entry(1, 1), entry(3, 1))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

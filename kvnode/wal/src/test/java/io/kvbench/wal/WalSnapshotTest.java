@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Snapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class WalSnapshotTest {
     @Test
     void snapshotThenCompactDeletesCoveredSegmentsAndSurvivesReopen() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
             wal.compact(50);
             wal.submitAndWait(WalBatch.empty()); // compaction runs in order; this waits for it
@@ -56,7 +57,7 @@ class WalSnapshotTest {
     @Test
     void newerSnapshotDeletesTheOlderFile() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(80, 1, STATE)));
         }
@@ -71,10 +72,10 @@ class WalSnapshotTest {
     @Test
     void snapshotWhoseLastEntryTheLogDoesNotMatchDiscardsTheWholeLog() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(60, 2, STATE)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(new WalBatch(new HardState(2, 0), List.of(), new Snapshot(60, 2, STATE)));
             assertThat(segmentFiles(directory)).isEmpty();
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(61, 70, 2)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(61, 70, 2)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().snapshot().lastIndex()).isEqualTo(60);
@@ -85,9 +86,9 @@ class WalSnapshotTest {
     @Test
     void snapshotBeyondTheEndOfTheLogDiscardsIt() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 10, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 3, STATE)));
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(51, 52, 3)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 10, 1)));
+            wal.submitAndWait(new WalBatch(new HardState(3, 0), List.of(), new Snapshot(50, 3, STATE)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(51, 52, 3)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().snapshot().lastIndex()).isEqualTo(50);
@@ -98,8 +99,8 @@ class WalSnapshotTest {
     @Test
     void entriesInTheSnapshotsBatchAtOrBelowItAreIgnoredAndTheRestOverwrite() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(new WalBatch(null, fixedEntries(45, 60, 2), new Snapshot(50, 1, STATE)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(new WalBatch(new HardState(2, 0), fixedEntries(45, 60, 2), new Snapshot(50, 1, STATE)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(fixedEntries(51, 60, 2));
@@ -109,7 +110,8 @@ class WalSnapshotTest {
     @Test
     void crashAfterSnapshotButBeforeTheLogWasDiscardedFinishesTheDiscard() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            // Term 2 reached the hard state (with the snapshot's batch) before the snapshot file did.
+            wal.submitAndWait(new WalBatch(new HardState(2, 0), fixedEntries(1, 100, 1), null));
         }
         // The snapshot reached the disk, the deletion of the mismatching log did not.
         Files.write(directory.resolve(WalFiles.snapshotName(60)), SnapshotFile.encode(new Snapshot(60, 2, STATE)));
@@ -126,7 +128,7 @@ class WalSnapshotTest {
         Path saved = directory.resolve("saved");
         Files.createDirectories(saved);
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             Files.copy(segmentFiles(directory).get(0), saved.resolve("first"));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
             wal.compact(50);
@@ -144,7 +146,7 @@ class WalSnapshotTest {
     @Test
     void corruptSnapshotFileRefusesToOpen() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(entries(1, 10, 1)));
+            wal.submitAndWait(WalTesting.withTerm(entries(1, 10, 1)));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(5, 1, STATE)));
         }
         Path snapshotFile = directory.resolve(WalFiles.snapshotName(5));
@@ -159,7 +161,7 @@ class WalSnapshotTest {
     @Test
     void logStartingAfterTheSnapshotLeavesAGap() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(20, 1, STATE)));
             wal.compact(20);
             wal.submitAndWait(WalBatch.empty());

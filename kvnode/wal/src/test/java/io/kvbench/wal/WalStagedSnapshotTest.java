@@ -44,7 +44,7 @@ class WalStagedSnapshotTest {
 
     /** Entries 1..100, the old snapshot at 20 current and the log compacted to it. */
     private void writeLogWithOldSnapshot(Wal wal) throws IOException {
-        wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+        wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
         wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(20, 1, OLD_STATE)));
         wal.compact(20);
         wal.submitAndWait(WalBatch.empty());
@@ -92,7 +92,7 @@ class WalStagedSnapshotTest {
                     .doesNotContain(WalFiles.stagedSnapshotName(60), WalFiles.snapshotName(20));
             wal.compact(60);
             wal.submitAndWait(WalBatch.empty());
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(101, 105, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(101, 105, 1)));
         }
         assertThat(segmentFiles(directory).get(0).getFileName().toString()).isEqualTo(WalFiles.segmentName(55));
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
@@ -155,10 +155,10 @@ class WalStagedSnapshotTest {
         FaultInjectingChannelFactory channels = new FaultInjectingChannelFactory();
         CountDownLatch releaseForce = new CountDownLatch(1);
         try (Wal wal = Wal.open(directory, WalOptions.defaults().withChannelFactory(channels))) {
-            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(1, 1), entry(2, 1))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(entry(1, 1), entry(2, 1))));
             channels.blockNextForce = releaseForce;
             WalTesting.FutureCallback blocked = new WalTesting.FutureCallback();
-            wal.submit(WalBatch.ofEntries(List.of(entry(3, 1))), blocked);
+            wal.submit(WalTesting.withTerm(List.of(entry(3, 1))), blocked);
             assertThat(channels.forceEntered.await(10, TimeUnit.SECONDS)).isTrue();
 
             // The WAL thread is stuck in its fsync; staging (write and force) completes anyway.
@@ -181,12 +181,12 @@ class WalStagedSnapshotTest {
     void aFailedStagingWriteThrowsAndLeavesTheWalWorking() throws Exception {
         FaultInjectingChannelFactory channels = new FaultInjectingChannelFactory();
         try (Wal wal = Wal.open(directory, WalOptions.defaults().withChannelFactory(channels))) {
-            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(1, 1), entry(2, 1))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(entry(1, 1), entry(2, 1))));
             channels.writeFailure = new IOException("disk full");
             assertThatThrownBy(() -> wal.stageSnapshot(new Snapshot(2, 1, NEW_STATE)))
                     .isInstanceOf(IOException.class).hasMessageContaining("disk full");
             channels.writeFailure = null;
-            wal.submitAndWait(WalBatch.ofEntries(List.of(entry(3, 1))));
+            wal.submitAndWait(WalTesting.withTerm(List.of(entry(3, 1))));
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().snapshot().isEmpty()).isTrue();
@@ -197,7 +197,7 @@ class WalStagedSnapshotTest {
     @Test
     void aStagedSnapshotNotNewerThanTheSubmittedOneIsRefusedAndCanBeDiscarded() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
-            wal.submitAndWait(WalBatch.ofEntries(fixedEntries(1, 100, 1)));
+            wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             StagedSnapshot staged = wal.stageSnapshot(new Snapshot(40, 1, NEW_STATE));
             // Meanwhile a newer snapshot came from the leader.
             wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(70, 1, OLD_STATE)));

@@ -2,6 +2,7 @@ package io.kvbench.wal;
 
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.EntryType;
+import io.kvbench.raft.HardState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,15 @@ final class WalTesting {
         String text = "value-" + index + "-" + "x".repeat((int) (index % 37));
         EntryType type = index % 11 == 0 ? EntryType.NOOP : EntryType.COMMAND;
         return new Entry(index, term, type, type == EntryType.NOOP ? new byte[0] : text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code entries} with a hard state in their highest term (no vote), as the core submits them: the WAL refuses
+     * entries of a term its hard state has not reached.
+     */
+    static WalBatch withTerm(List<Entry> entries) {
+        long term = entries.stream().mapToLong(Entry::term).max().orElse(0);
+        return new WalBatch(new HardState(term, 0), entries, null);
     }
 
     static List<Entry> entries(long fromIndex, long toIndex, long term) {

@@ -1,0 +1,31 @@
+package io.kvbench.node;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+
+/**
+ * The JVM's memory as the node's status reports it: what holds the node's state (the heap) and its network buffers
+ * (direct memory: Netty's buffers, limited by {@code -XX:MaxDirectMemorySize}, which defaults to the heap's maximum).
+ *
+ * @param heapUsedBytes          heap in use now, garbage not yet collected included
+ * @param heapMaxBytes           the heap's limit ({@code -Xmx})
+ * @param heapPoolPeaksBytes     the sum over heap pools (eden, survivor, old) of each pool's peak since the JVM
+ *                               started: an upper bound of the heap's peak (the pools peak at different moments)
+ * @param directUsedBytes        direct buffers allocated now
+ */
+public record MemoryUse(long heapUsedBytes, long heapMaxBytes, long heapPoolPeaksBytes, long directUsedBytes) {
+    static MemoryUse now() {
+        var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long peaks = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) peaks += pool.getPeakUsage().getUsed();
+        }
+        long direct = 0;
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) direct = pool.getMemoryUsed();
+        }
+        return new MemoryUse(heap.getUsed(), heap.getMax(), peaks, direct);
+    }
+}

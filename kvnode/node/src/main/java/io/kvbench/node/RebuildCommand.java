@@ -1,0 +1,129 @@
+package io.kvbench.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvbench.client.KvClient;
+import io.kvbench.client.KvClientOptions;
+import io.kvbench.client.KvException;
+import io.kvbench.wal.Wal;
+import io.kvbench.wal.WalOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kvnode rebuild}: a fresh data directory for a node whose storage was lost or damaged (it refuses to start
+ * on a damaged hard state), from which it rejoins without voting twice in a term. See {@link RebuildPlan} for the
+ * rule and docs/storage-recovery.md for the whole procedure.
+ */
+@Command(name = "rebuild", mixinStandardHelpOptions = true, version = "kvnode 0.11",
+        description = {"Prepare an empty data directory for a node whose storage was lost or damaged, so that it "
+                + "rejoins without voting twice in a term (docs/storage-recovery.md).",
+                "Stop the node and move its damaged data directory aside first; every other member must be running. "
+                        + "Then start the node with kvnode run as before: the leader sends it the log.",
+                "Exit 0 when the directory was prepared; 1 when a member did not answer or the write failed; 2 on bad usage."})
+public final class RebuildCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--id", required = true, description = "The node being rebuilt.")
+    int nodeId;
+
+    @Option(names = "--cluster-id", defaultValue = "kvbench", description = "Its cluster, checked in every member's status (default: ${DEFAULT-VALUE}).")
+    String clusterId;
+
+    @Option(names = "--clients", required = true,
+            description = "Every node's client address, this one's included, as for kvnode run: 1=127.0.0.1:8001,...")
+    String clients;
+
+    @Option(names = "--data-dir", required = true, description = "The new data directory: absent or empty.")
+    Path dataDirectory;
+
+    @Option(names = "--timeout-ms", defaultValue = "5000", description = "How long to wait for each member's status (default: ${DEFAULT-VALUE}).")
+    long timeoutMillis;
+
+    @Override
+    public Integer call() {
+        if (timeoutMillis <= 0) throw new IllegalArgumentException("--timeout-ms must be positive: " + timeoutMillis);
+        Map<Integer, InetSocketAddress> addresses = KvNodeMain.parseAddresses("--clients", clients);
+        if (!addresses.containsKey(nodeId)) {
+            throw new IllegalArgumentException("--clients must include this node's own id " + nodeId);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<Integer, RebuildPlan.MemberStatus> statuses;
+        try {
+            statuses = memberStatuses(addresses);
+        } catch (KvException | IOException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return 1;
+        }
+        RebuildPlan plan;
+        try {
+            plan = RebuildPlan.of(nodeId, clusterId, new ArrayList<>(addresses.keySet()), statuses);
+        } catch (IllegalArgumentException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return 1;
+        }
+        try {
+            Wal.createRebuilt(dataDirectory, plan.hardState(), plan.voteFenceIndex(), WalOptions.defaults());
+        } catch (IOException e) {
+            err.println(spec.qualifiedName() + ": " + e.getMessage());
+            return 1;
+        }
+        out.printf("rebuilt node %d in %s: it grants no vote in term %d or before, and none until its log reaches index %d"
+                        + " (members: %s); start it with kvnode run as before%n", nodeId, dataDirectory,
+                plan.hardState().term(), plan.voteFenceIndex(), describe(statuses));
+        return 0;
+    }
+
+    /** Every other member's status, asked at its client address; a member that does not answer fails the rebuild. */
+    private Map<Integer, RebuildPlan.MemberStatus> memberStatuses(Map<Integer, InetSocketAddress> addresses) throws IOException {
+        List<InetSocketAddress> others = new ArrayList<>();
+        addresses.forEach((id, address) -> {
+            if (id != nodeId) others.add(address);
+        });
+        KvClientOptions options = KvClientOptions.defaults().withOperationTimeoutMillis(timeoutMillis)
+                .withAttemptTimeoutMillis(Math.min(KvClientOptions.defaults().attemptTimeoutMillis(), timeoutMillis));
+        Map<Integer, RebuildPlan.MemberStatus> statuses = new TreeMap<>();
+        try (KvClient client = KvClient.create(others, options)) {
+            for (Map.Entry<Integer, InetSocketAddress> member : addresses.entrySet()) {
+                if (member.getKey() == nodeId) continue;
+                String json;
+                try {
+                    json = KvClient.await(client.status(member.getValue()));
+                } catch (KvException e) {
+                    throw new IOException("node " + member.getKey() + " at " + member.getValue() + " did not answer ("
+                            + e.getMessage() + "): every other member must be running", e);
+                }
+                statuses.put(member.getKey(), parse(json));
+            }
+        }
+        return statuses;
+    }
+
+    static RebuildPlan.MemberStatus parse(String statusJson) throws IOException {
+        JsonNode status = JSON.readTree(statusJson);
+        return new RebuildPlan.MemberStatus(status.path("nodeId").asInt(), status.path("clusterId").asText(),
+                status.path("term").asLong(), status.path("lastIndex").asLong());
+    }
+
+    private static String describe(Map<Integer, RebuildPlan.MemberStatus> statuses) {
+        List<String> parts = new ArrayList<>();
+        statuses.forEach((id, status) -> parts.add(id + " at term " + status.term() + ", last index " + status.lastIndex()));
+        return String.join("; ", parts);
+    }
+}

@@ -1,0 +1,48 @@
+package io.kvbench.node;
+
+import io.kvbench.net.InboundLimits;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code kvnode run}'s inbound limit options: a bad value is a usage error (exit 2) of one line naming the option. */
+class KvNodeMainLimitsTest {
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @CsvSource({
+            "--max-client-connections, 0, --max-client-connections must be positive: 0",
+            "--max-peer-connections, -3, --max-peer-connections must be positive: -3",
+            "--frame-timeout-ms, 0, --frame-timeout-ms must be positive: 0",
+            "--handshake-timeout-ms, -1, --handshake-timeout-ms must be positive: -1",
+            "--client-inbound-budget-bytes, 1000, --client-inbound-budget-bytes must be at least the largest client frame (2097152 bytes): 1000",
+            "--peer-inbound-budget-bytes, 1048576, --peer-inbound-budget-bytes must be at least the largest peer frame (16777216 bytes): 1048576",
+            "--handshake-max-frame-bytes, 10, --handshake-max-frame-bytes must be between this cluster's Hello (27 bytes) and the peer frame limit (16777216): 10",
+    })
+    void aBadLimitIsAUsageErrorNamingItsOption(String option, String value, String message) {
+        StringWriter err = new StringWriter();
+        var command = KvNodeCommand.commandLine();
+        command.setErr(new PrintWriter(err));
+        int exitCode = command.execute("run", "--id", "1", "--peers", "1=127.0.0.1:7001", "--clients", "1=127.0.0.1:8001",
+                "--data-dir", directory.toString(), option, value);
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("kvnode: " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"268435456", "17179869184"})
+    void theDefaultsAreTheHeapDerivedOnes(long heapBytes) {
+        InboundLimits limits = InboundLimits.defaults(heapBytes);
+        assertThat(limits.client().maxConnections()).isEqualTo(1024);
+        assertThat(limits.peer().maxConnections()).isEqualTo(64);
+        assertThat(limits.client().bufferBudgetBytes()).isBetween(4L << 20, 256L << 20);
+        assertThat(limits.peer().bufferBudgetBytes()).isBetween(32L << 20, 256L << 20);
+    }
+}

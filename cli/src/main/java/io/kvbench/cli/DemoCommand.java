@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -101,26 +102,26 @@ public final class DemoCommand implements Callable<Integer> {
     static String summaryTable(FloorResult floor, LoadSummary steady, NodeLatencyReport inside, CampaignResult chaos) {
         double floorMicros = floor.majorityWriteFloorMicros();
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%-44s %s%n", "measure", "value"));
-        table.append(String.format("%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
+        table.append(String.format(Locale.ROOT, "%-44s %s%n", "measure", "value"));
+        table.append(String.format(Locale.ROOT, "%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
                 floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
-        table.append(String.format("%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
+        table.append(String.format(Locale.ROOT, "%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
                 steady.achievedRatePerSecond(), steady.errors(), steady.timeouts()));
-        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
+        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
                 steady.latencyMicrosP50() / floorMicros));
-        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
+        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
                 steady.latencyMicrosP99() / floorMicros));
         if (inside != null) {
             for (String row : insideRows(inside)) table.append(row);
         }
-        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
+        table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
                 chaos.election().p50Millis(), chaos.election().p99Millis(), chaos.election().maxMillis(), chaos.election().trials()));
-        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
+        table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
                 chaos.unavailability().p50Millis(), chaos.unavailability().p99Millis(), chaos.unavailability().maxMillis(),
                 chaos.unavailability().trials()));
-        table.append(String.format("%-44s %d/%d%n", "trials recovered", chaos.trials().stream().filter(t -> t.recovered()).count(),
+        table.append(String.format(Locale.ROOT, "%-44s %d/%d%n", "trials recovered", chaos.trials().stream().filter(t -> t.recovered()).count(),
                 chaos.trials().size()));
-        table.append(String.format("%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
+        table.append(String.format(Locale.ROOT, "%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
                 .lines().findFirst().orElse(""), chaos.acknowledgedWrites()));
         return table.toString();
     }
@@ -132,11 +133,11 @@ public final class DemoCommand implements Callable<Integer> {
      */
     static List<String> insideRows(NodeLatencyReport inside) {
         List<String> rows = new ArrayList<>();
-        inside.leaderWrites().ifPresent(leader -> rows.add(String.format("%-44s %d / %d us (node %d)%n",
+        inside.leaderWrites().ifPresent(leader -> rows.add(String.format(Locale.ROOT, "%-44s %d / %d us (node %d)%n",
                 "  of which inside the leader p50/p99", leader.p50Micros(), leader.p99Micros(), leader.nodeId())));
         inside.walCommits().stream().filter(node -> node.count() > 0)
                 .max(java.util.Comparator.comparingLong(NodeLatencyReport.Span::maxMicros))
-                .ifPresent(slowest -> rows.add(String.format("%-44s %d / %d / %d us (node %d)%n",
+                .ifPresent(slowest -> rows.add(String.format(Locale.ROOT, "%-44s %d / %d / %d us (node %d)%n",
                         "  WAL commit p50/p99/max, slowest node", slowest.p50Micros(), slowest.p99Micros(),
                         slowest.maxMicros(), slowest.nodeId())));
         return rows;

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +73,7 @@ public final class GateCommand implements Callable<Integer> {
                 chaos[0] = Campaign.run(CampaignSpec.builder().runId("gate").gitSha(Git.sha(home)).fault(FaultKind.KILL_LEADER)
                         .trials(5).build(), cluster, out.resolve("chaos"));
                 CampaignResult r = chaos[0];
-                return new Item("", r.passed(), String.format("%d/%d recovered, %s, unavailability p50 %.0f ms max %.0f ms",
+                return new Item("", r.passed(), String.format(Locale.ROOT, "%d/%d recovered, %s, unavailability p50 %.0f ms max %.0f ms",
                         r.trials().stream().filter(t -> t.recovered()).count(), r.trials().size(),
                         r.verdict().describe().lines().findFirst().orElse(""), r.unavailability().p50Millis(), r.unavailability().maxMillis()));
             }));
@@ -89,7 +90,7 @@ public final class GateCommand implements Callable<Integer> {
                         loadDirectory, floor[0]);
                 LoadSummary s = load[0];
                 double floorMicros = floor[0].majorityWriteFloorMicros();
-                return new Item("", s.errors() + s.timeouts() == 0, String.format("p50 %d us (%.1fx floor), p99 %d us (%.1fx floor), %d errors",
+                return new Item("", s.errors() + s.timeouts() == 0, String.format(Locale.ROOT, "p50 %d us (%.1fx floor), p99 %d us (%.1fx floor), %d errors",
                         s.latencyMicrosP50(), s.latencyMicrosP50() / floorMicros, s.latencyMicrosP99(), s.latencyMicrosP99() / floorMicros,
                         s.errors() + s.timeouts()));
             }));
@@ -134,7 +135,7 @@ public final class GateCommand implements Callable<Integer> {
     static String render(List<Item> items) {
         StringBuilder text = new StringBuilder("quality gate\n");
         for (Item item : items) {
-            text.append(String.format("  [%s] %-52s %s%n", item.passed() ? "x" : " ", item.name(), item.figure()));
+            text.append(String.format(Locale.ROOT, "  [%s] %-52s %s%n", item.passed() ? "x" : " ", item.name(), item.figure()));
         }
         long failed = items.stream().filter(i -> !i.passed()).count();
         text.append(failed == 0 ? "GREEN: every item passed\n" : "RED: " + failed + " item(s) failed\n");

@@ -243,9 +243,9 @@ public final class LoadGenerator {
         double ratePerSecond = counters.intervalCompletions.sumThenReset() / Math.max(intervalNanos / 1e9, 1e-3);
         String phase = nowNanos - clock.measureStartNanos <= 0 ? "warm-up"
                 : "p99 " + lastIntervalLatencyMicrosP99 + " us";
-        System.err.printf("load %s: %6.1fs elapsed, ETA %5.1fs, %.0f ops/s%s, %s%n", target.name(), elapsedSeconds,
+        System.err.printf(java.util.Locale.ROOT, "load %s: %6.1fs elapsed, ETA %5.1fs, %.0f ops/s%s, %s%n", target.name(), elapsedSeconds,
                 remainingSeconds, ratePerSecond,
-                spec.mode() == LoadMode.OPEN_LOOP ? String.format(" (target %.0f)", spec.targetRatePerSecond()) : "",
+                spec.mode() == LoadMode.OPEN_LOOP ? String.format(java.util.Locale.ROOT, " (target %.0f)", spec.targetRatePerSecond()) : "",
                 phase);
     }
 

@@ -12,6 +12,7 @@ import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignResult;
+import io.kvbench.chaos.campaign.CheckerResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
@@ -123,6 +124,9 @@ public final class DemoCommand implements Callable<Integer> {
                 chaos.trials().size()));
         table.append(String.format(Locale.ROOT, "%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
                 .lines().findFirst().orElse(""), chaos.acknowledgedWrites()));
+        for (CheckerResult checker : chaos.checkers()) {
+            table.append(String.format(Locale.ROOT, "%-44s %s (%s)%n", "  " + checker.title(), checker.result(), checker.details()));
+        }
         return table.toString();
     }
 

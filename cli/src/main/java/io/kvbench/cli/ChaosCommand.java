@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignLoad;
+import io.kvbench.chaos.campaign.CampaignProgress;
 import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
@@ -118,6 +119,9 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--no-plot", description = "Do not draw charts.")
     boolean noPlot;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress line on stderr (trials done, recovered, fault to first ack p50, ETA).")
+    boolean quiet;
+
     @Option(names = "--cluster-file", paramLabel = "FILE",
             description = {"Drive the running kvnode or etcd cluster FILE describes (client and peer addresses, and the shell commands",
                     "that start, stop and signal each node, e.g. over ssh: docs/clusters.md) instead of starting a local one. The file gives",
@@ -168,7 +172,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 : startCluster(out.resolve("cluster"), networkMode)) {
             networkUsed = cluster instanceof LocalKvCluster local ? local.network().label()
                     : described != null ? "described" : NetworkMode.LOOPBACK.label();
-            result = Campaign.run(spec, cluster, out);
+            result = Campaign.run(spec, cluster, out, quiet ? CampaignProgress.NONE : ChaosProgressLine.onStderr());
             // close() restores too, quietly; after a campaign that ran, a node left down must fail the command
             if (cluster instanceof DescribedCluster describedCluster) describedCluster.restore();
         }

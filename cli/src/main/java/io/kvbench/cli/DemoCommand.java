@@ -85,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
             CampaignSpec chaosSpec = CampaignSpec.builder().runId("demo").gitSha(Git.sha(Home.directory()))
                     .fault(FaultKind.KILL_LEADER).trials(kills).trialInterval(Duration.ofMillis(2500)).build();
-            CampaignResult chaos = Campaign.run(chaosSpec, cluster, out.resolve("chaos"));
+            CampaignResult chaos = Campaign.run(chaosSpec, cluster, out.resolve("chaos"), ChaosProgressLine.onStderr());
 
             System.out.println("[5/5] drawing charts");
             PlotCommand.run(List.of("all", out.toString()));

@@ -35,8 +35,8 @@ import java.util.concurrent.Callable;
  * checked. Exit 0 when safe and recovered every time, else 1.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Kill (or pause, or stop, or partition) the leader again and again under load; time every election;",
-                "check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
+        description = {"Kill (or pause, or stop, or partition) the leader again and again under load, and time every election.",
+                "Then check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
                 "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts;",
                 "load/ holds the open-loop load generator's files (--load-rate)."})
 public final class ChaosCommand implements Callable<Integer> {
@@ -85,13 +85,13 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the fault schedule and workload (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "(default: ${DEFAULT-VALUE}); etcd gets --election-timeout of this value")
+    @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout, lower bound; etcd gets --election-timeout of this value (default: ${DEFAULT-VALUE}).")
     int electionMin;
 
-    @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "(default: ${DEFAULT-VALUE}); etcd randomizes in [t, 2t) itself")
+    @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "kvnode: randomized election timeout, upper bound, exclusive; etcd randomizes in [t, 2t) itself (default: ${DEFAULT-VALUE}).")
     int electionMax;
 
-    @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval, kvnode and etcd (default: ${DEFAULT-VALUE}).")
     int heartbeat;
 
     @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")

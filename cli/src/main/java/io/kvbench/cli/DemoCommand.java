@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * a summary table, all under results/.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A local 3-node cluster, a steady load, then ~30 s of load with leader kills;",
-                "election histogram, latency charts and a summary table under results/<version>/demo/<time>/."})
+        description = {"Show kvbench at work: a local 3-node cluster, a steady load, then ~30 s of load with leader kills.",
+                "Election CDF, latency charts, a summary table and report.html under results/<version>/demo/<time>/."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kills", defaultValue = "12", description = "Leader kills during the chaos part (default: ${DEFAULT-VALUE}).")
     int kills;

@@ -31,10 +31,12 @@ import java.util.stream.Stream;
 
 /** {@code kvbench gate}: the seed's quality gate (docs/quality-gate.md) as a checklist with figures. */
 @Command(name = "gate", mixinStandardHelpOptions = true,
-        description = {"Build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
-                "charts: prints a checklist with each item's figure; exit 1 if any item fails. Needs a checkout and Maven."})
+        description = {"Run the quality gate and print its checklist, each item with its figure.",
+                "Items: build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
+                "charts. Exit 1 if any item fails. Needs a checkout and Maven."})
 public final class GateCommand implements Callable<Integer> {
-    private static final String UNIT_MODULES = "kvnode/raft,kvnode/kv,kvnode/wal,kvnode/net,kvnode/client,kvnode/sim,kvnode/node";
+    private static final List<String> UNIT_MODULES = List.of("kvnode/raft", "kvnode/kv", "kvnode/wal", "kvnode/net", "kvnode/client",
+            "kvnode/sim", "kvnode/node");
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/gate/<time>/).")
     Path output;
@@ -54,7 +56,7 @@ public final class GateCommand implements Callable<Integer> {
             if (!Files.exists(home.resolve("pom.xml"))) throw new UsageException("the gate needs a checkout: no pom.xml in " + home);
             items.add(step("build", () -> maven(home, out, "build", "test-compile") ? pass("compiled every module") : fail("see build.log")));
             items.add(step("unit and simulation tests", () -> {
-                boolean ok = maven(home, out, "unit-tests", "verify", "-pl", UNIT_MODULES, "-am");
+                boolean ok = maven(home, out, "unit-tests", "verify", "-pl", String.join(",", UNIT_MODULES), "-am");
                 return new Item("", ok, countTests(home, UNIT_MODULES) + " tests" + (ok ? " passed" : ", failures: see unit-tests.log"));
             }));
             items.add(step("kill-the-leader test (real processes)", () -> {
@@ -152,10 +154,10 @@ public final class GateCommand implements Callable<Integer> {
     }
 
     /** Sums the tests surefire ran in the given modules, from its XML reports. */
-    static long countTests(Path home, String modules) throws IOException {
+    static long countTests(Path home, List<String> modules) throws IOException {
         Pattern tests = Pattern.compile("<testsuite[^>]* tests=\"(\\d+)\"");
         long total = 0;
-        for (String module : modules.split(",")) {
+        for (String module : modules) {
             Path reports = home.resolve(module).resolve("target/surefire-reports");
             if (!Files.isDirectory(reports)) continue;
             try (Stream<Path> files = Files.list(reports)) {

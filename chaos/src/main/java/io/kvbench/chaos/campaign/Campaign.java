@@ -442,6 +442,7 @@ public final class Campaign {
         run.put("processors", Runtime.getRuntime().availableProcessors());
         run.put("osName", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         run.put("startedAt", startedAt.toString());
+        run.put("loadStartNanos", workload.startNanos()); // zero of timeseries.csv and faults.csv on history.csv's clock
         run.put("endedAt", Instant.now().toString());
         run.put("passed", result.passed());
         run.put("verdict", verdict.describe());

@@ -79,12 +79,21 @@ public final class LoadGenerator {
      */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
             Runnable atMeasureStart) throws IOException {
+        return run(spec, target, outputDirectory, floor, atMeasureStart, true);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}; {@code progress} false leaves out the progress
+     * line every second and the saturation warning (for a caller that prints its own, e.g. a rate sweep).
+     */
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
+            Runnable atMeasureStart, boolean progress) throws IOException {
         Files.createDirectories(outputDirectory);
         if (spec.warmup().isZero()) {
             if (atMeasureStart != null) runSafely(atMeasureStart);
-            return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
+            return new LoadGenerator(spec, target, outputDirectory, floor, progress).run();
         }
-        LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, true);
+        LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, progress);
         generator.atMeasureStart = atMeasureStart;
         return generator.run();
     }

@@ -184,6 +184,7 @@ public final class ChaosCommand implements Callable<Integer> {
         System.out.println(result.unavailability());
         result.load().ifPresent(load -> System.out.println(CampaignLoad.describe(load)));
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+        ReportCommand.writeFor(out);
         System.out.println("results: " + out);
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
     }

@@ -94,6 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(out.resolve("summary.txt"), table, StandardCharsets.UTF_8);
             System.out.println();
             System.out.print(table);
+            ReportCommand.writeFor(out);
             System.out.println("results and charts: " + out);
             boolean ok = steady.errors() + steady.timeouts() == 0 && chaos.passed();
             return ok ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;

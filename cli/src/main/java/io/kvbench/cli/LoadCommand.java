@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Drive a target at a constant rate (open loop) or as fast as N clients can (closed loop).",
                 "Open-loop latency runs from the intended send time (no coordinated omission).",
-                "Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json, report.html."})
+                "Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json, charts and report.html."})
 public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
     String target;
@@ -105,6 +105,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: results/<version>/load-<target>-<mode>/<time>/).")
     Path output;
 
+    @Option(names = "--no-plot", description = "Do not draw charts (latency over time, latency spectrum).")
+    boolean noPlot;
+
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
@@ -136,6 +139,8 @@ public final class LoadCommand implements Callable<Integer> {
                     && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
             }
+            if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+            ReportCommand.writeFor(out);
             return summary.errors() + summary.timeouts() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
         } finally {
             if (localCluster != null) localCluster.close();

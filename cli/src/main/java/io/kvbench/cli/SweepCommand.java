@@ -84,6 +84,7 @@ public final class SweepCommand implements Callable<Integer> {
                     step.summary().saturated() ? "saturated" : "");
         }
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+        ReportCommand.writeFor(out);
         System.out.println("results: " + out);
         // Steps past the knee are expected to queue, time out and saturate: that is the curve, not a failed check.
         return KvbenchMain.EXIT_OK;

@@ -669,10 +669,7 @@ def plot_operations(directory, out):
     axes.set_xlabel(zero_note)
     axes.grid(True, alpha=0.3)
     axes.legend(loc="upper right", fontsize=7, ncol=2, markerscale=2)
-    if faults:
-        fault_table_note = ", ".join(f"#{i}" for i in range(1, len(faults) + 1)[:3])
-        axes.set_title(f"faults numbered as in timeseries.png ({fault_table_note}...)" if len(faults) > 3 else "",
-                       fontsize=8, loc="left")
+    axes.set_title("faults numbered as in timeseries.png, whose table lists them" if faults else "", fontsize=8, pad=14)
     figure.suptitle(titled(f"Every operation at its invoke time, by outcome ({len(operations)} operations)", [run]),
                     fontsize=10)
     save(figure, output_prefix(out, directory, "operations"))

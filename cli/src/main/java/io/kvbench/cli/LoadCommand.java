@@ -108,6 +108,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--no-plot", description = "Do not draw charts (latency over time, latency spectrum).")
     boolean noPlot;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress line on stderr every second (elapsed, ETA, rate, interval p99).")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
@@ -132,7 +135,7 @@ public final class LoadCommand implements Callable<Integer> {
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             List<InetSocketAddress> nodeAddresses = addresses;
             LoadSummary summary = run(spec, target(addresses), out, floor,
-                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)));
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)), !quiet);
             print(summary);
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
             if (statusesAfter != null
@@ -153,9 +156,15 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} (if not null) run when warm-up ends. */
     static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart) throws Exception {
+        return run(spec, target, out, floor, atMeasureStart, true);
+    }
+
+    /** As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}; {@code progress} false: no line every second. */
+    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart, boolean progress)
+            throws Exception {
         target.open();
         try {
-            return LoadGenerator.run(spec, target, out, floor, atMeasureStart);
+            return LoadGenerator.run(spec, target, out, floor, atMeasureStart, progress);
         } finally {
             target.close();
         }

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,25 @@ class ListOptionsTest {
     }
 
     @Test
+    void nodeSplitsItsPeerAndClientMapsById() {
+        CommandLine root = KvbenchMain.commandLine();
+        CommandLine node = root.getSubcommands().get("node");
+        root.parseArgs("node", "--id", "2", "--peers", "1=127.0.0.1:7001,2=127.0.0.1:7002", "--clients", "1=127.0.0.1:8001,2=127.0.0.1:8002",
+                "--data-dir", "d2");
+
+        Map<Integer, InetSocketAddress> peers = node.getCommandSpec().findOption("--peers").getValue();
+        assertThat(peers).containsExactlyInAnyOrderEntriesOf(Map.of(1, new InetSocketAddress("127.0.0.1", 7001),
+                2, new InetSocketAddress("127.0.0.1", 7002)));
+        Map<Integer, InetSocketAddress> clients = node.getCommandSpec().findOption("--clients").getValue();
+        assertThat(clients).containsKeys(1, 2);
+    }
+
+    @Test
     void aBadElementIsAUsageErrorNamingIt() {
+        assertUsageError(List.of("node", "--id", "1", "--peers", "1=127.0.0.1:7001,127.0.0.1:7002", "--clients", "1=127.0.0.1:8001",
+                "--data-dir", "d1"), "--peers", "KEY=VALUE", "127.0.0.1:7002");
+        assertUsageError(List.of("node", "--id", "1", "--peers", "1=127.0.0.1", "--clients", "1=127.0.0.1:8001",
+                "--data-dir", "d1"), "--peers", "not host:port");
         assertUsageError(List.of("load", "--nodes", "127.0.0.1:8001,127.0.0.1"), "127.0.0.1", "host:port");
         assertUsageError(List.of("load", "--mix", "10,x,10"), "--mix", "x");
         assertUsageError(List.of("load", "--mix", "10,90", "--duration-s", "1"), "--mix takes read,write,cas");

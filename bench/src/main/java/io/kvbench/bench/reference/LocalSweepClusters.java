@@ -10,16 +10,19 @@ import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The sweep's clusters on this machine, set up as the reference runs set theirs up: three kvnode processes with the
  * reference JVM options and fsync always, their JIT warmed until quiet first ({@link JitWarmup}); or three etcd
- * members (Debian's etcd-server, under nice -5).
+ * members (Debian's etcd-server, under nice -5). Closing one stops it and deletes its storage (kvnode's WAL segments
+ * and hard state, etcd's member folders: hundreds of MB of preallocated files), keeping the logs.
  */
 public final class LocalSweepClusters implements RateSweep.Clusters {
     public static final List<String> TARGETS = List.of("kvnode", "etcd");
@@ -86,6 +89,7 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             @Override
             public void close() throws Exception {
                 cluster.close();
+                deleteStorage(directory);
             }
         };
     }
@@ -115,9 +119,23 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             }
 
             @Override
-            public void close() {
+            public void close() throws IOException {
                 etcd.close();
+                deleteStorage(directory);
             }
         };
+    }
+
+    /** The nodes' storage under a cluster's folder, not their logs or event logs. */
+    static void deleteStorage(Path directory) throws IOException {
+        List<Path> storage;
+        try (Stream<Path> paths = Files.walk(directory)) {
+            storage = paths.filter(path -> {
+                String name = path.getFileName().toString();
+                return name.endsWith(".etcd") && Files.isDirectory(path)
+                        || name.startsWith("wal-") || name.startsWith("hardstate") || name.startsWith("snapshot-");
+            }).toList();
+        }
+        for (Path path : storage) ReferenceRuns.deleteRecursively(path);
     }
 }

@@ -125,4 +125,25 @@ class RateSweepTest {
         assertThat(directory.resolve("only/peak")).doesNotExist();
         assertThat(directory.resolve("only/step-100/summary.csv")).isNotEmptyFile();
     }
+
+    @Test
+    void aClosedLocalClusterLeavesItsLogsAndNotItsStorage(@TempDir Path directory) throws Exception {
+        Path node = Files.createDirectories(directory.resolve("node-1"));
+        Files.writeString(node.resolve("wal-0000000000000001.log"), "wal");
+        Files.writeString(node.resolve("hardstate"), "term");
+        Files.writeString(node.resolve("events.jsonl"), "{}");
+        Files.writeString(directory.resolve("node-1.log"), "ready");
+        Path member = Files.createDirectories(directory.resolve("member0.etcd/member/wal"));
+        Files.writeString(member.resolve("0000000000000000-0000000000000000.wal"), "wal");
+        Files.writeString(directory.resolve("member0.log"), "ready");
+
+        LocalSweepClusters.deleteStorage(directory);
+
+        assertThat(node.resolve("wal-0000000000000001.log")).doesNotExist();
+        assertThat(node.resolve("hardstate")).doesNotExist();
+        assertThat(directory.resolve("member0.etcd")).doesNotExist();
+        assertThat(node.resolve("events.jsonl")).exists();
+        assertThat(directory.resolve("node-1.log")).exists();
+        assertThat(directory.resolve("member0.log")).exists();
+    }
 }

@@ -96,8 +96,8 @@ final class RunFolder {
     }
 
     /**
-     * The run's files, relative and sorted, without the page itself and without the nodes' storage (WAL segments,
-     * hard state, snapshots: binary, and a node's data is not a result).
+     * The run's files, relative and sorted, without the page itself and without the nodes' storage (kvnode's WAL
+     * segments, hard state and snapshots, etcd's member folders: binary, and a node's data is not a result).
      */
     List<String> files() throws IOException {
         try (Stream<Path> paths = Files.walk(directory, MAX_DEPTH)) {
@@ -108,8 +108,9 @@ final class RunFolder {
 
     private static boolean isResultFile(String relativePath) {
         String name = relativePath.substring(relativePath.lastIndexOf('/') + 1);
+        boolean etcdMemberData = relativePath.matches("(.*/)?[^/]+\\.etcd/.*");
         return !relativePath.equals(ReportPage.FILE_NAME) && !name.startsWith("wal-") && !name.startsWith("hardstate")
-                && !name.startsWith("snapshot-") && !name.endsWith(".tmp") && !name.endsWith(".lock");
+                && !name.startsWith("snapshot-") && !name.endsWith(".tmp") && !name.endsWith(".lock") && !etcdMemberData;
     }
 
     long size(String relativePath) throws IOException {

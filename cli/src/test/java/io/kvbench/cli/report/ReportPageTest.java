@@ -16,6 +16,8 @@ class ReportPageTest {
     @Test
     void aLoadRunsPageHasItsVerdictSummaryChartsParametersAndFiles() throws Exception {
         Path run = ReportFixtures.copy("load", directory);
+        Files.createDirectories(run.resolve("cluster/member0.etcd/member/wal"));
+        Files.writeString(run.resolve("cluster/member0.etcd/member/wal/0000000000000000-0000000000000000.wal"), "wal");
 
         String html = Files.readString(ReportPage.write(run));
 
@@ -27,7 +29,7 @@ class ReportPageTest {
                 .contains("<td>parameters.targetRatePerSecond</td><td>1000.0</td>")
                 .contains("<a href=\"notes%20%26%20more.txt\">notes &amp; more.txt</a>")
                 .contains("<a href=\"cluster/n1/node.log\">")
-                .doesNotContain("wal-0000000001").doesNotContain("http://").doesNotContain("https://");
+                .doesNotContain("wal-0000000001").doesNotContain("member0.etcd").doesNotContain("http://").doesNotContain("https://");
     }
 
     @Test

@@ -437,20 +437,20 @@ def fault_label_step(count):
     return math.ceil(count / FAULT_LABELS_AT_MOST)
 
 
-def shade_faults(panels, labelled_panels, faults, end):
-    """Each fault as a band from injection to recovery, with a line where it began (a 20 ms band is a hair at 200 s)."""
+def shade_faults(panels, labelled_panels, faults, end, legend="fault until recovery"):
+    """Each fault as a band from injection to recovery, with a line where it began (a 20 ms band is a hair at 200 s);
+    every k-th fault's number above the first labelled panel."""
     step = fault_label_step(len(faults))
     for index, (start, recovered, _, _) in enumerate(faults):
         for axes in panels:
             first = axes in labelled_panels and index == 0
             axes.axvspan(start, recovered if recovered is not None else end, color=FAULT_COLOR, alpha=0.25, linewidth=0,
-                         label="fault until recovery (table: numbers)" if first else None)
+                         label=legend if first else None)
             axes.axvline(start, color=FAULT_COLOR, alpha=0.5, linewidth=0.6)
-        number_ = index + 1
-        if number_ == 1 or number_ % step == 0:
-            for axes in labelled_panels[:1]:
-                axes.annotate(f"#{number_}", (start, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
-                              textcoords="offset points", fontsize=7, ha="center", va="bottom", color=FAULT_COLOR)
+        fault_number = index + 1
+        if labelled_panels and (fault_number == 1 or fault_number % step == 0):
+            labelled_panels[0].annotate(f"#{fault_number}", (start, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                                        textcoords="offset points", fontsize=7, ha="center", va="bottom", color=FAULT_COLOR)
 
 
 def fault_table(axes, faults):
@@ -501,7 +501,7 @@ def plot_timeseries(directory, out):
     note = "; the last interval, cut short by the end of the run, is not drawn" if any(d is not None for d in dropped) else ""
     rate_axes.set_xlabel("time since load start (s)" + note)
     end = max(series["elapsed_s"][-1], load["elapsed_s"][-1] if load else 0.0)
-    shade_faults(panels, latency_panels, faults, end)
+    shade_faults(panels, latency_panels, faults, end, legend="fault until recovery (numbers: table)")
     if faults:
         fault_table(figure.add_subplot(grid[:, 1]), faults)
     for axes in panels:

@@ -49,7 +49,7 @@ import java.util.stream.Collectors;
 /**
  * A chaos campaign: continuous load, a fault every trial interval at a random point in the heartbeat interval
  * (Raft paper §9.3), each election timed, then the history checked. See docs/results-format.md for the files:
- * history.csv, elections.csv, faults.csv, timeseries.csv, election.hgrm, unavailability.hgrm,
+ * history.csv, elections.csv, faults.csv, timeseries.csv, writes.hlog, election.hgrm, unavailability.hgrm,
  * percentiles.csv, summary.csv, verdict.txt, run.json, and load/ from the optional load generator ({@link CampaignLoad}).
  */
 public final class Campaign {

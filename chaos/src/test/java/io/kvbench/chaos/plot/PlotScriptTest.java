@@ -211,7 +211,7 @@ class PlotScriptTest {
         assertThat(latency.path("unlabelled_lines").asInt()).as("one line where each fault began").isEqualTo(100);
         assertThat(latency.path("yscale").asText()).isEqualTo("log");
         assertThat(texts(latency.path("yticklabels"))).contains("1", "10").noneMatch(label -> label.contains("^"));
-        assertThat(texts(latency.path("legend"))).contains("p50", "p99", "max", "fault until recovery (table: numbers)");
+        assertThat(texts(latency.path("legend"))).contains("p50", "p99", "max", "fault until recovery (numbers: table)");
         JsonNode table = chart.path("axes").get(2);
         assertThat(table.path("visible").asBoolean()).isFalse();
         List<String> columns = texts(table.path("texts"));

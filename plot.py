@@ -6,17 +6,23 @@ Run with Debian's interpreter, which has matplotlib (apt-get install python3-mat
     /usr/bin/python3 plot.py timeseries results/run-1
     /usr/bin/python3 plot.py elections v1/elections.csv v2/elections.csv --labels v1 v2
     /usr/bin/python3 plot.py compare results/compare.csv
+    /usr/bin/python3 plot.py operations results/chaos-run
+    /usr/bin/python3 plot.py sweep results/sweep-run/sweep.csv
     /usr/bin/python3 plot.py all results
 
 Every chart is written as PREFIX.png and PREFIX.svg, next to the (first) input unless --out PREFIX is given.
+Titles and legends say what ran, from the run.json beside each input (target, commit, scenario, date).
 Exit codes: 0 drawn, 2 bad input (missing file, wrong columns, bad number), 3 matplotlib not importable.
 """
 
 import argparse
 import csv
+import json
 import math
 import os
+import statistics
 import sys
+import textwrap
 
 EXIT_BAD_INPUT = 2
 EXIT_NO_MATPLOTLIB = 3
@@ -40,6 +46,20 @@ ELECTION_METRICS = [
 # x = 1/(1-p): the axis HdrHistogram's plotter and hdr-plot use, so the tail gets as much room as the median.
 PERCENTILE_TICKS = [(2.0, "50%"), (10.0, "90%"), (100.0, "99%"), (1e3, "99.9%"), (1e4, "99.99%"), (1e5, "99.999%")]
 HGRM_UNIT_TO_MS = {"ms": 1.0, "us": 1e-3, "ns": 1e-6}
+HISTORY_COLUMNS = ["process", "kind", "key", "invoke_ns", "complete_ns", "outcome"]
+SWEEP_COLUMNS = ["target", "fraction_of_peak", "offered_rate", "achieved_rate", "p50_us", "p99_us", "saturated"]
+# One latency spectrum per measure: each .hgrm name is one measure; the campaign's election.hgrm and
+# unavailability.hgrm are drawn as the elections CDF instead (a dozen trials are not a spectrum).
+SPECTRUM_MEASURES = {
+    "latency.hgrm": ("latency-spectrum", "Request latency, from the intended send time"),
+    "service.hgrm": ("service-spectrum", "Service time, from the actual send"),
+}
+ELECTION_HGRM_FILES = ("election.hgrm", "unavailability.hgrm")
+OUTCOME_COLORS = {"OK": "tab:blue", "FAIL": "tab:red", "UNKNOWN": "tab:orange"}
+KIND_MARKERS = {"PUT": "o", "GET": "^", "CAS": "s", "DELETE": "D"}
+FAULT_COLOR = "tab:red"
+FAULT_LABELS_AT_MOST = 12      # fault numbers written above the chart; every k-th beyond that
+FAULT_TABLE_ROWS_PER_COLUMN = 50
 
 
 class InputError(Exception):
@@ -112,6 +132,117 @@ def percentile(sorted_values, fraction):
     return sorted_values[rank - 1]
 
 
+# ---------------------------------------------------------------------------------------------- run descriptions
+
+def find_run_json(path):
+    """The run.json describing a file or folder: in its own folder, else the one or two above (a campaign's load/)."""
+    directory = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
+    for _ in range(3):
+        candidate = os.path.join(directory, "run.json")
+        if os.path.isfile(candidate):
+            try:
+                with open(candidate, encoding="utf-8") as handle:
+                    run = json.load(handle)
+                return run if isinstance(run, dict) else None
+            except (OSError, ValueError):
+                return None  # a run.json that does not parse only costs the labels, never the chart
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return None
+
+
+def short_sha(run):
+    sha = run.get("gitSha") or (run.get("campaign") or {}).get("gitSha") or ""
+    return sha[:7] if sha and sha != "unknown" else ""
+
+
+def run_date(run):
+    """The day and minute the run started (UTC), as run.json has it."""
+    started = run.get("startedAt") or run.get("startWallTime") or ""
+    return started[:16].replace("T", " ") + " UTC" if len(started) >= 16 else ""
+
+
+def is_campaign(run):
+    return "campaign" in run
+
+
+def is_sweep(run):
+    return "sweep" in run
+
+
+def target_words(run):
+    """The target and how it was set up: run.json's targetLabel when it has one (version included), else built."""
+    if run.get("targetLabel"):
+        return run["targetLabel"]
+    if is_sweep(run):
+        return " and ".join(run["sweep"].get("targets", [])) + ", local 3-node clusters"
+    target = run.get("target", "?")
+    if is_campaign(run):
+        words = [target]
+        if run.get("heartbeatMillis") is not None:
+            words.append(f"heartbeat {run['heartbeatMillis']} ms")
+        if run.get("electionTimeoutMinMillis") is not None:
+            words.append(f"election {run['electionTimeoutMinMillis']}-{run.get('electionTimeoutMaxMillis', '?')} ms")
+        return ", ".join(words)
+    # etcd's own fsync mode is a sentence; kvnode's is one word worth showing (none is for comparison only).
+    return f"{target} (fsync {run['fsyncMode']})" if run.get("fsyncMode") in ("always", "none") else target
+
+
+def scenario_words(run):
+    """What was done to it: the campaign's faults and load, or the load's mode, rate and clients."""
+    if is_campaign(run):
+        campaign = run["campaign"]
+        words = []
+        if run.get("clusterSize"):
+            words.append(f"{run['clusterSize']} nodes")
+        words.append(f"{campaign.get('fault', 'fault')} x{campaign.get('trials', '?')}")
+        if campaign.get("loadRate") is not None:
+            words.append(f"{campaign['loadRate']:g} writes/s offered")
+        if run.get("network") and run["network"] != "loopback":
+            words.append(f"network {run['network']}")
+        return ", ".join(words)
+    if is_sweep(run):
+        sweep, peaks = run["sweep"], run.get("peakRates") or {}
+        fractions = sweep.get("fractionsOfPeak") or [0]
+        return (f"open-loop steps of {sweep.get('stepSeconds', 0):g} s at {min(fractions) * 100:.0f}-{max(fractions) * 100:.0f} % "
+                + "of peaks " + ", ".join(f"{target} {rate:,.0f}/s" for target, rate in peaks.items()))
+    parameters = run.get("parameters") or {}
+    mode = parameters.get("mode")
+    if mode == "OPEN_LOOP":
+        return (f"open loop {parameters.get('targetRatePerSecond', 0):g} ops/s, "
+                f"{parameters.get('connections', '?')} connections")
+    if mode == "CLOSED_LOOP":
+        return f"closed loop, {parameters.get('inFlightLimit', '?')} clients"
+    return ""
+
+
+def run_title(run):
+    """One line that says what ran: target and setup | scenario | commit | date."""
+    if not run:
+        return ""
+    parts = [target_words(run), scenario_words(run)]
+    if short_sha(run):
+        parts.append("commit " + short_sha(run))
+    parts.append(run_date(run))
+    return " | ".join(part for part in parts if part)
+
+
+def run_legend(run):
+    """A legend entry that tells runs apart: the target and its setup, and the commit."""
+    sha = short_sha(run)
+    return target_words(run) + (f" @ {sha}" if sha else "")
+
+
+def titled(measure, runs):
+    """A chart title: the measure, and below it what ran when every input came from runs that say the same."""
+    titles = {run_title(run) for run in runs if run}
+    if len(titles) == 1 and len(runs) == sum(1 for run in runs if run):
+        return measure + "\n" + textwrap.fill(titles.pop(), 120)
+    return measure
+
+
 # ---------------------------------------------------------------------------------------------- output
 
 def output_prefix(out, first_input, default_name):
@@ -129,13 +260,55 @@ def save(figure, prefix):
         path = f"{prefix}.{extension}"
         figure.savefig(path, dpi=120 if extension == "png" else None, bbox_inches="tight")
         written.append(path)
+    if DESCRIPTIONS is not None:
+        DESCRIPTIONS.append(describe_figure(figure, prefix))
     plt.close(figure)
     for path in written:
         print(path)
 
 
+def describe_figure(figure, prefix):
+    """What a chart shows, for tests and tools (plot.py --describe FILE): titles, labels, scales, series, ticks."""
+    def texts(items):
+        return [item.get_text() for item in items if item.get_text()]
+
+    axes_list = []
+    for axes in figure.get_axes():
+        legend = axes.get_legend()
+        axes_list.append({
+            "title": axes.get_title(),
+            "xlabel": axes.get_xlabel(),
+            "ylabel": axes.get_ylabel(),
+            "xscale": axes.get_xscale(),
+            "yscale": axes.get_yscale(),
+            "visible": bool(axes.axison),
+            "lines": [{"label": line.get_label(), "points": len(line.get_xdata())} for line in axes.get_lines()
+                      if not line.get_label().startswith("_")],
+            "unlabelled_lines": sum(1 for line in axes.get_lines() if line.get_label().startswith("_")),
+            "collections": [{"type": type(collection).__name__, "label": collection.get_label(),
+                             "points": len(collection.get_offsets())} for collection in axes.collections],
+            "patches": len(axes.patches),
+            "legend": texts(legend.get_texts()) if legend else [],
+            "texts": texts(axes.texts),
+            "xticklabels": texts(axes.get_xticklabels()),
+            "yticklabels": texts(axes.get_yticklabels()),
+        })
+    suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
+    return {"prefix": os.path.abspath(prefix), "suptitle": suptitle, "axes": axes_list}
+
+
+def unique(labels, files):
+    """Labels as given, with the file's folder added where two would read the same."""
+    if len(set(labels)) == len(labels):
+        return labels
+    return [f"{label} ({os.path.basename(os.path.dirname(os.path.abspath(path)))})" for label, path in zip(labels, files)]
+
+
 def labels_for(files, labels):
     if labels is None:
+        runs = [find_run_json(path) for path in files]
+        if all(runs):
+            return unique([run_legend(run) for run in runs], files)
         names = [os.path.basename(path) for path in files]
         if len(set(names)) == len(names):
             return [os.path.splitext(name)[0] for name in names]
@@ -145,14 +318,28 @@ def labels_for(files, labels):
     return labels
 
 
+def plain_millisecond_ticks(axes, axis="y"):
+    """On a log axis, ticks at 1, 2, 5 x 10^n written as plain numbers (0.5, 1, 20, 500), not 10^n."""
+    locator = matplotlib.ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0))
+    formatter = matplotlib.ticker.FuncFormatter(lambda value, _: f"{value:g}")
+    target = axes.yaxis if axis == "y" else axes.xaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(formatter)
+    target.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
 # ---------------------------------------------------------------------------------------------- charts
 
-def plot_spectrum(files, labels, out, value_unit):
+def plot_spectrum(files, labels, out, value_unit, log_y=False, measure=SPECTRUM_MEASURES["latency.hgrm"][1],
+                  default_name="latency-spectrum", styles=None, title_runs=None):
+    """styles: one dict of line properties per file (default: matplotlib's colour cycle); title_runs: the run.json(s)
+    the title describes (default: each file's own)."""
     labels = labels_for(files, labels)
     spectra = [read_hgrm(path, value_unit) for path in files]
+    styles = styles or [{} for _ in files]
     figure, axes = plt.subplots(figsize=(9, 5.5), constrained_layout=True)
-    for (values, inverse_tails), label in zip(spectra, labels):
-        axes.plot(inverse_tails, values, label=f"{label} (max {max(values):.3g} ms)", linewidth=1.6)
+    for (values, inverse_tails), label, style in zip(spectra, labels, styles):
+        axes.plot(inverse_tails, values, label=f"{label} (max {max(values):.3g} ms)", linewidth=1.6, **style)
     axes.set_xscale("log")
     largest = max(max(inverse_tails) for _, inverse_tails in spectra)
     ticks = [(x, text) for x, text in PERCENTILE_TICKS if x <= max(largest * 1.01, 100.0)]
@@ -160,13 +347,18 @@ def plot_spectrum(files, labels, out, value_unit):
     axes.set_xticklabels([text for _, text in ticks])
     axes.minorticks_off()
     axes.set_xlim(1.0, max(largest, ticks[-1][0]) * 1.2)
-    axes.set_ylim(bottom=0)
+    if log_y:
+        axes.set_yscale("log")
+        plain_millisecond_ticks(axes)
+    else:
+        axes.set_ylim(bottom=0)
     axes.set_xlabel("percentile")
-    axes.set_ylabel("latency (ms)")
-    axes.set_title("Latency by percentile")
+    axes.set_ylabel("latency (ms)" + (", log scale" if log_y else ""))
+    runs = title_runs if title_runs is not None else [find_run_json(path) for path in files]
+    axes.set_title(titled(f"{measure}, by percentile", runs), fontsize=10)
     axes.grid(True, which="major", alpha=0.3)
-    axes.legend(loc="upper left")
-    save(figure, output_prefix(out, files[0], "latency-spectrum"))
+    axes.legend(loc="upper left", fontsize=8)
+    save(figure, output_prefix(out, files[0], default_name))
 
 
 def read_timeseries(path):
@@ -179,7 +371,25 @@ def read_timeseries(path):
             series[column].append(number(row, column, path, line))
     if any(value is None for value in series["elapsed_s"]):
         raise InputError(f"{path}: elapsed_s must be set on every row")
+    # A campaign's file from before its last row said where it ended has whole seconds only, and its last second
+    # was always cut short by the end of the load.
+    series["whole_seconds_only"] = all("." not in row["elapsed_s"] for row in rows)
     return series
+
+
+def drop_partial_last_interval(series):
+    """The last interval, when the end of the run cut it short: its count would read as a false throughput drop."""
+    elapsed = series["elapsed_s"]
+    if len(elapsed) < 3:
+        return None
+    intervals = [now - before for now, before in zip(elapsed[1:], elapsed[:-1])]
+    typical = statistics.median(intervals)
+    if not (intervals[-1] < 0.9 * typical or series["whole_seconds_only"]):
+        return None
+    dropped = elapsed[-1]
+    for column in TIMESERIES_COLUMNS:
+        series[column] = series[column][:-1]
+    return dropped
 
 
 def read_faults(path):
@@ -204,8 +414,9 @@ def plot_latency(axes, series, title):
         points = latency_points(series, column)
         axes.plot([t for t, _ in points], [v for _, v in points], label=label, linewidth=1.3, drawstyle="steps-pre")
     axes.set_yscale("log")
-    axes.set_ylabel("latency (ms)")
-    axes.set_title(title)
+    plain_millisecond_ticks(axes)
+    axes.set_ylabel("latency (ms), log scale")
+    axes.set_title(title, fontsize=10, pad=14)  # room for the fault numbers above the plot
 
 
 def plot_rates(axes, series, prefix, style):
@@ -218,6 +429,46 @@ def plot_rates(axes, series, prefix, style):
         axes.plot(elapsed, rates, label=prefix + label, linewidth=1.3, drawstyle="steps-pre", linestyle=style)
 
 
+def fault_label_step(count):
+    """Label every k-th fault (k = 1, 2, 5, 10, 20, 50, ...) so at most FAULT_LABELS_AT_MOST numbers stand above a chart."""
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if math.ceil(count / step) <= FAULT_LABELS_AT_MOST:
+            return step
+    return math.ceil(count / FAULT_LABELS_AT_MOST)
+
+
+def shade_faults(panels, labelled_panels, faults, end, legend="fault until recovery"):
+    """Each fault as a band from injection to recovery, with a line where it began (a 20 ms band is a hair at 200 s);
+    every k-th fault's number above the first labelled panel."""
+    step = fault_label_step(len(faults))
+    for index, (start, recovered, _, _) in enumerate(faults):
+        for axes in panels:
+            first = axes in labelled_panels and index == 0
+            axes.axvspan(start, recovered if recovered is not None else end, color=FAULT_COLOR, alpha=0.25, linewidth=0,
+                         label=legend if first else None)
+            axes.axvline(start, color=FAULT_COLOR, alpha=0.5, linewidth=0.6)
+        fault_number = index + 1
+        if labelled_panels and (fault_number == 1 or fault_number % step == 0):
+            labelled_panels[0].annotate(f"#{fault_number}", (start, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                                        textcoords="offset points", fontsize=7, ha="center", va="bottom", color=FAULT_COLOR)
+
+
+def fault_table(axes, faults):
+    """The faults, numbered as on the chart: what, whom, when (s), and how long until writes were served again."""
+    axes.axis("off")
+    header = f"{'#':>3} {'fault':<16} {'node':<4} {'at s':>7} {'to ack':>9}"
+    rows = []
+    for index, (start, recovered, fault, victim) in enumerate(faults, start=1):
+        duration = f"{(recovered - start) * 1000:.0f} ms" if recovered is not None else "never"
+        rows.append(f"{index:>3} {fault[:16]:<16} {victim[:4]:<4} {start:7.1f} {duration:>9}")
+    columns = [rows[i:i + FAULT_TABLE_ROWS_PER_COLUMN] for i in range(0, len(rows), FAULT_TABLE_ROWS_PER_COLUMN)]
+    size = 7 if len(rows) <= 25 else 5.5
+    for column_index, column in enumerate(columns):
+        axes.text(column_index / len(columns), 1.0, "\n".join([header] + column), transform=axes.transAxes,
+                  family="monospace", fontsize=size, va="top", ha="left")
+    axes.set_title("faults (to ack: until a write was acknowledged again)", fontsize=8, loc="left")
+
+
 def plot_timeseries(directory, out):
     """DIR/timeseries.csv with DIR/faults.csv shaded; a campaign's DIR/load/timeseries.csv (same time zero) below it."""
     if not os.path.isdir(directory):
@@ -227,34 +478,38 @@ def plot_timeseries(directory, out):
     faults = read_faults(faults_path) if os.path.exists(faults_path) else []
     load_path = os.path.join(directory, "load", "timeseries.csv")
     load = read_timeseries(load_path) if os.path.exists(load_path) else None
-    if load is None:
-        figure, (latency_axes, rate_axes) = plt.subplots(2, 1, figsize=(10, 7), sharex=True,
-                                                         gridspec_kw={"height_ratios": [2, 1]}, constrained_layout=True)
-        latency_panels = [latency_axes]
-    else:
-        figure, (latency_axes, load_axes, rate_axes) = plt.subplots(
-            3, 1, figsize=(10, 10), sharex=True, gridspec_kw={"height_ratios": [2, 2, 1]}, constrained_layout=True)
-        latency_panels = [latency_axes, load_axes]
+    dropped = [drop_partial_last_interval(s) for s in ([series, load] if load else [series])]
+    rows = 2 if load is None else 3
+    table_columns = max(1, math.ceil(len(faults) / FAULT_TABLE_ROWS_PER_COLUMN))
+    width_ratios = [4, 1.3 * table_columns] if faults else [1]
+    figure = plt.figure(figsize=(10 + (2.6 * table_columns if faults else 0), 7 if load is None else 10),
+                        constrained_layout=True)
+    grid = figure.add_gridspec(rows, len(width_ratios), width_ratios=width_ratios,
+                               height_ratios=[2, 1] if load is None else [2, 2, 1])
+    latency_axes = figure.add_subplot(grid[0, 0])
+    panels = [latency_axes]
+    for row in range(1, rows):
+        panels.append(figure.add_subplot(grid[row, 0], sharex=latency_axes))
+    latency_panels, rate_axes = panels[:-1], panels[-1]
     plot_latency(latency_axes, series, "Latency per interval" if load is None
                  else "Latency per interval: checked clients (one operation outstanding each)")
     plot_rates(rate_axes, series, "", "-")
     if load is not None:
-        plot_latency(load_axes, load, "Latency per interval: open-loop load generator (from the intended send time)")
+        plot_latency(latency_panels[1], load, "Latency per interval: open-loop load generator (from the intended send time)")
         plot_rates(rate_axes, load, "load ", "--")
     rate_axes.set_ylabel("operations per second")
-    rate_axes.set_xlabel("time since load start (s)")
+    note = "; the last interval, cut short by the end of the run, is not drawn" if any(d is not None for d in dropped) else ""
+    rate_axes.set_xlabel("time since load start (s)" + note)
     end = max(series["elapsed_s"][-1], load["elapsed_s"][-1] if load else 0.0)
-    panels = latency_panels + [rate_axes]
-    for index, (start, recovered, fault, victim) in enumerate(faults):
-        for axes in panels:
-            axes.axvspan(start, recovered if recovered is not None else end, color="tab:red", alpha=0.15,
-                         label="fault until recovery" if axes in latency_panels and index == 0 else None)
-        for axes in latency_panels:
-            axes.annotate(f"{fault} {victim}", (start, 1.0), xycoords=("data", "axes fraction"),
-                          fontsize=8, va="top", rotation=90, color="tab:red")
+    shade_faults(panels, latency_panels, faults, end, legend="fault until recovery (numbers: table)")
+    if faults:
+        fault_table(figure.add_subplot(grid[:, 1]), faults)
     for axes in panels:
         axes.grid(True, alpha=0.3)
-        axes.legend(loc="upper right", fontsize=8)
+        axes.legend(loc="upper right", fontsize=7, framealpha=0.7)
+    run = find_run_json(directory)
+    figure.suptitle(titled("Latency and throughput over time" + (f", {len(faults)} faults" if faults else ""), [run]),
+                    fontsize=10)
     save(figure, output_prefix(out, directory, "timeseries"))
 
 
@@ -304,7 +559,8 @@ def plot_elections(files, labels, out):
         if drawn:
             cdf_axes.legend(loc="lower right", fontsize=8)
             histogram_axes.legend(loc="upper right", fontsize=8)
-    figure.suptitle("Leader election after a fault (Raft paper §9.3, Figure 16 style)")
+    figure.suptitle(titled("Leader election after a fault (Raft paper §9.3, Figure 16 style)",
+                           [find_run_json(path) for path in files]), fontsize=11)
     save(figure, output_prefix(out, files[0], "elections"))
 
 
@@ -362,40 +618,199 @@ def plot_compare(path, out):
     save(figure, output_prefix(out, path, "compare"))
 
 
+def read_history(path):
+    """(kind, outcome, invoke_ns, complete_ns or None) per operation of a campaign's history.csv."""
+    rows = read_csv(path, HISTORY_COLUMNS)
+    operations = []
+    for line, row in enumerate(rows, start=2):
+        invoke = number(row, "invoke_ns", path, line)
+        if invoke is None:
+            raise InputError(f"{path} line {line}: invoke_ns must be set")
+        kind, outcome = row["kind"] or "", row["outcome"] or ""
+        if outcome not in OUTCOME_COLORS:
+            raise InputError(f"{path} line {line}: outcome must be OK, FAIL or UNKNOWN, not {outcome!r}")
+        operations.append((kind, outcome, invoke, number(row, "complete_ns", path, line)))
+    if not operations:
+        raise InputError(f"{path}: no operations")
+    return operations
+
+
+def plot_operations(directory, out):
+    """Every operation of DIR/history.csv as a point at its invoke time (Jepsen's latency-raw), faults shaded."""
+    if not os.path.isdir(directory):
+        raise InputError(f"{directory}: no such directory")
+    operations = read_history(os.path.join(directory, "history.csv"))
+    faults_path = os.path.join(directory, "faults.csv")
+    faults = read_faults(faults_path) if os.path.exists(faults_path) else []
+    run = find_run_json(directory)
+    zero = (run or {}).get("loadStartNanos")
+    zero_note = "time since load start (s)"
+    if zero is None:  # a run from before run.json had it: the first invocation, a few ms after the load started
+        zero = min(invoke for _, _, invoke, _ in operations)
+        zero_note = "time since the first operation (s); faults are placed from the load start, a few ms earlier"
+    completed = [(complete - invoke) / 1e6 for _, _, invoke, complete in operations if complete is not None]
+    ceiling = max(completed) * 1.5 if completed else 1.0
+    figure = plt.figure(figsize=(12, 6), constrained_layout=True)
+    axes = figure.add_subplot()
+    for outcome, color in OUTCOME_COLORS.items():
+        for kind, marker in KIND_MARKERS.items():
+            points = [((invoke - zero) / 1e9, (complete - invoke) / 1e6 if complete is not None else ceiling)
+                      for op_kind, op_outcome, invoke, complete in operations if op_kind == kind and op_outcome == outcome]
+            if points:
+                # Rasterized inside the SVG: tens of thousands of vector markers make a file browsers choke on.
+                axes.scatter([x for x, _ in points], [y for _, y in points], s=6, marker=marker, color=color, alpha=0.6,
+                             linewidths=0, rasterized=True, label=f"{kind} {outcome.lower()} ({len(points)})")
+    axes.set_yscale("log")
+    plain_millisecond_ticks(axes)
+    end = max((invoke - zero) / 1e9 for _, _, invoke, _ in operations)
+    shade_faults([axes], [axes], faults, end)
+    never = sum(1 for _, _, _, complete in operations if complete is None)
+    axes.set_ylabel("latency (ms), log scale" + (f"; never completed ({never}) drawn at the top" if never else ""))
+    axes.set_xlabel(zero_note)
+    axes.grid(True, alpha=0.3)
+    axes.legend(loc="upper right", fontsize=7, ncol=2, markerscale=2)
+    axes.set_title("faults numbered as in timeseries.png, whose table lists them" if faults else "", fontsize=8, pad=14)
+    figure.suptitle(titled(f"Every operation at its invoke time, by outcome ({len(operations)} operations)", [run]),
+                    fontsize=10)
+    save(figure, output_prefix(out, directory, "operations"))
+
+
+def read_sweep(path):
+    """{target: [(fraction_of_peak, offered, achieved, p50_ms, p99_ms, saturated)]} from a kvbench sweep's sweep.csv."""
+    rows = read_csv(path, SWEEP_COLUMNS)
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    targets = {}
+    for line, row in enumerate(rows, start=2):
+        values = [number(row, column, path, line) for column in ("fraction_of_peak", "offered_rate", "achieved_rate",
+                                                                "p50_us", "p99_us")]
+        if None in values:
+            raise InputError(f"{path} line {line}: fraction_of_peak, offered_rate, achieved_rate, p50_us and p99_us must be set")
+        saturated = (row["saturated"] or "").strip().lower()
+        if saturated not in ("true", "false"):
+            raise InputError(f"{path} line {line}: saturated must be true or false, not {row['saturated']!r}")
+        fraction, offered, achieved, p50, p99 = values
+        targets.setdefault(row["target"] or "?", []).append((fraction, offered, achieved, p50 / 1000.0, p99 / 1000.0,
+                                                            saturated == "true"))
+    return targets
+
+
+def plot_sweep(path, out, log_y=True):
+    """The hockey stick: p50 and p99 against the achieved rate, one colour per target, a point per open-loop step."""
+    targets = read_sweep(path)
+    figure, axes = plt.subplots(figsize=(10, 6), constrained_layout=True)
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, (target, steps) in enumerate(targets.items()):
+        color = colors[index % len(colors)]
+        steps = sorted(steps)
+        achieved = [step[2] for step in steps]
+        axes.plot(achieved, [step[3] for step in steps], marker="o", color=color, linewidth=1.5, label=f"{target} p50")
+        axes.plot(achieved, [step[4] for step in steps], marker="^", color=color, linewidth=1.5, linestyle="--",
+                  label=f"{target} p99")
+        saturated = [step for step in steps if step[5]]
+        if saturated:
+            circled = any(collection.get_label().startswith("circled") for collection in axes.collections)
+            axes.scatter([step[2] for step in saturated], [step[4] for step in saturated], s=90, facecolors="none",
+                         edgecolors="black", linewidths=1.2, zorder=3,
+                         label=None if circled else "circled: achieved < 95 % of offered (saturated)")
+    rates = [step[2] for steps in targets.values() for step in steps if step[2] > 0]
+    log_x = bool(rates) and max(rates) / min(rates) > 20  # kvnode's steps would squash etcd's into a corner
+    if log_x:
+        axes.set_xscale("log")
+        plain_millisecond_ticks(axes, "x")
+    if log_y:
+        axes.set_yscale("log")
+        plain_millisecond_ticks(axes)
+    else:
+        axes.set_ylim(bottom=0)
+    axes.set_xlabel("achieved rate (operations per second)" + (", log scale" if log_x else ""))
+    axes.set_ylabel("latency from the intended send time (ms)" + (", log scale" if log_y else ""))
+    axes.grid(True, which="major", alpha=0.3)
+    axes.legend(loc="upper left", fontsize=8)
+    fractions = sorted({round(step[0] * 100) for steps in targets.values() for step in steps})
+    axes.set_title(titled(f"Latency against throughput: open-loop steps at {fractions[0]}-{fractions[-1]} % of each "
+                          "target's measured peak", [find_run_json(path)]), fontsize=10)
+    save(figure, output_prefix(out, path, "latency-vs-throughput"))
+
+
+def sweep_spectra(sweep_path, value_unit):
+    """Each target's steps at about 10, 50 and 90 % of its own peak, overlaid: kvnode's spectra beside etcd's."""
+    directory = os.path.dirname(os.path.abspath(sweep_path))
+    files, labels, styles = [], [], []
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for index, (target, steps) in enumerate(read_sweep(sweep_path).items()):
+        for wanted, linestyle in ((0.1, ":"), (0.5, "--"), (0.9, "-")):
+            fraction = min((step[0] for step in steps), key=lambda f: abs(f - wanted))
+            folder = os.path.join(directory, target, f"step-{round(fraction * 100):03d}")
+            hgrm = os.path.join(folder, "latency.hgrm")
+            if os.path.isfile(hgrm) and hgrm not in files:
+                offered = next(step[1] for step in steps if step[0] == fraction)
+                files.append(hgrm)
+                labels.append(f"{target} at {round(fraction * 100)} % of its peak ({offered:.0f} ops/s)")
+                styles.append({"color": colors[index % len(colors)], "linestyle": linestyle})
+    if files:
+        plot_spectrum(files, labels, os.path.join(directory, "sweep-spectra"), value_unit, log_y=True,
+                      measure="Write latency from the intended send time at fractions of each target's peak",
+                      styles=styles, title_runs=[find_run_json(sweep_path)])
+
+
 def run_label(path, directory):
     """A legend label for a file found under DIR: its folder relative to DIR, or DIR's own name."""
     folder = os.path.relpath(os.path.dirname(os.path.abspath(path)), os.path.abspath(directory))
     return os.path.basename(os.path.abspath(directory)) if folder == "." else folder
 
 
-def plot_all(directory, value_unit):
+def labels_under(files, directory):
+    """Legend labels for files found under DIR: what their run.json says ran, else their folder."""
+    runs = [find_run_json(path) for path in files]
+    labels = [run_legend(run) if run else run_label(path, directory) for run, path in zip(runs, files)]
+    if len(set(labels)) == len(labels):
+        return labels
+    return [f"{label} ({run_label(path, directory)})" for label, path in zip(labels, files)]
+
+
+def plot_all(directory, value_unit, log_y=False):
     if not os.path.isdir(directory):
         raise InputError(f"{directory}: no such directory")
-    timeseries_dirs, hgrm_files, election_files, compare_files = [], [], [], []
+    timeseries_dirs, hgrm_files, election_files, compare_files, history_dirs, sweep_files = [], [], [], [], [], []
     for root, subdirectories, files in os.walk(directory):
         subdirectories.sort()
+        if "sweep.csv" in files:
+            sweep_files.append(os.path.join(root, "sweep.csv"))
+            subdirectories[:] = []  # its steps are drawn by the sweep's charts, not one spectrum line each
         for name in sorted(files):
             path = os.path.join(root, name)
             if name == "timeseries.csv":
                 timeseries_dirs.append(root)
-            elif name.endswith(".hgrm"):
+            elif name.endswith(".hgrm") and name not in ELECTION_HGRM_FILES:
                 hgrm_files.append(path)
             elif name == "elections.csv":
                 election_files.append(path)
             elif name == "compare.csv":
                 compare_files.append(path)
-    if not (timeseries_dirs or hgrm_files or election_files or compare_files):
-        raise InputError(f"{directory}: no timeseries.csv, *.hgrm, elections.csv or compare.csv found")
+            elif name == "history.csv":
+                history_dirs.append(root)
+    if not (timeseries_dirs or hgrm_files or election_files or compare_files or history_dirs or sweep_files):
+        raise InputError(f"{directory}: no timeseries.csv, *.hgrm, elections.csv, history.csv, sweep.csv or compare.csv found")
     for timeseries_dir in timeseries_dirs:
         plot_timeseries(timeseries_dir, None)
-    if hgrm_files:
-        labels = [os.path.splitext(os.path.relpath(path, directory))[0] for path in hgrm_files]
-        plot_spectrum(hgrm_files, labels, os.path.join(directory, "latency-spectrum"), value_unit)
+    for history_dir in history_dirs:
+        plot_operations(history_dir, None)
+    by_measure = {}
+    for path in hgrm_files:
+        by_measure.setdefault(os.path.basename(path), []).append(path)
+    for name, files in by_measure.items():
+        default_name, measure = SPECTRUM_MEASURES.get(name, (os.path.splitext(name)[0] + "-spectrum",
+                                                            os.path.splitext(name)[0] + " (" + name + ")"))
+        plot_spectrum(files, labels_under(files, directory), os.path.join(directory, default_name), value_unit,
+                      log_y=log_y, measure=measure)
     if election_files:
-        labels = [run_label(path, directory) for path in election_files]
-        plot_elections(election_files, labels, os.path.join(directory, "elections"))
+        plot_elections(election_files, labels_under(election_files, directory), os.path.join(directory, "elections"))
     for compare_file in compare_files:
         plot_compare(compare_file, None)
+    for sweep_file in sweep_files:
+        plot_sweep(sweep_file, None)
+        sweep_spectra(sweep_file, value_unit)
 
 
 # ---------------------------------------------------------------------------------------------- command line
@@ -404,6 +819,8 @@ def parse_arguments(argv):
     parser = argparse.ArgumentParser(prog="plot.py", description=__doc__.split("\n\n")[0],
                                      epilog="File formats: docs/results-format.md. "
                                             "Exit codes: 0 drawn, 2 bad input, 3 matplotlib missing.")
+    parser.add_argument("--describe", metavar="FILE.json",
+                        help="also write what each chart shows (titles, labels, scales, series, ticks) as JSON")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     spectrum = commands.add_parser("spectrum", help="latency percentile spectrum of .hgrm files, overlaid")
@@ -411,6 +828,7 @@ def parse_arguments(argv):
     spectrum.add_argument("--labels", nargs="+", help="one legend label per file (default: file names)")
     spectrum.add_argument("--value-unit", choices=sorted(HGRM_UNIT_TO_MS), default="ms",
                           help="unit of the Value column (default ms)")
+    spectrum.add_argument("--log-y", action="store_true", help="latency on a log scale (plain ms ticks)")
     spectrum.add_argument("--out", metavar="PREFIX", help="write PREFIX.png and PREFIX.svg")
 
     timeseries = commands.add_parser("timeseries", help="p50/p99/max and rates per interval, faults shaded")
@@ -427,48 +845,72 @@ def parse_arguments(argv):
     compare.add_argument("file", metavar="FILE.csv")
     compare.add_argument("--out", metavar="PREFIX")
 
+    operations = commands.add_parser("operations",
+                                     help="every operation of DIR/history.csv at its invoke time, by outcome, faults shaded")
+    operations.add_argument("directory", metavar="DIR", help="a chaos campaign's folder (history.csv, faults.csv, run.json)")
+    operations.add_argument("--out", metavar="PREFIX")
+
+    sweep = commands.add_parser("sweep", help="p50/p99 against achieved rate from a kvbench sweep's sweep.csv")
+    sweep.add_argument("file", metavar="FILE.csv")
+    sweep.add_argument("--linear-y", action="store_true", help="latency on a linear scale (default: log)")
+    sweep.add_argument("--out", metavar="PREFIX")
+
     everything = commands.add_parser("all", help="draw every chart the known files under DIR allow")
     everything.add_argument("directory", metavar="DIR")
     everything.add_argument("--value-unit", choices=sorted(HGRM_UNIT_TO_MS), default="ms",
                             help="unit of the Value column of .hgrm files (default ms)")
+    everything.add_argument("--log-y", action="store_true", help="latency spectra on a log scale")
     return parser.parse_args(argv)
 
 
 def import_matplotlib():
-    global plt
+    global plt, matplotlib
     try:
-        import matplotlib
-        matplotlib.use("Agg")  # no display needed: files only
+        import matplotlib as library
+        library.use("Agg")  # no display needed: files only
         import matplotlib.pyplot as pyplot
+        import matplotlib.ticker  # noqa: F401 (plain_millisecond_ticks)
     except ImportError:
         print("plot.py: matplotlib is not importable by " + sys.executable
               + "; install Debian's python3-matplotlib (apt-get install python3-matplotlib) and run with /usr/bin/python3",
               file=sys.stderr)
         sys.exit(EXIT_NO_MATPLOTLIB)
     plt = pyplot
+    matplotlib = library
 
 
 def main(argv):
+    global DESCRIPTIONS
     arguments = parse_arguments(argv)
     import_matplotlib()
+    DESCRIPTIONS = [] if arguments.describe else None
     try:
         if arguments.command == "spectrum":
-            plot_spectrum(arguments.files, arguments.labels, arguments.out, arguments.value_unit)
+            plot_spectrum(arguments.files, arguments.labels, arguments.out, arguments.value_unit, arguments.log_y)
         elif arguments.command == "timeseries":
             plot_timeseries(arguments.directory, arguments.out)
         elif arguments.command == "elections":
             plot_elections(arguments.files, arguments.labels, arguments.out)
         elif arguments.command == "compare":
             plot_compare(arguments.file, arguments.out)
+        elif arguments.command == "operations":
+            plot_operations(arguments.directory, arguments.out)
+        elif arguments.command == "sweep":
+            plot_sweep(arguments.file, arguments.out, log_y=not arguments.linear_y)
         else:
-            plot_all(arguments.directory, arguments.value_unit)
+            plot_all(arguments.directory, arguments.value_unit, arguments.log_y)
     except InputError as error:
         print(f"plot.py: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if arguments.describe:
+        with open(arguments.describe, "w", encoding="utf-8") as handle:
+            json.dump({"charts": DESCRIPTIONS}, handle, indent=1)
     return 0
 
 
 plt = None
+matplotlib = None
+DESCRIPTIONS = None  # a list when --describe is given: one entry per chart saved
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignLoad;
+import io.kvbench.chaos.campaign.CampaignProgress;
 import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
@@ -35,8 +36,8 @@ import java.util.concurrent.Callable;
  * checked. Exit 0 when safe and recovered every time, else 1.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Kill (or pause, or stop, or partition) the leader again and again under load; time every election;",
-                "check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
+        description = {"Kill (or pause, or stop, or partition) the leader again and again under load, and time every election.",
+                "Then check that no acknowledged write was lost or applied twice and that registers stayed linearizable.",
                 "Writes elections.csv, faults.csv, timeseries.csv, history.csv, *.hgrm, summary.csv, verdict.txt and charts;",
                 "load/ holds the open-loop load generator's files (--load-rate)."})
 public final class ChaosCommand implements Callable<Integer> {
@@ -90,13 +91,13 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the fault schedule and workload (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "(default: ${DEFAULT-VALUE}); etcd gets --election-timeout of this value")
+    @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout, lower bound; etcd gets --election-timeout of this value (default: ${DEFAULT-VALUE}).")
     int electionMin;
 
-    @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "(default: ${DEFAULT-VALUE}); etcd randomizes in [t, 2t) itself")
+    @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "kvnode: randomized election timeout, upper bound, exclusive; etcd randomizes in [t, 2t) itself (default: ${DEFAULT-VALUE}).")
     int electionMax;
 
-    @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval, kvnode and etcd (default: ${DEFAULT-VALUE}).")
     int heartbeat;
 
     @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")
@@ -123,6 +124,9 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--no-plot", description = "Do not draw charts.")
     boolean noPlot;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line on stderr (trials done, recovered, fault to first ack p50, ETA).")
+    boolean quiet;
 
     @Option(names = "--cluster-file", paramLabel = "FILE",
             description = {"Drive the running kvnode or etcd cluster FILE describes (client and peer addresses, and the shell commands",
@@ -176,7 +180,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 : startCluster(out.resolve("cluster"), networkMode)) {
             networkUsed = cluster instanceof LocalKvCluster local ? local.network().label()
                     : described != null ? "described" : NetworkMode.LOOPBACK.label();
-            result = Campaign.run(spec, cluster, out);
+            result = Campaign.run(spec, cluster, out, quiet ? CampaignProgress.NONE : ChaosProgressLine.onStderr());
             // close() restores too, quietly; after a campaign that ran, a node left down must fail the command
             if (cluster instanceof DescribedCluster describedCluster) describedCluster.restore();
         }
@@ -189,6 +193,7 @@ public final class ChaosCommand implements Callable<Integer> {
         System.out.println(result.unavailability());
         result.load().ifPresent(load -> System.out.println(CampaignLoad.describe(load)));
         if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+        ReportCommand.writeFor(out);
         System.out.println("results: " + out);
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * {@code kvbench cluster run} runs a cluster file's commands instead ({@link ClusterRunCommand}), for any target.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = {"Start, inspect and stop a local kvnode cluster;", "or run a cluster file's commands on each node (run)."},
+        description = {"Start, inspect and stop a local kvnode cluster, or run a cluster file's commands on each node.",
+                "The cluster outlives the command: `kvbench cluster stop` ends it."},
         subcommands = {ClusterCommand.Start.class, ClusterCommand.Stop.class, ClusterCommand.Status.class, ClusterRunCommand.class})
 public final class ClusterCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -53,16 +54,16 @@ public final class ClusterCommand {
         @Option(names = "--dir", defaultValue = "results/local/cluster", description = "Where data, logs and cluster.json go (default: ${DEFAULT-VALUE}).")
         Path directory;
 
-        @Option(names = "--fsync", defaultValue = "always", description = "always or none (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--fsync", defaultValue = "always", description = "always (every acknowledged write is durable) or none, for comparison only (default: ${DEFAULT-VALUE}).")
         String fsync;
 
-        @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout, lower bound (default: ${DEFAULT-VALUE}).")
         int electionMin;
 
-        @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "Randomized election timeout, upper bound, exclusive (default: ${DEFAULT-VALUE}).")
         int electionMax;
 
-        @Option(names = "--heartbeat-ms", defaultValue = "50", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval (default: ${DEFAULT-VALUE}).")
         int heartbeat;
 
         @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages "
@@ -127,7 +128,7 @@ public final class ClusterCommand {
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop the cluster recorded in DIR/cluster.json (SIGTERM, then SIGKILL after 10 s).")
     static final class Stop implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "results/local/cluster", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--dir", defaultValue = "results/local/cluster", description = "The folder `cluster start --dir` used, with its cluster.json (default: ${DEFAULT-VALUE}).")
         Path directory;
 
         @Override
@@ -150,9 +151,9 @@ public final class ClusterCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Each node's role, term, leader, commit and applied index.")
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Print each node's role, term, leader, commit and applied index.")
     static final class Status implements Callable<Integer> {
-        @Option(names = "--dir", defaultValue = "results/local/cluster", description = "(default: ${DEFAULT-VALUE})")
+        @Option(names = "--dir", defaultValue = "results/local/cluster", description = "The folder `cluster start --dir` used, with its cluster.json (default: ${DEFAULT-VALUE}).")
         Path directory;
 
         @Override

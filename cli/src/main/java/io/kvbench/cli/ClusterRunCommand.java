@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  * exactly the commands a campaign restarts them with, and stops it afterwards. Exit 1 if any command fails.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a cluster file's ACTION command for each node, by id (docs/clusters.md):",
-                "e.g. start the members it describes before `kvbench chaos --cluster-file FILE`,",
+        description = {"Run a cluster file's ACTION command for each node, by id (docs/clusters.md).",
+                "E.g. start the members it describes before `kvbench chaos --cluster-file FILE`,",
                 "and stop them after. Exit 1 if any command fails (status: if a node is down)."})
 final class ClusterRunCommand implements Callable<Integer> {
     @Option(names = "--cluster-file", required = true, paramLabel = "FILE", description = "The cluster file.")

@@ -12,6 +12,7 @@ import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignResult;
+import io.kvbench.chaos.campaign.CheckerResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * a summary table, all under results/.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A local 3-node cluster, a steady load, then ~30 s of load with leader kills;",
-                "election histogram, latency charts and a summary table under results/<version>/demo/<time>/."})
+        description = {"Show kvbench at work: a local 3-node cluster, a steady load, then ~30 s of load with leader kills.",
+                "Election CDF, latency charts, a summary table and report.html under results/<version>/demo/<time>/."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--kills", defaultValue = "12", description = "Leader kills during the chaos part (default: ${DEFAULT-VALUE}).")
     int kills;
@@ -83,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[4/5] chaos: " + kills + " leader kills (kill -9) under load, every operation recorded and checked");
             CampaignSpec chaosSpec = CampaignSpec.builder().runId("demo").gitSha(Git.sha(Home.directory()))
                     .fault(FaultKind.KILL_LEADER).trials(kills).trialInterval(Duration.ofMillis(2500)).build();
-            CampaignResult chaos = Campaign.run(chaosSpec, cluster, out.resolve("chaos"));
+            CampaignResult chaos = Campaign.run(chaosSpec, cluster, out.resolve("chaos"), ChaosProgressLine.onStderr());
 
             System.out.println("[5/5] drawing charts");
             PlotCommand.run(List.of("all", out.toString()));
@@ -92,6 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(out.resolve("summary.txt"), table, StandardCharsets.UTF_8);
             System.out.println();
             System.out.print(table);
+            ReportCommand.writeFor(out);
             System.out.println("results and charts: " + out);
             boolean ok = steady.errors() + steady.timeouts() == 0 && chaos.passed();
             return ok ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
@@ -101,28 +104,31 @@ public final class DemoCommand implements Callable<Integer> {
     static String summaryTable(FloorResult floor, LoadSummary steady, NodeLatencyReport inside, CampaignResult chaos) {
         double floorMicros = floor.majorityWriteFloorMicros();
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%-44s %s%n", "measure", "value"));
-        table.append(String.format("%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
+        table.append(String.format(Locale.ROOT, "%-44s %s%n", "measure", "value"));
+        table.append(String.format(Locale.ROOT, "%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
                 floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
-        table.append(String.format("%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
+        table.append(String.format(Locale.ROOT, "%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
                 steady.achievedRatePerSecond(), steady.errors(), steady.timeouts()));
-        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
+        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
                 steady.latencyMicrosP50() / floorMicros));
-        table.append(String.format("%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
+        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
                 steady.latencyMicrosP99() / floorMicros));
         if (inside != null) {
             for (String row : insideRows(inside)) table.append(row);
         }
-        table.append(String.format("%-44s %s%n", "chaos target", chaos.targetLabel()));
-        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
+        table.append(String.format(Locale.ROOT, "%-44s %s%n", "chaos target", chaos.targetLabel()));
+        table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
                 chaos.election().p50Millis(), chaos.election().p99Millis(), chaos.election().maxMillis(), chaos.election().trials()));
-        table.append(String.format("%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
+        table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "unavailability, kill to first ack p50/p99/max",
                 chaos.unavailability().p50Millis(), chaos.unavailability().p99Millis(), chaos.unavailability().maxMillis(),
                 chaos.unavailability().trials()));
-        table.append(String.format("%-44s %d/%d%n", "trials recovered", chaos.trials().stream().filter(t -> t.recovered()).count(),
+        table.append(String.format(Locale.ROOT, "%-44s %d/%d%n", "trials recovered", chaos.trials().stream().filter(t -> t.recovered()).count(),
                 chaos.trials().size()));
-        table.append(String.format("%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
+        table.append(String.format(Locale.ROOT, "%-44s %s (%d acknowledged writes checked)%n", "safety verdict", chaos.verdict().describe()
                 .lines().findFirst().orElse(""), chaos.acknowledgedWrites()));
+        for (CheckerResult checker : chaos.checkers()) {
+            table.append(String.format(Locale.ROOT, "%-44s %s (%s)%n", "  " + checker.title(), checker.result(), checker.details()));
+        }
         return table.toString();
     }
 
@@ -133,11 +139,11 @@ public final class DemoCommand implements Callable<Integer> {
      */
     static List<String> insideRows(NodeLatencyReport inside) {
         List<String> rows = new ArrayList<>();
-        inside.leaderWrites().ifPresent(leader -> rows.add(String.format("%-44s %d / %d us (node %d)%n",
+        inside.leaderWrites().ifPresent(leader -> rows.add(String.format(Locale.ROOT, "%-44s %d / %d us (node %d)%n",
                 "  of which inside the leader p50/p99", leader.p50Micros(), leader.p99Micros(), leader.nodeId())));
         inside.walCommits().stream().filter(node -> node.count() > 0)
                 .max(java.util.Comparator.comparingLong(NodeLatencyReport.Span::maxMicros))
-                .ifPresent(slowest -> rows.add(String.format("%-44s %d / %d / %d us (node %d)%n",
+                .ifPresent(slowest -> rows.add(String.format(Locale.ROOT, "%-44s %d / %d / %d us (node %d)%n",
                         "  WAL commit p50/p99/max, slowest node", slowest.p50Micros(), slowest.p99Micros(),
                         slowest.maxMicros(), slowest.nodeId())));
         return rows;

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,10 +31,12 @@ import java.util.stream.Stream;
 
 /** {@code kvbench gate}: the seed's quality gate (docs/quality-gate.md) as a checklist with figures. */
 @Command(name = "gate", mixinStandardHelpOptions = true,
-        description = {"Build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
-                "charts: prints a checklist with each item's figure; exit 1 if any item fails. Needs a checkout and Maven."})
+        description = {"Run the quality gate and print its checklist, each item with its figure.",
+                "Items: build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
+                "charts. Exit 1 if any item fails. Needs a checkout and Maven."})
 public final class GateCommand implements Callable<Integer> {
-    private static final String UNIT_MODULES = "kvnode/raft,kvnode/kv,kvnode/wal,kvnode/net,kvnode/client,kvnode/sim,kvnode/node";
+    private static final List<String> UNIT_MODULES = List.of("kvnode/raft", "kvnode/kv", "kvnode/wal", "kvnode/net", "kvnode/client",
+            "kvnode/sim", "kvnode/node");
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/gate/<time>/).")
     Path output;
@@ -53,7 +56,7 @@ public final class GateCommand implements Callable<Integer> {
             if (!Files.exists(home.resolve("pom.xml"))) throw new UsageException("the gate needs a checkout: no pom.xml in " + home);
             items.add(step("build", () -> maven(home, out, "build", "test-compile") ? pass("compiled every module") : fail("see build.log")));
             items.add(step("unit and simulation tests", () -> {
-                boolean ok = maven(home, out, "unit-tests", "verify", "-pl", UNIT_MODULES, "-am");
+                boolean ok = maven(home, out, "unit-tests", "verify", "-pl", String.join(",", UNIT_MODULES), "-am");
                 return new Item("", ok, countTests(home, UNIT_MODULES) + " tests" + (ok ? " passed" : ", failures: see unit-tests.log"));
             }));
             items.add(step("kill-the-leader test (real processes)", () -> {
@@ -72,7 +75,7 @@ public final class GateCommand implements Callable<Integer> {
                 chaos[0] = Campaign.run(CampaignSpec.builder().runId("gate").gitSha(Git.sha(home)).fault(FaultKind.KILL_LEADER)
                         .trials(5).build(), cluster, out.resolve("chaos"));
                 CampaignResult r = chaos[0];
-                return new Item("", r.passed(), String.format("%d/%d recovered, %s, unavailability p50 %.0f ms max %.0f ms",
+                return new Item("", r.passed(), String.format(Locale.ROOT, "%d/%d recovered, %s, unavailability p50 %.0f ms max %.0f ms",
                         r.trials().stream().filter(t -> t.recovered()).count(), r.trials().size(),
                         r.verdict().describe().lines().findFirst().orElse(""), r.unavailability().p50Millis(), r.unavailability().maxMillis()));
             }));
@@ -89,7 +92,7 @@ public final class GateCommand implements Callable<Integer> {
                         loadDirectory, floor[0]);
                 LoadSummary s = load[0];
                 double floorMicros = floor[0].majorityWriteFloorMicros();
-                return new Item("", s.errors() + s.timeouts() == 0, String.format("p50 %d us (%.1fx floor), p99 %d us (%.1fx floor), %d errors",
+                return new Item("", s.errors() + s.timeouts() == 0, String.format(Locale.ROOT, "p50 %d us (%.1fx floor), p99 %d us (%.1fx floor), %d errors",
                         s.latencyMicrosP50(), s.latencyMicrosP50() / floorMicros, s.latencyMicrosP99(), s.latencyMicrosP99() / floorMicros,
                         s.errors() + s.timeouts()));
             }));
@@ -134,7 +137,7 @@ public final class GateCommand implements Callable<Integer> {
     static String render(List<Item> items) {
         StringBuilder text = new StringBuilder("quality gate\n");
         for (Item item : items) {
-            text.append(String.format("  [%s] %-52s %s%n", item.passed() ? "x" : " ", item.name(), item.figure()));
+            text.append(String.format(Locale.ROOT, "  [%s] %-52s %s%n", item.passed() ? "x" : " ", item.name(), item.figure()));
         }
         long failed = items.stream().filter(i -> !i.passed()).count();
         text.append(failed == 0 ? "GREEN: every item passed\n" : "RED: " + failed + " item(s) failed\n");
@@ -151,10 +154,10 @@ public final class GateCommand implements Callable<Integer> {
     }
 
     /** Sums the tests surefire ran in the given modules, from its XML reports. */
-    static long countTests(Path home, String modules) throws IOException {
+    static long countTests(Path home, List<String> modules) throws IOException {
         Pattern tests = Pattern.compile("<testsuite[^>]* tests=\"(\\d+)\"");
         long total = 0;
-        for (String module : modules.split(",")) {
+        for (String module : modules) {
             Path reports = home.resolve(module).resolve("target/surefire-reports");
             if (!Files.isDirectory(reports)) continue;
             try (Stream<Path> files = Files.list(reports)) {

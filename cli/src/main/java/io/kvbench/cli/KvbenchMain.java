@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = {"A replicated key-value store built to be measured, and the suite that measures it.",
                 "Run `kvbench demo` for a first look, `kvbench COMMAND --help` for each command."},
         subcommands = {DemoCommand.class, ClusterCommand.class, LoadCommand.class, ChaosCommand.class, FloorCommand.class,
-                JmhCommand.class, PlotCommand.class, GateCommand.class})
+                JmhCommand.class, PlotCommand.class, ReportCommand.class, SweepCommand.class, GateCommand.class, CompletionCommand.class})
 public final class KvbenchMain {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CHECK_FAILED = 1;

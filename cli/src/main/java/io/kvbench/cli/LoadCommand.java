@@ -19,7 +19,7 @@ import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
-import io.kvbench.client.NodeAddresses;
+import io.kvbench.client.cli.ClusterOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,17 +40,21 @@ import java.util.concurrent.atomic.AtomicReference;
  * against kvnode or etcd. Without {@code --nodes} it starts a local 3-node kvnode cluster for the run.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Drive a target at a constant rate (open loop, latency from the intended send time) or as fast as",
-                "N clients can (closed loop). Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json."})
+        description = {"Drive a target at a constant rate (open loop) or as fast as N clients can (closed loop).",
+                "Open-loop latency runs from the intended send time (no coordinated omission).",
+                "Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json, charts and report.html."})
 public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--nodes", description = "kvnode client addresses HOST:PORT,...; without it a local 3-node cluster is started.")
-    String nodes;
+    @Option(names = "--nodes", split = ",", paramLabel = "HOST:PORT[,HOST:PORT...]", hideParamSyntax = true,
+            converter = ClusterOptions.NodeAddressConverter.class,
+            description = "kvnode client addresses, comma-separated; without it a local 3-node cluster is started.")
+    List<InetSocketAddress> nodes;
 
-    @Option(names = "--etcd-endpoints", description = "etcd client URLs http://HOST:PORT,... (required for --target etcd).")
-    String etcdEndpoints;
+    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "URL[,URL...]", hideParamSyntax = true,
+            description = "etcd client URLs, comma-separated, e.g. http://127.0.0.1:2379 (required for --target etcd).")
+    List<URI> etcdEndpoints;
 
     @Option(names = "--mode", defaultValue = "open", description = "open (constant rate) or closed (peak) (default: ${DEFAULT-VALUE}).")
     String mode;
@@ -82,10 +86,11 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--value-size", defaultValue = "100", description = "Bytes per value (default: ${DEFAULT-VALUE}).")
     int valueSize;
 
-    @Option(names = "--mix", defaultValue = "0,100,0", description = "read,write,cas percentages (default: ${DEFAULT-VALUE}).")
-    String mix;
+    @Option(names = "--mix", defaultValue = "0,100,0", split = ",", paramLabel = "READ,WRITE,CAS", hideParamSyntax = true,
+            description = "Percentages of reads, writes and compare-and-swaps (default: ${DEFAULT-VALUE}).")
+    List<Integer> mix;
 
-    @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", description = "Seeds the keys, operation kinds and values chosen (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-operation deadline, retries included (default: ${DEFAULT-VALUE}).")
@@ -100,6 +105,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Output folder (default: results/<version>/load-<target>-<mode>/<time>/).")
     Path output;
 
+    @Option(names = "--no-plot", description = "Do not draw charts (latency over time, latency spectrum).")
+    boolean noPlot;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress line on stderr every second (elapsed, ETA, rate, interval p99).")
+    boolean quiet;
+
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
@@ -110,7 +121,7 @@ public final class LoadCommand implements Callable<Integer> {
             List<InetSocketAddress> addresses = List.of();
             if (target.equals("kvnode")) {
                 if (nodes != null) {
-                    addresses = parseNodes(nodes);
+                    addresses = nodes;
                 } else {
                     localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
                             LocalKvCluster.javaCommand(System.getProperty("java.class.path"),
@@ -124,13 +135,15 @@ public final class LoadCommand implements Callable<Integer> {
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             List<InetSocketAddress> nodeAddresses = addresses;
             LoadSummary summary = run(spec, target(addresses), out, floor,
-                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)));
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)), !quiet);
             print(summary);
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
             if (statusesAfter != null
                     && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
             }
+            if (!noPlot) PlotCommand.run(List.of("all", out.toString()));
+            ReportCommand.writeFor(out);
             return summary.errors() + summary.timeouts() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
         } finally {
             if (localCluster != null) localCluster.close();
@@ -143,9 +156,15 @@ public final class LoadCommand implements Callable<Integer> {
 
     /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} (if not null) run when warm-up ends. */
     static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart) throws Exception {
+        return run(spec, target, out, floor, atMeasureStart, true);
+    }
+
+    /** As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}; {@code progress} false: no line every second. */
+    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart, boolean progress)
+            throws Exception {
         target.open();
         try {
-            return LoadGenerator.run(spec, target, out, floor, atMeasureStart);
+            return LoadGenerator.run(spec, target, out, floor, atMeasureStart, progress);
         } finally {
             target.close();
         }
@@ -230,9 +249,8 @@ public final class LoadCommand implements Callable<Integer> {
     private Target target(List<InetSocketAddress> addresses) {
         if (target.equals("kvnode")) return new KvnodeTarget(addresses, connections, Math.max(1, inFlight / connections) + 1, Duration.ofMillis(timeoutMillis));
         if (etcdEndpoints == null) throw new UsageException("--target etcd needs --etcd-endpoints http://HOST:PORT,...");
-        List<URI> endpoints = Arrays.stream(etcdEndpoints.split(",")).map(String::trim).map(URI::create).toList();
         // A load run measures etcd, not failover: one attempt may take the whole operation deadline.
-        return new EtcdTarget(endpoints, connections, Duration.ofMillis(timeoutMillis), Duration.ofMillis(timeoutMillis),
+        return new EtcdTarget(etcdEndpoints, connections, Duration.ofMillis(timeoutMillis), Duration.ofMillis(timeoutMillis),
                 EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF);
     }
 
@@ -248,26 +266,12 @@ public final class LoadCommand implements Callable<Integer> {
             case "zipfian" -> KeyDistribution.ZIPFIAN;
             default -> throw new UsageException("--distribution must be uniform or zipfian, not " + distribution);
         };
-        String[] parts = mix.split(",");
-        if (parts.length != 3) throw new UsageException("--mix takes read,write,cas percentages, e.g. 10,80,10");
-        OperationMix operationMix;
-        try {
-            operationMix = new OperationMix(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()), Integer.parseInt(parts[2].trim()));
-        } catch (NumberFormatException e) {
-            throw new UsageException("--mix takes whole numbers: " + mix);
-        }
+        if (mix.size() != 3) throw new UsageException("--mix takes read,write,cas percentages, e.g. 10,80,10");
+        OperationMix operationMix = new OperationMix(mix.get(0), mix.get(1), mix.get(2));
         if (durationSeconds < 1 || warmupSeconds < 0 || rate <= 0) throw new UsageException("--duration-s >= 1, --warmup-s >= 0, --rate > 0");
         return LoadSpec.builder().mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
                 .warmup(Duration.ofSeconds(warmupSeconds)).connections(connections).inFlightLimit(inFlight).keyCount(keys)
                 .keyDistribution(keyDistribution).zipfianTheta(theta).valueSizeBytes(valueSize).mix(operationMix).seed(seed)
                 .operationTimeout(Duration.ofMillis(timeoutMillis)).build();
-    }
-
-    static List<InetSocketAddress> parseNodes(String text) {
-        try {
-            return NodeAddresses.parseList(text);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--nodes: " + e.getMessage());
-        }
     }
 }

@@ -67,7 +67,7 @@ public final class Floor {
         for (Map.Entry<String, Object> field : measure(directory, samples).describe().entrySet()) {
             Object value = field.getValue();
             System.out.println(field.getKey() + ": "
-                    + (value instanceof Double number ? String.format("%.1f", number) : value));
+                    + (value instanceof Double number ? String.format(java.util.Locale.ROOT, "%.1f", number) : value));
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.apache.commons.csv.CSVFormat;
@@ -46,7 +47,7 @@ final class IntervalLog implements AutoCloseable {
         hlogWriter.outputIntervalHistogram(latencyMicros.getStartTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0,
                 latencyMicros.getEndTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0, latencyMicros, 1000.0);
         hlogStream.flush();
-        timeseries.printRecord(String.format("%.3f", elapsedSeconds), answered, errors, timeouts,
+        timeseries.printRecord(String.format(Locale.ROOT, "%.3f", elapsedSeconds), answered, errors, timeouts,
                 latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(90),
                 latencyMicros.getValueAtPercentile(99), latencyMicros.getMaxValue());
         timeseries.flush();

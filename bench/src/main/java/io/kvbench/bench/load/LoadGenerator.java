@@ -79,12 +79,21 @@ public final class LoadGenerator {
      */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
             Runnable atMeasureStart) throws IOException {
+        return run(spec, target, outputDirectory, floor, atMeasureStart, true);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}; {@code progress} false leaves out the progress
+     * line every second and the saturation warning (for a caller that prints its own, e.g. a rate sweep).
+     */
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
+            Runnable atMeasureStart, boolean progress) throws IOException {
         Files.createDirectories(outputDirectory);
         if (spec.warmup().isZero()) {
             if (atMeasureStart != null) runSafely(atMeasureStart);
-            return new LoadGenerator(spec, target, outputDirectory, floor, true).run();
+            return new LoadGenerator(spec, target, outputDirectory, floor, progress).run();
         }
-        LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, true);
+        LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, progress);
         generator.atMeasureStart = atMeasureStart;
         return generator.run();
     }
@@ -243,9 +252,9 @@ public final class LoadGenerator {
         double ratePerSecond = counters.intervalCompletions.sumThenReset() / Math.max(intervalNanos / 1e9, 1e-3);
         String phase = nowNanos - clock.measureStartNanos <= 0 ? "warm-up"
                 : "p99 " + lastIntervalLatencyMicrosP99 + " us";
-        System.err.printf("load %s: %6.1fs elapsed, ETA %5.1fs, %.0f ops/s%s, %s%n", target.name(), elapsedSeconds,
+        System.err.printf(java.util.Locale.ROOT, "load %s: %6.1fs elapsed, ETA %5.1fs, %.0f ops/s%s, %s%n", target.name(), elapsedSeconds,
                 remainingSeconds, ratePerSecond,
-                spec.mode() == LoadMode.OPEN_LOOP ? String.format(" (target %.0f)", spec.targetRatePerSecond()) : "",
+                spec.mode() == LoadMode.OPEN_LOOP ? String.format(java.util.Locale.ROOT, " (target %.0f)", spec.targetRatePerSecond()) : "",
                 phase);
     }
 

@@ -73,7 +73,7 @@ public record LoadSummary(
     }
 
     public String saturationMessage() {
-        return String.format("generator or target saturated: achieved %.0f of %.0f ops/s",
+        return String.format(java.util.Locale.ROOT, "generator or target saturated: achieved %.0f of %.0f ops/s",
                 achievedRatePerSecond, targetRatePerSecond);
     }
 }

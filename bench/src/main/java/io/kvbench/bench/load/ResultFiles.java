@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -69,6 +70,6 @@ public final class ResultFiles {
     }
 
     private static String format(double value) {
-        return String.format("%.3f", value);
+        return String.format(Locale.ROOT, "%.3f", value);
     }
 }

@@ -9,11 +9,15 @@ import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.target.KvnodeTarget;
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * kvnode against etcd at peak (16 and 64 closed-loop clients), alternated round by round (ABBA: kvnode
@@ -25,15 +29,17 @@ final class AlternatingPeaks {
     private static final int[] CLIENTS = {16, 64};
     private static final int WARM_UP_SECONDS = 8;
 
+    static final String[] ROUNDS_HEADER = {"round", "system", "clients", "achieved_rate", "p50_us", "p99_us", "errors",
+            "timeouts", "floor_fsync_p50_us", "floor_rtt_p50_us"};
+
     private final ReferenceRuns runs;
-    private final List<String> lines = new ArrayList<>();
+    private final List<List<Object>> rows = new ArrayList<>();
 
     AlternatingPeaks(ReferenceRuns runs) {
         this.runs = runs;
     }
 
     void run(int rounds) throws Exception {
-        lines.add("round,system,clients,achieved_rate,p50_us,p99_us,errors,timeouts,floor_fsync_p50_us,floor_rtt_p50_us");
         for (int round = 1; round <= rounds; round++) {
             FloorResult floor = Floor.measure(runs.dataDirectory, 1000);
             if (round % 2 == 1) {
@@ -46,7 +52,7 @@ final class AlternatingPeaks {
         }
         Path directory = runs.output.resolve("peak-alternating");
         Files.createDirectories(directory);
-        Files.write(directory.resolve("rounds.csv"), lines);
+        writeRounds(directory.resolve("rounds.csv"), rows);
         ReferenceRuns.log("alternating peaks: " + directory.resolve("rounds.csv").toAbsolutePath());
     }
 
@@ -103,11 +109,23 @@ final class AlternatingPeaks {
     }
 
     private void record(int round, String system, int clients, FloorResult floor, LoadSummary summary) {
-        lines.add(String.format(Locale.ROOT, "%d,%s,%d,%.1f,%d,%d,%d,%d,%.1f,%.1f", round, system, clients,
-                summary.achievedRatePerSecond(), summary.latencyMicrosP50(), summary.latencyMicrosP99(),
-                summary.errors(), summary.timeouts(), floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
+        rows.add(List.of(round, system, clients, oneDecimal(summary.achievedRatePerSecond()), summary.latencyMicrosP50(),
+                summary.latencyMicrosP99(), summary.errors(), summary.timeouts(), oneDecimal(floor.fsyncMicrosP50()),
+                oneDecimal(floor.roundTripMicrosP50())));
         ReferenceRuns.log("round " + round + " " + system + " " + clients + " clients: "
                 + Math.round(summary.achievedRatePerSecond()) + " ops/s, p50 " + summary.latencyMicrosP50()
                 + " us, p99 " + summary.latencyMicrosP99() + " us");
+    }
+
+    static void writeRounds(Path file, List<List<Object>> rows) throws IOException {
+        try (Writer writer = Files.newBufferedWriter(file);
+                CSVPrinter printer = CSVFormat.DEFAULT.builder().setHeader(ROUNDS_HEADER).setRecordSeparator("\n").get()
+                        .print(writer)) {
+            printer.printRecords(rows);
+        }
+    }
+
+    private static String oneDecimal(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
     }
 }

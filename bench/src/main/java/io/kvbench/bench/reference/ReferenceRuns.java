@@ -23,6 +23,8 @@ import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.wal.SyncMode;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +34,15 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * The reference benchmarks (issue 4, "Benchmarks"), in one run, beside the floor measured in that run:
@@ -99,7 +105,8 @@ public final class ReferenceRuns {
     public static List<String> defaultNodeJvmOptions() {
         return List.of(DEFAULT_NODE_JVM_OPTIONS.trim().split("\\s+"));
     }
-    private final List<String> scenarioRows = new ArrayList<>();
+    /** One row per scenario: its name, then its summary.csv row by column (summary.csv of the reference folder). */
+    private final List<Map<String, String>> scenarioRows = new ArrayList<>();
     /** Each fresh kvnode cluster's JIT warm-up ({@link JitWarmup}), by cluster, for reference.json. */
     private final Map<String, Object> jitWarmups = new LinkedHashMap<>();
     private FloorResult floor;
@@ -236,7 +243,7 @@ public final class ReferenceRuns {
         run.set("kvnodeJitWarmup", JSON.valueToTree(jitWarmups));
         if (etcdCheckPerf != null) run.set("etcdCheckPerf", JSON.valueToTree(etcdCheckPerf));
         Files.writeString(output.resolve("reference.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(run));
-        Files.write(output.resolve("summary.csv"), scenarioRows);
+        writeScenarioSummary(output.resolve("summary.csv"), scenarioRows);
         deleteRecursively(dataDirectory);
         log("done: " + output.toAbsolutePath());
     }
@@ -409,12 +416,30 @@ public final class ReferenceRuns {
             Files.writeString(curated.resolve("node-status.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
         }
-        List<String> summaryLines = Files.readAllLines(summary.outputDirectory().resolve("summary.csv"));
-        if (scenarioRows.isEmpty()) scenarioRows.add("scenario," + summaryLines.get(0));
-        scenarioRows.add(scenario + "," + summaryLines.get(1));
+        try (Reader reader = Files.newBufferedReader(summary.outputDirectory().resolve("summary.csv"))) {
+            CSVRecord row = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)
+                    .getRecords().get(0);
+            Map<String, String> cells = new LinkedHashMap<>();
+            cells.put("scenario", scenario);
+            cells.putAll(row.toMap());
+            scenarioRows.add(cells);
+        }
         log(scenario + ": " + Math.round(summary.achievedRatePerSecond()) + " ops/s, p50 " + summary.latencyMicrosP50()
                 + " us, p99 " + summary.latencyMicrosP99() + " us, errors " + summary.errors() + ", timeouts "
                 + summary.timeouts() + " (floor " + floor.majorityWriteFloorMicros() + " us); cpu " + cpu);
+    }
+
+    /** The columns of every row in first-seen order (scenarios without a floor leave its columns empty). */
+    static void writeScenarioSummary(Path file, List<Map<String, String>> rows) throws IOException {
+        Set<String> header = new LinkedHashSet<>();
+        rows.forEach(row -> header.addAll(row.keySet()));
+        try (Writer writer = Files.newBufferedWriter(file);
+                CSVPrinter printer = CSVFormat.DEFAULT.builder().setHeader(header.toArray(String[]::new))
+                        .setRecordSeparator("\n").get().print(writer)) {
+            for (Map<String, String> row : rows) {
+                printer.printRecord(header.stream().map(column -> row.getOrDefault(column, null)).toList());
+            }
+        }
     }
 
     KvnodeCluster startKvnode(Path directory, String fsync) throws IOException {

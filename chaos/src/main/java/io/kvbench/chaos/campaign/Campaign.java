@@ -13,12 +13,8 @@ import io.kvbench.chaos.client.EtcdChaosClient;
 import io.kvbench.chaos.client.KvClientChaosClient;
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.history.DuplicateChecker;
 import io.kvbench.chaos.history.History;
-import io.kvbench.chaos.history.HistoryOp;
 import io.kvbench.chaos.history.HistoryRecorder;
-import io.kvbench.chaos.history.LinearizabilityChecker;
-import io.kvbench.chaos.history.LostWriteChecker;
 import io.kvbench.chaos.history.Outcome;
 import io.kvbench.chaos.history.Verdict;
 import io.kvbench.chaos.history.Violation;
@@ -40,11 +36,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
@@ -52,12 +48,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A chaos campaign: continuous load, a fault every trial interval at a random point in the heartbeat interval
  * (Raft paper §9.3), each election timed, the first acknowledged write after each fault timed by the failover probe
- * ({@link FailoverProbe}: fresh writes to every node, no client timeout in the way), then the history checked. See docs/results-format.md for the files:
- * history.csv, elections.csv, faults.csv, timeseries.csv, election.hgrm, unavailability.hgrm,
+ * ({@link FailoverProbe}: fresh writes to every node, no client timeout in the way), then the history checked. See
+ * docs/results-format.md for the files: history.csv, elections.csv, faults.csv, timeseries.csv, writes.hlog,
+ * election.hgrm, unavailability.hgrm,
  * percentiles.csv, summary.csv, verdict.txt, run.json, and load/ from the optional load generator ({@link CampaignLoad}).
  */
 public final class Campaign {
@@ -86,13 +84,20 @@ public final class Campaign {
      * timeout (bench's {@link KvnodeTarget} or {@link EtcdTarget}), so it fails over as the history's clients do.
      */
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory) throws IOException, InterruptedException {
+        return run(spec, cluster, outputDirectory, CampaignProgress.NONE);
+    }
+
+    /** As {@link #run(CampaignSpec, Cluster, Path)}, telling {@code progress} after each trial. */
+    public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, CampaignProgress progress)
+            throws IOException, InterruptedException {
         if (cluster.targetName().equals(ETCD)) {
             List<URI> urls = cluster.nodeIds().stream().map(cluster::clientUrl).toList();
             try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
                 Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, spec.operationTimeout(),
                         spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
-                return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000), load);
+                return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000), load,
+                        progress);
             }
         }
         Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
@@ -107,7 +112,8 @@ public final class Campaign {
                 clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
         try (NettyResources netty = new NettyResources("chaos-clients", 1, true, CLIENT_THREAD_PRIORITY)) {
             return run(spec, cluster, outputDirectory, process -> new KvClientChaosClient(
-                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses), load);
+                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses), load,
+                    progress);
         }
     }
 
@@ -124,6 +130,11 @@ public final class Campaign {
      */
     public static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, IntFunction<ChaosClient> clients,
                                      Target loadTarget) throws IOException, InterruptedException {
+        return run(spec, cluster, outputDirectory, clients, loadTarget, CampaignProgress.NONE);
+    }
+
+    private static CampaignResult run(CampaignSpec spec, Cluster cluster, Path outputDirectory, IntFunction<ChaosClient> clients,
+                                      Target loadTarget, CampaignProgress progress) throws IOException, InterruptedException {
         if (spec.hasLoadGenerator() && loadTarget == null) {
             throw new IllegalArgumentException("the spec asks for a load generator at " + spec.generatorRatePerSecond()
                     + " ops/s but no load target was given");
@@ -152,7 +163,10 @@ public final class Campaign {
                     long wait = lastStart + spec.trialInterval().toNanos() - System.nanoTime();
                     if (wait > 0) LockSupport.parkNanos(wait);
                     lastStart = System.nanoTime();
-                    trials.add(runTrial(number, spec, cluster, nemesis, workload, probe, schedule.nextLong()));
+                    Trial trial = runTrial(number, spec, cluster, nemesis, workload, probe, schedule.nextLong());
+                    trials.add(trial);
+                    progress.trialDone(number, spec.trials(), trial.recovered(), trial.firstAckNanos().isPresent()
+                            ? OptionalDouble.of(millis(trial.firstAckNanos().getAsLong() - trial.faultNanos())) : OptionalDouble.empty());
                 }
             } finally {
                 // Both end together: the generator's schedule at once, then both drain what they sent.
@@ -171,9 +185,9 @@ public final class Campaign {
             finalState = reader.readAll(finalKeys);
         }
         List<NodeAudit.Report> audit = NodeAudit.collect(cluster, spec.recoveryTimeout());
-        Verdict verdict = check(spec, keys, history, finalState, workload, NodeAudit.violations(audit));
+        SafetyChecks.Report safety = SafetyChecks.run(spec, keys, history, finalState, workload.completed(), audit, cluster.targetName());
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
-        return write(spec, cluster, outputDirectory, records, workload, verdict, history, Optional.ofNullable(loadSummary),
+        return write(spec, cluster, outputDirectory, records, workload, safety, history, Optional.ofNullable(loadSummary),
                 startedAt, endNanos, audit, targetLabel);
     }
 
@@ -194,6 +208,10 @@ public final class Campaign {
     private record Trial(int number, long seed, int victim, LeaderInfo oldLeader, boolean expectsElection, long faultNanos,
                          long injectedNanos, long faultCertainNanos, Optional<LeaderInfo> newLeader, long leaderSeenNanos,
                          OptionalLong firstAckNanos, ProbeResult probe, long healNanos, long endNanos) {
+        /** A write was acknowledged again after the fault, and the new leader was seen where one was expected. */
+        boolean recovered() {
+            return firstAckNanos.isPresent() && (!expectsElection || newLeader.isPresent());
+        }
     }
 
     /** Before each fault, off its critical path: the probe's connections (and kvnode sessions) made ready. */
@@ -365,7 +383,7 @@ public final class Campaign {
                     if (done.outcome() == Outcome.UNKNOWN) timedOut++;
                 }
             }
-            boolean recovered = trial.firstAckNanos().isPresent() && (!expectsElection || trial.newLeader().isPresent());
+            boolean recovered = trial.recovered();
             records.add(new TrialRecord(trial.number(), trial.seed(), spec.fault(), trial.victim(), trial.oldLeader().nodeId(),
                     oldTerm, newLeader, newTerm, toCandidate, toLeader, toAck, failed, timedOut,
                     seconds(fault - workload.startNanos()),
@@ -403,51 +421,11 @@ public final class Campaign {
         return first == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(first);
     }
 
-    /**
-     * Lost writes: every acknowledged write is in the final state. Duplicates, from the history: a unique-key PUT
-     * acknowledged with a previous value (its key already held something) counts as applied twice, and a key
-     * holding a value no operation wrote fails the lost-write check; from the nodes: {@link NodeAudit}'s repeat
-     * counts (kvnode with --audit-writes). Registers: linearizable per key.
-     */
-    private static Verdict check(CampaignSpec spec, CampaignKeys keys, History history, Map<String, ClientOutcome> finalState,
-                                 Workload workload, List<Violation> nodeAuditViolations) {
-        List<Violation> violations = new ArrayList<>(nodeAuditViolations);
-        List<String> undecided = new ArrayList<>();
-        Map<String, String> finalValues = new HashMap<>();
-        finalState.forEach((key, outcome) -> {
-            if (outcome.ok()) {
-                if (outcome.value() != null) finalValues.put(key, outcome.value());
-            } else {
-                undecided.add("final read of " + key + " failed");
-            }
-        });
-        violations.addAll(new LostWriteChecker().checkFinalValues(history, finalValues).violations());
-        for (Workload.Completed done : workload.completed()) {
-            if (keys.isUniqueKey(done.key()) && done.outcome() == Outcome.OK && done.previousValue() != null) {
-                violations.add(new Violation("duplicate: unique key " + done.key() + " already held "
-                        + done.previousValue() + " when p" + done.process() + "'s write was applied", List.of()));
-            }
-        }
-        List<String> appended = new ArrayList<>();
-        // Every unique-key value once: a value seen under two keys of one writer would be applied twice.
-        finalValues.forEach((key, value) -> {
-            if (keys.isUniqueKey(key)) appended.add(keys.writerOf(key) + ":" + value);
-        });
-        violations.addAll(new DuplicateChecker().checkAppendedValues(appended).violations());
-        if (spec.registerClients() > 0) {
-            List<HistoryOp> registerOps = history.operations().stream().filter(op -> keys.isRegisterKey(op.key())).toList();
-            Verdict linearizable = new LinearizabilityChecker().check(new History(registerOps));
-            violations.addAll(linearizable.violations());
-            if (linearizable instanceof Verdict.Unknown unknown) undecided.add("linearizability: " + unknown.reason());
-        }
-        if (!violations.isEmpty()) return Verdict.of(violations);
-        return undecided.isEmpty() ? new Verdict.Pass() : new Verdict.Unknown(String.join("; ", undecided));
-    }
-
     private static CampaignResult write(CampaignSpec spec, Cluster cluster, Path out, List<TrialRecord> records,
-                                        Workload workload, Verdict verdict, History history, Optional<LoadSummary> load,
+                                        Workload workload, SafetyChecks.Report safety, History history, Optional<LoadSummary> load,
                                         Instant startedAt, long endNanos, List<NodeAudit.Report> audit, String targetLabel)
             throws IOException {
+        Verdict verdict = safety.verdict();
         Histogram election = new Histogram(3);
         Histogram unavailability = new Histogram(3);
         Histogram checkedFirstAck = new Histogram(3);
@@ -471,14 +449,17 @@ public final class Campaign {
             summaries.add(LatencySummary.of("load_latency", summary.latencyMicros()));
         });
         CampaignFiles.writePercentiles(out.resolve("percentiles.csv"), histograms);
-        CampaignFiles.writeSummary(out.resolve("summary.csv"), summaries, verdict, targetLabel);
+        CampaignFiles.writeSummary(out.resolve("summary.csv"), summaries, verdict, safety.checkers(), targetLabel);
         CampaignFiles.writeTimeseries(out.resolve("timeseries.csv"), workload.completed(), workload.startNanos(), endNanos);
+        CampaignFiles.writeWritesLog(out.resolve("writes.hlog"), workload.completed(), workload.startNanos(), endNanos,
+                System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - workload.startNanos()));
         long acknowledgedWrites = history.operations().stream().filter(op -> op.kind().isWrite() && op.outcome() == Outcome.OK).count();
         CampaignResult result = new CampaignResult(spec.runId(), cluster.targetName(), targetLabel, out, verdict, records,
-                electionSummary, unavailabilitySummary, history.operations().size(), acknowledgedWrites, load);
+                electionSummary, unavailabilitySummary, history.operations().size(), acknowledgedWrites, load, safety.checkers());
         String verdictText = (result.passed() ? "PASS" : "FAIL") + "\n"
                 + "target: " + targetLabel + "\n"
                 + "safety: " + verdict.describe() + "\n"
+                + safety.checkers().stream().map(checker -> "  " + checker.describe() + "\n").collect(Collectors.joining())
                 + "recovered: " + records.stream().filter(TrialRecord::recovered).count() + "/" + records.size() + " trials\n"
                 + "operations: " + history.operations().size() + ", acknowledged writes: " + acknowledgedWrites + "\n"
                 + NodeAudit.describe(audit, cluster.targetName()) + "\n"
@@ -506,9 +487,11 @@ public final class Campaign {
         run.put("processors", Runtime.getRuntime().availableProcessors());
         run.put("osName", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         run.put("startedAt", startedAt.toString());
+        run.put("loadStartNanos", workload.startNanos()); // zero of timeseries.csv and faults.csv on history.csv's clock
         run.put("endedAt", Instant.now().toString());
         run.put("passed", result.passed());
         run.put("verdict", verdict.describe());
+        run.put("checkers", safety.checkers().stream().map(CheckerResult::toMap).toList());
         run.put("nodeAudit", audit);
         run.put("skipped", skippedChecks(cluster.targetName(), eventLogTimings, pollMillis, audit));
         run.put("election", electionSummary);

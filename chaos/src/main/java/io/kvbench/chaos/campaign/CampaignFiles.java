@@ -4,6 +4,7 @@ import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.history.Outcome;
 import io.kvbench.chaos.history.Verdict;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** The campaign's CSV and .hgrm files, in the columns of docs/results-format.md. Empty cell = not measured. */
 final class CampaignFiles {
@@ -78,45 +80,109 @@ final class CampaignFiles {
         }
     }
 
-    static void writeSummary(Path file, List<LatencySummary> summaries, Verdict verdict, String targetLabel) throws IOException {
-        try (CSVPrinter csv = printer(file, "metric", "trials", "min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "verdict",
-                "target_label")) {
+    static final String[] SUMMARY_HEADER = {"metric", "trials", "min_ms", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms",
+            "verdict", "checked", "operations", "violations", "search_ms", "target_label"};
+
+    /**
+     * One row per figure with the campaign's verdict, then one row per safety checker ({@code check_<checker>}) with
+     * that checker's result and counts; a row leaves the other kind's columns empty. Every row names what was measured.
+     */
+    static void writeSummary(Path file, List<LatencySummary> summaries, Verdict verdict, List<CheckerResult> checkers,
+                             String targetLabel) throws IOException {
+        try (CSVPrinter csv = printer(file, SUMMARY_HEADER)) {
             for (LatencySummary s : summaries) {
                 csv.printRecord(s.metric(), s.trials(), number(s.minMillis()), number(s.p50Millis()), number(s.p90Millis()),
-                        number(s.p99Millis()), number(s.maxMillis()), number(s.meanMillis()),
-                        verdict.passed() ? "pass" : verdict instanceof Verdict.Unknown ? "unknown" : "fail", targetLabel);
+                        number(s.p99Millis()), number(s.maxMillis()), number(s.meanMillis()), CheckerResult.result(verdict),
+                        null, null, null, null, targetLabel);
+            }
+            for (CheckerResult c : checkers) {
+                csv.printRecord("check_" + c.checker(), null, null, null, null, null, null, null, c.result(),
+                        id(c.checked()), id(c.operations()), c.violations(), c.searchMillis() < 0 ? null : number(c.searchMillis()),
+                        targetLabel);
             }
         }
     }
 
-    /** One row per second of load: completions by outcome, latency (from the intended send time) of the OK ones. */
+    /**
+     * One row per second of load: completions by outcome, latency (from the intended send time) of the OK ones. The
+     * last second is cut short by the end of the load: its {@code elapsed_s} says where it ended (three decimals).
+     */
     static void writeTimeseries(Path file, List<Workload.Completed> completed, long startNanos, long endNanos) throws IOException {
-        int seconds = (int) Math.max(1, Math.ceil((endNanos - startNanos) / 1e9));
+        int seconds = seconds(startNanos, endNanos);
         long[] ok = new long[seconds + 1];
         long[] errors = new long[seconds + 1];
         long[] timeouts = new long[seconds + 1];
-        List<Histogram> latency = new ArrayList<>();
-        for (int i = 0; i <= seconds; i++) latency.add(new Histogram(3));
+        List<Histogram> latency = latencyBySecond(completed, startNanos, seconds, done -> true);
         for (Workload.Completed done : completed) {
-            int bucket = (int) Math.min(seconds, Math.max(0, (done.completeNanos() - startNanos - 1) / 1_000_000_000L));
+            int bucket = bucket(done, startNanos, seconds);
             if (done.outcome() == Outcome.OK) {
                 ok[bucket]++;
-                latency.get(bucket).recordValue(Math.max(0, (done.completeNanos() - done.intendedNanos()) / 1000));
             } else if (done.outcome() == Outcome.FAIL) {
                 errors[bucket]++;
             } else {
                 timeouts[bucket]++;
             }
         }
+        double endSeconds = (endNanos - startNanos) / 1e9;
         try (CSVPrinter csv = printer(file, "elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us")) {
             for (int i = 0; i <= seconds; i++) {
                 if (i == seconds && ok[i] + errors[i] + timeouts[i] == 0) break;
                 Histogram h = latency.get(i);
                 boolean any = ok[i] > 0;
-                csv.printRecord(i + 1, ok[i], errors[i], timeouts[i], any ? h.getValueAtPercentile(50) : null,
-                        any ? h.getValueAtPercentile(90) : null, any ? h.getValueAtPercentile(99) : null, any ? h.getMaxValue() : null);
+                boolean cutShort = i < endSeconds && i + 1 > endSeconds;
+                csv.printRecord(cutShort ? String.format(Locale.ROOT, "%.3f", endSeconds) : Integer.toString(i + 1), ok[i],
+                        errors[i], timeouts[i], any ? h.getValueAtPercentile(50) : null, any ? h.getValueAtPercentile(90) : null,
+                        any ? h.getValueAtPercentile(99) : null, any ? h.getMaxValue() : null);
             }
         }
+    }
+
+    /**
+     * The checked clients' acknowledged writes as HdrHistogram interval histograms, one per second of load
+     * ({@link HistogramLogWriter}: the format of the load generator's latency.hlog, read by HistogramLogAnalyzer),
+     * values in microseconds from the intended send time. {@code startWallMillis}: wall time of {@code startNanos}.
+     */
+    static void writeWritesLog(Path file, List<Workload.Completed> completed, long startNanos, long endNanos,
+                               long startWallMillis) throws IOException {
+        int seconds = seconds(startNanos, endNanos);
+        List<Histogram> latency = latencyBySecond(completed, startNanos, seconds, Workload.Completed::isWrite);
+        try (PrintStream out = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
+            HistogramLogWriter log = new HistogramLogWriter(out);
+            log.outputComment("kvbench chaos: the checked clients' acknowledged writes, latency from the intended send time, values in microseconds");
+            log.outputLogFormatVersion();
+            log.outputStartTime(startWallMillis);
+            log.setBaseTime(startWallMillis);
+            log.outputLegend();
+            double endSeconds = (endNanos - startNanos) / 1e9;
+            for (int i = 0; i < latency.size(); i++) {
+                Histogram interval = latency.get(i);
+                if (i == seconds && interval.getTotalCount() == 0) break;
+                interval.setStartTimeStamp(startWallMillis + i * 1000L);
+                interval.setEndTimeStamp(startWallMillis + Math.round(Math.min(i + 1, Math.max(i, endSeconds)) * 1000));
+                log.outputIntervalHistogram(i, Math.min(i + 1, Math.max(i, endSeconds)), interval, 1000.0);
+            }
+        }
+    }
+
+    private static int seconds(long startNanos, long endNanos) {
+        return (int) Math.max(1, Math.ceil((endNanos - startNanos) / 1e9));
+    }
+
+    /** The second an operation completed in: (i, i + 1] seconds after the start is bucket i. */
+    private static int bucket(Workload.Completed done, long startNanos, int seconds) {
+        return (int) Math.min(seconds, Math.max(0, (done.completeNanos() - startNanos - 1) / 1_000_000_000L));
+    }
+
+    private static List<Histogram> latencyBySecond(List<Workload.Completed> completed, long startNanos, int seconds,
+                                                   Predicate<Workload.Completed> which) {
+        List<Histogram> latency = new ArrayList<>();
+        for (int i = 0; i <= seconds; i++) latency.add(new Histogram(3));
+        for (Workload.Completed done : completed) {
+            if (done.outcome() == Outcome.OK && which.test(done)) {
+                latency.get(bucket(done, startNanos, seconds)).recordValue(Math.max(0, (done.completeNanos() - done.intendedNanos()) / 1000));
+            }
+        }
+        return latency;
     }
 
     private static CSVPrinter printer(Path file, String... header) throws IOException {

@@ -18,12 +18,14 @@ import java.util.Optional;
  * @param unavailability fault to the first acknowledged write, by the failover probe
  * @param operations     client operations in history.csv
  * @param load           the load generator's summary (files in load/), when the campaign ran one
+ * @param checkers       each safety checker's result and counts, in the order they ran
  */
 public record CampaignResult(String runId, String target, String targetLabel, Path outputDirectory, Verdict verdict, List<TrialRecord> trials,
                              LatencySummary election, LatencySummary unavailability, long operations,
-                             long acknowledgedWrites, Optional<LoadSummary> load) {
+                             long acknowledgedWrites, Optional<LoadSummary> load, List<CheckerResult> checkers) {
     public CampaignResult {
         trials = List.copyOf(trials);
+        checkers = List.copyOf(checkers);
     }
 
     public boolean allRecovered() {

@@ -86,5 +86,10 @@ class CampaignTest {
         }
         assertThat(audited).as(verdictText).isEqualTo(3);
         assertThat(verdictText).doesNotContain("had applied only");
+        // The verdict names its checkers, each with what it counted.
+        assertThat(verdictText).containsPattern("lost acknowledged writes: pass \\([\\d,]+ acknowledged writes checked")
+                .containsPattern("writes applied twice: pass \\([\\d,]+ acknowledged unique-key writes")
+                .contains("node write audit: pass (3 nodes")
+                .containsPattern("linearizability: pass \\(3 keys, [\\d,]+ operations, search \\d+ ms\\)");
     }
 }

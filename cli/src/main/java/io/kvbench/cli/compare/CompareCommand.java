@@ -180,6 +180,7 @@ public final class CompareCommand implements Callable<Integer> {
         table.writeCsv(outputDirectory.resolve("compare.csv"));
         Files.writeString(outputDirectory.resolve("compare.txt"), table.render());
         spec.commandLine().getErr().println("kvbench compare: wrote " + outputDirectory.resolve("compare.csv"));
+        spec.commandLine().getErr().println("kvbench compare: wrote " + io.kvbench.cli.report.ReportPage.write(outputDirectory));
         spec.commandLine().getErr().flush();
     }
 }

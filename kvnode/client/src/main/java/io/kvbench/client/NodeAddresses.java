@@ -1,8 +1,6 @@
 package io.kvbench.client;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Parses node addresses written "host:port" (IPv6 as "[::1]:port"), as on the command line and in NotLeader. */
 public final class NodeAddresses {
@@ -36,14 +34,6 @@ public final class NodeAddresses {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) throw new IllegalArgumentException("node address '" + trimmed + "': unknown host " + host);
         return address;
-    }
-
-    /** A comma-separated list, e.g. {@code 127.0.0.1:7001,127.0.0.1:7002}; at least one address. */
-    public static List<InetSocketAddress> parseList(String text) {
-        if (text == null || text.isBlank()) throw new IllegalArgumentException("no node addresses (expected host:port,host:port)");
-        List<InetSocketAddress> addresses = new ArrayList<>();
-        for (String part : text.split(",", -1)) addresses.add(parse(part));
-        return List.copyOf(addresses);
     }
 
     /** "host:port" for messages, without a resolved name's "/ip" noise. */

@@ -4,6 +4,7 @@ import io.kvbench.net.InboundLimits;
 import io.kvbench.net.PeerServerConfig;
 import io.kvbench.net.PortLimits;
 import io.kvbench.net.WireFormat;
+import io.kvbench.client.cli.ClusterOptions;
 import io.kvbench.wal.SyncMode;
 import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
@@ -29,13 +30,15 @@ public final class KvNodeMain implements Callable<Integer> {
             description = "Cluster name checked in every peer handshake, so a node never joins the wrong cluster (default: ${DEFAULT-VALUE}).")
     String clusterId;
 
-    @Option(names = "--peers", required = true,
+    @Option(names = "--peers", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
+            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
             description = "Every node's peer address, this one's included: 1=127.0.0.1:7001,2=127.0.0.1:7002,...")
-    String peers;
+    Map<Integer, InetSocketAddress> peers;
 
-    @Option(names = "--clients", required = true,
+    @Option(names = "--clients", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
+            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
             description = "Every node's client address, this one's included (for leader redirects): 1=127.0.0.1:8001,...")
-    String clients;
+    Map<Integer, InetSocketAddress> clients;
 
     @Option(names = "--data-dir", required = true, description = "WAL, hard state and snapshots.")
     Path dataDirectory;
@@ -119,7 +122,7 @@ public final class KvNodeMain implements Callable<Integer> {
             case "none" -> SyncMode.NONE;
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--fsync must be always or none, not " + fsync);
         };
-        NodeConfig config = new NodeConfig(nodeId, clusterId, parseAddresses("--peers", peers), parseAddresses("--clients", clients),
+        NodeConfig config = new NodeConfig(nodeId, clusterId, checkedIds("--peers", peers), checkedIds("--clients", clients),
                 dataDirectory, eventLogFile != null ? eventLogFile : dataDirectory.resolve("events.jsonl"), tickMillis,
                 electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis, leaderLostMaxMillis, connectionClosedHint,
                 syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites, inboundLimits());
@@ -176,25 +179,11 @@ public final class KvNodeMain implements Callable<Integer> {
         if (value < minimum) throw new IllegalArgumentException(option + " must be at least " + what + " (" + minimum + " bytes): " + value);
     }
 
-    /** Parses {@code 1=host:port,2=host:port}; a malformed entry is a usage error that names it. */
-    static Map<Integer, InetSocketAddress> parseAddresses(String option, String text) {
-        Map<Integer, InetSocketAddress> addresses = new TreeMap<>();
-        for (String part : text.split(",")) {
-            String entry = part.trim();
-            int equals = entry.indexOf('=');
-            int colon = entry.lastIndexOf(':');
-            if (equals <= 0 || colon <= equals + 1 || colon == entry.length() - 1) {
-                throw new IllegalArgumentException(option + ": expected ID=HOST:PORT, got '" + entry + "'");
-            }
-            try {
-                int id = Integer.parseInt(entry.substring(0, equals));
-                int port = Integer.parseInt(entry.substring(colon + 1));
-                if (id <= 0 || port <= 0 || port > 65535) throw new NumberFormatException();
-                addresses.put(id, new InetSocketAddress(entry.substring(equals + 1, colon), port));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": bad id or port in '" + entry + "'");
-            }
+    /** Node ids are positive; picocli has split the list and converted each ID=HOST:PORT (ClusterOptions' converter). */
+    static Map<Integer, InetSocketAddress> checkedIds(String option, Map<Integer, InetSocketAddress> addresses) {
+        for (int id : addresses.keySet()) {
+            if (id <= 0) throw new IllegalArgumentException(option + ": node ids are positive, not " + id);
         }
-        return addresses;
+        return new TreeMap<>(addresses);
     }
 }

@@ -7,6 +7,8 @@ import io.kvbench.client.KvClientOptions;
 import io.kvbench.client.KvException;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalOptions;
+import io.kvbench.client.cli.ClusterOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,9 +47,10 @@ public final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--cluster-id", defaultValue = "kvbench", description = "Its cluster, checked in every member's status (default: ${DEFAULT-VALUE}).")
     String clusterId;
 
-    @Option(names = "--clients", required = true,
+    @Option(names = "--clients", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
+            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
             description = "Every node's client address, this one's included, as for kvnode run: 1=127.0.0.1:8001,...")
-    String clients;
+    Map<Integer, InetSocketAddress> clients;
 
     @Option(names = "--data-dir", required = true, description = "The new data directory: absent or empty.")
     Path dataDirectory;
@@ -58,7 +61,7 @@ public final class RebuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (timeoutMillis <= 0) throw new IllegalArgumentException("--timeout-ms must be positive: " + timeoutMillis);
-        Map<Integer, InetSocketAddress> addresses = KvNodeMain.parseAddresses("--clients", clients);
+        Map<Integer, InetSocketAddress> addresses = KvNodeMain.checkedIds("--clients", clients);
         if (!addresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--clients must include this node's own id " + nodeId);
         }

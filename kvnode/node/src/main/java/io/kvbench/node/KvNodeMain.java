@@ -80,15 +80,7 @@ public final class KvNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SyncMode syncMode = switch (fsync) {
-            case "always" -> SyncMode.ALWAYS;
-            case "none" -> SyncMode.NONE;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--fsync must be always or none, not " + fsync);
-        };
-        NodeConfig config = new NodeConfig(nodeId, clusterId, parseAddresses("--peers", peers), parseAddresses("--clients", clients),
-                dataDirectory, eventLogFile != null ? eventLogFile : dataDirectory.resolve("events.jsonl"), tickMillis,
-                electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis, leaderLostMaxMillis, connectionClosedHint,
-                syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites);
+        NodeConfig config = config();
         // Log lines are formatted and printed off the event loop (BackgroundWriter says why).
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
         NodeRuntime runtime = NodeRuntime.start(config);
@@ -103,6 +95,21 @@ public final class KvNodeMain implements Callable<Integer> {
         System.out.flush();
         exited.await();
         return 0;
+    }
+
+    /** The node's configuration from the options. */
+    NodeConfig config() {
+        SyncMode syncMode = switch (fsync) {
+            case "always" -> SyncMode.ALWAYS;
+            case "none" -> SyncMode.NONE;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--fsync must be always or none, not " + fsync);
+        };
+        return NodeConfig.builder(nodeId, parseAddresses("--peers", peers), parseAddresses("--clients", clients), dataDirectory)
+                .clusterId(clusterId).eventLogFile(eventLogFile).tickMillis(tickMillis)
+                .electionTimeoutMillis(electionTimeoutMinMillis, electionTimeoutMaxMillis).heartbeatIntervalMillis(heartbeatMillis)
+                .leaderLostTimeoutMaxMillis(leaderLostMaxMillis).connectionClosedHint(connectionClosedHint).syncMode(syncMode)
+                .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
+                .auditWrites(auditWrites).build();
     }
 
     /** Parses {@code 1=host:port,2=host:port}; a malformed entry is a usage error that names it. */

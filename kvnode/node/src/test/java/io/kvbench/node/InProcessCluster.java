@@ -1,7 +1,5 @@
 package io.kvbench.node;
 
-import io.kvbench.wal.SyncMode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -44,9 +42,10 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     NodeConfig config(int id) {
-        return new NodeConfig(id, "test-" + directory.getFileName(), peerAddresses, clientAddresses,
-                directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 30, 10,
-                true, SyncMode.ALWAYS, snapshotEveryEntries, 1000, 600_000, 65_536, true);
+        return NodeConfig.builder(id, peerAddresses, clientAddresses, directory.resolve("node-" + id))
+                .clusterId("test-" + directory.getFileName()).eventLogFile(directory.resolve("node-" + id + ".events.jsonl"))
+                .heartbeatIntervalMillis(30).leaderLostTimeoutMaxMillis(10).snapshotEveryEntries(snapshotEveryEntries)
+                .maxSessions(1000).auditWrites(true).build();
     }
 
     void start(int id) {

@@ -24,6 +24,8 @@ public final class ClientServer implements AutoCloseable {
     private final ClientRequestHandler requestHandler;
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    /** While set, client connections are not read (see {@link #pauseReading}); new ones start paused too. */
+    private volatile boolean readingPaused;
 
     public ClientServer(NettyResources resources, ClientServerConfig config, ClientRequestHandler requestHandler) {
         this.resources = resources;
@@ -43,6 +45,7 @@ public final class ClientServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
+                        if (readingPaused) channel.config().setAutoRead(false);
                         configurePipeline(channel.pipeline(), config, requestHandler);
                     }
                 })
@@ -62,6 +65,21 @@ public final class ClientServer implements AutoCloseable {
         pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
         pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), ClientCodec::decodeRequest));
         pipeline.addLast(new ClientServerHandler(config, handler));
+    }
+
+    /**
+     * Back-pressure: stops reading every client connection (their requests wait in the kernel's socket buffers, then
+     * in the clients), until {@link #resumeReading}. Replies are still written. Connections are still accepted.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+        for (Channel channel : acceptedChannels) channel.config().setAutoRead(false);
+    }
+
+    /** Reads every client connection again after {@link #pauseReading}. */
+    public void resumeReading() {
+        readingPaused = false;
+        for (Channel channel : acceptedChannels) channel.config().setAutoRead(true);
     }
 
     /** Stops accepting and closes every client connection; replies still pending are discarded. */

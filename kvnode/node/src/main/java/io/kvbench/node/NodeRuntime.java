@@ -51,6 +51,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.UnaryOperator;
 
 /**
  * One node: a single thread owns the consensus core, the state machine and every pending request, with no
@@ -110,6 +111,7 @@ public final class NodeRuntime implements AutoCloseable {
     private boolean storageFailed;
     private String storageFailure = "";
     private boolean shuttingDown;
+    private boolean clientReadsPaused;
     private final HashSet<Integer> connectedPeers = new HashSet<>();
     private final ArrayDeque<ParkedRequest> parkedRequests = new ArrayDeque<>();
     private final long parkTimeoutNanos;
@@ -128,21 +130,26 @@ public final class NodeRuntime implements AutoCloseable {
     private long leaderReadyTerm;
 
     public static NodeRuntime start(NodeConfig config) throws IOException {
-        return new NodeRuntime(config, null);
+        return new NodeRuntime(config, null, UnaryOperator.identity());
     }
 
-    /** For tests that decide when snapshot jobs run: {@code snapshotExecutor} runs them off the core thread. */
-    static NodeRuntime start(NodeConfig config, Executor snapshotExecutor) throws IOException {
-        return new NodeRuntime(config, snapshotExecutor);
+    /**
+     * For tests: {@code snapshotExecutor} runs snapshot jobs off the core thread (null: the node's own thread);
+     * {@code walOptions} adjusts the WAL's options (a small queue, a commit observer that holds the WAL thread).
+     */
+    static NodeRuntime start(NodeConfig config, Executor snapshotExecutor, UnaryOperator<WalOptions> walOptions)
+            throws IOException {
+        return new NodeRuntime(config, snapshotExecutor, walOptions);
     }
 
-    private NodeRuntime(NodeConfig config, Executor snapshotExecutor) throws IOException {
+    private NodeRuntime(NodeConfig config, Executor snapshotExecutor, UnaryOperator<WalOptions> walOptions)
+            throws IOException {
         this.config = config;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
         this.parkTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.electionTimeoutMinMillis());
         this.eventLog = new EventLog(config.eventLogFile(), config.nodeId());
-        this.wal = Wal.open(config.dataDirectory(), WalOptions.defaults().withSyncMode(config.syncMode())
-                .withCommitNanosObserver(latencies::recordWalCommit));
+        this.wal = Wal.open(config.dataDirectory(), walOptions.apply(WalOptions.defaults()
+                .withSyncMode(config.syncMode()).withCommitNanosObserver(latencies::recordWalCommit)));
         RecoveredState recovered = wal.recoveredState();
         this.core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries());
@@ -507,11 +514,32 @@ public final class NodeRuntime implements AutoCloseable {
     private boolean submitToWal(WalBatch batch, WalCallback callback) {
         try {
             wal.submit(batch, callback);
+            if (wal.queueFull()) pauseClientReads();
             return true;
         } catch (WalFailedException e) {
             onStorageFailed(e.getCause());
             return false;
         }
+    }
+
+    /**
+     * Back-pressure from the disk: the WAL's queue is full, so stop reading client sockets (their requests wait in
+     * the kernel, then in the clients) until it has drained to half; peers are still read, ticks still run. Core
+     * thread.
+     */
+    private void pauseClientReads() {
+        if (clientReadsPaused) return;
+        clientReadsPaused = true;
+        clientServer.pauseReading();
+        eventLog.write(eventLog.event("client_reads_paused"));
+        wal.whenQueueHasRoom(() -> enqueue(this::resumeClientReads));
+    }
+
+    private void resumeClientReads() {
+        if (!clientReadsPaused) return;
+        clientReadsPaused = false;
+        clientServer.resumeReading();
+        eventLog.write(eventLog.event("client_reads_resumed"));
     }
 
     private void onRoleChange(RoleChange change) {

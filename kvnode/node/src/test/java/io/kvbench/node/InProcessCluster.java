@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
@@ -50,7 +51,7 @@ final class InProcessCluster implements AutoCloseable {
 
     void start(int id) {
         try {
-            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id)));
+            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id), UnaryOperator.identity()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

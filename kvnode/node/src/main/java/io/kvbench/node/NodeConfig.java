@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.driver.DriverConfig;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.wal.SyncMode;
 
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything one node needs to run, built with {@link #builder}: the addresses and the data directory are required,
@@ -16,6 +18,9 @@ import java.util.TreeMap;
  * of {@link #tickMillis()} each.
  */
 public final class NodeConfig {
+    /** Client requests held while no leader is known; beyond it they are answered NotLeader at once. */
+    static final int MAX_PARKED_REQUESTS = 4096;
+
     private final int nodeId;
     private final String clusterId;
     private final Map<Integer, InetSocketAddress> peerAddresses;
@@ -166,6 +171,12 @@ public final class NodeConfig {
         return RaftConfig.defaults(nodeId, voterIds()).withTimeouts(
                 ticks(electionTimeoutMinMillis), ticks(electionTimeoutMaxMillis), ticks(heartbeatIntervalMillis),
                 Math.max(1, ticks(leaderLostTimeoutMaxMillis)));
+    }
+
+    /** The driver's configuration: a request is held at most the minimum election timeout while no leader is known. */
+    DriverConfig driverConfig() {
+        return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, MAX_PARKED_REQUESTS,
+                TimeUnit.MILLISECONDS.toNanos(electionTimeoutMinMillis), snapshotEveryEntries);
     }
 
     private int ticks(int millis) {

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
         description = {"Build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
                 "charts: prints a checklist with each item's figure; exit 1 if any item fails. Needs a checkout and Maven."})
 public final class GateCommand implements Callable<Integer> {
-    private static final String UNIT_MODULES = "kvnode/raft,kvnode/kv,kvnode/wal,kvnode/net,kvnode/client,kvnode/sim,kvnode/node";
+    private static final String UNIT_MODULES = "kvnode/raft,kvnode/kv,kvnode/wal,kvnode/net,kvnode/client,kvnode/driver,kvnode/sim,kvnode/node";
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/gate/<time>/).")
     Path output;

@@ -1,6 +1,6 @@
 package io.kvbench.cli;
 
-import io.kvbench.node.NodeRuntime;
+import io.kvbench.node.NodeTuning;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kvbench.bench.etcd.FreePorts;
@@ -67,7 +67,7 @@ public final class ClusterCommand {
         int heartbeat;
 
         @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages "
-                + NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS,
+                + NodeTuning.THREAD_PRIORITY_JVM_OPTIONS,
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}); a small heap on huge pages also makes kill -9 close sockets sooner.")
         String jvmOptions;
 

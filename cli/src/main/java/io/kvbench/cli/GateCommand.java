@@ -35,7 +35,7 @@ import java.util.stream.Stream;
                 "Items: build, unit and simulation tests, the kill-leader test, a short chaos campaign, a short benchmark,",
                 "charts. Exit 1 if any item fails. Needs a checkout and Maven."})
 public final class GateCommand implements Callable<Integer> {
-    private static final List<String> UNIT_MODULES = List.of("kvnode/raft", "kvnode/kv", "kvnode/wal", "kvnode/net", "kvnode/client",
+    private static final List<String> UNIT_MODULES = List.of("kvnode/raft", "kvnode/kv", "kvnode/wal", "kvnode/net", "kvnode/client", "kvnode/driver",
             "kvnode/sim", "kvnode/node");
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/gate/<time>/).")

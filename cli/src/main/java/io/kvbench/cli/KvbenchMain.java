@@ -20,7 +20,7 @@ public final class KvbenchMain {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvbenchMain());
         commandLine.addSubcommand("node", new KvNodeMain());
-        commandLine.addSubcommand("node-rebuild", new CommandLine(new io.kvbench.node.RebuildCommand()).setCommandName("node-rebuild"));
+        commandLine.addSubcommand("node-rebuild", new CommandLine(new io.kvbench.node.RebuildCommand(new MemberStatusesOverClient())).setCommandName("node-rebuild"));
         commandLine.addSubcommand("compare", new io.kvbench.cli.compare.CompareCommand());
         commandLine.addSubcommand("client", new io.kvbench.client.cli.ClientCommands());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {

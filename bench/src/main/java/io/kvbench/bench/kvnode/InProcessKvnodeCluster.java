@@ -55,9 +55,9 @@ public final class InProcessKvnodeCluster implements AutoCloseable {
 
     /** The node CLI's defaults (kvnode run): 1 ms ticks, election timeout [150, 300) ms, heartbeat 50 ms. */
     private NodeConfig config(int id) {
-        return new NodeConfig(id, "bench-" + directory.getFileName(), peerAddresses, clientAddresses,
-                directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 50, 10,
-                true, syncMode, 100_000, 10_000, 600_000, 65_536, false);
+        return NodeConfig.builder(id, peerAddresses, clientAddresses, directory.resolve("node-" + id))
+                .clusterId("bench-" + directory.getFileName()).eventLogFile(directory.resolve("node-" + id + ".events.jsonl"))
+                .leaderLostTimeoutMaxMillis(10).syncMode(syncMode).build();
     }
 
     public List<InetSocketAddress> clientAddresses() {

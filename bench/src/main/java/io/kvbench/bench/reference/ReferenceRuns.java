@@ -99,7 +99,7 @@ public final class ReferenceRuns {
      * vs 9,304/s, 64 clients 29,873 vs 25,277/s. {@code kvbench load} starts its own cluster (no {@code --nodes}) with
      * these too, so its figures compare with the reference runs'; chaos campaigns use {@code LocalKvCluster}'s.
      */
-    public static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
+    public static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeTuning.THREAD_PRIORITY_JVM_OPTIONS;
 
     /** {@link #DEFAULT_NODE_JVM_OPTIONS}, one element per option. */
     public static List<String> defaultNodeJvmOptions() {

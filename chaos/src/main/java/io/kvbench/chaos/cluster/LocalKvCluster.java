@@ -131,7 +131,7 @@ public final class LocalKvCluster implements Cluster {
      */
     public static final String DEFAULT_JVM_OPTIONS =
             "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages"
-                    + " " + io.kvbench.node.NodeRuntime.THREAD_PRIORITY_JVM_OPTIONS;
+                    + " " + io.kvbench.node.NodeTuning.THREAD_PRIORITY_JVM_OPTIONS;
 
     /** {@link #DEFAULT_JVM_OPTIONS}, one element per option. */
     public static List<String> defaultJvmOptions() {

@@ -1,5 +1,6 @@
 package io.kvbench.client;
 
+import io.kvbench.net.NodeAddresses;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvLimits;
 import io.kvbench.kv.KvResult;

@@ -1,5 +1,6 @@
 package io.kvbench.client;
 
+import io.kvbench.net.NodeAddresses;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;

@@ -7,6 +7,8 @@ import io.kvbench.kv.KvCommand.KeepAlive;
 import io.kvbench.kv.KvCommand.Put;
 import io.kvbench.kv.KvCommand.RegisterSession;
 
+import java.nio.ByteBuffer;
+
 /**
  * Binary form of a proposed command, as stored in a log entry. Big-endian:
  * <pre>
@@ -25,6 +27,8 @@ public final class KvCommandCodec {
     static final int TYPE_CAS = 4;
     static final int TYPE_GET = 5;
     static final int TYPE_KEEP_ALIVE = 6;
+    /** Where leaderTimeMillis sits: after the version and type bytes. */
+    private static final int LEADER_TIME_OFFSET = 2;
 
     private KvCommandCodec() {}
 
@@ -52,6 +56,23 @@ public final class KvCommandCodec {
             out.writeLong(keepAlive.clientId());
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A copy of {@code encoded} (a command {@link #decode} accepted) with its leader time replaced: the leader stamps
+     * its clock on a client's command without encoding it again. Decoding the copy gives the command with
+     * {@code leaderTimeMillis}.
+     *
+     * @throws IllegalArgumentException if {@code leaderTimeMillis} is negative or {@code encoded} is too short
+     */
+    public static byte[] withLeaderTime(byte[] encoded, long leaderTimeMillis) {
+        if (leaderTimeMillis < 0) throw new IllegalArgumentException("leaderTimeMillis is negative: " + leaderTimeMillis);
+        if (encoded.length < LEADER_TIME_OFFSET + Long.BYTES) {
+            throw new IllegalArgumentException("a command of " + encoded.length + " bytes has no leader time field");
+        }
+        byte[] stamped = encoded.clone();
+        ByteBuffer.wrap(stamped).putLong(LEADER_TIME_OFFSET, leaderTimeMillis);
+        return stamped;
     }
 
     /** @throws MalformedCommandException saying what was wrong and at which offset */

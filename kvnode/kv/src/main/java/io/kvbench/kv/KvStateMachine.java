@@ -75,13 +75,24 @@ public final class KvStateMachine {
      * @throws IllegalStateException if {@code index} does not exceed the last applied index (a caller bug)
      */
     public KvResult apply(long index, byte[] entryData) {
-        advanceIndex(index);
         ProposedCommand proposed;
         try {
             proposed = KvCommandCodec.decode(entryData);
         } catch (MalformedCommandException e) {
+            advanceIndex(index);
             return new Rejected(e.getMessage());
         }
+        return apply(index, proposed);
+    }
+
+    /**
+     * Applies the committed entry at {@code index} from its decoded form: what {@link #apply(long, byte[])} does
+     * with the entry's bytes, for a leader that still holds the command it decoded when the client sent it.
+     *
+     * @throws IllegalStateException if {@code index} does not exceed the last applied index (a caller bug)
+     */
+    public KvResult apply(long index, ProposedCommand proposed) {
+        advanceIndex(index);
         clockMillis = Math.max(clockMillis, proposed.leaderTimeMillis());
         sessions.expireIdle(clockMillis, sessionTimeoutMillis);
         return execute(index, proposed.command());

@@ -161,6 +161,26 @@ class KvCommandCodecTest {
                 .hasMessageContaining("key is not valid Unicode");
     }
 
+    @ParameterizedTest
+    @MethodSource("everyCommandType")
+    void stampingTheLeaderTimeGivesTheBytesOfEncodingWithIt(KvCommand command) {
+        byte[] fromClient = KvCommandCodec.encode(command, 0);
+
+        byte[] stamped = KvCommandCodec.withLeaderTime(fromClient, LEADER_TIME_MILLIS);
+
+        assertThat(stamped).isEqualTo(KvCommandCodec.encode(command, LEADER_TIME_MILLIS));
+        assertThat(KvCommandCodec.decode(stamped)).isEqualTo(new ProposedCommand(LEADER_TIME_MILLIS, command));
+        assertThat(fromClient).as("the client's bytes are left alone").isEqualTo(KvCommandCodec.encode(command, 0));
+    }
+
+    @Test
+    void stampingRefusesANegativeTimeAndBytesWithoutATimeField() {
+        byte[] encoded = KvCommandCodec.encode(new RegisterSession(), 0);
+        assertThatThrownBy(() -> KvCommandCodec.withLeaderTime(encoded, -1)).hasMessage("leaderTimeMillis is negative: -1");
+        assertThatThrownBy(() -> KvCommandCodec.withLeaderTime(new byte[9], 1))
+                .hasMessage("a command of 9 bytes has no leader time field");
+    }
+
     private static void assertMalformed(byte[] bytes, String messagePart) {
         assertThatThrownBy(() -> KvCommandCodec.decode(bytes))
                 .isInstanceOf(MalformedCommandException.class)

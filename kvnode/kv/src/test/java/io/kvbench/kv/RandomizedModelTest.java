@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Pipelining clients that lose, retry, reorder and redeliver writes, checked against a plain map: every
- * reply matches the model, nothing is applied twice, and a replica that restores from snapshots along the
- * way ends byte-identical to one that never did. Seeded, so a failure names its seed and replays.
+ * reply matches the model, nothing is applied twice, and a replica that applies the decoded commands (as a leader
+ * applies its own proposals) and restores from snapshots along the way ends byte-identical to one that applies the
+ * entries' bytes and never restored. Seeded, so a failure names its seed and replays.
  */
 class RandomizedModelTest {
     private static final int STEPS = 3_000;
@@ -123,12 +124,16 @@ class RandomizedModelTest {
         }
     }
 
-    /** Both replicas apply the same entry and must give the same reply. */
+    /**
+     * Both replicas apply the same entry and must give the same reply: one from the entry's bytes (a follower), the
+     * other from the decoded command (a leader applying its own proposal).
+     */
     private KvResult submit(KvCommand command) {
         index++;
         byte[] entry = KvCommandCodec.encode(command, index * 3);
         KvResult reply = neverRestored.apply(index, entry);
-        assertThat(restoredAlongTheWay.apply(index, entry)).as("seed %d: replicas agree", seed).isEqualTo(reply);
+        assertThat(restoredAlongTheWay.apply(index, new ProposedCommand(index * 3, command)))
+                .as("seed %d: replicas agree", seed).isEqualTo(reply);
         return reply;
     }
 

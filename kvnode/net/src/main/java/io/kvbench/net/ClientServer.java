@@ -25,6 +25,8 @@ public final class ClientServer implements AutoCloseable {
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final PortIntake intake;
     private Channel serverChannel;
+    /** While set, client connections are not read (see {@link #pauseReading}); new ones start paused too. */
+    private volatile boolean readingPaused;
 
     public ClientServer(NettyResources resources, ClientServerConfig config, ClientRequestHandler requestHandler) {
         this.resources = resources;
@@ -46,6 +48,7 @@ public final class ClientServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel channel) {
                         acceptedChannels.add(channel);
+                        if (readingPaused) channel.config().setAutoRead(false);
                         configurePipeline(channel, config, intake, requestHandler);
                     }
                 })
@@ -86,6 +89,21 @@ public final class ClientServer implements AutoCloseable {
         pipeline.addLast(new FrameDecoder(config.maxFrameBytes(), ClientCodec::decodeRequest, intake.budget(),
                 config.limits().frameTimeoutMillis()));
         pipeline.addLast(new ClientServerHandler(config, intake, handler));
+    }
+
+    /**
+     * Back-pressure: stops reading every client connection (their requests wait in the kernel's socket buffers, then
+     * in the clients), until {@link #resumeReading}. Replies are still written. Connections are still accepted.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+        for (Channel channel : acceptedChannels) channel.config().setAutoRead(false);
+    }
+
+    /** Reads every client connection again after {@link #pauseReading}. */
+    public void resumeReading() {
+        readingPaused = false;
+        for (Channel channel : acceptedChannels) channel.config().setAutoRead(true);
     }
 
     /** Stops accepting and closes every client connection; replies still pending are discarded. */

@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.kv.KvStateCapture;
 import io.kvbench.raft.Snapshot;
 import io.kvbench.wal.StagedSnapshot;
@@ -18,11 +19,12 @@ import java.util.function.Consumer;
  * Takes the node's own snapshots (§7 log compaction) off its core thread. The core thread captures the state
  * machine (reference copies, no encoding) and calls {@link #start}; a background thread serializes the capture
  * and stages it through the WAL (the file's write and fsync), then hands the result back to the core thread,
- * which installs it and compacts. One job at a time: {@link #inProgress} stays true until the result is back.
+ * which installs it and compacts. One job at a time: the driver starts the next only once the result is back.
  */
 final class BackgroundSnapshots implements AutoCloseable {
     /** A serialized, durably staged snapshot, with where its time went. */
-    record Staged(Snapshot snapshot, StagedSnapshot file, long captureNanos, long serializeNanos, long writeNanos) {
+    record Staged(Snapshot snapshot, StagedSnapshot file, long captureNanos, long serializeNanos, long writeNanos)
+            implements WrittenSnapshot {
     }
 
     /** What the core thread does with a job's outcome. */
@@ -40,7 +42,6 @@ final class BackgroundSnapshots implements AutoCloseable {
     /** The executor when this class made it (and so shuts it down); null when a test passed its own. */
     private final ExecutorService ownedExecutor;
     private final Consumer<Runnable> coreThread;
-    private boolean inProgress; // core thread only
 
     /**
      * @param executor   runs jobs off the core thread; null for a daemon thread of this class's own
@@ -62,23 +63,16 @@ final class BackgroundSnapshots implements AutoCloseable {
         }
     }
 
-    /** Core thread: a job was started and its outcome has not yet been handled. */
-    boolean inProgress() {
-        return inProgress;
-    }
-
     /**
      * Core thread: serializes and stages {@code capture} in the background, then runs {@code outcome} on the core
      * thread. {@code term} is the term of the capture's last entry, read at capture time: by the time the job
      * ends a snapshot from the leader may have compacted that entry away.
      */
     void start(KvStateCapture capture, long term, long captureNanos, Outcome outcome) {
-        if (inProgress) throw new IllegalStateException("a snapshot is already being taken");
-        inProgress = true;
         try {
             executor.execute(() -> run(capture, term, captureNanos, outcome));
         } catch (RejectedExecutionException e) {
-            inProgress = false; // closing: no more snapshots
+            // Closing: no more snapshots.
         }
     }
 
@@ -99,24 +93,17 @@ final class BackgroundSnapshots implements AutoCloseable {
             StagedSnapshot file = wal.stageSnapshot(snapshot);
             Staged staged = new Staged(snapshot, file, captureNanos, serializedNanos - startNanos,
                     System.nanoTime() - serializedNanos);
-            onCoreThread(() -> outcome.staged(staged));
+            coreThread.accept(() -> outcome.staged(staged));
         } catch (IOException e) {
-            onCoreThread(() -> outcome.failed(e));
+            coreThread.accept(() -> outcome.failed(e));
         } catch (WalFailedException e) {
-            onCoreThread(() -> outcome.failed(e.getCause()));
+            coreThread.accept(() -> outcome.failed(e.getCause()));
         } catch (RuntimeException | Error e) {
             // A bug (say a broken invariant met while serializing): fail the core thread, which stops the node.
-            onCoreThread(() -> {
+            coreThread.accept(() -> {
                 throw new IllegalStateException("snapshot at " + capture.lastAppliedIndex() + " failed: " + e, e);
             });
         }
-    }
-
-    private void onCoreThread(Runnable task) {
-        coreThread.accept(() -> {
-            inProgress = false;
-            task.run();
-        });
     }
 
     /** Waits for a running job to finish (so that it writes nothing once the WAL is closed). */

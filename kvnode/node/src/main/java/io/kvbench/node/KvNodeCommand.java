@@ -3,15 +3,18 @@ package io.kvbench.node;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kvnode}: run a node, or talk to a cluster as a client. Exit codes: 0 ok, 1 failed, 2 bad usage. */
+/**
+ * {@code kvnode run}: the node's process entry point, which local clusters start with {@code java -cp ...
+ * io.kvbench.node.KvNodeCommand run ...}. Exit codes: 0 ok, 1 failed, 2 bad usage. Talking to a cluster as a client
+ * is {@code kvbench client} (the kvbench command composes both, so this module needs no client).
+ */
 @Command(name = "kvnode", mixinStandardHelpOptions = true, version = "kvnode 0.11",
-        description = "A replicated key-value store node (Raft) and its client commands.",
-        subcommands = {KvNodeMain.class, RebuildCommand.class})
+        description = {"A replicated key-value store node (Raft).",
+                "Client commands (put, get, delete, cas, status) are `kvbench client`."},
+        subcommands = {KvNodeMain.class})
 public final class KvNodeCommand {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvNodeCommand());
-        // `kvnode put|get|delete|cas|status --nodes ...`: the client commands beside `kvnode run`.
-        io.kvbench.client.cli.ClientCommands.subcommands().forEach(commandLine::addSubcommand);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("kvnode: " + e.getMessage());

@@ -4,7 +4,6 @@ import io.kvbench.net.InboundLimits;
 import io.kvbench.net.PeerServerConfig;
 import io.kvbench.net.PortLimits;
 import io.kvbench.net.WireFormat;
-import io.kvbench.client.cli.ClusterOptions;
 import io.kvbench.wal.SyncMode;
 import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
@@ -31,12 +30,12 @@ public final class KvNodeMain implements Callable<Integer> {
     String clusterId;
 
     @Option(names = "--peers", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
-            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
+            converter = {CommandLine.UseDefaultConverter.class, NodeAddressConverter.class},
             description = "Every node's peer address, this one's included: 1=127.0.0.1:7001,2=127.0.0.1:7002,...")
     Map<Integer, InetSocketAddress> peers;
 
     @Option(names = "--clients", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
-            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
+            converter = {CommandLine.UseDefaultConverter.class, NodeAddressConverter.class},
             description = "Every node's client address, this one's included (for leader redirects): 1=127.0.0.1:8001,...")
     Map<Integer, InetSocketAddress> clients;
 
@@ -117,15 +116,7 @@ public final class KvNodeMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SyncMode syncMode = switch (fsync) {
-            case "always" -> SyncMode.ALWAYS;
-            case "none" -> SyncMode.NONE;
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--fsync must be always or none, not " + fsync);
-        };
-        NodeConfig config = new NodeConfig(nodeId, clusterId, checkedIds("--peers", peers), checkedIds("--clients", clients),
-                dataDirectory, eventLogFile != null ? eventLogFile : dataDirectory.resolve("events.jsonl"), tickMillis,
-                electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatMillis, leaderLostMaxMillis, connectionClosedHint,
-                syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis, 65_536, auditWrites, inboundLimits());
+        NodeConfig config = config();
         // Log lines are formatted and printed off the event loop (BackgroundWriter says why).
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
         NodeRuntime runtime;
@@ -149,6 +140,22 @@ public final class KvNodeMain implements Callable<Integer> {
         exited.await();
         return 0;
     }
+
+    /** The node's configuration from the options. */
+    NodeConfig config() {
+        SyncMode syncMode = switch (fsync) {
+            case "always" -> SyncMode.ALWAYS;
+            case "none" -> SyncMode.NONE;
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--fsync must be always or none, not " + fsync);
+        };
+        return NodeConfig.builder(nodeId, checkedIds("--peers", peers), checkedIds("--clients", clients), dataDirectory)
+                .clusterId(clusterId).eventLogFile(eventLogFile).tickMillis(tickMillis)
+                .electionTimeoutMillis(electionTimeoutMinMillis, electionTimeoutMaxMillis).heartbeatIntervalMillis(heartbeatMillis)
+                .leaderLostTimeoutMaxMillis(leaderLostMaxMillis).connectionClosedHint(connectionClosedHint).syncMode(syncMode)
+                .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
+                .auditWrites(auditWrites).inboundLimits(inboundLimits()).build();
+    }
+
 
     /** The inbound limits the options ask for, each checked with its option's name (a usage error, exit 2). */
     InboundLimits inboundLimits() {
@@ -179,7 +186,7 @@ public final class KvNodeMain implements Callable<Integer> {
         if (value < minimum) throw new IllegalArgumentException(option + " must be at least " + what + " (" + minimum + " bytes): " + value);
     }
 
-    /** Node ids are positive; picocli has split the list and converted each ID=HOST:PORT (ClusterOptions' converter). */
+    /** Node ids are positive; picocli has split the list and converted each ID=HOST:PORT (NodeAddressConverter). */
     static Map<Integer, InetSocketAddress> checkedIds(String option, Map<Integer, InetSocketAddress> addresses) {
         for (int id : addresses.keySet()) {
             if (id <= 0) throw new IllegalArgumentException(option + ": node ids are positive, not " + id);

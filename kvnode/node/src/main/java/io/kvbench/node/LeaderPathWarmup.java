@@ -1,10 +1,16 @@
 package io.kvbench.node;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.kvbench.driver.DriverConfig;
+import io.kvbench.driver.ReplicaDriver;
+import io.kvbench.driver.Storage;
+import io.kvbench.driver.TimeSource;
+import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
+import io.kvbench.kv.KvStateCapture;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.net.ClientCodec;
 import io.kvbench.net.ClientReplyChannel;
@@ -14,17 +20,18 @@ import io.kvbench.net.FrameType;
 import io.kvbench.net.PeerCodec;
 import io.kvbench.net.WireFormat;
 import io.kvbench.raft.Entry;
-import io.kvbench.raft.EntryType;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.RaftCore;
-import io.kvbench.raft.Ready;
 import io.kvbench.raft.Role;
+import io.kvbench.raft.Snapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +39,11 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Runs the request path on scratch objects before the node serves: an election among three in-memory cores, then a
- * session and {@link #rounds()} rounds of writes, compare-and-sets and linearizable reads through
- * {@link ClientRequests}, the state machine, the peer codec (every message is encoded and decoded) and the response
- * codec, on the leader's side and the followers'. Touches no disk, socket or shared state.
+ * Runs the request path on scratch objects before the node serves: an election among three in-memory
+ * {@link ReplicaDriver}s (the class the node runs), then a session and {@link #rounds()} rounds of writes,
+ * compare-and-sets and linearizable reads through the drivers, the state machine, the peer codec (every message is
+ * encoded and decoded) and the response codec, on the leader's side and the followers'. Touches no disk, socket or
+ * shared state: storage here completes when the scratch cluster settles.
  * <p>
  * Why: a node that has never led since it started runs that path for the first time right after it wins an
  * election, exactly when every client is waiting on it. Loading, verifying and interpreting those classes then
@@ -66,28 +74,36 @@ final class LeaderPathWarmup {
      */
     static final int ROUNDS_WITH_C2 = 20;
 
-    private final Map<Integer, RaftCore> cores = new LinkedHashMap<>();
-    private final KvStateMachine stateMachine;
-    private final ClientRequests requests;
+    private final Map<Integer, ReplicaDriver> drivers = new LinkedHashMap<>();
+    private final Map<Integer, ScratchStorage> storages = new LinkedHashMap<>();
+    /** Sent and not yet delivered: delivered by {@link #settle}, never from inside a driver's own call. */
+    private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final List<ClientResponse> responses = new ArrayList<>();
     private long nextRequestId = 1;
 
     private LeaderPathWarmup(NodeConfig config) {
         RaftConfig real = config.raftConfig();
+        DriverConfig realDriver = config.driverConfig();
         for (int id : VOTERS) {
             RaftConfig raft = RaftConfig.defaults(id, VOTERS).withTimeouts(real.electionTimeoutMinTicks(),
                     real.electionTimeoutMaxTicks(), real.heartbeatIntervalTicks(), real.leaderLostTimeoutMaxTicks());
-            cores.put(id, new RaftCore(raft, new Random(id)));
+            // No snapshots here: they run off the core thread in the node, and would only slow start-up.
+            DriverConfig scratch = new DriverConfig(id, realDriver.clientAddresses(), true,
+                    realDriver.maxPendingRequests(), realDriver.maxParkedRequests(), realDriver.parkTimeoutNanos(),
+                    Long.MAX_VALUE);
+            ScratchStorage storage = new ScratchStorage();
+            storages.put(id, storage);
+            // A scratch measurements observer: warms the recording path too.
+            drivers.put(id, new ReplicaDriver(scratch, new RaftCore(raft, new Random(id)),
+                    new KvStateMachine(16, 60_000, 16), storage, inFlight::add, TimeSource.SYSTEM, new NodeMeasurements()));
         }
-        stateMachine = new KvStateMachine(16, 60_000, 16);
-        requests = new ClientRequests(config, new NodeLatencies()); // scratch: warms the recording path too
     }
 
     /** Runs the scratch cluster; returns the leader's answers (for tests: every one a Result). */
     static List<ClientResponse> run(NodeConfig config) {
         LeaderPathWarmup warmup = new LeaderPathWarmup(config);
         warmup.electNodeOne();
-        RaftCore leader = warmup.cores.get(1);
+        ReplicaDriver leader = warmup.drivers.get(1);
         long clientId = warmup.command(leader, new KvCommand.RegisterSession()) instanceof KvResult.SessionRegistered registered
                 ? registered.clientId() : 0;
         byte[] value = "warm".getBytes(StandardCharsets.UTF_8);
@@ -142,25 +158,29 @@ final class LeaderPathWarmup {
     }
 
     private void electNodeOne() {
-        RaftCore candidate = cores.get(1);
-        for (int tick = 0; tick < MAX_TICKS && candidate.role() != Role.LEADER; tick++) {
+        ReplicaDriver candidate = drivers.get(1);
+        for (int tick = 0; tick < MAX_TICKS && candidate.core().role() != Role.LEADER; tick++) {
             candidate.tick();
             settle();
         }
-        if (candidate.role() != Role.LEADER) throw new IllegalStateException("warm-up: no leader after " + MAX_TICKS + " ticks");
+        if (candidate.core().role() != Role.LEADER) {
+            throw new IllegalStateException("warm-up: no leader after " + MAX_TICKS + " ticks");
+        }
     }
 
-    private KvResult command(RaftCore leader, KvCommand command) {
+    private KvResult command(ReplicaDriver leader, KvCommand command) {
         int before = responses.size();
-        requests.onCommand(leader, ClientRequest.command(nextRequestId++, KvCommandCodec.encode(command, 0)), new ScratchChannel(),
+        leader.clientRequest(ClientRequest.command(nextRequestId++, KvCommandCodec.encode(command, 0)), new ScratchChannel(),
                 System.nanoTime());
+        leader.drain();
         settle();
         return lastResult(before);
     }
 
-    private void read(RaftCore leader, String key) {
-        requests.onRead(leader, ClientRequest.read(nextRequestId++, KvCommandCodec.encode(new KvCommand.Get(key), 0)),
-                new ScratchChannel());
+    private void read(ReplicaDriver leader, String key) {
+        leader.clientRequest(ClientRequest.read(nextRequestId++, KvCommandCodec.encode(new KvCommand.Get(key), 0)),
+                new ScratchChannel(), System.nanoTime());
+        leader.drain();
         settle();
     }
 
@@ -171,26 +191,26 @@ final class LeaderPathWarmup {
         return KvResultCodec.decode(result.result());
     }
 
-    /** Delivers every message and persists and applies everything, as the runtime would, until all is quiet. */
+    /** Completes every write and delivers every message, as the node's WAL and peers would, until all is quiet. */
     private void settle() {
         boolean progress = true;
         while (progress) {
             progress = false;
-            for (RaftCore core : cores.values()) {
-                while (core.hasReady()) {
-                    progress = true;
-                    Ready ready = core.ready();
-                    deliver(ready.messagesNow());
-                    core.persisted(ready);
-                    deliver(ready.messagesAfterPersist());
-                    if (core.nodeId() == 1) apply(ready);
-                }
+            for (Map.Entry<Integer, ReplicaDriver> node : drivers.entrySet()) {
+                ScratchStorage storage = storages.get(node.getKey());
+                if (storage.outstanding == 0) continue;
+                progress = true;
+                for (; storage.outstanding > 0; storage.outstanding--) node.getValue().persisted();
+                node.getValue().drain();
+            }
+            Message message;
+            while ((message = inFlight.poll()) != null) {
+                progress = true;
+                ReplicaDriver to = drivers.get(message.to());
+                to.receive(throughWire(message));
+                to.drain();
             }
         }
-    }
-
-    private void deliver(List<Message> messages) {
-        for (Message message : messages) cores.get(message.to()).step(throughWire(message));
     }
 
     /** Encodes and decodes the message as the peer connection would, so the codec's paths warm up too. */
@@ -206,18 +226,29 @@ final class LeaderPathWarmup {
         }
     }
 
-    private void apply(Ready ready) {
-        for (Entry entry : ready.committedEntries()) {
-            KvResult result = null;
-            if (entry.type() == EntryType.COMMAND) {
-                result = stateMachine.apply(entry.index(), entry.data());
-            } else {
-                stateMachine.applyNoop(entry.index());
-            }
-            requests.onApplied(entry, result);
+    /** Storage that makes everything durable when {@link #settle} says so; the scratch cluster takes no snapshots. */
+    private static final class ScratchStorage implements Storage {
+        private int outstanding;
+
+        @Override
+        public void persist(HardState hardState, List<Entry> entries, Snapshot snapshot) {
+            outstanding++;
         }
-        requests.onReadStates(ready.readStates(), stateMachine);
-        requests.serveConfirmedReads(stateMachine);
+
+        @Override
+        public void writeSnapshot(KvStateCapture capture, long term, long captureNanos) {
+            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
+        }
+
+        @Override
+        public void installSnapshot(WrittenSnapshot written) {
+            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
+        }
+
+        @Override
+        public void discardSnapshot(WrittenSnapshot written) {
+            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
+        }
     }
 
     /** Keeps the answer and runs it through the wire encoder, as a real reply would be. */

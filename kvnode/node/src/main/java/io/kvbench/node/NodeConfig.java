@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.driver.DriverConfig;
 import io.kvbench.net.InboundLimits;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.wal.SyncMode;
@@ -10,42 +11,57 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Everything one node needs to run. Times are in milliseconds here; the core counts ticks of
- * {@code tickMillis} each.
- *
- * @param peerAddresses   every voter's peer address, this node's included
- * @param clientAddresses every voter's client address, this node's included, so a follower can redirect a
- *                        client to the leader
- * @param syncMode        ALWAYS makes every acknowledged write durable; NONE is for comparison only and is
- *                        reported in every status and event
- * @param inboundLimits   what the client and peer ports take in at most (connections, unfinished frames)
+ * Everything one node needs to run, built with {@link #builder}: the addresses and the data directory are required,
+ * everything else defaults to {@code kvnode run}'s defaults. Times are in milliseconds here; the core counts ticks
+ * of {@link #tickMillis()} each.
  */
-public record NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAddress> peerAddresses,
-                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory, Path eventLogFile,
-                         int tickMillis, int electionTimeoutMinMillis, int electionTimeoutMaxMillis,
-                         int heartbeatIntervalMillis, int leaderLostTimeoutMaxMillis, boolean connectionClosedHint,
-                         SyncMode syncMode, int snapshotEveryEntries, int maxSessions, long sessionTimeoutMillis,
-                         int maxPendingRequests, boolean auditWrites, InboundLimits inboundLimits) {
+public final class NodeConfig {
+    /** Client requests held while no leader is known; beyond it they are answered NotLeader at once. */
+    static final int MAX_PARKED_REQUESTS = 4096;
 
-    /** With this JVM's default inbound limits ({@link InboundLimits#defaults()}). */
-    public NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAddress> peerAddresses,
-                      Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory, Path eventLogFile,
-                      int tickMillis, int electionTimeoutMinMillis, int electionTimeoutMaxMillis,
-                      int heartbeatIntervalMillis, int leaderLostTimeoutMaxMillis, boolean connectionClosedHint,
-                      SyncMode syncMode, int snapshotEveryEntries, int maxSessions, long sessionTimeoutMillis,
-                      int maxPendingRequests, boolean auditWrites) {
-        this(nodeId, clusterId, peerAddresses, clientAddresses, dataDirectory, eventLogFile, tickMillis,
-                electionTimeoutMinMillis, electionTimeoutMaxMillis, heartbeatIntervalMillis, leaderLostTimeoutMaxMillis,
-                connectionClosedHint, syncMode, snapshotEveryEntries, maxSessions, sessionTimeoutMillis,
-                maxPendingRequests, auditWrites, InboundLimits.defaults());
-    }
+    private final int nodeId;
+    private final String clusterId;
+    private final Map<Integer, InetSocketAddress> peerAddresses;
+    private final Map<Integer, InetSocketAddress> clientAddresses;
+    private final Path dataDirectory;
+    private final Path eventLogFile;
+    private final int tickMillis;
+    private final int electionTimeoutMinMillis;
+    private final int electionTimeoutMaxMillis;
+    private final int heartbeatIntervalMillis;
+    private final int leaderLostTimeoutMaxMillis;
+    private final boolean connectionClosedHint;
+    private final SyncMode syncMode;
+    private final int snapshotEveryEntries;
+    private final int maxSessions;
+    private final long sessionTimeoutMillis;
+    private final int maxPendingRequests;
+    private final boolean auditWrites;
+    private final InboundLimits inboundLimits;
 
-    public NodeConfig {
-        if (inboundLimits == null) throw new IllegalArgumentException("null inbound limits");
-        peerAddresses = Map.copyOf(new TreeMap<>(peerAddresses));
-        clientAddresses = Map.copyOf(new TreeMap<>(clientAddresses));
+    private NodeConfig(Builder builder) {
+        this.nodeId = builder.nodeId;
+        this.clusterId = builder.clusterId;
+        this.peerAddresses = Map.copyOf(new TreeMap<>(builder.peerAddresses));
+        this.clientAddresses = Map.copyOf(new TreeMap<>(builder.clientAddresses));
+        this.dataDirectory = builder.dataDirectory;
+        this.eventLogFile = builder.eventLogFile != null ? builder.eventLogFile : builder.dataDirectory.resolve("events.jsonl");
+        this.tickMillis = builder.tickMillis;
+        this.electionTimeoutMinMillis = builder.electionTimeoutMinMillis;
+        this.electionTimeoutMaxMillis = builder.electionTimeoutMaxMillis;
+        this.heartbeatIntervalMillis = builder.heartbeatIntervalMillis;
+        this.leaderLostTimeoutMaxMillis = builder.leaderLostTimeoutMaxMillis;
+        this.connectionClosedHint = builder.connectionClosedHint;
+        this.syncMode = builder.syncMode;
+        this.snapshotEveryEntries = builder.snapshotEveryEntries;
+        this.maxSessions = builder.maxSessions;
+        this.sessionTimeoutMillis = builder.sessionTimeoutMillis;
+        this.maxPendingRequests = builder.maxPendingRequests;
+        this.auditWrites = builder.auditWrites;
+        this.inboundLimits = builder.inboundLimits != null ? builder.inboundLimits : InboundLimits.defaults();
         if (!peerAddresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--peers must include this node's own id " + nodeId + ": " + peerAddresses.keySet());
         }
@@ -54,6 +70,96 @@ public record NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAd
         }
         if (tickMillis <= 0) throw new IllegalArgumentException("--tick-ms must be positive");
         if (snapshotEveryEntries <= 0) throw new IllegalArgumentException("--snapshot-every must be positive");
+    }
+
+    /**
+     * @param peerAddresses   every voter's peer address, this node's included
+     * @param clientAddresses every voter's client address, this node's included, so a follower can redirect a
+     *                        client to the leader
+     * @param dataDirectory   WAL, hard state and snapshots
+     */
+    public static Builder builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
+                                  Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
+        return new Builder(nodeId, peerAddresses, clientAddresses, dataDirectory);
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** Checked in every peer handshake, so a node never joins the wrong cluster. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    public Map<Integer, InetSocketAddress> peerAddresses() {
+        return peerAddresses;
+    }
+
+    public Map<Integer, InetSocketAddress> clientAddresses() {
+        return clientAddresses;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public Path eventLogFile() {
+        return eventLogFile;
+    }
+
+    public int tickMillis() {
+        return tickMillis;
+    }
+
+    public int electionTimeoutMinMillis() {
+        return electionTimeoutMinMillis;
+    }
+
+    public int electionTimeoutMaxMillis() {
+        return electionTimeoutMaxMillis;
+    }
+
+    public int heartbeatIntervalMillis() {
+        return heartbeatIntervalMillis;
+    }
+
+    public int leaderLostTimeoutMaxMillis() {
+        return leaderLostTimeoutMaxMillis;
+    }
+
+    public boolean connectionClosedHint() {
+        return connectionClosedHint;
+    }
+
+    /** ALWAYS makes every acknowledged write durable; NONE is for comparison only, reported in every status and event. */
+    public SyncMode syncMode() {
+        return syncMode;
+    }
+
+    public int snapshotEveryEntries() {
+        return snapshotEveryEntries;
+    }
+
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    public long sessionTimeoutMillis() {
+        return sessionTimeoutMillis;
+    }
+
+    public int maxPendingRequests() {
+        return maxPendingRequests;
+    }
+
+    public boolean auditWrites() {
+        return auditWrites;
+    }
+
+    /** What the client and peer ports take in at most: connections, unfinished frames (docs/inbound-limits.md). */
+    public InboundLimits inboundLimits() {
+        return inboundLimits;
     }
 
     public InetSocketAddress peerAddress() {
@@ -75,7 +181,125 @@ public record NodeConfig(int nodeId, String clusterId, Map<Integer, InetSocketAd
                 Math.max(1, ticks(leaderLostTimeoutMaxMillis)));
     }
 
+    /** The driver's configuration: a request is held at most the minimum election timeout while no leader is known. */
+    DriverConfig driverConfig() {
+        return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, MAX_PARKED_REQUESTS,
+                TimeUnit.MILLISECONDS.toNanos(electionTimeoutMinMillis), snapshotEveryEntries);
+    }
+
     private int ticks(int millis) {
         return Math.max(1, millis / tickMillis);
+    }
+
+    /** Named settings with {@code kvnode run}'s defaults (KvNodeMainTest checks that they agree). */
+    public static final class Builder {
+        private final int nodeId;
+        private final Map<Integer, InetSocketAddress> peerAddresses;
+        private final Map<Integer, InetSocketAddress> clientAddresses;
+        private final Path dataDirectory;
+        private String clusterId = "kvbench";
+        private Path eventLogFile;
+        private int tickMillis = 1;
+        private int electionTimeoutMinMillis = 150;
+        private int electionTimeoutMaxMillis = 300;
+        private int heartbeatIntervalMillis = 50;
+        private int leaderLostTimeoutMaxMillis = 1;
+        private boolean connectionClosedHint = true;
+        private SyncMode syncMode = SyncMode.ALWAYS;
+        private int snapshotEveryEntries = 100_000;
+        private int maxSessions = 10_000;
+        private long sessionTimeoutMillis = 600_000;
+        private int maxPendingRequests = 65_536;
+        private boolean auditWrites;
+        private InboundLimits inboundLimits;
+
+        private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
+                        Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
+            this.nodeId = nodeId;
+            this.peerAddresses = peerAddresses;
+            this.clientAddresses = clientAddresses;
+            this.dataDirectory = dataDirectory;
+        }
+
+        public Builder clusterId(String value) {
+            clusterId = value;
+            return this;
+        }
+
+        /** JSON lines of role changes and lifecycle events; default {@code DATA_DIR/events.jsonl}. */
+        public Builder eventLogFile(Path value) {
+            eventLogFile = value;
+            return this;
+        }
+
+        public Builder tickMillis(int value) {
+            tickMillis = value;
+            return this;
+        }
+
+        /** The randomized election timeout's range, {@code [minMillis, maxMillis)}. */
+        public Builder electionTimeoutMillis(int minMillis, int maxMillis) {
+            electionTimeoutMinMillis = minMillis;
+            electionTimeoutMaxMillis = maxMillis;
+            return this;
+        }
+
+        public Builder heartbeatIntervalMillis(int value) {
+            heartbeatIntervalMillis = value;
+            return this;
+        }
+
+        /** After the connection to the leader closes, a pre-vote starts within [1 tick, this]. */
+        public Builder leaderLostTimeoutMaxMillis(int value) {
+            leaderLostTimeoutMaxMillis = value;
+            return this;
+        }
+
+        public Builder connectionClosedHint(boolean value) {
+            connectionClosedHint = value;
+            return this;
+        }
+
+        public Builder syncMode(SyncMode value) {
+            syncMode = value;
+            return this;
+        }
+
+        public Builder snapshotEveryEntries(int value) {
+            snapshotEveryEntries = value;
+            return this;
+        }
+
+        public Builder maxSessions(int value) {
+            maxSessions = value;
+            return this;
+        }
+
+        public Builder sessionTimeoutMillis(long value) {
+            sessionTimeoutMillis = value;
+            return this;
+        }
+
+        public Builder maxPendingRequests(int value) {
+            maxPendingRequests = value;
+            return this;
+        }
+
+        /** Count every (client, seq) write's applications and report the totals in status (memory grows per write). */
+        public Builder auditWrites(boolean value) {
+            auditWrites = value;
+            return this;
+        }
+
+        /** Connection caps, frame deadlines and byte budgets of both ports; default {@link InboundLimits#defaults()}. */
+        public Builder inboundLimits(InboundLimits value) {
+            inboundLimits = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the option that is wrong */
+        public NodeConfig build() {
+            return new NodeConfig(this);
+        }
     }
 }

@@ -2,12 +2,8 @@ package io.kvbench.node;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvbench.client.KvClient;
-import io.kvbench.client.KvClientOptions;
-import io.kvbench.client.KvException;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalOptions;
-import io.kvbench.client.cli.ClusterOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +35,22 @@ import java.util.concurrent.Callable;
 public final class RebuildCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * How the other members' statuses are asked. The node module has no client (kvbench composes both): {@code
+     * kvbench node-rebuild} asks each member at its client address; tests may ask in-process nodes directly.
+     */
+    @FunctionalInterface
+    public interface MemberStatusSource {
+        /** Each member's status by id; an IOException naming the member that did not answer within the timeout. */
+        Map<Integer, RebuildPlan.MemberStatus> statuses(Map<Integer, InetSocketAddress> members, Duration timeout) throws IOException;
+    }
+
+    private final MemberStatusSource statusSource;
+
+    public RebuildCommand(MemberStatusSource statusSource) {
+        this.statusSource = statusSource;
+    }
+
     @Spec
     CommandSpec spec;
 
@@ -48,7 +61,7 @@ public final class RebuildCommand implements Callable<Integer> {
     String clusterId;
 
     @Option(names = "--clients", required = true, split = ",", paramLabel = "ID=HOST:PORT[,ID=HOST:PORT...]", hideParamSyntax = true,
-            converter = {CommandLine.UseDefaultConverter.class, ClusterOptions.NodeAddressConverter.class},
+            converter = {CommandLine.UseDefaultConverter.class, NodeAddressConverter.class},
             description = "Every node's client address, this one's included, as for kvnode run: 1=127.0.0.1:8001,...")
     Map<Integer, InetSocketAddress> clients;
 
@@ -70,7 +83,7 @@ public final class RebuildCommand implements Callable<Integer> {
         Map<Integer, RebuildPlan.MemberStatus> statuses;
         try {
             statuses = memberStatuses(addresses);
-        } catch (KvException | IOException e) {
+        } catch (IOException e) {
             err.println(spec.qualifiedName() + ": " + e.getMessage());
             return 1;
         }
@@ -93,32 +106,15 @@ public final class RebuildCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every other member's status, asked at its client address; a member that does not answer fails the rebuild. */
+    /** Every other member's status; a member that does not answer fails the rebuild. */
     private Map<Integer, RebuildPlan.MemberStatus> memberStatuses(Map<Integer, InetSocketAddress> addresses) throws IOException {
-        List<InetSocketAddress> others = new ArrayList<>();
-        addresses.forEach((id, address) -> {
-            if (id != nodeId) others.add(address);
-        });
-        KvClientOptions options = KvClientOptions.defaults().withOperationTimeoutMillis(timeoutMillis)
-                .withAttemptTimeoutMillis(Math.min(KvClientOptions.defaults().attemptTimeoutMillis(), timeoutMillis));
-        Map<Integer, RebuildPlan.MemberStatus> statuses = new TreeMap<>();
-        try (KvClient client = KvClient.create(others, options)) {
-            for (Map.Entry<Integer, InetSocketAddress> member : addresses.entrySet()) {
-                if (member.getKey() == nodeId) continue;
-                String json;
-                try {
-                    json = KvClient.await(client.status(member.getValue()));
-                } catch (KvException e) {
-                    throw new IOException("node " + member.getKey() + " at " + member.getValue() + " did not answer ("
-                            + e.getMessage() + "): every other member must be running", e);
-                }
-                statuses.put(member.getKey(), parse(json));
-            }
-        }
-        return statuses;
+        Map<Integer, InetSocketAddress> others = new TreeMap<>(addresses);
+        others.remove(nodeId);
+        return statusSource.statuses(others, Duration.ofMillis(timeoutMillis));
     }
 
-    static RebuildPlan.MemberStatus parse(String statusJson) throws IOException {
+    /** A member status from its status JSON (kvbench client status). */
+    public static RebuildPlan.MemberStatus parse(String statusJson) throws IOException {
         JsonNode status = JSON.readTree(statusJson);
         return new RebuildPlan.MemberStatus(status.path("nodeId").asInt(), status.path("clusterId").asText(),
                 status.path("term").asLong(), status.path("lastIndex").asLong());

@@ -1,7 +1,5 @@
 package io.kvbench.node;
 
-import io.kvbench.wal.SyncMode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,6 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,14 +43,15 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     NodeConfig config(int id) {
-        return new NodeConfig(id, "test-" + directory.getFileName(), peerAddresses, clientAddresses,
-                directory.resolve("node-" + id), directory.resolve("node-" + id + ".events.jsonl"), 1, 150, 300, 30, 10,
-                true, SyncMode.ALWAYS, snapshotEveryEntries, 1000, 600_000, 65_536, true);
+        return NodeConfig.builder(id, peerAddresses, clientAddresses, directory.resolve("node-" + id))
+                .clusterId("test-" + directory.getFileName()).eventLogFile(directory.resolve("node-" + id + ".events.jsonl"))
+                .heartbeatIntervalMillis(30).leaderLostTimeoutMaxMillis(10).snapshotEveryEntries(snapshotEveryEntries)
+                .maxSessions(1000).auditWrites(true).build();
     }
 
     void start(int id) {
         try {
-            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id)));
+            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id), UnaryOperator.identity()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

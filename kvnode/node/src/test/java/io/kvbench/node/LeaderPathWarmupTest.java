@@ -3,7 +3,6 @@ package io.kvbench.node;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientResponse;
-import io.kvbench.wal.SyncMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +21,9 @@ class LeaderPathWarmupTest {
     void theScratchLeaderAnswersEveryRequestOfThePathWithAResult() {
         Map<Integer, InetSocketAddress> addresses = Map.of(1, new InetSocketAddress("127.0.0.1", 1),
                 2, new InetSocketAddress("127.0.0.1", 2), 3, new InetSocketAddress("127.0.0.1", 3));
-        NodeConfig config = new NodeConfig(2, "warmup-test", addresses, addresses, directory.resolve("data"),
-                directory.resolve("events.jsonl"), 1, 150, 300, 30, 10, true, SyncMode.ALWAYS, 100_000, 1000, 600_000,
-                65_536, false);
+        NodeConfig config = NodeConfig.builder(2, addresses, addresses, directory.resolve("data")).clusterId("warmup-test")
+                .eventLogFile(directory.resolve("events.jsonl")).heartbeatIntervalMillis(30).leaderLostTimeoutMaxMillis(10)
+                .maxSessions(1000).build();
 
         List<ClientResponse> responses = LeaderPathWarmup.run(config);
 

@@ -65,9 +65,14 @@ class RebuildTest {
             // The operator moves the damaged directory aside and rebuilds from the other members.
             Files.move(data, data.resolveSibling(data.getFileName() + ".damaged"));
             StringWriter out = new StringWriter();
-            var command = KvNodeCommand.commandLine();
+            // kvbench node-rebuild asks each member for its status JSON over the client protocol; here, in-process.
+            var command = new picocli.CommandLine(new RebuildCommand((members, timeout) -> {
+                Map<Integer, RebuildPlan.MemberStatus> statuses = new java.util.TreeMap<>();
+                for (int id : members.keySet()) statuses.put(id, RebuildCommand.parse(cluster.nodes.get(id).status().toJson()));
+                return statuses;
+            }));
             command.setOut(new PrintWriter(out));
-            int exitCode = command.execute("rebuild", "--id", Integer.toString(victim), "--cluster-id", victimConfig.clusterId(),
+            int exitCode = command.execute( "--id", Integer.toString(victim), "--cluster-id", victimConfig.clusterId(),
                     "--clients", clientList(cluster), "--data-dir", data.toString());
             assertThat(exitCode).as(out.toString()).isZero();
             assertThat(out.toString()).contains("rebuilt node " + victim).contains("no vote in term " + votedTerm + " or before");

@@ -1,8 +1,10 @@
 package io.kvbench.raft;
 
 /**
- * Rules the core can be told to break on purpose, so the simulation can prove it would catch the bug
- * (a mutation check). Never set outside tests: {@link RaftCore#breakRuleForTesting(Mutation)}.
+ * Rules the core, or the driver that runs it (kvnode/driver's {@code ReplicaDriver}), can be told to break on
+ * purpose, so the simulation can prove it would catch the bug (a mutation check). Never set outside tests:
+ * {@link RaftCore#breakRuleForTesting(Mutation)} and the driver's {@code breakRuleForTesting}; each ignores the
+ * other's rules.
  */
 public enum Mutation {
     NONE,
@@ -13,5 +15,15 @@ public enum Mutation {
     /** Acknowledge appends before they are durable (a follower that lies about fsync). */
     ACK_BEFORE_PERSIST,
     /** A candidate counts its own vote before its term and vote are durable (and may lead on it). */
-    SELF_VOTE_BEFORE_PERSIST
+    SELF_VOTE_BEFORE_PERSIST,
+    /**
+     * The driver sends a Ready's after-persist messages (votes, append acknowledgements) with its other messages,
+     * before storage made the Ready durable: the runtime's version of {@link #ACK_BEFORE_PERSIST}.
+     */
+    SEND_BEFORE_PERSIST,
+    /**
+     * The driver answers a confirmed read before its state machine has applied the read index (§6.4), from state
+     * that may miss writes acknowledged before the read began.
+     */
+    REPLY_BEFORE_APPLY
 }

@@ -62,6 +62,12 @@ public record RaftConfig(int nodeId, List<Integer> voterIds, int electionTimeout
                 inflightAppends, maxUncommittedEntries, maxEntriesPerApply, preVote, checkQuorum);
     }
 
+    public RaftConfig withMaxEntriesPerApply(int entriesPerApply) {
+        return new RaftConfig(nodeId, voterIds, electionTimeoutMinTicks, electionTimeoutMaxTicks,
+                heartbeatIntervalTicks, leaderLostTimeoutMaxTicks, maxEntriesPerAppend, maxBytesPerAppend,
+                maxInflightAppends, maxUncommittedEntries, entriesPerApply, preVote, checkQuorum);
+    }
+
     public RaftConfig withPreVote(boolean enabled) {
         return new RaftConfig(nodeId, voterIds, electionTimeoutMinTicks, electionTimeoutMaxTicks,
                 heartbeatIntervalTicks, leaderLostTimeoutMaxTicks, maxEntriesPerAppend, maxBytesPerAppend,

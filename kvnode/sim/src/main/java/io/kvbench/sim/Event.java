@@ -1,5 +1,7 @@
 package io.kvbench.sim;
 
+import io.kvbench.driver.WrittenSnapshot;
+import io.kvbench.net.ClientResponse;
 import io.kvbench.raft.Message;
 
 /** A scheduled event. Ties in time break by scheduling order, so the run is deterministic. */
@@ -19,7 +21,12 @@ record Event(long time, long sequence, Kind kind) implements Comparable<Event> {
     record Deliver(Message message) implements Kind {
     }
 
-    record PersistDone(int nodeId, int incarnation) implements Kind {
+    /** The fsync of the group the node's disk is writing returned. */
+    record GroupCommitted(int nodeId, int incarnation) implements Kind {
+    }
+
+    /** A snapshot the node is taking was written (off its driver's thread, as the node's background job). */
+    record SnapshotWritten(int nodeId, int incarnation, WrittenSnapshot written) implements Kind {
     }
 
     /** The runtime's "connection to peerId closed" hint. */
@@ -32,7 +39,8 @@ record Event(long time, long sequence, Kind kind) implements Comparable<Event> {
     record ClientRequest(int clientIndex, int nodeId, long requestId) implements Kind {
     }
 
-    record ClientReply(int clientIndex, long requestId, int fromNodeId, Simulation.Outcome outcome) implements Kind {
+    /** {@code ackIndex}: the log index the checker credits an acknowledgement with (see InvariantChecker#onReplySent). */
+    record ClientReply(int clientIndex, long requestId, int fromNodeId, ClientResponse response, long ackIndex) implements Kind {
     }
 
     record Fault() implements Kind {

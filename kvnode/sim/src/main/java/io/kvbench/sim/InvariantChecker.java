@@ -1,25 +1,35 @@
 package io.kvbench.sim;
 
 import io.kvbench.kv.KvCommand;
+import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvResultCodec;
 import io.kvbench.kv.ProposedCommand;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.ErrorCode;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The safety properties of Raft (Figure 3) and of client sessions, checked as the simulation runs
  * (TigerBeetle's {@code state_checker.zig}): election safety, log matching, leader completeness, state
  * machine safety, no acknowledged write lost, each (client id, sequence number) applied at most once, and
- * linearizable reads (a read reflects every write acknowledged before it began).
+ * linearizable reads (a read reflects every write acknowledged before it began). And of the driver, as each reply
+ * leaves a node: a client is only ever answered from an applied entry (a write once it was applied there, exactly
+ * once; a read once the state machine reached its read index and every write acknowledged before the read began).
  */
 final class InvariantChecker {
     private static final int LOG_MATCHING_EVERY_EVENTS = 64;
+    /** Answers the simulated clients never provoke: a bug in the driver or the codec. */
+    private static final Set<ErrorCode> UNEXPECTED_ERRORS = EnumSet.of(ErrorCode.MALFORMED, ErrorCode.TOO_LARGE, ErrorCode.INTERNAL);
 
     private record ClientSeq(long clientId, long seq) implements Comparable<ClientSeq> {
         @Override
@@ -65,7 +75,7 @@ final class InvariantChecker {
         }
         // Figure 2, "persist before responding", for the candidate's own vote: it leads only on a term and vote
         // that a crash cannot take back (else, restarted in the old term, it could lead this term again).
-        HardState durable = node.durableHardState;
+        HardState durable = node.disk.durableHardState();
         if (node.config.voterIds().size() > 1 && (durable.term() != change.term() || durable.votedFor() != node.id)) {
             fail("durable vote", "node " + node.id + " leads term " + change.term() + " on " + durable);
         }
@@ -74,11 +84,11 @@ final class InvariantChecker {
 
     // §5.4 Leader Completeness: a leader's log holds every entry committed in earlier terms.
     private void checkLeaderCompleteness(SimNode leader) {
-        for (Map.Entry<Long, Entry> e : committed.tailMap(leader.core.firstIndex(), true).entrySet()) {
+        for (Map.Entry<Long, Entry> e : committed.tailMap(leader.core().firstIndex(), true).entrySet()) {
             long index = e.getKey();
-            if (leader.core.termAt(index) != e.getValue().term()) {
-                fail("leader completeness", "new leader " + leader.id + " of term " + leader.core.term()
-                        + " lacks committed " + e.getValue() + " (has term " + leader.core.termAt(index) + ")");
+            if (leader.core().termAt(index) != e.getValue().term()) {
+                fail("leader completeness", "new leader " + leader.id + " of term " + leader.core().term()
+                        + " lacks committed " + e.getValue() + " (has term " + leader.core().termAt(index) + ")");
                 return;
             }
         }
@@ -86,13 +96,13 @@ final class InvariantChecker {
 
     /** After a node's Ready was handled: record what it now considers committed. */
     void afterDrain(SimNode node) {
-        long commit = node.core.commitIndex();
-        if (commit > node.core.lastIndex()) {
-            fail("commit within log", "node " + node.id + " commit " + commit + " beyond last index " + node.core.lastIndex());
+        long commit = node.core().commitIndex();
+        if (commit > node.core().lastIndex()) {
+            fail("commit within log", "node " + node.id + " commit " + commit + " beyond last index " + node.core().lastIndex());
             return;
         }
-        for (long index = Math.max(node.recordedCommitIndex + 1, node.core.firstIndex()); index <= commit; index++) {
-            Entry entry = node.core.entryAt(index);
+        for (long index = Math.max(node.recordedCommitIndex + 1, node.core().firstIndex()); index <= commit; index++) {
+            Entry entry = node.core().entryAt(index);
             Entry known = committed.putIfAbsent(index, entry);
             if (known != null && !known.equals(entry)) {
                 fail("committed entries agree", "node " + node.id + " committed " + entry + " where " + known + " was committed");
@@ -118,7 +128,7 @@ final class InvariantChecker {
         ProposedCommand proposed = SimNode.decode(entry);
         if (!(proposed.command() instanceof KvCommand.Write write)) return;
         ClientSeq key = new ClientSeq(write.clientId(), write.seq());
-        long times = node.stateMachine.timesApplied(write.clientId(), write.seq());
+        long times = node.stateMachine().timesApplied(write.clientId(), write.seq());
         if (times > 1) {
             fail("exactly once", "node " + node.id + " applied (client " + write.clientId() + ", seq " + write.seq() + ") " + times + " times");
         }
@@ -131,21 +141,56 @@ final class InvariantChecker {
         }
     }
 
-    void onClientAcknowledged(SimClient client, Simulation.Outcome.Ok ok) {
-        maxAcknowledgedIndex = Math.max(maxAcknowledgedIndex, ok.index());
+    /**
+     * A node's driver answers a client, now: the answer must come from what that node applied. Returns the log index
+     * an acknowledgement is credited with: where the write took effect, the registering entry, the applied index a
+     * read was answered at.
+     */
+    long onReplySent(SimReplyChannel channel, ClientResponse response) {
+        SimNode node = channel.node;
+        if (response instanceof ClientResponse.Error error && UNEXPECTED_ERRORS.contains(error.code())) {
+            fail("expected replies only", "node " + node.id + " answered " + channel.command + " with " + error);
+            return 0;
+        }
+        if (!(response instanceof ClientResponse.Result answer)) return 0; // a redirect or OVERLOADED: the client retries
+        KvResult result = KvResultCodec.decode(answer.result());
+        long appliedIndex = node.stateMachine().lastAppliedIndex();
+        String where = "node " + node.id + " answered " + channel.command + " with " + result + " at applied index " + appliedIndex;
+        if (result instanceof KvResult.Rejected) {
+            fail("expected replies only", where);
+        } else if (channel.command instanceof KvCommand.Write write && (result instanceof KvResult.Written || result instanceof KvResult.CasResult)) {
+            long times = node.stateMachine().timesApplied(write.clientId(), write.seq());
+            if (times != 1) fail("replies follow the apply", where + ", having applied it " + times + " times");
+            Long effect = writeEffectIndex.get(new ClientSeq(write.clientId(), write.seq()));
+            return effect != null ? effect : appliedIndex;
+        } else if (result instanceof KvResult.SessionRegistered registered) {
+            if (appliedIndex < registered.clientId()) fail("replies follow the apply", where + " before applying its registration");
+            return registered.clientId();
+        } else if (channel.command instanceof KvCommand.Get) {
+            if (appliedIndex < channel.readIndex) fail("replies follow the apply", where + ", below its read index " + channel.readIndex);
+            if (appliedIndex < channel.maxAckedIndexAtInvoke) {
+                fail("replies follow the apply", where + ", but index " + channel.maxAckedIndexAtInvoke
+                        + " was acknowledged before the read began");
+            }
+        }
+        return appliedIndex;
+    }
+
+    void onClientAcknowledged(SimClient client, KvResult result, long index) {
+        maxAcknowledgedIndex = Math.max(maxAcknowledgedIndex, index);
         if (client.awaiting instanceof KvCommand.Write write) {
-            acknowledged.put(new ClientSeq(write.clientId(), write.seq()), ok.index());
-            Entry entry = applied.get(ok.index());
-            if (entry == null) fail("acknowledged only when applied", "client " + client.index + " acknowledged at unapplied index " + ok.index());
+            acknowledged.put(new ClientSeq(write.clientId(), write.seq()), index);
+            Entry entry = applied.get(index);
+            if (entry == null) fail("acknowledged only when applied", "client " + client.index + " acknowledged at unapplied index " + index);
         }
     }
 
     // §6.4: a linearizable read reflects every write acknowledged before the read was invoked.
-    void onReadServed(SimNode node, SimNode.PendingRead read, long readIndex) {
+    void onReadServed(SimNode node, SimReplyChannel read, long readIndex) {
         readsServed++;
-        if (readIndex < read.maxAckedIndexAtInvoke()) {
+        if (readIndex < read.maxAckedIndexAtInvoke) {
             fail("linearizable read", "node " + node.id + " served a read at index " + readIndex
-                    + " but index " + read.maxAckedIndexAtInvoke() + " was acknowledged before the read began");
+                    + " but index " + read.maxAckedIndexAtInvoke + " was acknowledged before the read began");
         }
     }
 
@@ -161,14 +206,14 @@ final class InvariantChecker {
                 SimNode x = nodes.get(a);
                 SimNode y = nodes.get(b);
                 if (!x.up || !y.up) continue;
-                long low = Math.max(x.core.firstIndex(), y.core.firstIndex());
-                long high = Math.min(x.core.lastIndex(), y.core.lastIndex());
+                long low = Math.max(x.core().firstIndex(), y.core().firstIndex());
+                long high = Math.min(x.core().lastIndex(), y.core().lastIndex());
                 long match = high;
-                while (match >= low && x.core.termAt(match) != y.core.termAt(match)) match--;
+                while (match >= low && x.core().termAt(match) != y.core().termAt(match)) match--;
                 for (long index = low; index <= match; index++) {
-                    if (!x.core.entryAt(index).equals(y.core.entryAt(index))) {
+                    if (!x.core().entryAt(index).equals(y.core().entryAt(index))) {
                         fail("log matching", "nodes " + x.id + " and " + y.id + " agree at " + match + " but differ at " + index
-                                + ": " + x.core.entryAt(index) + " vs " + y.core.entryAt(index));
+                                + ": " + x.core().entryAt(index) + " vs " + y.core().entryAt(index));
                         return;
                     }
                 }
@@ -191,12 +236,22 @@ final class InvariantChecker {
             SimNode leader = simulation.currentLeader();
             long pending = simulation.clients().stream().filter(c -> c.awaiting != null || c.clientId == 0).count();
             StringBuilder nodes = new StringBuilder();
-            for (SimNode node : simulation.nodes()) nodes.append("\n    ").append(node.up ? node.core.toString() : node.id + " down");
+            for (SimNode node : simulation.nodes()) nodes.append("\n    ").append(node.up ? node.core().toString() : node.id + " down");
             fail("liveness", "not settled " + simulation.options().livenessBoundTicks() + " ticks after healing: leader="
                     + (leader == null ? "none" : leader.id) + ", clients waiting=" + pending + nodes);
             return;
         }
         checkLogMatching();
+        // §5.4.3 at the end: every replica applied the same entries, so each holds the same state, byte for byte
+        // (a leader applies its own proposals from the commands it decoded, the others from the entries' bytes).
+        byte[] first = simulation.nodes().get(0).stateMachine().snapshot();
+        for (SimNode node : simulation.nodes()) {
+            if (!java.util.Arrays.equals(node.stateMachine().snapshot(), first)) {
+                fail("replicas agree", "node " + node.id + "'s state at applied index " + node.stateMachine().lastAppliedIndex()
+                        + " differs from node " + simulation.nodes().get(0).id + "'s");
+                return;
+            }
+        }
         for (Map.Entry<ClientSeq, Long> ack : acknowledged.entrySet()) {
             ClientSeq write = ack.getKey();
             Long effect = writeEffectIndex.get(write);
@@ -206,7 +261,7 @@ final class InvariantChecker {
                 return;
             }
             for (SimNode node : simulation.nodes()) {
-                long times = node.stateMachine.timesApplied(write.clientId, write.seq);
+                long times = node.stateMachine().timesApplied(write.clientId, write.seq);
                 if (times != 1) {
                     fail("no acknowledged write lost", "node " + node.id + " applied acknowledged (client " + write.clientId
                             + ", seq " + write.seq + ") " + times + " times");

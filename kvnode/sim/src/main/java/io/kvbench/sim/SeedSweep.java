@@ -5,6 +5,7 @@ import io.kvbench.raft.Mutation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Runs a range of seeds and tallies them by fault mix. */
@@ -25,17 +26,20 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
     public String summary() {
         Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
         for (SimResult result : results) {
-            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[5]);
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[7]);
             tally[0]++;
             if (!result.passed()) tally[1]++;
             tally[2] += result.acknowledgedWrites();
             tally[3] += result.leaderChanges();
             tally[4] += result.readsServed();
+            tally[5] += result.unsyncedRecordsLost();
+            tally[6] += result.tornRecords();
         }
         StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
                 + failures.size() + " failed");
-        byMix.forEach((mix, t) -> out.append(String.format("%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d",
-                mix, t[0], t[1], t[2], t[4], t[3])));
+        byMix.forEach((mix, t) -> out.append(String.format(Locale.ROOT,
+                "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d",
+                mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6])));
         return out.toString();
     }
 }

@@ -13,7 +13,7 @@ import io.kvbench.raft.Mutation;
  * @param faultPhaseTicks        how long faults are injected; then everything heals
  * @param livenessBoundTicks     after healing, a leader must exist and every pending operation complete within this
  * @param connectionClosedHint   tell peers "connection to X closed" when X crashes (the fast-failover hint)
- * @param mutation               a rule the cores break on purpose (mutation check); NONE normally
+ * @param mutation               a rule the cores or their drivers break on purpose (mutation check); NONE normally
  */
 public record SimOptions(long seed, int nodeCount, FaultMix faults, int clientCount, int faultPhaseTicks,
                          int livenessBoundTicks, boolean connectionClosedHint, Mutation mutation) {

@@ -2,9 +2,13 @@ package io.kvbench.sim;
 
 import java.util.List;
 
-/** What one simulated run saw. */
+/**
+ * What one simulated run saw. {@code unsyncedRecordsLost}: log records written but not yet fsynced when their node
+ * crashed, lost; {@code tornRecords}: of those, the crashes that tore the first lost record (see SimDisk).
+ */
 public record SimResult(SimOptions options, List<Violation> violations, long events, long acknowledgedWrites,
-                        long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex) {
+                        long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex,
+                        long unsyncedRecordsLost, long tornRecords) {
     public boolean passed() {
         return violations.isEmpty();
     }
@@ -13,6 +17,7 @@ public record SimResult(SimOptions options, List<Violation> violations, long eve
         return "seed " + options.seed() + " " + options.faults() + " n=" + options.nodeCount() + ": "
                 + (passed() ? "ok" : violations.size() + " violation(s), first: " + violations.get(0))
                 + " [events=" + events + " acked=" + acknowledgedWrites + " reads=" + readsServed
-                + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex + "]";
+                + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex
+                + " unsynced lost=" + unsyncedRecordsLost + " torn=" + tornRecords + "]";
     }
 }

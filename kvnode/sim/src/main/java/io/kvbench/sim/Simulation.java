@@ -1,18 +1,24 @@
 package io.kvbench.sim;
 
+import io.kvbench.driver.DriverConfig;
+import io.kvbench.driver.DriverObserver;
+import io.kvbench.driver.TimeSource;
+import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
+import io.kvbench.kv.KvResultCodec;
 import io.kvbench.kv.ProposedCommand;
+import io.kvbench.net.ClientReplyChannel;
+import io.kvbench.net.ClientRequest;
+import io.kvbench.net.ClientResponse;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.Message;
-import io.kvbench.raft.ProposeResult;
 import io.kvbench.raft.RaftConfig;
-import io.kvbench.raft.Ready;
-import io.kvbench.raft.ReadState;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,22 +27,31 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
- * Deterministic simulation of a cluster of cores in one thread (TigerBeetle's VOPR, FoundationDB's simulator):
- * a seeded network that drops, delays, duplicates, reorders and partitions; crashes that lose what was not
- * persisted; clients with retries; and the invariants of {@link InvariantChecker} checked after every event.
- * The seed is the only source of randomness, so a failing seed replays exactly.
+ * Deterministic simulation of a cluster in one thread (TigerBeetle's VOPR, FoundationDB's simulator). Each node runs
+ * the production {@link io.kvbench.driver.ReplicaDriver}, the class the real node runs, bound to a seeded network
+ * that drops, delays, duplicates, reorders and partitions, a virtual clock, and a {@link SimDisk} with the WAL's
+ * group commit and its storage faults (slow fsync, crash between write and fsync, torn last record); clients send
+ * real client requests and retry; the invariants of {@link InvariantChecker} are checked after every event and
+ * every reply. The seed is the only source of randomness, so a failing seed replays exactly.
  */
 public final class Simulation {
-    /** Virtual time units per tick. */
+    /** Virtual time units per tick; a tick is a millisecond of the drivers' clock, a unit a microsecond. */
     public static final long TICK = 1000;
     /** Timeouts for the simulated cluster, in ticks (small, so a run covers many elections). */
     static final int ELECTION_MIN_TICKS = 10;
     static final int ELECTION_MAX_TICKS = 20;
     static final int HEARTBEAT_TICKS = 3;
     static final int LEADER_LOST_MAX_TICKS = 3;
+    /** Take a snapshot and compact the log every this many applied entries, to exercise InstallSnapshot. */
+    static final int SNAPSHOT_EVERY_ENTRIES = 60;
+    /** The driver's bound on requests pending at one node (the node's is 65,536; four clients need far fewer). */
+    static final int MAX_PENDING_REQUESTS = 1024;
+    /** As the node's: requests held while no leader is known, at most the minimum election timeout. */
+    static final int MAX_PARKED_REQUESTS = 4096;
 
     private final SimOptions options;
     private final Random random;
@@ -54,10 +69,27 @@ public final class Simulation {
     private double dropProbability;
     private double duplicateProbability;
     private boolean healed;
-    /** A disk stall: fsyncs take up to four ticks, widening every window between write and durability. */
+    /** A disk stall (slow fsync): fsyncs take up to four ticks, widening every window between write and durability. */
     private boolean slowDisk;
+    /**
+     * Nodes whose own disk stalls while the others' do not (a noisy neighbour): a leader among them commits through
+     * its followers before its own fsync returns, so it holds committed entries it cannot apply yet.
+     */
+    private final Set<Integer> slowDisks = new HashSet<>();
     private long requestIds;
     private final TreeMap<Integer, Long> crashedAt = new TreeMap<>();
+    /** The drivers' clock: virtual time. */
+    private final TimeSource time = new TimeSource() {
+        @Override
+        public long nanoTime() {
+            return TimeUnit.MICROSECONDS.toNanos(now);
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return now / TICK;
+        }
+    };
     /** For failover measurements: when the first leader of a term above {@link #watchTerm} appeared. */
     private long watchTerm = Long.MAX_VALUE;
     private long newLeaderTime = -1;
@@ -67,11 +99,21 @@ public final class Simulation {
         this.random = new Random(options.seed());
         this.checker = new InvariantChecker(this);
         List<Integer> ids = IntStream.rangeClosed(1, options.nodeCount()).boxed().toList();
+        Map<Integer, InetSocketAddress> clientAddresses = new TreeMap<>();
+        for (int id : ids) clientAddresses.put(id, InetSocketAddress.createUnresolved("node-" + id, 8000 + id));
         for (int id : ids) {
             RaftConfig config = RaftConfig.defaults(id, ids)
                     .withTimeouts(ELECTION_MIN_TICKS, ELECTION_MAX_TICKS, HEARTBEAT_TICKS, LEADER_LOST_MAX_TICKS)
-                    .withAppendBounds(8, 4096, 4);
-            nodes.add(new SimNode(id, config, options.seed() * 1_000_003L + id, options.mutation()));
+                    .withAppendBounds(8, 4096, 4)
+                    // Scaled down as the append bounds are (the node's is 4,096): a replica with a backlog applies it
+                    // over several Readies, the node's path after a long partition or restart.
+                    .withMaxEntriesPerApply(4);
+            DriverConfig driverConfig = new DriverConfig(id, clientAddresses, options.connectionClosedHint(),
+                    MAX_PENDING_REQUESTS, MAX_PARKED_REQUESTS, TimeUnit.MILLISECONDS.toNanos(ELECTION_MIN_TICKS),
+                    SNAPSHOT_EVERY_ENTRIES);
+            SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation());
+            nodes.add(node);
+            start(node);
         }
         for (int i = 0; i < options.clientCount(); i++) clients.add(new SimClient(i, random));
     }
@@ -99,7 +141,8 @@ public final class Simulation {
             checker.fail("exception", e + " at " + e.getStackTrace()[0]);
         }
         return new SimResult(options, checker.violations(), eventCount, checker.acknowledgedWrites(),
-                checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex());
+                checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex(),
+                unsyncedRecordsLost(), tornRecords());
     }
 
     /**
@@ -115,7 +158,7 @@ public final class Simulation {
         long crashTime = settleUntil + random.nextInt((int) (HEARTBEAT_TICKS * TICK));
         while (!events.isEmpty() && events.peek().time() <= crashTime) step();
         now = crashTime;
-        watchTerm = leader.core.term();
+        watchTerm = leader.core().term();
         crash(leader);
         long deadline = crashTime + 50L * ELECTION_MAX_TICKS * TICK;
         while (!events.isEmpty() && newLeaderTime < 0 && events.peek().time() <= deadline) step();
@@ -139,25 +182,29 @@ public final class Simulation {
         if (event instanceof Event.Tick tick) {
             SimNode node = node(tick.nodeId());
             if (!node.up || node.incarnation != tick.incarnation()) return;
-            node.core.tick();
-            drain(node);
+            node.driver().tick();
             schedule(TICK, new Event.Tick(node.id, node.incarnation));
         } else if (event instanceof Event.Deliver deliver) {
             SimNode node = node(deliver.message().to());
             if (!node.up) return;
-            node.core.step(deliver.message());
-            drain(node);
-        } else if (event instanceof Event.PersistDone done) {
-            SimNode node = node(done.nodeId());
-            if (!node.up || node.incarnation != done.incarnation()) return;
-            completePersist(node);
-            drain(node);
+            node.driver().receive(deliver.message());
+            node.driver().drain();
+        } else if (event instanceof Event.GroupCommitted committed) {
+            SimNode node = node(committed.nodeId());
+            if (!node.up || node.incarnation != committed.incarnation()) return;
+            for (int completed = node.disk.completeGroup(); completed > 0; completed--) node.driver().persisted();
+            node.driver().drain();
+        } else if (event instanceof Event.SnapshotWritten written) {
+            SimNode node = node(written.nodeId());
+            if (!node.up || node.incarnation != written.incarnation()) return;
+            node.driver().snapshotWritten(written.written());
+            node.driver().drain();
         } else if (event instanceof Event.Hint hint) {
             SimNode node = node(hint.nodeId());
             if (!node.up || node.incarnation != hint.incarnation()) return;
-            trace(() -> "hint to " + hint.nodeId() + ": connection to " + hint.peerId() + " closed; " + node.core);
-            node.core.peerDisconnected(hint.peerId());
-            drain(node);
+            trace(() -> "hint to " + hint.nodeId() + ": connection to " + hint.peerId() + " closed; " + node.core());
+            node.driver().peerDisconnected(hint.peerId());
+            node.driver().drain();
         } else if (event instanceof Event.ClientWake wake) {
             clientWake(clients.get(wake.clientIndex()));
         } else if (event instanceof Event.ClientRequest request) {
@@ -177,104 +224,53 @@ public final class Simulation {
         events.add(new Event(now + delay, eventSequence++, kind));
     }
 
-    // ---------------------------------------------------------------- the runtime's part
+    // ---------------------------------------------------------------- the node's bindings
 
-    /** Handle every Ready in the prescribed order: send now, persist, send after persist, apply. */
-    private void drain(SimNode node) {
-        while (node.up && node.core.hasReady()) {
-            Ready ready = node.core.ready();
-            for (RoleChange change : ready.roleChanges()) onRoleChange(node, change);
-            for (Message message : ready.messagesNow()) send(message);
-            if (ready.snapshot() != null) {
-                node.stateMachine = io.kvbench.kv.KvStateMachine.restore(ready.snapshot().data());
-                node.lastCompactionIndex = ready.snapshot().lastIndex();
+    /** Starts (or restarts) a node's driver, bound to this simulation's network, clock and the node's disk. */
+    private void start(SimNode node) {
+        int incarnation = node.incarnation;
+        node.start(this::send, time, observerFor(node), new SimDisk.Scheduler() {
+            @Override
+            public void groupStarted() {
+                boolean slow = slowDisk || slowDisks.contains(node.id);
+                long fsyncDelay = TICK / 20 + random.nextInt((int) (slow ? 4 * TICK : TICK / 2));
+                schedule(fsyncDelay, new Event.GroupCommitted(node.id, incarnation));
             }
-            boolean queued = !node.persistQueue.isEmpty();
-            if (ready.mustPersist() || queued) {
-                node.persistQueue.addLast(ready);
-                if (ready.mustPersist()) {
-                    long fsyncDelay = TICK / 20 + random.nextInt((int) (slowDisk ? 4 * TICK : TICK / 2));
-                    node.lastPersistDoneTime = Math.max(node.lastPersistDoneTime, now) + fsyncDelay;
-                    events.add(new Event(node.lastPersistDoneTime, eventSequence++,
-                            new Event.PersistDone(node.id, node.incarnation)));
-                }
-            } else {
-                for (Message message : ready.messagesAfterPersist()) send(message);
-                node.core.persisted(ready);
+
+            @Override
+            public void snapshotWriting(WrittenSnapshot written) {
+                schedule(TICK / 10 + random.nextInt((int) TICK), new Event.SnapshotWritten(node.id, incarnation, written));
             }
-            apply(node, ready);
-            checker.afterDrain(node);
-        }
+        });
     }
 
-    private void completePersist(SimNode node) {
-        // Complete the oldest persisting Ready, then any queued behind it that had nothing to persist.
-        Ready done = node.persistQueue.pollFirst();
-        finishPersist(node, done);
-        while (!node.persistQueue.isEmpty() && !node.persistQueue.peekFirst().mustPersist()) {
-            finishPersist(node, node.persistQueue.pollFirst());
-        }
-    }
-
-    private void finishPersist(SimNode node, Ready ready) {
-        node.makeDurable(ready);
-        for (Message message : ready.messagesAfterPersist()) send(message);
-        node.core.persisted(ready);
-    }
-
-    private void apply(SimNode node, Ready ready) {
-        for (Entry entry : ready.committedEntries()) {
-            KvResult result = null;
-            if (SimNode.isCommand(entry)) {
-                long writesBefore = node.stateMachine.appliedWrites();
-                result = node.stateMachine.apply(entry.index(), entry.data());
-                checker.onApplied(node, entry, node.stateMachine.appliedWrites() > writesBefore);
-            } else {
-                node.stateMachine.applyNoop(entry.index());
-                checker.onApplied(node, entry, false);
+    /** What the checker hears from a node's driver. */
+    private DriverObserver observerFor(SimNode node) {
+        return new DriverObserver() {
+            @Override
+            public void roleChanged(RoleChange change) {
+                trace(() -> "node " + node.id + " -> " + change);
+                checker.onRoleChange(node, change);
+                if (change.role() == Role.LEADER && change.term() > watchTerm && newLeaderTime < 0) newLeaderTime = now;
             }
-            SimNode.PendingProposal pending = node.pendingProposals.remove(entry.index());
-            if (pending != null) {
-                boolean same = pending.term() == entry.term();
-                reply(node, pending.clientIndex(), pending.requestId(), same ? new Outcome.Ok(result, entry.index()) : new Outcome.Retry(0));
-            }
-        }
-        for (ReadState readState : ready.readStates()) {
-            SimNode.PendingRead read = node.pendingReads.remove(readState.requestId());
-            if (read != null) node.confirmedReads.add(new SimNode.ConfirmedRead(read, readState.readIndex()));
-        }
-        for (long failed : ready.failedReads()) {
-            SimNode.PendingRead read = node.pendingReads.remove(failed);
-            if (read != null) reply(node, read.clientIndex(), read.requestId(), new Outcome.Retry(node.core.leaderId()));
-        }
-        serveConfirmedReads(node);
-        node.maybeCompact();
-    }
 
-    private void serveConfirmedReads(SimNode node) {
-        var iterator = node.confirmedReads.iterator();
-        while (iterator.hasNext()) {
-            SimNode.ConfirmedRead confirmed = iterator.next();
-            if (node.stateMachine.lastAppliedIndex() < confirmed.readIndex()) continue;
-            iterator.remove();
-            checker.onReadServed(node, confirmed.read(), confirmed.readIndex());
-            byte[] value = node.stateMachine.read(confirmed.read().key()).orElse(null);
-            reply(node, confirmed.read().clientIndex(), confirmed.read().requestId(),
-                    new Outcome.Ok(new KvResult.Value(value), confirmed.readIndex()));
-        }
-    }
-
-    private void onRoleChange(SimNode node, RoleChange change) {
-        trace(() -> "node " + node.id + " -> " + change);
-        checker.onRoleChange(node, change);
-        if (change.role() == Role.LEADER && change.term() > watchTerm && newLeaderTime < 0) newLeaderTime = now;
-        if (change.role() != Role.LEADER) {
-            // Lost leadership: pending proposals may or may not commit; tell clients to retry elsewhere.
-            for (SimNode.PendingProposal pending : node.pendingProposals.values()) {
-                reply(node, pending.clientIndex(), pending.requestId(), new Outcome.Retry(change.leaderId()));
+            @Override
+            public void readyHandled() {
+                checker.afterDrain(node);
             }
-            node.pendingProposals.clear();
-        }
+
+            @Override
+            public void entryApplied(Entry entry, KvResult result, boolean tookEffect) {
+                checker.onApplied(node, entry, tookEffect);
+            }
+
+            @Override
+            public void readServed(ClientReplyChannel channel, long readIndex) {
+                SimReplyChannel read = (SimReplyChannel) channel;
+                read.readIndex = readIndex;
+                checker.onReadServed(node, read, readIndex);
+            }
+        };
     }
 
     /** With {@code -Dsim.trace=true}, a replayed seed narrates its run. */
@@ -328,52 +324,43 @@ public final class Simulation {
         schedule(SimClient.TIMEOUT_TICKS * TICK, new Event.ClientWake(client.index));
     }
 
+    /** The request reaches the node: a real client request, answered through the driver. */
     private void serveClient(Event.ClientRequest request) {
         SimNode node = node(request.nodeId());
         SimClient client = clients.get(request.clientIndex());
         if (!node.up || client.requestId != request.requestId() || client.awaiting == null) return;
         KvCommand command = client.awaiting;
-        if (command instanceof KvCommand.Get get) {
-            ProposeResult result = node.core.readIndex(request.requestId());
-            if (result instanceof ProposeResult.Accepted) {
-                node.pendingReads.put(request.requestId(), new SimNode.PendingRead(client.index, request.requestId(),
-                        get.key(), client.invokeTime, client.maxAckedIndexAtInvoke));
-            } else {
-                reply(node, client.index, request.requestId(), new Outcome.Retry(leaderHint(result)));
-            }
-        } else {
-            byte[] data = KvCommandCodec.encode(command, now / TICK);
-            ProposeResult result = node.core.propose(data);
-            if (result instanceof ProposeResult.Accepted accepted) {
-                node.pendingProposals.put(accepted.index(), new SimNode.PendingProposal(client.index, request.requestId(), accepted.term()));
-            } else {
-                reply(node, client.index, request.requestId(), new Outcome.Retry(leaderHint(result)));
-            }
-        }
-        drain(node);
+        byte[] payload = KvCommandCodec.encode(command, 0); // the leader stamps its clock
+        ClientRequest clientRequest = command instanceof KvCommand.Get
+                ? ClientRequest.read(request.requestId(), payload)
+                : ClientRequest.command(request.requestId(), payload);
+        node.driver().clientRequest(clientRequest, new SimReplyChannel(node, client, request.requestId(), this::replySent),
+                time.nanoTime());
+        node.driver().drain();
     }
 
-    private static int leaderHint(ProposeResult result) {
-        return result instanceof ProposeResult.NotLeader notLeader ? notLeader.leaderHint() : 0;
-    }
-
-    private void reply(SimNode from, int clientIndex, long requestId, Outcome outcome) {
+    /** A driver answered: check the answer as it leaves, then let the network carry it (or lose it). */
+    private void replySent(SimReplyChannel channel, ClientResponse response) {
+        long ackIndex = checker.onReplySent(channel, response);
         if (random.nextDouble() < dropProbability) return;
-        schedule(TICK / 10 + random.nextInt((int) TICK), new Event.ClientReply(clientIndex, requestId, from.id, outcome));
+        schedule(TICK / 10 + random.nextInt((int) TICK),
+                new Event.ClientReply(channel.client.index, channel.requestId, channel.node.id, response, ackIndex));
     }
 
     private void clientReceive(Event.ClientReply reply) {
         SimClient client = clients.get(reply.clientIndex());
         if (client.requestId != reply.requestId() || client.awaiting == null) return;
-        if (reply.outcome() instanceof Outcome.Retry retry) {
-            client.targetId = retry.leaderHint() != 0 ? retry.leaderHint() : 1 + random.nextInt(nodes.size());
+        if (!(reply.response() instanceof ClientResponse.Result answer)) {
+            // NotLeader (with the leader's id, or 0), OVERLOADED, SHUTTING_DOWN: try the leader named, else any node.
+            int leaderHint = reply.response() instanceof ClientResponse.NotLeader notLeader ? notLeader.leaderId() : 0;
+            client.targetId = leaderHint != 0 ? leaderHint : 1 + random.nextInt(nodes.size());
             schedule(TICK / 2, new Event.ClientWake(client.index));
             client.sentAt = Long.MIN_VALUE / 2; // let the wake resend at once
             return;
         }
-        Outcome.Ok ok = (Outcome.Ok) reply.outcome();
-        checker.onClientAcknowledged(client, ok);
-        client.complete(ok.result());
+        KvResult result = KvResultCodec.decode(answer.result());
+        checker.onClientAcknowledged(client, result, reply.ackIndex());
+        client.complete(result);
         schedule(TICK / 2 + random.nextInt((int) (2 * TICK)), new Event.ClientWake(client.index));
     }
 
@@ -397,6 +384,7 @@ public final class Simulation {
             choices.add(() -> crashSomeone(false));
             choices.add(this::powerFailure);
             choices.add(() -> slowDisk = !slowDisk);
+            choices.add(this::stallOneDisk);
         }
         if (mix.partitions) {
             choices.add(this::isolateSomeone);
@@ -433,6 +421,13 @@ public final class Simulation {
         }
     }
 
+    /** The leader's disk (any node's while there is none) stalls, or recovers if it was stalled. */
+    private void stallOneDisk() {
+        SimNode leader = currentLeader();
+        int victim = leader != null ? leader.id : 1 + random.nextInt(nodes.size());
+        if (!slowDisks.remove(victim)) slowDisks.add(victim);
+    }
+
     /** Every node loses power at once: only what each had made durable survives. */
     private void powerFailure() {
         for (SimNode node : nodes) {
@@ -454,7 +449,7 @@ public final class Simulation {
 
     private void restart(SimNode node) {
         if (node.up) return;
-        node.restart();
+        start(node);
         crashedAt.remove(node.id);
         checker.onRestart(node);
         schedule(random.nextInt((int) TICK), new Event.Tick(node.id, node.incarnation));
@@ -481,6 +476,7 @@ public final class Simulation {
         dropProbability = 0;
         duplicateProbability = 0;
         slowDisk = false;
+        slowDisks.clear();
         for (SimNode node : nodes) {
             if (!node.up) restart(node);
         }
@@ -495,21 +491,21 @@ public final class Simulation {
         SimNode leader = currentLeader();
         if (leader == null) return false;
         if (clients.stream().anyMatch(c -> c.awaiting != null || c.clientId == 0)) return false;
-        long commit = leader.core.commitIndex();
-        if (leader.core.termAt(commit) != leader.core.term()) return false;
-        return nodes.stream().allMatch(n -> n.up && n.stateMachine.lastAppliedIndex() >= commit && n.core.commitIndex() == commit);
+        long commit = leader.core().commitIndex();
+        if (leader.core().termAt(commit) != leader.core().term()) return false;
+        return nodes.stream().allMatch(n -> n.up && n.stateMachine().lastAppliedIndex() >= commit && n.core().commitIndex() == commit);
     }
 
     SimNode currentLeader() {
         SimNode best = null;
         for (SimNode node : nodes) {
-            if (node.up && node.core.role() == Role.LEADER && (best == null || node.core.term() > best.core.term())) best = node;
+            if (node.up && node.core().role() == Role.LEADER && (best == null || node.core().term() > best.core().term())) best = node;
         }
         return best;
     }
 
     private long finalCommitIndex() {
-        return nodes.stream().mapToLong(n -> n.core.commitIndex()).max().orElse(0);
+        return nodes.stream().filter(n -> n.up).mapToLong(n -> n.core().commitIndex()).max().orElse(0);
     }
 
     List<SimNode> nodes() {
@@ -536,16 +532,20 @@ public final class Simulation {
         return options;
     }
 
-    /** What a node tells a client. */
-    sealed interface Outcome {
-        record Ok(KvResult result, long index) implements Outcome {
-        }
+    long unsyncedRecordsLost() {
+        return nodes.stream().mapToLong(n -> n.disk.unsyncedRecordsLost()).sum();
+    }
 
-        record Retry(int leaderHint) implements Outcome {
-        }
+    long tornRecords() {
+        return nodes.stream().mapToLong(n -> n.disk.tornRecords()).sum();
     }
 
     static ProposedCommand decode(Entry entry) {
         return KvCommandCodec.decode(entry.data());
+    }
+
+    /** The class each simulated node runs (a test checks it is the node's). */
+    public Class<?> driverClassOfNode(int nodeId) {
+        return node(nodeId).driver().getClass();
     }
 }

@@ -10,10 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
 /**
@@ -21,6 +22,12 @@ import java.util.function.LongConsumer;
  * {@link #compact} and {@link #close}; a dedicated WAL thread drains everything queued, writes it, makes it durable
  * with one fsync (group commit) and then invokes the callbacks in submission order. A snapshot the node took
  * itself is written by a background thread ({@link #stageSnapshot}), so the WAL thread only renames it.
+ *
+ * <p>Submitting never blocks the writer thread (the node's event loop, which must go on stepping heartbeats and
+ * answering peers): once {@link WalOptions#queueCapacityBatches()} batches wait, {@link #queueFull()} says so and
+ * the writer stops taking new work (the node stops reading client sockets) until {@link #whenQueueHasRoom} calls
+ * back. What is queued beyond the capacity is bounded by what the writer produces before it stops: the Readies of
+ * requests already read, which the core's own bounds (pending requests, in-flight appends) limit.
  *
  * <p>On the first I/O error the WAL fails for good: the failing group's callbacks and every later one get
  * {@link WalCallback#onFailure}, and {@link #submit} throws {@link WalFailedException}. Nothing is ever
@@ -49,7 +56,10 @@ public final class Wal implements AutoCloseable {
     private final RecoveredState recoveredState;
     private final SegmentedLog log;
     private final StatsRecorder stats;
-    private final BlockingQueue<Task> queue;
+    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final int queueCapacity;
+    /** Set by {@link #whenQueueHasRoom}; run once, by whichever thread first sees the queue at half capacity. */
+    private final AtomicReference<Runnable> roomWaiter = new AtomicReference<>();
     private final LongConsumer commitNanosObserver;
     private final Thread walThread;
     private volatile IOException failure;
@@ -70,7 +80,7 @@ public final class Wal implements AutoCloseable {
         this.recoveredState = recoveredState;
         this.log = log;
         this.stats = stats;
-        this.queue = new ArrayBlockingQueue<>(options.queueCapacityBatches());
+        this.queueCapacity = options.queueCapacityBatches();
         this.commitNanosObserver = options.commitNanosObserver();
         this.submittedLastIndex = recoveredState.lastIndex();
         this.submittedSnapshotIndex = recoveredState.snapshot().lastIndex();
@@ -128,8 +138,8 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Queues {@code batch}; {@code callback} runs on the WAL thread once it is durable or has failed. Blocks
-     * while the queue is full (back-pressure: the disk is the bottleneck).
+     * Queues {@code batch}; {@code callback} runs on the WAL thread once it is durable or has failed. Never blocks,
+     * even when the queue is full: see {@link #queueFull()} for back-pressure.
      *
      * @throws IllegalArgumentException if the batch's indexes do not fit the log (a gap, a stale snapshot)
      * @throws WalFailedException if an earlier write or fsync failed
@@ -246,6 +256,37 @@ public final class Wal implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /**
+     * Whether {@link WalOptions#queueCapacityBatches()} or more tasks wait for the WAL thread: the disk is the
+     * bottleneck, and the writer should stop taking new work until {@link #whenQueueHasRoom} calls back.
+     */
+    public boolean queueFull() {
+        return queue.size() >= queueCapacity;
+    }
+
+    /**
+     * Runs {@code action} once, as soon as at most half the capacity waits: at once on this thread if that is so
+     * already, else on the WAL thread after the group that brought the queue down (so it must be quick and not
+     * block; typically it posts a task to the writer's thread). A later call replaces an action not yet run.
+     */
+    public void whenQueueHasRoom(Runnable action) {
+        if (action == null) throw new IllegalArgumentException("null action");
+        roomWaiter.set(action);
+        // The WAL thread may have looked before the set and be waiting on an empty queue: look again.
+        runRoomWaiterIfRoom();
+    }
+
+    private void runRoomWaiterIfRoom() {
+        Runnable waiter = roomWaiter.get();
+        if (waiter != null && queue.size() <= queueCapacity / 2 && roomWaiter.compareAndSet(waiter, null)) {
+            try {
+                waiter.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WAL: a queue-room action threw", e);
+            }
+        }
+    }
+
     /** Finishes everything submitted (callbacks included), then stops the WAL thread and closes the files. */
     @Override
     public void close() {
@@ -309,12 +350,7 @@ public final class Wal implements AutoCloseable {
     }
 
     private void enqueue(Task task) {
-        try {
-            queue.put(task);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for room in the WAL queue", e);
-        }
+        queue.add(task); // unbounded: never blocks the writer (see queueFull)
     }
 
     private void runWalThread() {
@@ -330,6 +366,7 @@ public final class Wal implements AutoCloseable {
             }
             queue.drainTo(group);
             stopping = processGroup(group);
+            runRoomWaiterIfRoom();
         }
         try {
             log.close();

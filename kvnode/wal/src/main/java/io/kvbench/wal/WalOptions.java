@@ -5,7 +5,8 @@ import java.util.function.LongConsumer;
 /**
  * @param segmentSizeBytes a segment file is rolled once it reaches this size (it may exceed it by one record)
  * @param syncMode whether writes are made durable; {@link SyncMode#NONE} only for comparison
- * @param queueCapacityBatches submitted batches the WAL holds before {@link Wal#submit} blocks (back-pressure)
+ * @param queueCapacityBatches queued batches at which the WAL reports itself full ({@link Wal#queueFull()}), so the
+ *        writer stops taking new work (back-pressure; {@link Wal#submit} itself never blocks)
  * @param channelFactory opens every file channel; replaced in tests to inject failures
  * @param preallocateSegments whether each new segment is first filled with {@code segmentSizeBytes} of zeros and
  *        made durable, so that appends overwrite allocated space and their fdatasync writes no file-size

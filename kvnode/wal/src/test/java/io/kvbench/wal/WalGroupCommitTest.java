@@ -173,29 +173,43 @@ class WalGroupCommitTest {
         }
     }
     @Test
-    void fullQueueMakesSubmitWaitUntilTheWalThreadCatchesUp() throws Exception {
+    void aFullQueueIsReportedWithoutBlockingTheSubmitterAndItsRoomIsAnnouncedOnceItDrains() throws Exception {
         CountDownLatch releaseForce = new CountDownLatch(1);
-        try (Wal wal = Wal.open(directory, options().withQueueCapacityBatches(1))) {
+        try (Wal wal = Wal.open(directory, options().withQueueCapacityBatches(4))) {
             channels.blockNextForce = releaseForce;
+            List<WalTesting.FutureCallback> callbacks = new ArrayList<>();
             WalTesting.FutureCallback first = new WalTesting.FutureCallback();
+            callbacks.add(first);
             wal.submit(new WalBatch(new HardState(1, 1), List.of(entry(1, 1)), null), first);
-            assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-            WalTesting.FutureCallback second = new WalTesting.FutureCallback();
-            wal.submit(WalTesting.withTerm(List.of(entry(2, 1))), second); // fills the queue
+            assertThat(channels.forceEntered.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue(); // the WAL thread is stuck
+            assertThat(wal.queueFull()).isFalse();
 
-            WalTesting.FutureCallback third = new WalTesting.FutureCallback();
-            Thread submitter = new Thread(() -> wal.submit(WalTesting.withTerm(List.of(entry(3, 1))), third));
-            submitter.start();
-            long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-            while (submitter.getState() != Thread.State.WAITING && System.nanoTime() < deadlineNanos) {
-                Thread.onSpinWait();
+            // Twice the capacity, on this thread: none of it blocks (the node's event loop must keep running).
+            for (long index = 2; index <= 9; index++) {
+                WalTesting.FutureCallback callback = new WalTesting.FutureCallback();
+                callbacks.add(callback);
+                wal.submit(WalTesting.withTerm(List.of(entry(index, 1))), callback);
             }
-            assertThat(submitter.getState()).isEqualTo(Thread.State.WAITING); // blocked in submit: back-pressure
+            assertThat(wal.queueFull()).isTrue();
+            CountDownLatch room = new CountDownLatch(1);
+            List<String> roomThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+            wal.whenQueueHasRoom(() -> {
+                roomThreads.add(Thread.currentThread().getName());
+                room.countDown();
+            });
+            assertThat(room.getCount()).as("no room while the WAL thread is stuck").isEqualTo(1);
 
             releaseForce.countDown();
-            submitter.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-            awaitAll(List.of(first, second, third));
-            assertThat(List.of(first, second, third)).allSatisfy(callback -> assertThat(callback.reportedDurable).isTrue());
+            assertThat(room.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            awaitAll(callbacks);
+            assertThat(callbacks).allSatisfy(callback -> assertThat(callback.reportedDurable).isTrue());
+            assertThat(wal.queueFull()).isFalse();
+            assertThat(roomThreads).as("announced once, by the WAL thread").hasSize(1).allMatch(name -> name.startsWith("wal-"));
+
+            // With room already, the action runs at once on the caller's thread.
+            List<String> immediate = new ArrayList<>();
+            wal.whenQueueHasRoom(() -> immediate.add(Thread.currentThread().getName()));
+            assertThat(immediate).containsExactly(Thread.currentThread().getName());
         }
     }
 

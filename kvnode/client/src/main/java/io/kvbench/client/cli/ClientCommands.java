@@ -3,13 +3,10 @@ package io.kvbench.client.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.util.List;
-
 /**
  * The client's command-line subcommands: {@code put}, {@code get}, {@code delete}, {@code cas},
- * {@code status}. Exit codes: 0 ok, 1 failed operation, 2 bad usage. The node's main command mounts
- * {@link #subcommands()} on its own {@link CommandLine}; {@link #commandLine()} is the standalone form, whose
- * usage errors are one line on stderr.
+ * {@code status}. Exit codes: 0 ok, 1 failed operation, 2 bad usage. The kvbench command mounts them as
+ * {@code kvbench client}; {@link #commandLine()} is the standalone form, whose usage errors are one line on stderr.
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
         description = "Talks to a kvnode cluster: reads, writes and node status.",
@@ -17,11 +14,6 @@ import java.util.List;
 public final class ClientCommands implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    /** Fresh instances of every subcommand, for {@code commandLine.addSubcommand(instance)}. */
-    public static List<Object> subcommands() {
-        return List.of(new PutCommand(), new GetCommand(), new DeleteCommand(), new CasCommand(), new StatusCommand());
-    }
 
     /** A standalone command line: a usage error prints one line (and a hint) on stderr and exits 2. */
     public static CommandLine commandLine() {

@@ -1,7 +1,7 @@
 package io.kvbench.client.cli;
 
 import io.kvbench.client.KvClientOptions;
-import io.kvbench.client.NodeAddresses;
+import io.kvbench.net.NodeAddresses;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;

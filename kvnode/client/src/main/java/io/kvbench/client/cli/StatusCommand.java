@@ -2,7 +2,7 @@ package io.kvbench.client.cli;
 
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvException;
-import io.kvbench.client.NodeAddresses;
+import io.kvbench.net.NodeAddresses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

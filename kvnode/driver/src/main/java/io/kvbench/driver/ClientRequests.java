@@ -1,4 +1,4 @@
-package io.kvbench.node;
+package io.kvbench.driver;
 
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
@@ -12,6 +12,7 @@ import io.kvbench.net.ClientRequest;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.ErrorCode;
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.Mutation;
 import io.kvbench.raft.ProposeResult;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.raft.ReadState;
@@ -25,12 +26,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The client side of the core thread: turns client requests into proposals and ReadIndex reads, and
- * answers each once its entry is applied (or its read index reached). Only the core thread touches it.
+ * The client side of the driver: turns client requests into proposals and ReadIndex reads, and answers each once
+ * its entry is applied (or its read index reached). Driver thread only.
  */
 final class ClientRequests {
-    /** {@code arrivedNanos}: when the write was decoded, for {@link NodeLatencies#recordLeaderWrite}. */
-    private record PendingProposal(long term, ClientReplyChannel channel, long arrivedNanos) {
+    /**
+     * A write this leader proposed at some index. {@code command} is what it proposed, decoded, with the leader time
+     * stamped on it: applied in place of the entry's bytes when the entry at that index is this one (same term).
+     * {@code arrivedNanos}: when the runtime decoded the request, for {@link DriverObserver#writeAnswered}.
+     */
+    record PendingProposal(long term, ProposedCommand command, ClientReplyChannel channel, long arrivedNanos) {
     }
 
     private record PendingRead(String key, ClientReplyChannel channel) {
@@ -39,16 +44,23 @@ final class ClientRequests {
     private record ConfirmedRead(long readIndex, PendingRead read) {
     }
 
-    private final NodeConfig config;
-    private final NodeLatencies latencies;
+    private final DriverConfig config;
+    private final TimeSource time;
+    private final DriverObserver observer;
     private final TreeMap<Long, PendingProposal> proposalsByIndex = new TreeMap<>();
     private final Map<Long, PendingRead> readsById = new HashMap<>();
     private final List<ConfirmedRead> confirmedReads = new ArrayList<>();
     private long nextReadId;
+    private Mutation mutation = Mutation.NONE;
 
-    ClientRequests(NodeConfig config, NodeLatencies latencies) {
+    ClientRequests(DriverConfig config, TimeSource time, DriverObserver observer) {
         this.config = config;
-        this.latencies = latencies;
+        this.time = time;
+        this.observer = observer;
+    }
+
+    void breakRuleForTesting(Mutation rule) {
+        this.mutation = rule;
     }
 
     int pendingCount() {
@@ -56,13 +68,15 @@ final class ClientRequests {
     }
 
     /**
-     * A COMMAND: validate, re-stamp with the leader's clock (for deterministic session expiry), propose.
-     * {@code arrivedNanos}: when the request was decoded on the event loop (before any wait in the inbox or parked).
+     * A COMMAND: validate, stamp with the leader's clock (for deterministic session expiry, §6.3), propose. The stamp
+     * overwrites the client's time field in a copy of its bytes: the command is not encoded again, and this leader
+     * keeps the decoded form to apply when the entry commits. {@code arrivedNanos}: when the request was decoded
+     * on the event loop (before any wait in the inbox or parked).
      */
     void onCommand(RaftCore core, ClientRequest request, ClientReplyChannel channel, long arrivedNanos) {
-        ProposedCommand proposed;
+        ProposedCommand decoded;
         try {
-            proposed = KvCommandCodec.decode(request.payload());
+            decoded = KvCommandCodec.decode(request.payload());
         } catch (MalformedCommandException e) {
             channel.reply(new ClientResponse.Error(request.requestId(), ErrorCode.MALFORMED, e.getMessage()));
             return;
@@ -72,10 +86,11 @@ final class ClientRequests {
                     "node " + config.nodeId() + " has " + pendingCount() + " requests pending"));
             return;
         }
-        byte[] stamped = KvCommandCodec.encode(proposed.command(), System.currentTimeMillis());
-        ProposeResult result = core.propose(stamped);
+        long leaderTimeMillis = time.currentTimeMillis();
+        ProposeResult result = core.propose(KvCommandCodec.withLeaderTime(request.payload(), leaderTimeMillis));
         if (result instanceof ProposeResult.Accepted accepted) {
-            proposalsByIndex.put(accepted.index(), new PendingProposal(accepted.term(), channel, arrivedNanos));
+            proposalsByIndex.put(accepted.index(), new PendingProposal(accepted.term(),
+                    new ProposedCommand(leaderTimeMillis, decoded.command()), channel, arrivedNanos));
         } else {
             refuse(request.requestId(), channel, result);
         }
@@ -119,14 +134,17 @@ final class ClientRequests {
         return new ClientResponse.NotLeader(requestId, leaderId, hint);
     }
 
-    /** An entry was applied: answer the proposal at its index, if it is still the same entry. */
-    void onApplied(Entry entry, KvResult result) {
-        PendingProposal pending = proposalsByIndex.remove(entry.index());
-        if (pending == null) return;
+    /** The proposal this leader made at {@code index}, removed; null if none is pending there. */
+    PendingProposal takeProposal(long index) {
+        return proposalsByIndex.remove(index);
+    }
+
+    /** The entry {@code pending} waited for was applied: answer it, if the entry is still the one proposed. */
+    void answer(PendingProposal pending, Entry entry, KvResult result) {
         long requestId = pending.channel().requestId();
         if (pending.term() == entry.term() && result != null) {
             pending.channel().reply(new ClientResponse.Result(requestId, KvResultCodec.encode(result)));
-            latencies.recordLeaderWrite(System.nanoTime() - pending.arrivedNanos());
+            observer.writeAnswered(pending.arrivedNanos());
         } else {
             // Another leader's entry took the index: ours was never committed. The client retries it.
             pending.channel().reply(notLeader(requestId, 0));
@@ -141,15 +159,17 @@ final class ClientRequests {
         serveConfirmedReads(stateMachine);
     }
 
-    /** A confirmed read is served once the state machine has applied up to its read index. */
-    void serveConfirmedReads(KvStateMachine stateMachine) {
+    /** A confirmed read is served once the state machine has applied up to its read index (§6.4). */
+    private void serveConfirmedReads(KvStateMachine stateMachine) {
         Iterator<ConfirmedRead> iterator = confirmedReads.iterator();
         while (iterator.hasNext()) {
             ConfirmedRead confirmed = iterator.next();
-            if (stateMachine.lastAppliedIndex() < confirmed.readIndex()) continue;
+            boolean applied = stateMachine.lastAppliedIndex() >= confirmed.readIndex();
+            if (!applied && mutation != Mutation.REPLY_BEFORE_APPLY) continue;
             iterator.remove();
             byte[] value = stateMachine.read(confirmed.read().key()).orElse(null);
             ClientReplyChannel channel = confirmed.read().channel();
+            observer.readServed(channel, confirmed.readIndex());
             channel.reply(new ClientResponse.Result(channel.requestId(), KvResultCodec.encode(new KvResult.Value(value))));
         }
     }

@@ -1,4 +1,4 @@
-package io.kvbench.client;
+package io.kvbench.net;
 
 import java.net.InetSocketAddress;
 

@@ -1,0 +1,80 @@
+package io.kvbench.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvbench.driver.DriverObserver;
+import io.kvbench.driver.WrittenSnapshot;
+import io.kvbench.raft.RoleChange;
+
+import java.io.IOException;
+
+/**
+ * The driver's events in the node's event log: role changes and leader_ready (which the chaos suite times elections
+ * by), snapshots, storage failure (also on stderr), leadership transfer.
+ */
+final class NodeEvents implements DriverObserver {
+    private final int nodeId;
+    private final EventLog eventLog;
+    private final Runnable afterStorageFailure;
+
+    /** @param afterStorageFailure runs once the failure is logged (the runtime publishes its status at once) */
+    NodeEvents(int nodeId, EventLog eventLog, Runnable afterStorageFailure) {
+        this.nodeId = nodeId;
+        this.eventLog = eventLog;
+        this.afterStorageFailure = afterStorageFailure;
+    }
+
+    @Override
+    public void roleChanged(RoleChange change) {
+        ObjectNode event = eventLog.event("role");
+        event.put("role", change.role().name());
+        event.put("term", change.term());
+        event.put("leader", change.leaderId());
+        eventLog.write(event);
+    }
+
+    /** Written so a campaign can split "elected" from "serving" (chaos's leader_ready timing). */
+    @Override
+    public void leaderReady(long term, long commitIndex) {
+        ObjectNode event = eventLog.event("leader_ready");
+        event.put("term", term);
+        event.put("commit_index", commitIndex);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void storageFailed(IOException cause, String description) {
+        System.err.println("kvnode " + nodeId + ": " + description);
+        ObjectNode event = eventLog.event("storage_failed");
+        event.put("error", String.valueOf(cause));
+        eventLog.write(event);
+        afterStorageFailure.run();
+    }
+
+    @Override
+    public void snapshotInstalled(WrittenSnapshot written, long appliedSince) {
+        ObjectNode event = eventLog.event("snapshot");
+        event.put("index", written.snapshot().lastIndex());
+        event.put("term", written.snapshot().lastTerm());
+        event.put("bytes", written.snapshot().data().length);
+        event.put("capture_us", written.captureNanos() / 1_000);
+        event.put("serialize_us", written.serializeNanos() / 1_000);
+        event.put("write_us", written.writeNanos() / 1_000);
+        event.put("applied_since", appliedSince);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotDropped(long index, String reason) {
+        ObjectNode event = eventLog.event("snapshot_dropped");
+        event.put("index", index);
+        event.put("reason", reason);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void leadershipTransferStarted(int targetId) {
+        ObjectNode event = eventLog.event("transfer");
+        event.put("target", targetId);
+        eventLog.write(event);
+    }
+}

@@ -1,0 +1,54 @@
+package io.kvbench.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** `kvnode run`'s options build the node's configuration; its defaults are the builder's. */
+class KvNodeMainTest {
+    @Test
+    void theCommandsDefaultsAreTheBuildersDefaults() {
+        KvNodeMain main = new KvNodeMain();
+        new CommandLine(main).parseArgs("--id", "2", "--peers", "1=127.0.0.1:7001,2=127.0.0.1:7002",
+                "--clients", "1=127.0.0.1:8001,2=127.0.0.1:8002", "--data-dir", "d2");
+        NodeConfig fromCommand = main.config();
+        NodeConfig fromBuilder = NodeConfig.builder(2,
+                Map.of(1, new InetSocketAddress("127.0.0.1", 7001), 2, new InetSocketAddress("127.0.0.1", 7002)),
+                Map.of(1, new InetSocketAddress("127.0.0.1", 8001), 2, new InetSocketAddress("127.0.0.1", 8002)),
+                Path.of("d2")).build();
+
+        assertThat(fromCommand).usingRecursiveComparison().isEqualTo(fromBuilder);
+        assertThat(fromCommand.eventLogFile()).isEqualTo(Path.of("d2", "events.jsonl"));
+        assertThat(fromCommand.electionTimeoutMinMillis()).isEqualTo(150);
+        assertThat(fromCommand.maxPendingRequests()).isEqualTo(65_536);
+    }
+
+    @Test
+    void everyOptionReachesTheConfiguration() {
+        KvNodeMain main = new KvNodeMain();
+        new CommandLine(main).parseArgs("--id", "1", "--cluster-id", "lab", "--peers", "1=127.0.0.1:7001",
+                "--clients", "1=127.0.0.1:8001", "--data-dir", "d1", "--event-log", "e.jsonl", "--tick-ms", "2",
+                "--election-timeout-min-ms", "200", "--election-timeout-max-ms", "400", "--heartbeat-ms", "40",
+                "--leader-lost-max-ms", "6", "--connection-closed-hint", "false", "--fsync", "none",
+                "--snapshot-every", "500", "--audit-writes", "--max-sessions", "7", "--session-timeout-ms", "9000");
+        NodeConfig config = main.config();
+
+        assertThat(config.clusterId()).isEqualTo("lab");
+        assertThat(config.eventLogFile()).isEqualTo(Path.of("e.jsonl"));
+        assertThat(config.tickMillis()).isEqualTo(2);
+        assertThat(config.electionTimeoutMinMillis()).isEqualTo(200);
+        assertThat(config.electionTimeoutMaxMillis()).isEqualTo(400);
+        assertThat(config.heartbeatIntervalMillis()).isEqualTo(40);
+        assertThat(config.leaderLostTimeoutMaxMillis()).isEqualTo(6);
+        assertThat(config.connectionClosedHint()).isFalse();
+        assertThat(config.syncMode()).isEqualTo(io.kvbench.wal.SyncMode.NONE);
+        assertThat(config.snapshotEveryEntries()).isEqualTo(500);
+        assertThat(config.auditWrites()).isTrue();
+        assertThat(config.maxSessions()).isEqualTo(7);
+        assertThat(config.sessionTimeoutMillis()).isEqualTo(9000);
+    }
+}

@@ -1,0 +1,118 @@
+package io.kvbench.node;
+
+import static io.kvbench.node.NodeRuntimeTest.bytes;
+import static io.kvbench.node.NodeRuntimeTest.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvbench.kv.KvCommand;
+import io.kvbench.kv.KvCommandCodec;
+import io.kvbench.kv.KvResult;
+import io.kvbench.net.ClientConnection;
+import io.kvbench.net.ClientResponse;
+import io.kvbench.net.NettyResources;
+import io.kvbench.wal.WalOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A WAL that cannot keep up makes the node stop reading client sockets, not block its event loop: the loop goes on
+ * ticking while the disk is stuck, the requests sent meanwhile are not read, and once the WAL drains they are read
+ * and answered.
+ */
+@Timeout(120)
+class WalBackPressureTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path directory;
+
+    /** Holds the WAL thread after a commit, once armed, until released. */
+    private final CountDownLatch walHeld = new CountDownLatch(1);
+    private final CountDownLatch releaseWal = new CountDownLatch(1);
+    private volatile boolean holdNextCommit;
+
+    private UnaryOperator<WalOptions> holdingWal() {
+        return options -> {
+            LongConsumer measured = options.commitNanosObserver();
+            return options.withQueueCapacityBatches(1).withCommitNanosObserver(nanos -> {
+                measured.accept(nanos);
+                if (!holdNextCommit) return;
+                holdNextCommit = false;
+                walHeld.countDown();
+                try {
+                    releaseWal.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        };
+    }
+
+    @Test
+    void aFullWalQueuePausesClientReadsWithoutBlockingTheEventLoop() throws Exception {
+        Map<Integer, InetSocketAddress> peers = Map.of(1, new InetSocketAddress("127.0.0.1", InProcessCluster.freePort()));
+        Map<Integer, InetSocketAddress> clients = Map.of(1, new InetSocketAddress("127.0.0.1", InProcessCluster.freePort()));
+        NodeConfig config = NodeConfig.builder(1, peers, clients, directory.resolve("data"))
+                .eventLogFile(directory.resolve("events.jsonl")).build();
+        try (NodeRuntime node = NodeRuntime.start(config, null, holdingWal());
+             NettyResources netty = new NettyResources("test-client", 1);
+             ClientConnection connection = ClientConnection.connect(netty, clients.get(1)).get(5, TimeUnit.SECONDS)) {
+            InProcessCluster.awaitCondition(() -> "LEADER".equals(node.status().role()), WAIT, "the single node to lead");
+            long clientId = ((KvResult.SessionRegistered) call(connection, new KvCommand.RegisterSession())).clientId();
+
+            // The next commit (this write's) holds the WAL thread once its callbacks ran: the write is answered.
+            holdNextCommit = true;
+            assertThat(call(connection, put(clientId, 1))).isInstanceOf(KvResult.Written.class);
+            assertThat(walHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            // This write's batch waits in the queue (capacity 1): full, so the node stops reading clients.
+            CompletableFuture<ClientResponse> queued = connection.command(KvCommandCodec.encode(put(clientId, 2), 0));
+            InProcessCluster.awaitCondition(() -> Files.exists(directory.resolve("events.jsonl"))
+                    && eventLog().contains("client_reads_paused"), WAIT, "client reads to pause");
+            long pausedNanos = System.nanoTime();
+            InProcessCluster.awaitCondition(() -> node.status().monotonicNanos() > pausedNanos, WAIT, "a status refresh");
+            long lastIndexWhilePaused = node.status().lastIndex();
+
+            // Sent while paused: not read. The event loop still ticks (the status is refreshed every 10 ticks).
+            CompletableFuture<ClientResponse> unread = connection.command(KvCommandCodec.encode(put(clientId, 3), 0));
+            long sentNanos = System.nanoTime();
+            InProcessCluster.awaitCondition(() -> node.status().monotonicNanos() > sentNanos + 100_000_000L, WAIT,
+                    "the event loop to go on ticking with the WAL thread held");
+            assertThat(node.status().lastIndex()).as("no request read while paused").isEqualTo(lastIndexWhilePaused);
+            assertThat(queued).isNotDone();
+            assertThat(unread).isNotDone();
+
+            releaseWal.countDown();
+            assertThat(queued.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
+            assertThat(unread.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
+            InProcessCluster.awaitCondition(() -> node.status().lastIndex() > lastIndexWhilePaused, WAIT,
+                    "the request sent while paused to be in the log");
+            InProcessCluster.awaitCondition(() -> eventLog().contains("client_reads_resumed"), WAIT, "client reads to resume");
+        } finally {
+            releaseWal.countDown();
+        }
+    }
+
+    private static KvCommand.Put put(long clientId, long seq) {
+        return new KvCommand.Put(clientId, seq, seq, "key-" + seq, bytes("value-" + seq));
+    }
+
+    private String eventLog() {
+        try {
+            return Files.readString(directory.resolve("events.jsonl"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+}

@@ -33,17 +33,4 @@ class RebuildPlanTest {
         assertThatThrownBy(() -> RebuildPlan.of(4, "c", List.of(1, 2, 3), Map.of()))
                 .hasMessageContaining("not a member");
     }
-
-    @Test
-    void aMemberThatDoesNotAnswerFailsTheCommandWithOneLine() {
-        var command = KvNodeCommand.commandLine();
-        var err = new java.io.StringWriter();
-        command.setErr(new java.io.PrintWriter(err));
-        int port = InProcessCluster.freePort(); // nothing listens there
-        int exitCode = command.execute("rebuild", "--id", "1", "--clients", "1=127.0.0.1:1,2=127.0.0.1:" + port,
-                "--data-dir", System.getProperty("java.io.tmpdir") + "/kvbench-rebuild-never-created", "--timeout-ms", "500");
-        assertThat(exitCode).isEqualTo(1);
-        assertThat(err.toString()).startsWith("kvnode rebuild: node 2 at").contains("every other member must be running")
-                .doesNotContain("Exception").hasLineCount(1);
-    }
 }

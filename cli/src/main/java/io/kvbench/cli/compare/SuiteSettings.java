@@ -1,0 +1,37 @@
+package io.kvbench.cli.compare;
+
+/**
+ * How long each scenario of the default suite runs, and how many rounds: {@link #FULL} fits a comparison of two
+ * refs, both builds included, in about 10 minutes on a 2-core machine, and {@link #QUICK} in about 5. Figures of
+ * one round (both sides, all four scenarios), measured on a loaded 2-core machine (load average 4-5, other
+ * builds running): full ~85 s, quick ~60 s; a build with tests skipped 15-30 s.
+ *
+ * <p>Six rounds are the fewest that give a 95 % interval of the median (benchstat's rule); four are the fewest
+ * where a difference can be significant at all (with 4 and 4 runs the smallest two-sided Mann-Whitney p is 0.029,
+ * with 3 and 3 it is 0.1).
+ *
+ * @param loadSeconds measured seconds of each load scenario
+ * @param warmupSeconds seconds of load before measuring (left out of every figure)
+ * @param fixedRatePerSecond the open-loop scenario's rate
+ * @param killTrials leader kills in the campaign
+ * @param killIntervalMillis time between kills
+ * @param rounds default number of rounds (each runs every scenario on A, then on B)
+ */
+public record SuiteSettings(String name, int loadSeconds, int warmupSeconds, int fixedRatePerSecond, int killTrials,
+        int killIntervalMillis, int rounds) {
+
+    public static final SuiteSettings FULL = new SuiteSettings("full", 4, 2, 1000, 5, 1200, 6);
+    public static final SuiteSettings QUICK = new SuiteSettings("quick", 2, 1, 1000, 3, 1000, 4);
+
+    /** A load run's cost beyond its warm-up and measured seconds: JVMs, a 3-node cluster's start and stop, the floor. */
+    static final double LOAD_OVERHEAD_SECONDS = 4;
+    /** A campaign's cost beyond its kills: a C1-warmed cluster's start, the settle, the checkers, the stop. */
+    static final double CAMPAIGN_OVERHEAD_SECONDS = 8;
+    /** A build with tests skipped (the first one on a machine compiles more: the estimate errs long). */
+    static final double BUILD_SECONDS = 30;
+
+    SuiteSettings withRounds(int value) {
+        return new SuiteSettings(name, loadSeconds, warmupSeconds, fixedRatePerSecond, killTrials, killIntervalMillis,
+                value);
+    }
+}

@@ -508,8 +508,9 @@ def read_version_runs(directory):
 
 
 def configuration_titles(configurations):
-    """Short panel titles: each configuration's experiment and the keys that differ between them; the keys all
-    share go to the figure's subtitle once."""
+    """Short panel titles: each configuration's experiment (what ran: scenario, target, mode, fault), and, where
+    one experiment ran in several configurations, the keys that tell those apart; the keys every configuration
+    shares go to the figure's subtitle once (compare.md and compare.csv have every configuration in full)."""
     parsed = []
     for configuration in configurations:
         experiment, _, rest = configuration.partition(": ")
@@ -520,7 +521,9 @@ def configuration_titles(configurations):
                   if all(keys.get(key) == value for _, keys in parsed)}
     titles = {}
     for configuration, (experiment, keys) in zip(configurations, parsed):
-        own = " ".join(f"{key}={value}" for key, value in keys.items() if key not in shared)
+        siblings = [other for other_experiment, other in parsed if other_experiment == experiment]
+        own = " ".join(f"{key}={value}" for key, value in keys.items()
+                       if any(other.get(key) != value for other in siblings) or " vs " in value)
         titles[configuration] = experiment + (f"\n{own}" if own else "")
     common = " ".join(f"{key}={value}" for key, value in shared.items())
     return titles, common
@@ -542,40 +545,50 @@ def side_labels(entries):
 
 
 def plot_version_rounds(entries, prefix):
-    """A strip per (configuration, metric): each round's value of A and of B, the medians dashed."""
-    panels = list(dict.fromkeys((e["configuration"], e["metric"]) for e in entries))
-    titles, common = configuration_titles(list(dict.fromkeys(c for c, _ in panels)))
+    """One row per configuration, one panel per metric: each round's value of A and of B, the medians dashed."""
+    configurations = list(dict.fromkeys(e["configuration"] for e in entries))
+    metrics = {c: list(dict.fromkeys(e["metric"] for e in entries if e["configuration"] == c)) for c in configurations}
+    titles, common = configuration_titles(configurations)
     labels = side_labels(entries)
-    columns = min(3, len(panels))
-    rows = math.ceil(len(panels) / columns)
-    figure, grid = plt.subplots(rows, columns, figsize=(5.2 * columns, 3.1 * rows), squeeze=False,
-                                constrained_layout=True)
-    for index, (configuration, metric) in enumerate(panels):
-        axes = grid[index // columns][index % columns]
-        better = ""
-        for side, (color, marker) in SIDE_STYLES.items():
-            values = [e["value"] for e in entries
-                      if e["configuration"] == configuration and e["metric"] == metric and e["side"] == side]
-            better = next((e["better"] for e in entries if e["metric"] == metric), "")
-            if not values:
+    columns = max(len(names) for names in metrics.values())
+    figure, grid = plt.subplots(len(configurations), columns, figsize=(3.3 * columns, 2.8 * len(configurations)),
+                                squeeze=False, constrained_layout=True)
+    for row, configuration in enumerate(configurations):
+        for column in range(columns):
+            axes = grid[row][column]
+            if column >= len(metrics[configuration]):
+                axes.axis("off")
                 continue
-            axes.plot(range(1, len(values) + 1), values, marker=marker, linestyle="none", color=color,
-                      label=f"{side}: {labels[side]}")
-            middle = sorted(values)[(len(values) - 1) // 2] if len(values) % 2 else \
-                (sorted(values)[len(values) // 2 - 1] + sorted(values)[len(values) // 2]) / 2
-            axes.axhline(middle, color=color, linestyle="--", linewidth=0.8)
-        axes.set_title(f"{metric}" + (f" ({better} is better)" if better else "") + f"\n{titles[configuration]}",
-                       fontsize=8)
-        axes.set_xlabel("round", fontsize=8)
-        axes.tick_params(labelsize=7)
-        axes.grid(True, alpha=0.3)
-        if index == 0:
-            axes.legend(fontsize=7)
-    for index in range(len(panels), rows * columns):
-        grid[index // columns][index % columns].axis("off")
-    figure.suptitle("Each round's value, A and B (dashed: medians)" + (f"\nall runs: {common}" if common else ""),
-                    fontsize=9)
+            metric = metrics[configuration][column]
+            chosen = [e for e in entries if e["configuration"] == configuration and e["metric"] == metric]
+            for side, (color, marker) in SIDE_STYLES.items():
+                values = [e["value"] for e in chosen if e["side"] == side]
+                if not values:
+                    continue
+                axes.plot(range(1, len(values) + 1), values, marker=marker, linestyle="none", color=color,
+                          label=f"{side}: {labels[side]}")
+                ordered = sorted(values)
+                middle = len(ordered) // 2
+                median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+                axes.axhline(median, color=color, linestyle="--", linewidth=0.8)
+            better = chosen[0]["better"]
+            axes.set_title(metric + (f"\n({better} is better)" if better else ""), fontsize=8)
+            axes.xaxis.set_major_locator(matplotlib_ticker().MaxNLocator(integer=True))
+            axes.tick_params(labelsize=7)
+            axes.grid(True, alpha=0.3)
+            if column == 0:
+                axes.set_ylabel(titles[configuration], fontsize=8)
+            if row == len(configurations) - 1:
+                axes.set_xlabel("round", fontsize=8)
+    grid[0][0].legend(fontsize=7)
+    figure.suptitle("Each round's value, A and B (dashed: each side's median)"
+                    + (f"\nall runs: {common}" if common else ""), fontsize=9)
     save(figure, prefix)
+
+
+def matplotlib_ticker():
+    import matplotlib.ticker
+    return matplotlib.ticker
 
 
 def plot_version_spectra(entries, prefix):

@@ -152,11 +152,15 @@ public final class CompareTable {
         StringBuilder text = new StringBuilder();
         text.append("A: ").append(headerA).append('\n');
         text.append("B: ").append(headerB).append('\n');
+        GroupLabels groups = new GroupLabels(rows.stream().map(Row::configuration).distinct().toList());
+        if (!groups.common().isEmpty()) {
+            text.append("every configuration below: ").append(groups.common()).append('\n');
+        }
         String group = null;
         for (Row row : rows) {
             if (!row.configuration().equals(group)) {
                 group = row.configuration();
-                text.append('\n').append(group).append('\n');
+                text.append('\n').append(groups.shortened(group)).append('\n');
                 text.append("  ").append(aligned(heading, widths)).append('\n');
             }
             text.append("  ").append(aligned(cells(row), widths)).append('\n');
@@ -172,12 +176,17 @@ public final class CompareTable {
     public String markdown(List<String> charts) {
         StringBuilder text = new StringBuilder("# Comparison\n\n");
         text.append("- A: ").append(headerA).append('\n');
-        text.append("- B: ").append(headerB).append("\n\n");
+        text.append("- B: ").append(headerB).append('\n');
+        GroupLabels groups = new GroupLabels(rows.stream().map(Row::configuration).distinct().toList());
+        if (!groups.common().isEmpty()) {
+            text.append("- every configuration below: ").append(groups.common()).append('\n');
+        }
+        text.append('\n');
         String group = null;
         for (Row row : rows) {
             if (!row.configuration().equals(group)) {
                 group = row.configuration();
-                text.append("\n## ").append(group).append("\n\n");
+                text.append("\n## ").append(groups.shortened(group)).append("\n\n");
                 text.append("| metric | A median [95% CI] | B median [95% CI] | delta | p | n A/B | better |\n");
                 text.append("|---|---:|---:|---:|---:|---:|---|\n");
             }
@@ -221,6 +230,51 @@ public final class CompareTable {
                         number(comparison.deltaPercent()), number(comparison.pValue()), comparison.a().count(),
                         comparison.b().count(), comparison.significant());
             }
+        }
+    }
+
+    /**
+     * Group labels without the {@code key=value} pairs every group shares (printed once instead), as benchstat
+     * prints the configuration lines common to a file once above its table. compare.csv keeps the whole label.
+     */
+    static final class GroupLabels {
+        private static final java.util.regex.Pattern PAIR = java.util.regex.Pattern.compile(
+                "([^\\s=]+)=((?:\"[^\"]*\"|[^\\s\"]+)(?: vs (?:\"[^\"]*\"|[^\\s\"]+))?)");
+        private final Set<String> common = new LinkedHashSet<>();
+
+        GroupLabels(List<String> labels) {
+            if (labels.size() < 2) {
+                return;
+            }
+            common.addAll(pairs(labels.get(0)));
+            for (String label : labels) {
+                common.retainAll(pairs(label));
+            }
+        }
+
+        String common() {
+            return String.join(" ", common);
+        }
+
+        String shortened(String label) {
+            int colon = label.indexOf(": ");
+            if (colon < 0 || common.isEmpty()) {
+                return label;
+            }
+            List<String> kept = pairs(label).stream().filter(pair -> !common.contains(pair)).toList();
+            return label.substring(0, colon) + (kept.isEmpty() ? "" : ": " + String.join(" ", kept));
+        }
+
+        private static List<String> pairs(String label) {
+            int colon = label.indexOf(": ");
+            List<String> pairs = new ArrayList<>();
+            if (colon >= 0) {
+                java.util.regex.Matcher matcher = PAIR.matcher(label.substring(colon + 2));
+                while (matcher.find()) {
+                    pairs.add(matcher.group());
+                }
+            }
+            return pairs;
         }
     }
 
@@ -288,13 +342,16 @@ public final class CompareTable {
                 ? BigDecimal.valueOf(value).round(new MathContext(12)).stripTrailingZeros().toPlainString() : "";
     }
 
-    /** "v0.11-election (commit 36f371bc1294, 6 rounds)", or the folder name and round count. */
+    /** "v0.11-election (commit 36f371bc1294, 24 runs in 6 rounds)", or the folder, its commits and run count. */
     private static String header(ResultSet side) {
         List<String> commits = side.commits();
         String commit = commits.size() == 1 ? "commit " + abbreviate(commits.get(0)) + ", "
                 : commits.isEmpty() ? "" : commits.size() + " commits, ";
+        long runs = side.measurements().stream().map(Measurement::source).distinct().count();
         int rounds = side.rounds().size();
-        return side.label() + " (" + commit + rounds + (rounds == 1 ? " round)" : " rounds)");
+        String count = runs == rounds ? runs + (runs == 1 ? " run" : " runs")
+                : runs + (runs == 1 ? " run" : " runs") + " in " + rounds + (rounds == 1 ? " round" : " rounds");
+        return side.label() + " (" + commit + count + ")";
     }
 
     private static java.util.Optional<String> commitNote(ResultSet side, String name) {

@@ -124,13 +124,29 @@ public record Configuration(Map<String, String> keys) {
                 }
                 continue;
             }
-            int byValue = ResultSet.compareNatural(a, b);
+            int byValue = name.equals("scenario") ? compareScenarios(a, b) : ResultSet.compareNatural(a, b);
             if (byValue != 0) {
                 return byValue;
             }
         }
         return 0;
     };
+
+    /** The suite's scenarios in the suite's order (sequential writes first), others after them by name. */
+    private static int compareScenarios(String a, String b) {
+        int suiteA = suiteIndex(a);
+        int suiteB = suiteIndex(b);
+        return suiteA != suiteB ? Integer.compare(suiteA, suiteB) : ResultSet.compareNatural(a, b);
+    }
+
+    private static int suiteIndex(String scenario) {
+        for (SuiteScenario known : SuiteScenario.values()) {
+            if (known.label().equals(scenario)) {
+                return known.ordinal();
+            }
+        }
+        return SuiteScenario.values().length;
+    }
 
     private static int rank(String key) {
         int index = KEY_ORDER.indexOf(key);

@@ -48,6 +48,8 @@ final class ConfigurationMatcher {
     record Matching(List<Pair> pairs, List<Configuration> onlyA, List<Configuration> onlyB) {
     }
 
+    private static final String NOT_RECORDED = "(not recorded)";
+
     private ConfigurationMatcher() {
     }
 
@@ -115,6 +117,7 @@ final class ConfigurationMatcher {
         }
         List<String> complaints = new ArrayList<>();
         Set<String> keysToIgnore = new TreeSet<>();
+        boolean recordedOnOneSide = false;
         for (String experiment : experiments(leftA)) {
             if (pairedExperiments.contains(experiment)) {
                 continue;
@@ -135,14 +138,15 @@ final class ConfigurationMatcher {
             List<String> parts = new ArrayList<>();
             for (String key : differing) {
                 parts.add(key + " " + values(ofA, key) + " in A, " + values(ofB, key) + " in B");
+                recordedOnOneSide |= values(ofA, key).contains(NOT_RECORDED) || values(ofB, key).contains(NOT_RECORDED);
             }
             complaints.add(experiment + ": " + String.join("; ", parts));
         }
         if (!complaints.isEmpty()) {
             throw CompareException.usage("A and B ran the same experiment with different configurations, which "
-                    + "are not compared: " + String.join(" | ", complaints) + " (a key recorded on one side only "
-                    + "comes from runs made before it was recorded); to compare them anyway give --ignore "
-                    + String.join(",", keysToIgnore));
+                    + "are not compared: " + String.join(" | ", complaints) + (recordedOnOneSide ? " (a key not "
+                    + "recorded on one side comes from runs made before it was recorded)" : "")
+                    + "; to compare them anyway give --ignore " + String.join(",", keysToIgnore));
         }
     }
 
@@ -173,6 +177,6 @@ final class ConfigurationMatcher {
     }
 
     private static String valueText(String value) {
-        return value == null ? "(not recorded)" : value;
+        return value == null ? NOT_RECORDED : value;
     }
 }

@@ -46,6 +46,16 @@ final class ConfigurationReader {
         }
     }
 
+    /**
+     * The scenario a reference-runs folder names its run folders after ({@code rerun-<sha>/kvnode-peak-16-clients/}
+     * beside {@code reference.json}), for runs whose run.json has no {@code scenario}; else null.
+     */
+    static String referenceScenario(Path runFolder) {
+        Path parent = runFolder.toAbsolutePath().normalize().getParent();
+        return parent != null && Files.isRegularFile(parent.resolve("reference.json"))
+                ? runFolder.toAbsolutePath().normalize().getFileName().toString() : null;
+    }
+
     /** A load run: from run.json when there is one, else from the summary.csv row. */
     static Described load(JsonNode runJson, CSVRecord summaryRow) {
         Map<String, String> keys = new LinkedHashMap<>();

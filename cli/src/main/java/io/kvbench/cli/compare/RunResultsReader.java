@@ -80,12 +80,24 @@ public final class RunResultsReader {
             }
         }
         if (!chaosValues.isEmpty()) {
-            ConfigurationReader.Described described = ConfigurationReader.chaos(runJson, firstTrial);
+            ConfigurationReader.Described described = named(ConfigurationReader.chaos(runJson, firstTrial),
+                    runDirectory);
             Path source = firstTrial != null ? elections : summary;
             chaosValues.forEach((metric, value) -> measurements.add(new Measurement(round,
                     described.configuration(), metric, value, source, described.commit())));
         }
         return measurements;
+    }
+
+    /** A reference run without a recorded scenario gets its folder's name as one. */
+    private static ConfigurationReader.Described named(ConfigurationReader.Described described, Path runDirectory) {
+        String scenario = ConfigurationReader.referenceScenario(runDirectory);
+        if (scenario == null || described.configuration().keys().containsKey("scenario")) {
+            return described;
+        }
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>(described.configuration().keys());
+        keys.put("scenario", scenario);
+        return new ConfigurationReader.Described(new Configuration(keys), described.commit());
     }
 
     private static void readLoad(Path file, List<CSVRecord> records, JsonNode runJson, String round,
@@ -94,7 +106,7 @@ public final class RunResultsReader {
             throw CompareException.usage(file + ": a load summary.csv has one row, this one has " + records.size());
         }
         CSVRecord row = records.get(0);
-        ConfigurationReader.Described described = ConfigurationReader.load(runJson, row);
+        ConfigurationReader.Described described = named(ConfigurationReader.load(runJson, row), file.getParent());
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
         putIfAbsent(values, Metric.WRITE_P50_US, cell(file, row, "p50_us"));
         putIfAbsent(values, Metric.WRITE_P99_US, cell(file, row, "p99_us"));

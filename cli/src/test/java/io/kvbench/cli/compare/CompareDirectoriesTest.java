@@ -32,8 +32,10 @@ class CompareDirectoriesTest {
         CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", out.toString(), "--no-plot");
 
         assertThat(run.exitCode()).as(run.errors()).isZero();
-        assertThat(run.output()).contains("A: " + a + " (commit abc1234, 8 rounds)", "B: " + b + " (commit abc1234, 8 rounds)",
-                "\nkvnode OPEN_LOOP: rate=1000\n", "\nkvnode chaos kill-leader: clusterSize=3 ");
+        assertThat(run.output()).contains("A: " + a + " (commit abc1234, 16 runs in 8 rounds)",
+                "B: " + b + " (commit abc1234, 16 runs in 8 rounds)",
+                "every configuration below: rate=1000\n", "\nkvnode OPEN_LOOP\n",
+                "\nkvnode chaos kill-leader: clusterSize=3 ");
         assertThat(line(run.output(), "write_p50_us")).contains(" ~ ", "8/8", "lower");
         assertThat(line(run.output(), "write_p99_us")).contains("(worse)");
         assertThat(line(run.output(), "election_p50_ms")).contains("(better)");
@@ -44,7 +46,7 @@ class CompareDirectoriesTest {
                 .anySatisfy(row -> assertThat(row).contains(",write_p99_us,lower,").endsWith(",8,8,true"))
                 .anySatisfy(row -> assertThat(row).contains(",unavailability_p99_ms,").endsWith(",8,8,true"));
         assertThat(out.resolve("compare.txt")).content().isEqualTo(run.output());
-        assertThat(out.resolve("compare.md")).content().contains("# Comparison", "## kvnode OPEN_LOOP: rate=1000",
+        assertThat(out.resolve("compare.md")).content().contains("# Comparison", "- every configuration below: rate=1000", "## kvnode OPEN_LOOP\n",
                 "| write_p99_us |", "(worse)");
         assertThat(run.errors()).contains("wrote " + out.resolve("compare.csv"));
     }

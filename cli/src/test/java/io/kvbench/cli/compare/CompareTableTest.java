@@ -85,9 +85,10 @@ class CompareTableTest {
         List<Measurement> inA = new ArrayList<>();
         List<Measurement> inB = new ArrayList<>();
         for (int round = 1; round <= 2; round++) {
-            inA.add(new Measurement("run-" + round, load, Metric.WRITE_P50_US, 800 + round, temporary, "a"));
-            inA.add(new Measurement("run-" + round, load, Metric.CPU_US_PER_OP, 140, temporary, "a"));
-            inB.add(new Measurement("run-" + round, load, Metric.WRITE_P50_US, 820 + round, temporary, "b"));
+            Path source = temporary.resolve("run-" + round).resolve("summary.csv");
+            inA.add(new Measurement("run-" + round, load, Metric.WRITE_P50_US, 800 + round, source, "a"));
+            inA.add(new Measurement("run-" + round, load, Metric.CPU_US_PER_OP, 140, source, "a"));
+            inB.add(new Measurement("run-" + round, load, Metric.WRITE_P50_US, 820 + round, source, "b"));
         }
 
         CompareTable table = CompareTable.of(ResultSet.of("A-dir", temporary, inA), ResultSet.of("B-dir", temporary, inB),
@@ -96,7 +97,7 @@ class CompareTableTest {
         assertThat(table.rows()).extracting(CompareTable.Row::metric).containsExactly(Metric.WRITE_P50_US);
         assertThat(table.notes()).contains("kvnode OPEN_LOOP: rate=1000: cpu_us_per_op measured in A only",
                 "with 2 and 2 runs p cannot go below 0.333, so no change can be significant; use more runs");
-        assertThat(table.render()).contains("A: A-dir (commit a, 2 rounds)", "note: ± ∞: fewer than 6 runs");
+        assertThat(table.render()).contains("A: A-dir (commit a, 2 runs)", "note: ± ∞: fewer than 6 runs");
     }
 
     @Test

@@ -37,7 +37,8 @@ class ConfigurationGroupingTest {
 
         assertThat(run.exitCode()).as(run.errors()).isZero();
         String text = run.output();
-        assertThat(text).contains("A: " + a + " (commit aaaaaaaaaaaa, 6 rounds)", "B: " + b + " (commit bbbbbbbbbbbb, 6 rounds)");
+        assertThat(text).contains("A: " + a + " (commit aaaaaaaaaaaa, 24 runs in 6 rounds)",
+                "B: " + b + " (commit bbbbbbbbbbbb, 24 runs in 6 rounds)");
         // Four groups, in order: etcd before kvnode, 16 before 64.
         List<String> groups = text.lines().filter(line -> line.contains(" CLOSED_LOOP: ") && !line.startsWith("note:"))
                 .toList();

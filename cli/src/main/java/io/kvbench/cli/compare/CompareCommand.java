@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
                         + "unless --ignore names the keys.",
                 "Writes compare.txt, compare.md, compare.csv, compare-runs.csv and charts into --out."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:compared", "1:a build or scenario run failed", "2:bad usage or input%n"})
+        exitCodeList = {"0:compared", "1:a build or a run failed, or a run's own check failed (a load's errors, a campaign's "
+                + "checker; its figures are still compared)", "2:bad usage or input%n"})
 public final class CompareCommand implements Callable<Integer> {
 
     /** Builds the jar only: tests are neither compiled nor run (-Dmaven.test.skip), offline (-o). */
@@ -107,29 +108,22 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter output = spec.commandLine().getOut();
         PrintWriter errors = spec.commandLine().getErr();
-        try {
+        return CommandFailures.run("compare", errors, () -> {
             Compared compared = comparesDirectories() ? compareDirectories() : compareRefs(errors);
             output.print(compared.table().render());
             output.flush();
             finish(compared);
+            if (compared.failedChecks() > 0) {
+                errors.println("kvbench compare: " + compared.failedChecks() + " run(s) ran but failed their own "
+                        + "check (their figures are in the table; see the notes)");
+                errors.flush();
+                return CompareException.FAILED;
+            }
             return 0;
-        } catch (CompareException failure) {
-            errors.println("kvbench compare: " + failure.getMessage());
-            errors.flush();
-            return failure.exitCode();
-        } catch (IOException failure) {
-            errors.println("kvbench compare: " + failure);
-            errors.flush();
-            return CompareException.FAILED;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            errors.println("kvbench compare: interrupted");
-            errors.flush();
-            return CompareException.FAILED;
-        }
+        });
     }
 
-    private record Compared(CompareTable table, ResultSet a, ResultSet b, Path directory) {
+    private record Compared(CompareTable table, ResultSet a, ResultSet b, Path directory, int failedChecks) {
     }
 
     /** Directories when both exist (and --refs is not given); a usage error when only one does. */
@@ -162,7 +156,7 @@ public final class CompareCommand implements Callable<Integer> {
         Path directory = outputDirectory(Path.of(first).toAbsolutePath().normalize().getFileName().toString(),
                 Path.of(second).toAbsolutePath().normalize().getFileName().toString());
         writeFiles(table, a, b, directory);
-        return new Compared(table, a, b, directory);
+        return new Compared(table, a, b, directory, 0);
     }
 
     private Compared compareRefs(PrintWriter progress) throws CompareException, IOException, InterruptedException {
@@ -181,9 +175,10 @@ public final class CompareCommand implements Callable<Integer> {
                 buildCommand, scenariosA, scenariosB, outputDirectory, scratchParent);
         RefComparison.Outcome outcome = new RefComparison(plan, progress).run();
         Files.write(outputDirectory.resolve("run-order.txt"), outcome.runOrder());
-        CompareTable table = CompareTable.of(outcome.a(), outcome.b(), ignored());
+        CompareTable table = CompareTable.of(outcome.a(), outcome.b(), ignored()).withNotes(outcome.failedChecks()
+                .stream().map(failure -> "check failed: " + failure).toList());
         writeFiles(table, outcome.a(), outcome.b(), outputDirectory);
-        return new Compared(table, outcome.a(), outcome.b(), outputDirectory);
+        return new Compared(table, outcome.a(), outcome.b(), outputDirectory, outcome.failedChecks().size());
     }
 
     private SuiteSettings settings() {

@@ -99,6 +99,13 @@ public final class CompareTable {
         return new CompareTable(header(a), header(b), rows, notes, matching.pairs(), jmhScores(a, b, matching));
     }
 
+    /** This table with more notes at the end (e.g. runs whose own check failed). */
+    CompareTable withNotes(List<String> more) {
+        List<String> all = new ArrayList<>(notes);
+        all.addAll(more);
+        return new CompareTable(headerA, headerB, rows, all, pairs, jmhScores);
+    }
+
     /** The configuration pairs compared, in table order. */
     List<ConfigurationMatcher.Pair> pairs() {
         return pairs;

@@ -57,8 +57,11 @@ public final class RefComparison {
         }
     }
 
-    /** The two sides' results and the order the runs happened in, e.g. [A run-1, B run-1, A run-2, ...]. */
-    public record Outcome(ResultSet a, ResultSet b, List<String> runOrder) {
+    /**
+     * The two sides' results, the order the runs happened in (e.g. [A run-1, B run-1, A run-2, ...]) and the runs
+     * whose own check failed ({@link Scenario.CheckFailed}).
+     */
+    public record Outcome(ResultSet a, ResultSet b, List<String> runOrder, List<String> failedChecks) {
     }
 
     private final Plan plan;
@@ -75,18 +78,13 @@ public final class RefComparison {
         Side a = new Side("A", plan.refA(), plan.commitA(), labels.get(0), plan.scenariosA());
         Side b = new Side("B", plan.refB(), plan.commitB(), labels.get(1), plan.scenariosB());
         Files.createDirectories(plan.outputDirectory());
-        Files.createDirectories(plan.scratchParent());
         ComparisonProgress steps = new ComparisonProgress(progress, plan.stepEstimates(), System::nanoTime);
         progress.printf(java.util.Locale.ROOT, "compare: 2 builds, then %d rounds x %d scenario(s) x 2 sides = %d runs;"
                 + " estimated %s in all; results in %s%n", plan.rounds(), plan.scenariosA().size(),
                 2 * plan.rounds() * plan.scenariosA().size(), ComparisonProgress.duration(steps.estimatedTotalSeconds()),
                 plan.outputDirectory());
         progress.flush();
-        Path scratch = Files.createTempDirectory(plan.scratchParent(), "kvbench-compare-");
-        Worktrees worktrees = new Worktrees(repository, scratch, progress);
-        Thread cleanupOnExit = new Thread(worktrees::removeAll, "compare-worktree-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-        try {
+        try (Worktrees worktrees = Worktrees.open(repository, plan.scratchParent(), "kvbench-compare-", progress)) {
             for (Side side : List.of(a, b)) {
                 side.worktree = worktrees.add(side.label, side.commit);
                 steps.starting("building " + side.name + " (" + side.ref + ", " + shortCommit(side.commit) + ") in "
@@ -94,21 +92,16 @@ public final class RefComparison {
                 build(side);
                 steps.finishedStep();
             }
-            List<String> order = runInterleaved(a, b, steps);
+            List<String> failedChecks = new ArrayList<>();
+            List<String> order = runInterleaved(a, b, steps, failedChecks);
             progress.printf("compare: all %d runs done in %s%n", order.size(),
                     ComparisonProgress.duration(steps.elapsedSeconds()));
             progress.flush();
             // Every run of a side ran on that side's build: a run that records no commit has that one.
             return new Outcome(ResultSet.read(a.label, plan.outputDirectory().resolve(a.label))
                     .withDefaultCommit(a.commit),
-                    ResultSet.read(b.label, plan.outputDirectory().resolve(b.label)).withDefaultCommit(b.commit), order);
-        } finally {
-            worktrees.removeAll();
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; removeAll is idempotent
-            }
+                    ResultSet.read(b.label, plan.outputDirectory().resolve(b.label)).withDefaultCommit(b.commit), order,
+                    failedChecks);
         }
     }
 
@@ -121,7 +114,7 @@ public final class RefComparison {
         }
     }
 
-    private List<String> runInterleaved(Side a, Side b, ComparisonProgress steps)
+    private List<String> runInterleaved(Side a, Side b, ComparisonProgress steps, List<String> failedChecks)
             throws CompareException, InterruptedException, IOException {
         List<String> order = new ArrayList<>();
         for (int round = 1; round <= plan.rounds(); round++) {
@@ -139,6 +132,11 @@ public final class RefComparison {
                     Files.createDirectories(outDir);
                     try {
                         scenario.scenario().run(side.worktree, outDir);
+                    } catch (Scenario.CheckFailed checkFailed) {
+                        String failure = side.name + " (" + side.ref + ") " + runName + ": " + checkFailed.getMessage();
+                        failedChecks.add(failure);
+                        progress.println("compare: " + failure);
+                        progress.flush();
                     } catch (IOException failure) {
                         throw CompareException.failed(side.name + " (" + side.ref + ") " + runName + " failed: "
                                 + failure.getMessage(), failure);

@@ -37,10 +37,10 @@ public final class ReleasesFile {
 
             Figures are from the gate's short runs on the machine named (a shared 2-core machine is noisy: read them as
             a trend, and compare two releases with `kvbench compare A B`): write p50 / p99 over the floor measured in
-            the same run (fsync + loopback round trip, p50 over the p50s, p99 over the p99s) for 10 s of writes at
-            200/s, one write at a time in effect (open loop, 2 connections); election (kill to new leader) and
-            unavailability (kill to first acknowledged write) p50 / p99 over 5 leader kills (p99 of 5 is the
-            slowest); the checkers' verdicts on that campaign's history.
+            the same run (fsync + loopback round trip; p50 over the p50s, p99 over the p99s) for 10 s of writes at
+            200/s (open loop, 2 connections: at that rate writes seldom overlap); election (kill to new leader) and
+            unavailability (kill to first acknowledged write) p50 / p99 over 5 leader kills (the p99 of 5 is the
+            slowest); the checkers' verdicts on that campaign's history. `-`: not measured.
 
             """;
 

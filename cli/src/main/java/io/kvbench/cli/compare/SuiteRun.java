@@ -52,11 +52,19 @@ final class SuiteRun implements Scenario {
         int exitCode = ShellCommand.run(command(worktree, outDir), worktree, log,
                 Map.of("KVBENCH_HOME", worktree.toAbsolutePath().toString()));
         try {
-            if (exitCode != 0) {
+            Path runJson = outDir.resolve(ConfigurationReader.RUN_JSON);
+            boolean checkFailed = exitCode == CompareException.FAILED && Files.isRegularFile(runJson);
+            if (exitCode != 0 && !checkFailed) {
                 throw new IOException("kvbench " + scenario.arguments(settings).get(0) + " exited with " + exitCode
                         + " (log: " + log + ")");
             }
-            nameInRunJson(outDir.resolve(ConfigurationReader.RUN_JSON));
+            nameInRunJson(runJson);
+            if (checkFailed) {
+                throw new Scenario.CheckFailed("kvbench " + scenario.arguments(settings).get(0) + " exited with 1: "
+                        + (scenario == SuiteScenario.LEADER_KILL ? "a trial did not recover or a checker failed, see "
+                        + outDir.resolve("verdict.txt") : "writes failed or timed out, see "
+                        + outDir.resolve("summary.csv")));
+            }
         } finally {
             deleteNodeData(outDir.resolve("cluster"));
         }

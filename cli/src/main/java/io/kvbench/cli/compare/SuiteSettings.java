@@ -2,9 +2,11 @@ package io.kvbench.cli.compare;
 
 /**
  * How long each scenario of the default suite runs, and how many rounds: {@link #FULL} fits a comparison of two
- * refs, both builds included, in about 10 minutes on a 2-core machine, and {@link #QUICK} in about 5. Figures of
- * one round (both sides, all four scenarios), measured on a loaded 2-core machine (load average 4-5, other
- * builds running): full ~85 s, quick ~60 s; a build with tests skipped 15-30 s.
+ * refs, both builds included, in about 9 minutes on a 2-core machine, and {@link #QUICK} in under 5. Measured on
+ * the 2-core machine this was built on, with other builds running (load average 4-5): a load run costs its warm-up
+ * and measured seconds plus 3.9 s (JVMs, a 3-node cluster's start and stop, the floor), a campaign of 3 kills 1.2 s
+ * apart 11.8 s, a build with tests skipped 15 s (26 s with test classes compiled). Under heavier load (average
+ * 15-20) everything took about 2.5 times as long: a quick comparison 14.5 minutes.
  *
  * <p>Six rounds are the fewest that give a 95 % interval of the median (benchstat's rule); four are the fewest
  * where a difference can be significant at all (with 4 and 4 runs the smallest two-sided Mann-Whitney p is 0.029,
@@ -23,12 +25,12 @@ public record SuiteSettings(String name, int loadSeconds, int warmupSeconds, int
     public static final SuiteSettings FULL = new SuiteSettings("full", 4, 2, 1000, 5, 1200, 6);
     public static final SuiteSettings QUICK = new SuiteSettings("quick", 2, 1, 1000, 3, 1000, 4);
 
-    /** A load run's cost beyond its warm-up and measured seconds: JVMs, a 3-node cluster's start and stop, the floor. */
+    /** A load run's cost beyond its warm-up and measured seconds: JVMs, a 3-node cluster's start and stop. */
     static final double LOAD_OVERHEAD_SECONDS = 4;
     /** A campaign's cost beyond its kills: a C1-warmed cluster's start, the settle, the checkers, the stop. */
     static final double CAMPAIGN_OVERHEAD_SECONDS = 8;
     /** A build with tests skipped (the first one on a machine compiles more: the estimate errs long). */
-    static final double BUILD_SECONDS = 30;
+    static final double BUILD_SECONDS = 20;
 
     SuiteSettings withRounds(int value) {
         return new SuiteSettings(name, loadSeconds, warmupSeconds, fixedRatePerSecond, killTrials, killIntervalMillis,

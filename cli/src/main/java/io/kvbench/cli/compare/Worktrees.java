@@ -10,20 +10,41 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Detached git worktrees made for one comparison or release, in a scratch folder of their own, and their removal
- * (safe to call twice, from a shutdown hook too).
+ * Detached git worktrees made for one comparison or release, in a fresh scratch folder of their own; closing
+ * removes them and the folder, as does a shutdown hook if the JVM is stopped first (removal is idempotent).
  */
-public final class Worktrees {
+public final class Worktrees implements AutoCloseable {
     private final GitRepository repository;
     private final Path scratch;
     private final PrintWriter progress;
     private final List<Path> added = new ArrayList<>();
+    private final Thread cleanupOnExit;
     private boolean removed;
 
-    public Worktrees(GitRepository repository, Path scratch, PrintWriter progress) {
+    private Worktrees(GitRepository repository, Path scratch, PrintWriter progress) {
         this.repository = repository;
         this.scratch = scratch;
         this.progress = progress;
+        this.cleanupOnExit = new Thread(this::removeAll, "worktree-cleanup");
+    }
+
+    /** A fresh folder {@code <scratchParent>/<prefix>...} for the worktrees, removed on close or JVM exit. */
+    public static Worktrees open(GitRepository repository, Path scratchParent, String prefix, PrintWriter progress)
+            throws IOException {
+        Files.createDirectories(scratchParent);
+        Worktrees worktrees = new Worktrees(repository, Files.createTempDirectory(scratchParent, prefix), progress);
+        Runtime.getRuntime().addShutdownHook(worktrees.cleanupOnExit);
+        return worktrees;
+    }
+
+    @Override
+    public void close() {
+        removeAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway; removeAll is idempotent
+        }
     }
 
     public synchronized Path add(String label, String commit) throws CompareException, IOException, InterruptedException {
@@ -33,7 +54,7 @@ public final class Worktrees {
         return path;
     }
 
-    public synchronized void removeAll() {
+    private synchronized void removeAll() {
         if (removed) {
             return;
         }

@@ -2,7 +2,7 @@ package io.kvbench.cli.release;
 
 import io.kvbench.cli.Home;
 import io.kvbench.cli.PlotCommand;
-import io.kvbench.cli.compare.CompareException;
+import io.kvbench.cli.compare.CommandFailures;
 import io.kvbench.cli.compare.GitRepository;
 import io.kvbench.cli.compare.ReleasesFile;
 import java.io.IOException;
@@ -59,7 +59,7 @@ public final class HistoryCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter output = spec.commandLine().getOut();
         PrintWriter errors = spec.commandLine().getErr();
-        try {
+        return CommandFailures.run("history", errors, () -> {
             GitRepository git = GitRepository.containing(repository != null ? repository : Home.directory());
             ReleasesFile releases = ReleasesFile.in(git.root());
             if (releases.releases().isEmpty()) {
@@ -71,8 +71,7 @@ public final class HistoryCommand implements Callable<Integer> {
             Path folder = out != null ? out : git.root().resolve("results").resolve("history");
             List<List<String>> rows = new ArrayList<>();
             for (ReleasesFile.Release release : releases.releases()) {
-                PeakRatios.Ratio ratio = PeakRatios.of(resultsRoot, release.commit());
-                rows.add(row(release, ratio));
+                rows.add(row(release, PeakRatios.of(resultsRoot, release.commit())));
             }
             Path csv = folder.resolve("history.csv");
             write(csv, rows);
@@ -80,22 +79,22 @@ public final class HistoryCommand implements Callable<Integer> {
             output.println("history: wrote " + csv);
             output.flush();
             if (!noPlot) {
-                int exitCode = PlotCommand.run(List.of("history", csv.toString(), "--out",
-                        folder.resolve("history").toString()));
-                if (exitCode != 0) {
-                    errors.println("history: plot.py exited with " + exitCode + " (3: matplotlib missing); the figures are in " + csv);
-                }
+                draw(csv, folder.resolve("history"), errors);
             }
             return 0;
-        } catch (CompareException failure) {
-            errors.println("kvbench history: " + failure.getMessage());
-            errors.flush();
-            return failure.exitCode();
+        });
+    }
+
+    private static void draw(Path csv, Path prefix, PrintWriter errors) {
+        try {
+            int exitCode = PlotCommand.run(List.of("history", csv.toString(), "--out", prefix.toString()));
+            if (exitCode != 0) {
+                errors.println("history: plot.py exited with " + exitCode + " (3: matplotlib missing); the figures are in " + csv);
+            }
         } catch (Exception failure) {
-            errors.println("kvbench history: " + failure);
-            errors.flush();
-            return CompareException.FAILED;
+            errors.println("history: chart not drawn: " + failure.getMessage() + "; the figures are in " + csv);
         }
+        errors.flush();
     }
 
     private static List<String> row(ReleasesFile.Release release, PeakRatios.Ratio ratio) {

@@ -1,6 +1,7 @@
 package io.kvbench.cli.release;
 
 import io.kvbench.cli.Home;
+import io.kvbench.cli.compare.CommandFailures;
 import io.kvbench.cli.compare.CompareCommand;
 import io.kvbench.cli.compare.CompareException;
 import io.kvbench.cli.compare.GitRepository;
@@ -76,7 +77,7 @@ public final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter output = spec.commandLine().getOut();
         PrintWriter errors = spec.commandLine().getErr();
-        try {
+        return CommandFailures.run("release", errors, () -> {
             GitRepository git = GitRepository.containing(repository != null ? repository : Home.directory());
             if (restoreTags) {
                 if (name != null) {
@@ -89,20 +90,7 @@ public final class ReleaseCommand implements Callable<Integer> {
                 throw CompareException.usage("give the release's NAME (e.g. kvbench release v0.11-election), or --restore-tags");
             }
             return release(git, output, errors);
-        } catch (CompareException failure) {
-            errors.println("kvbench release: " + failure.getMessage());
-            errors.flush();
-            return failure.exitCode();
-        } catch (IOException failure) {
-            errors.println("kvbench release: " + failure);
-            errors.flush();
-            return CompareException.FAILED;
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            errors.println("kvbench release: interrupted");
-            errors.flush();
-            return CompareException.FAILED;
-        }
+        });
     }
 
     private int release(GitRepository git, PrintWriter output, PrintWriter errors)
@@ -166,12 +154,7 @@ public final class ReleaseCommand implements Callable<Integer> {
     private int runGate(GitRepository git, String commit, Path gateOutput, PrintWriter errors)
             throws CompareException, IOException, InterruptedException {
         Path scratchParent = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
-        Files.createDirectories(scratchParent);
-        Path scratchFolder = Files.createTempDirectory(scratchParent, "kvbench-release-");
-        Worktrees worktrees = new Worktrees(git, scratchFolder, errors);
-        Thread cleanupOnExit = new Thread(worktrees::removeAll, "release-worktree-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-        try {
+        try (Worktrees worktrees = Worktrees.open(git, scratchParent, "kvbench-release-", errors)) {
             Path worktree = worktrees.add("release-" + name.replaceAll("[^A-Za-z0-9._-]", "_"), commit);
             Path buildLog = gateOutput.resolve("build.log");
             errors.println("release: building " + commit.substring(0, 12) + " in a clean worktree (" + worktree
@@ -189,13 +172,6 @@ public final class ReleaseCommand implements Callable<Integer> {
             errors.flush();
             return ShellCommand.runEchoing(command, worktree, gateOutput.resolve("gate.log"),
                     Map.of("KVBENCH_HOME", worktree.toString()), errors);
-        } finally {
-            worktrees.removeAll();
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; removeAll is idempotent
-            }
         }
     }
 

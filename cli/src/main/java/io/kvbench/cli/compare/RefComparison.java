@@ -77,6 +77,17 @@ public final class RefComparison {
         List<String> labels = SideLabels.of(plan.refA(), plan.refB());
         Side a = new Side("A", plan.refA(), plan.commitA(), labels.get(0), plan.scenariosA());
         Side b = new Side("B", plan.refB(), plan.commitB(), labels.get(1), plan.scenariosB());
+        for (Side side : List.of(a, b)) {
+            Path folder = plan.outputDirectory().resolve(side.label);
+            if (Files.isDirectory(folder)) {
+                try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+                    if (entries.findAny().isPresent()) {
+                        throw CompareException.usage(folder + " already holds runs (of an earlier comparison?): "
+                                + "give a new --out, so runs of two comparisons are never pooled");
+                    }
+                }
+            }
+        }
         Files.createDirectories(plan.outputDirectory());
         ComparisonProgress steps = new ComparisonProgress(progress, plan.stepEstimates(), System::nanoTime);
         progress.printf(java.util.Locale.ROOT, "compare: 2 builds, then %d rounds x %d scenario(s) x 2 sides = %d runs;"

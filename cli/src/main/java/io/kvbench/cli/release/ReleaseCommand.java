@@ -156,7 +156,7 @@ public final class ReleaseCommand implements Callable<Integer> {
         Path scratchParent = scratch != null ? scratch : Path.of(System.getProperty("java.io.tmpdir"));
         try (Worktrees worktrees = Worktrees.open(git, scratchParent, "kvbench-release-", errors)) {
             Path worktree = worktrees.add("release-" + name.replaceAll("[^A-Za-z0-9._-]", "_"), commit);
-            Path buildLog = gateOutput.resolve("build.log");
+            Path buildLog = gateOutput.resolve("release-build.log"); // the gate writes its own build.log
             errors.println("release: building " + commit.substring(0, 12) + " in a clean worktree (" + worktree
                     + "; log " + buildLog + ")");
             errors.flush();

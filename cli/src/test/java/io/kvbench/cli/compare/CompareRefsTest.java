@@ -102,6 +102,19 @@ class CompareRefsTest {
     }
 
     @Test
+    void anOutputFolderWithRunsOfAnEarlierComparisonIsRefused() throws Exception {
+        Path out = temporary.resolve("out");
+        ResultFolders.openLoop(out.resolve("v0.10").resolve("run-1"), 800, 4000, 6000);
+
+        CommandRun run = CommandRun.of("v0.10", "HEAD", "--repo", repository.root().toString(), "--build-cmd", "true",
+                "--scenario-cmd", "true {outdir}", "--out", out.toString(), "--scratch", scratch.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errors()).contains(out.resolve("v0.10") + " already holds runs");
+        assertThat(scratch).isEmptyDirectory();
+    }
+
+    @Test
     void unknownRefIsAClearUsageError() throws Exception {
         CommandRun run = CommandRun.of("v0.9", "v0.10", "--repo", repository.root().toString(), "--scenario-cmd",
                 "true {outdir}", "--build-cmd", "true", "--scratch", scratch.toString());

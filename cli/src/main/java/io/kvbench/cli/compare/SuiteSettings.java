@@ -5,8 +5,8 @@ package io.kvbench.cli.compare;
  * refs, both builds included, in about 9 minutes on a 2-core machine, and {@link #QUICK} in under 5. Measured on
  * the 2-core machine this was built on, with other builds running (load average 4-5): a load run costs its warm-up
  * and measured seconds plus 3.9 s (JVMs, a 3-node cluster's start and stop, the floor), a campaign of 3 kills 1.2 s
- * apart 11.8 s, a build with tests skipped 15 s (26 s with test classes compiled). Under heavier load (average
- * 15-20) everything took about 2.5 times as long: a quick comparison 14.5 minutes.
+ * apart 11.8 s, a build with tests skipped 13-15 s (26 s with test classes compiled). Under heavier load everything
+ * took longer: a whole quick comparison 7.4 minutes at load average 8-17, 14.5 minutes at 15-20.
  *
  * <p>Six rounds are the fewest that give a 95 % interval of the median (benchstat's rule); four are the fewest
  * where a difference can be significant at all (with 4 and 4 runs the smallest two-sided Mann-Whitney p is 0.029,

@@ -21,6 +21,7 @@ import json
 import math
 import os
 import statistics
+import re
 import sys
 import textwrap
 
@@ -577,7 +578,7 @@ def read_compare(path):
         if significant not in ("true", "false"):
             raise InputError(f"{path} line {line}: significant must be true or false, not {row['significant']!r}")
         entries.append((row["metric"], values, significant == "true"))
-    return entries
+    return label_compare_rows(rows, entries)
 
 
 def delta_interval(values):
@@ -860,6 +861,7 @@ def parse_arguments(argv):
     everything.add_argument("--value-unit", choices=sorted(HGRM_UNIT_TO_MS), default="ms",
                             help="unit of the Value column of .hgrm files (default ms)")
     everything.add_argument("--log-y", action="store_true", help="latency spectra on a log scale")
+    add_version_commands(commands)
     return parser.parse_args(argv)
 
 
@@ -897,6 +899,8 @@ def main(argv):
             plot_operations(arguments.directory, arguments.out)
         elif arguments.command == "sweep":
             plot_sweep(arguments.file, arguments.out, log_y=not arguments.linear_y)
+        elif arguments.command in VERSION_COMMANDS:
+            VERSION_COMMANDS[arguments.command](arguments)
         else:
             plot_all(arguments.directory, arguments.value_unit, arguments.log_y)
     except InputError as error:
@@ -911,6 +915,267 @@ def main(argv):
 plt = None
 matplotlib = None
 DESCRIPTIONS = None  # a list when --describe is given: one entry per chart saved
+
+# ---------------------------------------------------------------------------------------------- versions and releases
+# Charts of `kvbench compare` folders (compare-runs.csv) and of `kvbench history` (history.csv).
+
+VERSION_RUNS_COLUMNS = ["side", "label", "round", "configuration", "metric", "better", "value", "source"]
+HISTORY_COLUMNS = [
+    "release", "commit", "date", "write_p50_over_floor", "write_p99_over_floor", "peak_throughput_ratio_to_etcd",
+    "peak_clients", "election_p50_ms", "election_p99_ms", "unavailability_p50_ms", "unavailability_p99_ms",
+]
+SIDE_STYLES = {"A": ("tab:blue", "o"), "B": ("tab:orange", "^")}
+# key=value, key="a value with spaces", key=50 vs 30 (a key --ignore left out of the pairing)
+CONFIGURATION_KEY = re.compile(r'([^\s=]+)=((?:"[^"]*"|[^\s"]+)(?: vs (?:"[^"]*"|[^\s"]+))?)')
+
+
+def read_version_runs(directory):
+    """compare-runs.csv of a compare folder: one dict per value, sources made absolute."""
+    path = os.path.join(directory, "compare-runs.csv")
+    rows = read_csv(path, VERSION_RUNS_COLUMNS)
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    entries = []
+    for line, row in enumerate(rows, start=2):
+        value = number(row, "value", path, line)
+        if row["side"] not in SIDE_STYLES or value is None or not row["metric"] or not row["configuration"]:
+            raise InputError(f"{path} line {line}: side must be A or B, and configuration, metric and value set")
+        source = row["source"]
+        if source and not os.path.isabs(source):
+            source = os.path.join(directory, source)
+        entries.append({"side": row["side"], "label": row["label"] or row["side"], "round": row["round"] or "",
+                        "configuration": row["configuration"], "metric": row["metric"],
+                        "better": row["better"] or "", "value": value, "source": source})
+    return entries
+
+
+def configuration_titles(configurations):
+    """Short panel titles: each configuration's experiment (what ran: scenario, target, mode, fault), and, where
+    one experiment ran in several configurations, the keys that tell those apart; the keys every configuration
+    shares go to the figure's subtitle once (compare.md and compare.csv have every configuration in full)."""
+    parsed = []
+    for configuration in configurations:
+        experiment, _, rest = configuration.partition(": ")
+        parsed.append((experiment, dict(CONFIGURATION_KEY.findall(rest))))
+    shared = {}
+    if parsed:
+        shared = {key: value for key, value in parsed[0][1].items()
+                  if all(keys.get(key) == value for _, keys in parsed)}
+    titles = {}
+    for configuration, (experiment, keys) in zip(configurations, parsed):
+        siblings = [other for other_experiment, other in parsed if other_experiment == experiment]
+        own = " ".join(f"{key}={value}" for key, value in keys.items()
+                       if any(other.get(key) != value for other in siblings) or " vs " in value)
+        titles[configuration] = experiment + (f"\n{own}" if own else "")
+    common = " ".join(f"{key}={value}" for key, value in shared.items())
+    return titles, common
+
+
+def label_compare_rows(rows, entries):
+    """compare.csv rows of several configurations (its configuration column) are labelled with the part of the
+    configuration that tells them apart, then the metric."""
+    configurations = [row.get("configuration") for row in rows]
+    if not any(configurations):
+        return entries
+    titles, _ = configuration_titles(list(dict.fromkeys(c or "" for c in configurations)))
+    return [(f"{titles[c or '']}: {metric}".replace("\n", " "), values, significant)
+            for c, (metric, values, significant) in zip(configurations, entries)]
+
+
+def side_labels(entries):
+    return {side: next((e["label"] for e in entries if e["side"] == side), side) for side in SIDE_STYLES}
+
+
+def plot_version_rounds(entries, prefix):
+    """One row per configuration, one panel per metric: each round's value of A and of B, the medians dashed."""
+    configurations = list(dict.fromkeys(e["configuration"] for e in entries))
+    metrics = {c: list(dict.fromkeys(e["metric"] for e in entries if e["configuration"] == c)) for c in configurations}
+    titles, common = configuration_titles(configurations)
+    labels = side_labels(entries)
+    columns = max(len(names) for names in metrics.values())
+    figure, grid = plt.subplots(len(configurations), columns, figsize=(3.3 * columns, 2.8 * len(configurations)),
+                                squeeze=False, constrained_layout=True)
+    for row, configuration in enumerate(configurations):
+        for column in range(columns):
+            axes = grid[row][column]
+            if column >= len(metrics[configuration]):
+                axes.axis("off")
+                continue
+            metric = metrics[configuration][column]
+            chosen = [e for e in entries if e["configuration"] == configuration and e["metric"] == metric]
+            for side, (color, marker) in SIDE_STYLES.items():
+                values = [e["value"] for e in chosen if e["side"] == side]
+                if not values:
+                    continue
+                axes.plot(range(1, len(values) + 1), values, marker=marker, linestyle="none", color=color,
+                          label=f"{side}: {labels[side]}")
+                ordered = sorted(values)
+                middle = len(ordered) // 2
+                median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+                axes.axhline(median, color=color, linestyle="--", linewidth=0.8)
+            better = chosen[0]["better"]
+            axes.set_title(metric + (f"\n({better} is better)" if better else ""), fontsize=8)
+            axes.xaxis.set_major_locator(matplotlib_ticker().MaxNLocator(integer=True))
+            axes.tick_params(labelsize=7)
+            axes.grid(True, alpha=0.3)
+            if column == 0:
+                axes.set_ylabel(titles[configuration], fontsize=8)
+            if row == len(configurations) - 1:
+                axes.set_xlabel("round", fontsize=8)
+    grid[0][0].legend(fontsize=7)
+    figure.suptitle("Each round's value, A and B (dashed: each side's median)"
+                    + (f"\nall runs: {common}" if common else ""), fontsize=9)
+    save(figure, prefix)
+
+
+def matplotlib_ticker():
+    import matplotlib.ticker
+    return matplotlib.ticker
+
+
+def plot_version_spectra(entries, prefix):
+    """Per load configuration, every run's latency spectrum (latency.hgrm beside its summary.csv), A and B
+    overlaid; nothing is drawn when no run has one."""
+    runs = {}
+    for e in entries:
+        if e["metric"] != "write_p50_us" or not e["source"]:
+            continue
+        hgrm = os.path.join(os.path.dirname(e["source"]), "latency.hgrm")
+        if os.path.isfile(hgrm):
+            runs.setdefault(e["configuration"], []).append((e["side"], hgrm))
+    if not runs:
+        return
+    titles, common = configuration_titles(list(runs))
+    labels = side_labels(entries)
+    figure, grid = plt.subplots(len(runs), 1, figsize=(9, 3.6 * len(runs)), squeeze=False, constrained_layout=True)
+    for row, (configuration, files) in enumerate(runs.items()):
+        axes = grid[row][0]
+        largest = 100.0
+        for side, (color, _) in SIDE_STYLES.items():
+            side_files = [path for s, path in files if s == side]
+            for number_in_side, path in enumerate(side_files):
+                values, inverse_tails = read_hgrm(path, "ms")
+                largest = max(largest, max(inverse_tails))
+                axes.plot(inverse_tails, values, color=color, linewidth=1.0, alpha=0.6,
+                          label=f"{side}: {labels[side]} ({len(side_files)} runs)" if number_in_side == 0 else None)
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        ticks = [(x, text) for x, text in PERCENTILE_TICKS if x <= largest * 1.01]
+        axes.set_xticks([x for x, _ in ticks])
+        axes.set_xticklabels([text for _, text in ticks])
+        axes.minorticks_off()
+        axes.set_xlim(1.0, largest * 1.2)
+        axes.set_ylabel("latency (ms, log)")
+        axes.set_title(titles[configuration], fontsize=9)
+        axes.grid(True, which="major", alpha=0.3)
+        axes.legend(loc="upper left", fontsize=8)
+    grid[-1][0].set_xlabel("percentile")
+    figure.suptitle("Write latency by percentile, one line per run, A and B overlaid"
+                    + (f"\nall runs: {common}" if common else ""), fontsize=9)
+    save(figure, prefix)
+
+
+def plot_version_elections(entries, prefix):
+    """Per chaos configuration, the CDF of every trial of A's runs and of B's, for each election measure."""
+    runs = {}
+    for e in entries:
+        if e["metric"] == "election_p50_ms" and e["source"] and os.path.isfile(e["source"]):
+            runs.setdefault(e["configuration"], []).append((e["side"], e["source"]))
+    if not runs:
+        return
+    titles, common = configuration_titles(list(runs))
+    labels = side_labels(entries)
+    figure, grid = plt.subplots(len(runs), len(ELECTION_METRICS), figsize=(12, 4 * len(runs)), squeeze=False,
+                                constrained_layout=True)
+    for row, (configuration, files) in enumerate(runs.items()):
+        samples = {side: [read_elections(path) for s, path in files if s == side] for side in SIDE_STYLES}
+        for column, (metric, description) in enumerate(ELECTION_METRICS):
+            axes = grid[row][column]
+            for side, (color, _) in SIDE_STYLES.items():
+                values = sorted(v for sample in samples[side] for v in sample[metric])
+                if not values:
+                    continue
+                fractions = [100.0 * (rank + 1) / len(values) for rank in range(len(values))]
+                axes.step(values, fractions, where="post", color=color,
+                          label=f"{side}: {labels[side]}, {len(samples[side])} runs, n={len(values)}, "
+                                f"p50 {percentile(values, 0.5):.1f} ms")
+            axes.set_ylim(0, 100)
+            axes.set_xlabel(f"{description} (ms)")
+            axes.set_ylabel("cumulative percent of trials")
+            axes.set_title(titles[configuration], fontsize=9)
+            axes.grid(True, alpha=0.3)
+            axes.legend(loc="lower right", fontsize=7)
+    figure.suptitle("Elections after a fault, every trial of each side's runs"
+                    + (f"\nall runs: {common}" if common else ""), fontsize=9)
+    save(figure, prefix)
+
+
+def plot_versions(directory):
+    """The charts of a compare folder: compare-rounds, and compare-spectra / compare-elections when the runs
+    have latency.hgrm / elections.csv files."""
+    if not os.path.isdir(directory):
+        raise InputError(f"{directory}: no such directory")
+    entries = read_version_runs(directory)
+    plot_version_rounds(entries, os.path.join(directory, "compare-rounds"))
+    plot_version_spectra(entries, os.path.join(directory, "compare-spectra"))
+    plot_version_elections(entries, os.path.join(directory, "compare-elections"))
+
+
+def plot_history(path, out):
+    """history.csv: the headline figures by release, one panel each, releases in file order."""
+    rows = read_csv(path, HISTORY_COLUMNS)
+    if not rows:
+        raise InputError(f"{path}: no rows")
+    releases = [row["release"] or "?" for row in rows]
+    series = {column: [number(row, column, path, line) for line, row in enumerate(rows, start=2)]
+              for column in HISTORY_COLUMNS[3:] if column != "peak_clients"}
+    panels = [
+        ("write latency over the floor (gate: 10 s at 200 writes/s)", "x floor",
+         [("write_p50_over_floor", "p50"), ("write_p99_over_floor", "p99")]),
+        ("peak throughput, kvnode over etcd (reference runs)", "ratio", [("peak_throughput_ratio_to_etcd", "ratio")]),
+        ("kill to new leader (gate: 5 leader kills)", "ms", [("election_p50_ms", "p50"), ("election_p99_ms", "p99")]),
+        ("kill to first acknowledged write (gate: 5 leader kills)", "ms",
+         [("unavailability_p50_ms", "p50"), ("unavailability_p99_ms", "p99")]),
+    ]
+    figure, grid = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
+    positions = list(range(len(releases)))
+    for index, (title, unit, lines) in enumerate(panels):
+        axes = grid[index // 2][index % 2]
+        drawn = False
+        for column, label in lines:
+            points = [(x, v) for x, v in zip(positions, series[column]) if v is not None]
+            if points:
+                drawn = True
+                axes.plot([x for x, _ in points], [v for _, v in points], marker="o", label=label)
+        if not drawn:
+            axes.text(0.5, 0.5, "not measured", transform=axes.transAxes, ha="center", va="center")
+        axes.set_xticks(positions)
+        axes.set_xticklabels(releases, rotation=30, ha="right", fontsize=8)
+        axes.set_xlim(-0.5, len(releases) - 0.5)
+        axes.set_ylabel(unit)
+        axes.set_ylim(bottom=0)
+        axes.set_title(title, fontsize=10)
+        axes.grid(True, alpha=0.3)
+        if drawn:
+            axes.legend(fontsize=8)
+    figure.suptitle("Headline figures by release (RELEASES.md; kvbench history)")
+    save(figure, output_prefix(out, path, "history"))
+
+
+def add_version_commands(commands):
+    versions = commands.add_parser("versions", help="charts of a kvbench compare folder: each round's A and B "
+                                                    "values, latency spectra and election CDFs of A and B overlaid")
+    versions.add_argument("directory", metavar="DIR", help="the compare folder (compare-runs.csv)")
+    history = commands.add_parser("history", help="headline figures by release from history.csv (kvbench history)")
+    history.add_argument("file", metavar="FILE.csv")
+    history.add_argument("--out", metavar="PREFIX")
+
+
+VERSION_COMMANDS = {
+    "versions": lambda arguments: plot_versions(arguments.directory),
+    "history": lambda arguments: plot_history(arguments.file, arguments.out),
+}
+
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

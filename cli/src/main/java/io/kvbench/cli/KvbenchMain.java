@@ -22,6 +22,8 @@ public final class KvbenchMain {
         commandLine.addSubcommand("node", new KvNodeMain());
         commandLine.addSubcommand("node-rebuild", new CommandLine(new io.kvbench.node.RebuildCommand(new MemberStatusesOverClient())).setCommandName("node-rebuild"));
         commandLine.addSubcommand("compare", new io.kvbench.cli.compare.CompareCommand());
+        commandLine.addSubcommand("release", new io.kvbench.cli.release.ReleaseCommand());
+        commandLine.addSubcommand("history", new io.kvbench.cli.release.HistoryCommand());
         commandLine.addSubcommand("client", new io.kvbench.client.cli.ClientCommands());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof UsageException) {

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * A scenario given as a bash command template, e.g.
  * {@code java -jar {worktree}/cli/target/kvbench.jar load --target kvnode --rate 1000 --out {outdir}}.
  * {@code {worktree}} and {@code {outdir}} are replaced by the shell-quoted absolute paths; the command runs in
- * the worktree with its output in {@code outdir/scenario.log}.
+ * the worktree with its output in {@code outdir/scenario.log}, and {@code KVBENCH_HOME} set to the worktree (so a
+ * {@code kvbench} it starts records the worktree's commit, not the checkout's that ran compare).
  */
 public final class CommandTemplateScenario implements Scenario {
 
@@ -42,7 +43,8 @@ public final class CommandTemplateScenario implements Scenario {
     public void run(Path worktree, Path outDir) throws IOException, InterruptedException {
         Path log = outDir.resolve(LOG_FILE);
         String command = command(worktree, outDir);
-        int exitCode = ShellCommand.run(command, worktree, log);
+        int exitCode = ShellCommand.run(command, worktree, log,
+                java.util.Map.of("KVBENCH_HOME", worktree.toAbsolutePath().toString()));
         if (exitCode != 0) {
             throw new IOException("scenario exited with " + exitCode + " (log: " + log + ")");
         }

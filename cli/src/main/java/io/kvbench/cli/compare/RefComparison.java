@@ -4,40 +4,64 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Compares two git refs: checks both exist, builds each in its own detached worktree, runs the scenario on
- * each N times interleaved (A, B, A, B, ... so slow drifts of the machine, heat or background work, hit both
- * sides alike), and reads the two result sets. Results go to {@code <output>/<label A|B>/run-<i>/}, build logs
- * to {@code <output>/<label>/build.log}. The worktrees are removed at the end, also when a step fails or the
- * JVM is stopped.
+ * Compares two git refs: builds each once in its own detached worktree, then runs the scenarios round after
+ * round, each scenario on A and then on B (A, B, A, B, ... so slow drifts of the machine, heat or background work,
+ * hit both sides alike), and reads the two result sets. Results go to {@code <output>/<label A|B>/run-<i>/} (one
+ * unnamed scenario: {@code --scenario-cmd}) or {@code <output>/<label>/run-<i>/<scenario>/} (the suite), build logs
+ * to {@code <output>/<label>/build.log}. The worktrees are removed at the end, also when a step fails or the JVM is
+ * stopped.
  */
 public final class RefComparison {
 
+    /** A scenario with the folder name its runs get (null: the run folder itself) and its expected seconds. */
+    public record NamedScenario(String name, Scenario scenario, double estimateSeconds) {
+    }
+
     /**
      * @param repository a folder in the git clone
+     * @param commitA the commit {@code refA} resolved to (likewise B)
      * @param buildCommand bash command run in each worktree's root before the runs
-     * @param scenarioA scenario for A's runs; {@code scenarioB} for B's (the same one unless configurations differ)
+     * @param scenariosA scenarios of A's rounds; {@code scenariosB} for B's, with the same names
      * @param outputDirectory the comparison's folder; created
      * @param scratchParent where the worktrees' folder is made (a fresh subfolder, deleted at the end)
      */
-    public record Plan(Path repository, String refA, String refB, int runs, String buildCommand, Scenario scenarioA,
-            Scenario scenarioB, Path outputDirectory, Path scratchParent) {
+    public record Plan(Path repository, String refA, String commitA, String refB, String commitB, int rounds,
+            String buildCommand, List<NamedScenario> scenariosA, List<NamedScenario> scenariosB, Path outputDirectory,
+            Path scratchParent) {
 
         public Plan {
-            if (runs < 1) {
-                throw new IllegalArgumentException("runs must be at least 1, not " + runs);
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be at least 1, not " + rounds);
             }
+            if (scenariosA.isEmpty() || scenariosA.size() != scenariosB.size()) {
+                throw new IllegalArgumentException("A and B need the same scenarios");
+            }
+            scenariosA = List.copyOf(scenariosA);
+            scenariosB = List.copyOf(scenariosB);
+        }
+
+        /** Builds, then every run, in order, with its expected seconds. */
+        List<Double> stepEstimates() {
+            List<Double> estimates = new ArrayList<>(List.of(SuiteSettings.BUILD_SECONDS, SuiteSettings.BUILD_SECONDS));
+            for (int round = 0; round < rounds; round++) {
+                for (int index = 0; index < scenariosA.size(); index++) {
+                    estimates.add(scenariosA.get(index).estimateSeconds());
+                    estimates.add(scenariosB.get(index).estimateSeconds());
+                }
+            }
+            return estimates;
         }
     }
 
-    /** The two sides' results and the order the runs happened in, e.g. [A run-1, B run-1, A run-2, ...]. */
-    public record Outcome(ResultSet a, ResultSet b, List<String> runOrder) {
+    /**
+     * The two sides' results, the order the runs happened in (e.g. [A run-1, B run-1, A run-2, ...]) and the runs
+     * whose own check failed ({@link Scenario.CheckFailed}).
+     */
+    public record Outcome(ResultSet a, ResultSet b, List<String> runOrder, List<String> failedChecks) {
     }
 
     private final Plan plan;
@@ -50,40 +74,50 @@ public final class RefComparison {
 
     public Outcome run() throws CompareException, IOException, InterruptedException {
         GitRepository repository = GitRepository.containing(plan.repository());
-        String commitA = repository.resolveCommit(plan.refA());
-        String commitB = repository.resolveCommit(plan.refB());
         List<String> labels = SideLabels.of(plan.refA(), plan.refB());
-        Side a = new Side("A", plan.refA(), commitA, labels.get(0), plan.scenarioA());
-        Side b = new Side("B", plan.refB(), commitB, labels.get(1), plan.scenarioB());
+        Side a = new Side("A", plan.refA(), plan.commitA(), labels.get(0), plan.scenariosA());
+        Side b = new Side("B", plan.refB(), plan.commitB(), labels.get(1), plan.scenariosB());
+        for (Side side : List.of(a, b)) {
+            Path folder = plan.outputDirectory().resolve(side.label);
+            if (Files.isDirectory(folder)) {
+                try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+                    if (entries.findAny().isPresent()) {
+                        throw CompareException.usage(folder + " already holds runs (of an earlier comparison?): "
+                                + "give a new --out, so runs of two comparisons are never pooled");
+                    }
+                }
+            }
+        }
         Files.createDirectories(plan.outputDirectory());
-        Files.createDirectories(plan.scratchParent());
-        Path scratch = Files.createTempDirectory(plan.scratchParent(), "kvbench-compare-");
-        Worktrees worktrees = new Worktrees(repository, scratch, progress);
-        Thread cleanupOnExit = new Thread(worktrees::removeAll, "compare-worktree-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
-        try {
+        ComparisonProgress steps = new ComparisonProgress(progress, plan.stepEstimates(), System::nanoTime);
+        progress.printf(java.util.Locale.ROOT, "compare: 2 builds, then %d rounds x %d scenario(s) x 2 sides = %d runs;"
+                + " estimated %s in all; results in %s%n", plan.rounds(), plan.scenariosA().size(),
+                2 * plan.rounds() * plan.scenariosA().size(), ComparisonProgress.duration(steps.estimatedTotalSeconds()),
+                plan.outputDirectory());
+        progress.flush();
+        try (Worktrees worktrees = Worktrees.open(repository, plan.scratchParent(), "kvbench-compare-", progress)) {
             for (Side side : List.of(a, b)) {
                 side.worktree = worktrees.add(side.label, side.commit);
+                steps.starting("building " + side.name + " (" + side.ref + ", " + shortCommit(side.commit) + ") in "
+                        + side.worktree);
                 build(side);
+                steps.finishedStep();
             }
-            List<String> order = runInterleaved(a, b);
-            return new Outcome(ResultSet.read(a.label, plan.outputDirectory().resolve(a.label)),
-                    ResultSet.read(b.label, plan.outputDirectory().resolve(b.label)), order);
-        } finally {
-            worktrees.removeAll();
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway; removeAll is idempotent
-            }
+            List<String> failedChecks = new ArrayList<>();
+            List<String> order = runInterleaved(a, b, steps, failedChecks);
+            progress.printf("compare: all %d runs done in %s%n", order.size(),
+                    ComparisonProgress.duration(steps.elapsedSeconds()));
+            progress.flush();
+            // Every run of a side ran on that side's build: a run that records no commit has that one.
+            return new Outcome(ResultSet.read(a.label, plan.outputDirectory().resolve(a.label))
+                    .withDefaultCommit(a.commit),
+                    ResultSet.read(b.label, plan.outputDirectory().resolve(b.label)).withDefaultCommit(b.commit), order,
+                    failedChecks);
         }
     }
 
     private void build(Side side) throws CompareException, IOException, InterruptedException {
         Path log = plan.outputDirectory().resolve(side.label).resolve("build.log");
-        progress.printf("compare: building %s (%s, %s) in %s%n", side.name, side.ref, shortCommit(side.commit),
-                side.worktree);
-        progress.flush();
         int exitCode = ShellCommand.run(plan.buildCommand(), side.worktree, log);
         if (exitCode != 0) {
             throw CompareException.failed("build of " + side.name + " (" + side.ref + ") failed with exit code "
@@ -91,39 +125,39 @@ public final class RefComparison {
         }
     }
 
-    private List<String> runInterleaved(Side a, Side b) throws CompareException, InterruptedException, IOException {
+    private List<String> runInterleaved(Side a, Side b, ComparisonProgress steps, List<String> failedChecks)
+            throws CompareException, InterruptedException, IOException {
         List<String> order = new ArrayList<>();
-        int total = 2 * plan.runs();
-        long start = System.nanoTime();
-        int done = 0;
-        for (int run = 1; run <= plan.runs(); run++) {
-            for (Side side : List.of(a, b)) {
-                String runName = "run-" + run;
-                progress.printf("compare: run %d/%d: %s (%s) %s%s%n", done + 1, total, side.name, side.ref, runName,
-                        eta(start, done, total));
-                progress.flush();
-                Path outDir = plan.outputDirectory().resolve(side.label).resolve(runName);
-                Files.createDirectories(outDir);
-                try {
-                    side.scenario.run(side.worktree, outDir);
-                } catch (IOException failure) {
-                    throw CompareException.failed(side.name + " (" + side.ref + ") " + runName + " failed: "
-                            + failure.getMessage(), failure);
+        for (int round = 1; round <= plan.rounds(); round++) {
+            String roundName = "run-" + round;
+            for (int index = 0; index < plan.scenariosA().size(); index++) {
+                for (Side side : List.of(a, b)) {
+                    NamedScenario scenario = side.scenarios.get(index);
+                    String runName = scenario.name() == null ? roundName : roundName + " " + scenario.name();
+                    steps.starting("round " + round + "/" + plan.rounds() + ": " + side.name + " (" + side.ref + ") "
+                            + (scenario.name() == null ? roundName : scenario.name()));
+                    Path outDir = plan.outputDirectory().resolve(side.label).resolve(roundName);
+                    if (scenario.name() != null) {
+                        outDir = outDir.resolve(scenario.name());
+                    }
+                    Files.createDirectories(outDir);
+                    try {
+                        scenario.scenario().run(side.worktree, outDir);
+                    } catch (Scenario.CheckFailed checkFailed) {
+                        String failure = side.name + " (" + side.ref + ") " + runName + ": " + checkFailed.getMessage();
+                        failedChecks.add(failure);
+                        progress.println("compare: " + failure);
+                        progress.flush();
+                    } catch (IOException failure) {
+                        throw CompareException.failed(side.name + " (" + side.ref + ") " + runName + " failed: "
+                                + failure.getMessage(), failure);
+                    }
+                    order.add(side.name + " " + runName);
+                    steps.finishedStep();
                 }
-                order.add(side.name + " " + runName);
-                done++;
             }
         }
         return order;
-    }
-
-    private static String eta(long startNanos, int done, int total) {
-        if (done == 0) {
-            return "";
-        }
-        Duration perRun = Duration.ofNanos((System.nanoTime() - startNanos) / done);
-        Duration left = perRun.multipliedBy(total - done);
-        return String.format(" (ETA %dm%02ds)", left.toMinutes(), left.toSecondsPart());
     }
 
     private static String shortCommit(String commit) {
@@ -135,69 +169,15 @@ public final class RefComparison {
         final String ref;
         final String commit;
         final String label;
-        final Scenario scenario;
+        final List<NamedScenario> scenarios;
         Path worktree;
 
-        Side(String name, String ref, String commit, String label, Scenario scenario) {
+        Side(String name, String ref, String commit, String label, List<NamedScenario> scenarios) {
             this.name = name;
             this.ref = ref;
             this.commit = commit;
             this.label = label;
-            this.scenario = scenario;
-        }
-    }
-
-    /** The worktrees made for one comparison, and their removal (safe to call twice, from a shutdown hook too). */
-    private static final class Worktrees {
-        private final GitRepository repository;
-        private final Path scratch;
-        private final PrintWriter progress;
-        private final List<Path> added = new ArrayList<>();
-        private boolean removed;
-
-        Worktrees(GitRepository repository, Path scratch, PrintWriter progress) {
-            this.repository = repository;
-            this.scratch = scratch;
-            this.progress = progress;
-        }
-
-        synchronized Path add(String label, String commit) throws CompareException, IOException, InterruptedException {
-            Path path = scratch.resolve(label);
-            added.add(path);
-            repository.addDetachedWorktree(path, commit);
-            return path;
-        }
-
-        synchronized void removeAll() {
-            if (removed) {
-                return;
-            }
-            removed = true;
-            for (Path path : added) {
-                try {
-                    String complaint = repository.removeWorktree(path);
-                    if (complaint != null && Files.exists(path)) {
-                        progress.println("compare: warning: could not remove worktree " + path + ": " + complaint);
-                    }
-                } catch (IOException | InterruptedException failure) {
-                    progress.println("compare: warning: could not remove worktree " + path + ": " + failure);
-                }
-            }
-            deleteRecursively(scratch);
-            progress.flush();
-        }
-
-        private void deleteRecursively(Path directory) {
-            if (!Files.exists(directory)) {
-                return;
-            }
-            try (Stream<Path> paths = Files.walk(directory)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            } catch (IOException failure) {
-                progress.println("compare: warning: could not delete " + directory + ": " + failure.getMessage());
-            }
+            this.scenarios = scenarios;
         }
     }
 }

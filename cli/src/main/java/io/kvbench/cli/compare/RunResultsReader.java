@@ -1,5 +1,6 @@
 package io.kvbench.cli.compare;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -8,19 +9,21 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Reads one run's folder into metric values. It looks for {@code summary.csv} and {@code elections.csv} in the
- * folder and up to {@value #MAX_DEPTH} levels below it (a run may keep its load and chaos results in
- * subfolders), and tolerates whichever of them are there:
+ * Reads one run folder into {@link Measurement}s, each with the run's {@link Configuration}
+ * ({@link ConfigurationReader}). Only the folder's own files are read (the folders below it are runs of their
+ * own: {@link ResultSet} finds them); whichever of these are there:
  * <ul>
- *   <li>a load {@code summary.csv} (it has the columns {@code mode} and {@code p50_us}; docs/results-format.md):
- *       {@code OPEN_LOOP} (or no mode) gives write p50/p99/p99.9 from {@code p50_us}, {@code p99_us},
- *       {@code p999_us}; {@code CLOSED_LOOP} gives peak throughput from {@code achieved_rate}.</li>
+ *   <li>a load {@code summary.csv} (columns {@code mode} and {@code p50_us}; bench/README.md), one row: write
+ *       p50/p99/p99.9 from {@code p50_us}, {@code p99_us}, {@code p999_us}, the floor multiples from
+ *       {@code p50_over_floor} and {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak
+ *       throughput from {@code achieved_rate}; with a {@code cpu.json} (reference runs) the CPU per operation. A
+ *       summary.csv with a {@code scenario} column is the reference runs' one-line-per-scenario table, which
+ *       repeats its scenario folders' own files: it is skipped.</li>
  *   <li>{@code elections.csv} (one row per trial): election time = {@code fault_to_leader_ms}, unavailability =
  *       {@code fault_to_first_ack_ms}; the run's p50 and p99 over its trials (nearest rank), empty cells skipped.</li>
  *   <li>any other {@code summary.csv} is taken as a chaos summary, used only for what elections.csv did not give:
@@ -29,14 +32,13 @@ import org.apache.commons.csv.CSVRecord;
  *       {@code metric} (or {@code name}) column naming election / fault_to_leader / unavailability /
  *       fault_to_first_ack and columns {@code p50_ms} and {@code p99_ms} (or {@code p50}, {@code p99}).</li>
  * </ul>
- * A metric found in none of them is absent for this run (the table says so). Two load summaries of the same
- * kind in one run are ambiguous and rejected, as is a cell that is not a number.
+ * A cell that is not a number is an error (exit 2); an empty cell is "not measured".
  */
 public final class RunResultsReader {
 
-    static final int MAX_DEPTH = 3;
     static final String SUMMARY_FILE = "summary.csv";
     static final String ELECTIONS_FILE = "elections.csv";
+    static final String CPU_FILE = "cpu.json";
 
     private static final CSVFormat READ_FORMAT = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
             .setTrim(true).setIgnoreEmptyLines(true).get();
@@ -46,84 +48,104 @@ public final class RunResultsReader {
     private RunResultsReader() {
     }
 
-    /** True when the folder holds a results file this reader understands (so it counts as a run). */
-    public static boolean holdsResults(Path directory) throws IOException {
-        return !resultFiles(directory).isEmpty();
+    /** True when the folder itself holds a results file this reader understands (so it is a run). */
+    public static boolean holdsResults(Path directory) {
+        return Files.isRegularFile(directory.resolve(SUMMARY_FILE)) || Files.isRegularFile(directory.resolve(ELECTIONS_FILE));
     }
 
-    public static RunMeasurements read(Path runDirectory) throws IOException, CompareException {
+    /** The folder's measurements, labelled with {@code round}. */
+    public static List<Measurement> read(Path runDirectory, String round) throws IOException, CompareException {
+        JsonNode runJson = ConfigurationReader.runJson(runDirectory);
+        List<Measurement> measurements = new ArrayList<>();
+        Map<Metric, Double> chaosValues = new EnumMap<>(Metric.class);
+        CSVRecord firstTrial = null;
+        Path elections = runDirectory.resolve(ELECTIONS_FILE);
+        if (Files.isRegularFile(elections)) {
+            firstTrial = readElections(elections, chaosValues);
+        }
+        Path summary = runDirectory.resolve(SUMMARY_FILE);
+        if (Files.isRegularFile(summary)) {
+            try (CSVParser parser = open(summary)) {
+                List<String> header = parser.getHeaderNames();
+                List<CSVRecord> records = parser.getRecords();
+                if (header.contains("mode") && header.contains("p50_us")) {
+                    if (!header.contains("scenario")) {
+                        readLoad(summary, records, runJson, round, measurements);
+                    }
+                } else {
+                    Map<Metric, Double> fromSummary = new EnumMap<>(Metric.class);
+                    readChaosSummary(summary, header, records, fromSummary);
+                    fromSummary.forEach(chaosValues::putIfAbsent);
+                }
+            }
+        }
+        if (!chaosValues.isEmpty()) {
+            ConfigurationReader.Described described = named(ConfigurationReader.chaos(runJson, firstTrial),
+                    runDirectory);
+            Path source = firstTrial != null ? elections : summary;
+            chaosValues.forEach((metric, value) -> measurements.add(new Measurement(round,
+                    described.configuration(), metric, value, source, described.commit())));
+        }
+        return measurements;
+    }
+
+    /** A reference run without a recorded scenario gets its folder's name as one. */
+    private static ConfigurationReader.Described named(ConfigurationReader.Described described, Path runDirectory) {
+        String scenario = ConfigurationReader.referenceScenario(runDirectory);
+        if (scenario == null || described.configuration().keys().containsKey("scenario")) {
+            return described;
+        }
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>(described.configuration().keys());
+        keys.put("scenario", scenario);
+        return new ConfigurationReader.Described(new Configuration(keys), described.commit());
+    }
+
+    private static void readLoad(Path file, List<CSVRecord> records, JsonNode runJson, String round,
+            List<Measurement> measurements) throws CompareException, IOException {
+        if (records.size() != 1) {
+            throw CompareException.usage(file + ": a load summary.csv has one row, this one has " + records.size());
+        }
+        CSVRecord row = records.get(0);
+        ConfigurationReader.Described described = named(ConfigurationReader.load(runJson, row), file.getParent());
         Map<Metric, Double> values = new EnumMap<>(Metric.class);
-        Map<Metric, Path> origins = new EnumMap<>(Metric.class);
-        List<Path> files = resultFiles(runDirectory);
-        for (Path file : files) {
-            if (file.getFileName().toString().equals(ELECTIONS_FILE)) {
-                readElections(file, values);
+        putIfAbsent(values, Metric.WRITE_P50_US, cell(file, row, "p50_us"));
+        putIfAbsent(values, Metric.WRITE_P99_US, cell(file, row, "p99_us"));
+        putIfAbsent(values, Metric.WRITE_P999_US, cell(file, row, "p999_us"));
+        putIfAbsent(values, Metric.WRITE_P50_OVER_FLOOR, cell(file, row, "p50_over_floor"));
+        putIfAbsent(values, Metric.WRITE_P99_OVER_FLOOR, cell(file, row, "p99_over_floor"));
+        String mode = row.isMapped("mode") ? row.get("mode").trim() : "";
+        if (mode.equalsIgnoreCase("CLOSED_LOOP")) {
+            putIfAbsent(values, Metric.PEAK_THROUGHPUT_OPS_S, cell(file, row, "achieved_rate"));
+        }
+        Path cpu = file.resolveSibling(CPU_FILE);
+        if (Files.isRegularFile(cpu)) {
+            JsonNode perOperation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cpu.toFile())
+                    .path("cpuMicrosPerOperationAllListedProcesses");
+            if (perOperation.isNumber()) {
+                values.put(Metric.CPU_US_PER_OP, perOperation.doubleValue());
             }
         }
-        for (Path file : files) {
-            if (file.getFileName().toString().equals(SUMMARY_FILE)) {
-                readSummary(file, values, origins);
-            }
-        }
-        return new RunMeasurements(runDirectory, values);
+        values.forEach((metric, value) -> measurements.add(new Measurement(round, described.configuration(), metric,
+                value, file, described.commit())));
     }
 
-    static List<Path> resultFiles(Path directory) throws IOException {
-        try (Stream<Path> paths = Files.find(directory, MAX_DEPTH + 1, (path, attributes) -> attributes.isRegularFile()
-                && (path.getFileName().toString().equals(SUMMARY_FILE)
-                        || path.getFileName().toString().equals(ELECTIONS_FILE)))) {
-            return paths.filter(path -> !isCampaignBackgroundLoad(path)).sorted().toList();
-        }
-    }
-
-    /**
-     * A chaos campaign keeps its background load generator's files in {@code load/} beside elections.csv: that
-     * is latency under faults, not a load run's, so it must not be read as write latency.
-     */
-    private static boolean isCampaignBackgroundLoad(Path file) {
-        Path folder = file.getParent();
-        return folder != null && folder.getFileName() != null && folder.getFileName().toString().equals("load")
-                && folder.getParent() != null && Files.exists(folder.getParent().resolve(ELECTIONS_FILE));
-    }
-
-    private static void readElections(Path file, Map<Metric, Double> values) throws IOException, CompareException {
+    /** Puts the campaign's percentiles into {@code values}; returns the first trial's row (its configuration). */
+    private static CSVRecord readElections(Path file, Map<Metric, Double> values) throws IOException, CompareException {
         List<Double> election = new ArrayList<>();
         List<Double> unavailability = new ArrayList<>();
+        CSVRecord first = null;
         try (CSVParser parser = open(file)) {
             for (CSVRecord record : parser) {
+                if (first == null) {
+                    first = record;
+                }
                 addIfPresent(election, cell(file, record, "fault_to_leader_ms"));
                 addIfPresent(unavailability, cell(file, record, "fault_to_first_ack_ms"));
             }
         }
         putPercentiles(values, election, Metric.ELECTION_P50_MS, Metric.ELECTION_P99_MS);
         putPercentiles(values, unavailability, Metric.UNAVAILABILITY_P50_MS, Metric.UNAVAILABILITY_P99_MS);
-    }
-
-    private static void readSummary(Path file, Map<Metric, Double> values, Map<Metric, Path> origins)
-            throws IOException, CompareException {
-        try (CSVParser parser = open(file)) {
-            List<String> header = parser.getHeaderNames();
-            List<CSVRecord> records = parser.getRecords();
-            if (header.contains("mode") && header.contains("p50_us")) {
-                for (CSVRecord record : records) {
-                    readLoadRow(file, record, values, origins);
-                }
-            } else {
-                readChaosSummary(file, header, records, values);
-            }
-        }
-    }
-
-    private static void readLoadRow(Path file, CSVRecord record, Map<Metric, Double> values,
-            Map<Metric, Path> origins) throws CompareException {
-        String mode = record.isMapped("mode") ? record.get("mode").trim() : "";
-        if (mode.equalsIgnoreCase("CLOSED_LOOP")) {
-            putOnce(file, values, origins, Metric.PEAK_THROUGHPUT_OPS_S, cell(file, record, "achieved_rate"));
-        } else {
-            putOnce(file, values, origins, Metric.WRITE_P50_US, cell(file, record, "p50_us"));
-            putOnce(file, values, origins, Metric.WRITE_P99_US, cell(file, record, "p99_us"));
-            putOnce(file, values, origins, Metric.WRITE_P999_US, cell(file, record, "p999_us"));
-        }
+        return first;
     }
 
     private static void readChaosSummary(Path file, List<String> header, List<CSVRecord> records,
@@ -137,7 +159,7 @@ public final class RunResultsReader {
                         Metric.UNAVAILABILITY_P99_MS);
                 continue;
             }
-            String name = record.get(nameColumn).trim().toLowerCase();
+            String name = record.get(nameColumn).trim().toLowerCase(java.util.Locale.ROOT);
             if (name.contains("candidate")) {
                 continue;
             }
@@ -190,19 +212,6 @@ public final class RunResultsReader {
         double[] array = sample.stream().mapToDouble(Double::doubleValue).toArray();
         values.put(p50, Quantiles.nearestRankPercentile(array, 50));
         values.put(p99, Quantiles.nearestRankPercentile(array, 99));
-    }
-
-    private static void putOnce(Path file, Map<Metric, Double> values, Map<Metric, Path> origins, Metric metric,
-            Double value) throws CompareException {
-        if (value == null) {
-            return;
-        }
-        Path earlier = origins.putIfAbsent(metric, file);
-        if (earlier != null) {
-            throw CompareException.usage(metric.columnName() + " given twice in one run (" + earlier + " and "
-                    + file + "); keep one load run of each mode per run folder");
-        }
-        values.put(metric, value);
     }
 
     private static void putIfAbsent(Map<Metric, Double> values, Metric metric, Double value) {

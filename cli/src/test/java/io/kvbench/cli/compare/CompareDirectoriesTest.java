@@ -14,7 +14,7 @@ class CompareDirectoriesTest {
     Path temporary;
 
     @Test
-    void comparesTwoDirectoriesOfRunsAndWritesCompareCsv() throws Exception {
+    void comparesTwoDirectoriesOfRunsAndWritesItsFiles() throws Exception {
         Path a = temporary.resolve("v0.10");
         Path b = temporary.resolve("v0.11");
         for (int run = 1; run <= 8; run++) {
@@ -29,21 +29,62 @@ class CompareDirectoriesTest {
         Files.createDirectories(a.resolve("logs"));
         Path out = temporary.resolve("out");
 
-        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", out.toString());
+        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", out.toString(), "--no-plot");
 
         assertThat(run.exitCode()).as(run.errors()).isZero();
-        assertThat(run.output()).contains("A: " + a, "B: " + b);
-        assertThat(line(run.output(), "write_p50_us")).contains(" ~ ", "8/8");
+        assertThat(run.output()).contains("A: " + a + " (commit abc1234, 16 runs in 8 rounds)",
+                "B: " + b + " (commit abc1234, 16 runs in 8 rounds)",
+                "every configuration below: rate=1000\n", "\nkvnode OPEN_LOOP\n",
+                "\nkvnode chaos kill-leader: clusterSize=3 ");
+        assertThat(line(run.output(), "write_p50_us")).contains(" ~ ", "8/8", "lower");
         assertThat(line(run.output(), "write_p99_us")).contains("(worse)");
         assertThat(line(run.output(), "election_p50_ms")).contains("(better)");
-        assertThat(run.output()).contains("peak_throughput_ops_s absent in both A and B");
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
         assertThat(csv.get(0)).isEqualTo(String.join(",", CompareTable.CSV_COLUMNS));
-        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("write_p50_us,").endsWith(",8,8,false"))
-                .anySatisfy(row -> assertThat(row).startsWith("write_p99_us,").endsWith(",8,8,true"))
-                .anySatisfy(row -> assertThat(row).startsWith("unavailability_p99_ms,").endsWith(",8,8,true"));
-        assertThat(out.resolve("compare.txt")).exists();
+        assertThat(csv).anySatisfy(row -> assertThat(row).startsWith("kvnode OPEN_LOOP: rate=1000,write_p50_us,lower,")
+                        .endsWith(",8,8,false"))
+                .anySatisfy(row -> assertThat(row).contains(",write_p99_us,lower,").endsWith(",8,8,true"))
+                .anySatisfy(row -> assertThat(row).contains(",unavailability_p99_ms,").endsWith(",8,8,true"));
+        assertThat(out.resolve("compare.txt")).content().isEqualTo(run.output());
+        assertThat(out.resolve("compare.md")).content().contains("# Comparison", "- every configuration below: rate=1000", "## kvnode OPEN_LOOP\n",
+                "| write_p99_us |", "(worse)");
         assertThat(run.errors()).contains("wrote " + out.resolve("compare.csv"));
+    }
+
+    @Test
+    void runFoldersBehindSymbolicLinksAreFollowedAndLoopsSkipped() throws Exception {
+        Path store = temporary.resolve("store");
+        Path a = Files.createDirectories(temporary.resolve("a"));
+        Path b = Files.createDirectories(temporary.resolve("b"));
+        for (int run = 1; run <= 4; run++) {
+            ResultFolders.openLoop(store.resolve("a-" + run), 800 + run, 4000, 6000);
+            ResultFolders.openLoop(store.resolve("b-" + run), 900 + run, 4000, 6000);
+            Files.createSymbolicLink(a.resolve("run-" + run), store.resolve("a-" + run));
+            Files.createSymbolicLink(b.resolve("run-" + run), store.resolve("b-" + run));
+        }
+        Files.createSymbolicLink(store.resolve("a-1").resolve("loop"), a);
+
+        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", temporary.resolve("out").toString(),
+                "--no-plot");
+
+        assertThat(run.exitCode()).as(run.errors()).isZero();
+        assertThat(line(run.output(), "write_p50_us")).contains("802.5 ± ∞", "902.5 ± ∞", "+12.46% (worse)", "4/4");
+        assertThat(run.output()).contains("note: symbolic link loop at " + a.resolve("run-1").resolve("loop"));
+    }
+
+    @Test
+    void aSideMayBeASingleRunFolder() throws Exception {
+        Path a = temporary.resolve("a");
+        Path b = temporary.resolve("b");
+        ResultFolders.openLoop(a, 800, 4000, 6000);
+        ResultFolders.openLoop(b, 900, 4000, 6000);
+
+        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", temporary.resolve("out").toString(),
+                "--no-plot");
+
+        assertThat(run.exitCode()).as(run.errors()).isZero();
+        assertThat(line(run.output(), "write_p50_us")).contains("800.0 ± ∞", "900.0 ± ∞", " ~ ", "1/1");
+        assertThat(run.output()).contains("with 1 and 1 runs p cannot go below 1.000");
     }
 
     @Test
@@ -72,8 +113,22 @@ class CompareDirectoriesTest {
                 .hasLineCount(1);
     }
 
-    private static String line(String text, String prefix) {
-        return text.lines().filter(line -> line.startsWith(prefix + " ")).findFirst().orElseThrow(
-                () -> new AssertionError("no line for " + prefix + " in\n" + text));
+    @Test
+    void refOptionsAreRefusedForDirectories() throws Exception {
+        Path a = temporary.resolve("a");
+        Path b = temporary.resolve("b");
+        ResultFolders.openLoop(a, 800, 4000, 6000);
+        ResultFolders.openLoop(b, 900, 4000, 6000);
+
+        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--quick");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errors()).isEqualTo("kvbench compare: --quick applies to comparing git refs, not result "
+                + "directories" + System.lineSeparator());
+    }
+
+    private static String line(String text, String metric) {
+        return text.lines().filter(line -> line.strip().startsWith(metric + " ")).findFirst().orElseThrow(
+                () -> new AssertionError("no line for " + metric + " in\n" + text));
     }
 }

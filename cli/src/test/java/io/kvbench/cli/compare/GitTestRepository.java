@@ -7,29 +7,38 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A tiny git repository for the tests: commits of shell scripts standing in for a build and a scenario. */
-final class GitTestRepository {
+/** A scratch git repository for the tests (never the project's own): commits of files standing in for a build. */
+public final class GitTestRepository {
 
     private final Path root;
 
-    GitTestRepository(Path root) throws IOException, InterruptedException {
+    public GitTestRepository(Path root) throws IOException, InterruptedException {
         this.root = Files.createDirectories(root);
         git("init", "-q");
+        git("config", "user.name", "test");
+        git("config", "user.email", "test@example.invalid");
+        git("config", "commit.gpgsign", "false");
+        git("config", "tag.gpgsign", "false");
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** Writes {@code scenario.sh}, commits it and returns the commit. */
-    String commitScenario(String script, String message) throws IOException, InterruptedException {
-        Files.writeString(root.resolve("scenario.sh"), script);
-        git("add", "scenario.sh");
-        git("-c", "user.name=test", "-c", "user.email=test@example.invalid", "commit", "-q", "-m", message);
+    public String commitScenario(String script, String message) throws IOException, InterruptedException {
+        return commitFile("scenario.sh", script, message);
+    }
+
+    /** Writes a file, commits it and returns the commit. */
+    public String commitFile(String name, String content, String message) throws IOException, InterruptedException {
+        Files.writeString(root.resolve(name), content);
+        git("add", name);
+        git("commit", "-q", "-m", message);
         return git("rev-parse", "HEAD").strip();
     }
 
-    String git(String... arguments) throws IOException, InterruptedException {
+    public String git(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "-C", root.toString()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,20 +17,59 @@ class RunResultsReaderTest {
     Path temporary;
 
     @Test
-    void readsFixedRateClosedLoopAndElectionsFromSubfolders() throws Exception {
-        Path run = temporary.resolve("run-1");
-        ResultFolders.openLoop(run.resolve("load"), 800, 4100, 6000);
-        ResultFolders.closedLoop(run.resolve("peak"), 10500.5);
-        ResultFolders.elections(run.resolve("chaos"), new double[] {200, 150, 300, 250},
-                new double[] {210, 160, 310, 260});
+    void readsALoadRunWithItsConfigurationFromRunJson() throws Exception {
+        Path run = temporary.resolve("kvnode-peak-16-clients");
+        ResultFolders.peakRun(run, "kvnode", 16, 12500.5, 900, ResultFolders.COMMIT_A);
 
-        Map<Metric, Double> values = RunResultsReader.read(run).values();
+        List<Measurement> measurements = RunResultsReader.read(run, "r1");
 
-        assertThat(values).containsEntry(Metric.WRITE_P50_US, 800.0).containsEntry(Metric.WRITE_P99_US, 4100.0)
-                .containsEntry(Metric.WRITE_P999_US, 6000.0).containsEntry(Metric.PEAK_THROUGHPUT_OPS_S, 10500.5)
-                .containsEntry(Metric.ELECTION_P50_MS, 200.0).containsEntry(Metric.ELECTION_P99_MS, 300.0)
-                .containsEntry(Metric.UNAVAILABILITY_P50_MS, 210.0)
-                .containsEntry(Metric.UNAVAILABILITY_P99_MS, 310.0);
+        assertThat(values(measurements)).containsEntry(Metric.PEAK_THROUGHPUT_OPS_S, 12500.5)
+                .containsEntry(Metric.WRITE_P50_US, 900.0).containsEntry(Metric.WRITE_P99_US, 3600.0)
+                .containsEntry(Metric.WRITE_P50_OVER_FLOOR, 6.0).containsEntry(Metric.WRITE_P99_OVER_FLOOR, 12.0);
+        Measurement any = measurements.get(0);
+        assertThat(any.round()).isEqualTo("r1");
+        assertThat(any.commit()).isEqualTo(ResultFolders.COMMIT_A);
+        assertThat(any.configuration().keys()).containsEntry("target", "kvnode").containsEntry("mode", "CLOSED_LOOP")
+                .containsEntry("clients", "16").containsEntry("connections", "16").containsEntry("fsync", "always")
+                .containsEntry("valueSizeBytes", "100").containsEntry("readWriteCasPercent", "0/100/0")
+                .doesNotContainKey("rate");
+        assertThat(any.configuration().shortLabel()).startsWith("kvnode CLOSED_LOOP: clients=16 connections=16");
+    }
+
+    @Test
+    void withoutRunJsonTheCsvGivesWhatItHas() throws Exception {
+        Path load = temporary.resolve("load");
+        ResultFolders.openLoop(load, 800, 4100, 6000);
+        Path chaos = temporary.resolve("chaos");
+        ResultFolders.elections(chaos, new double[] {200, 150, 300, 250}, new double[] {210, 160, 310, 260});
+
+        List<Measurement> fromLoad = RunResultsReader.read(load, "run-1");
+        List<Measurement> fromChaos = RunResultsReader.read(chaos, "run-1");
+
+        assertThat(values(fromLoad)).containsOnly(Map.entry(Metric.WRITE_P50_US, 800.0),
+                Map.entry(Metric.WRITE_P99_US, 4100.0), Map.entry(Metric.WRITE_P999_US, 6000.0));
+        assertThat(fromLoad.get(0).configuration().keys()).isEqualTo(
+                Map.of("target", "kvnode", "mode", "OPEN_LOOP", "rate", "1000"));
+        assertThat(values(fromChaos)).containsOnly(Map.entry(Metric.ELECTION_P50_MS, 200.0),
+                Map.entry(Metric.ELECTION_P99_MS, 300.0), Map.entry(Metric.UNAVAILABILITY_P50_MS, 210.0),
+                Map.entry(Metric.UNAVAILABILITY_P99_MS, 310.0));
+        assertThat(fromChaos.get(0).configuration().keys()).containsEntry("mode", "chaos")
+                .containsEntry("fault", "kill-leader").containsEntry("heartbeatMillis", "50")
+                .containsEntry("clusterSize", "3").containsEntry("rate", "1000");
+        assertThat(fromChaos.get(0).commit()).isEqualTo("abc1234");
+    }
+
+    @Test
+    void aCampaignsRunJsonGivesItsSettingsAndTheKeysNewerRunsAdd() throws Exception {
+        Path chaos = temporary.resolve("chaos");
+        ResultFolders.campaign(chaos, 30, new double[] {20, 25}, new double[] {25, 30}, ResultFolders.COMMIT_B,
+                Map.of("probeIntervalMillis", 5, "targetLabel", "kvnode-hint"));
+
+        Configuration configuration = RunResultsReader.read(chaos, "x").get(0).configuration();
+
+        assertThat(configuration.keys()).containsEntry("heartbeatMillis", "30").containsEntry("rate", "400")
+                .containsEntry("clientFanOut", "true").containsEntry("network", "loopback")
+                .containsEntry("probeIntervalMillis", "5").containsEntry("targetLabel", "kvnode-hint");
     }
 
     @Test
@@ -38,9 +79,7 @@ class RunResultsReaderTest {
         Files.writeString(run.resolve("summary.csv"), "trials,election_p50_ms,election_p99_ms,"
                 + "unavailability_p50_ms,unavailability_p99_ms\n100,160,240,20,90\n");
 
-        Map<Metric, Double> values = RunResultsReader.read(run).values();
-
-        assertThat(values).containsOnly(Map.entry(Metric.ELECTION_P50_MS, 160.0),
+        assertThat(values(RunResultsReader.read(run, "r"))).containsOnly(Map.entry(Metric.ELECTION_P50_MS, 160.0),
                 Map.entry(Metric.ELECTION_P99_MS, 240.0), Map.entry(Metric.UNAVAILABILITY_P50_MS, 20.0),
                 Map.entry(Metric.UNAVAILABILITY_P99_MS, 90.0));
     }
@@ -54,9 +93,7 @@ class RunResultsReaderTest {
                 + "fault_to_leader,100,150,161,180,230,250,170\n"
                 + "fault_to_first_ack,100,5,22,50,95,120,30\n");
 
-        Map<Metric, Double> values = RunResultsReader.read(run).values();
-
-        assertThat(values).containsOnly(Map.entry(Metric.ELECTION_P50_MS, 161.0),
+        assertThat(values(RunResultsReader.read(run, "r"))).containsOnly(Map.entry(Metric.ELECTION_P50_MS, 161.0),
                 Map.entry(Metric.ELECTION_P99_MS, 230.0), Map.entry(Metric.UNAVAILABILITY_P50_MS, 22.0),
                 Map.entry(Metric.UNAVAILABILITY_P99_MS, 95.0));
     }
@@ -69,9 +106,8 @@ class RunResultsReaderTest {
                 + "run-1,abc1234,kvnode,3,1003,kill-leader,n2,n2,4,,,,,,,0,1,3,150,300,50,1000\n");
         Files.writeString(run.resolve("summary.csv"), "election_p50_ms,election_p99_ms\n999,999\n");
 
-        Map<Metric, Double> values = RunResultsReader.read(run).values();
-
-        assertThat(values).containsEntry(Metric.ELECTION_P50_MS, 100.0).containsEntry(Metric.ELECTION_P99_MS, 200.0);
+        assertThat(values(RunResultsReader.read(run, "r"))).containsEntry(Metric.ELECTION_P50_MS, 100.0)
+                .containsEntry(Metric.ELECTION_P99_MS, 200.0);
     }
 
     @Test
@@ -80,7 +116,17 @@ class RunResultsReaderTest {
         Files.createDirectories(run);
         Files.writeString(run.resolve("summary.csv"), "verdict,trials\npass,5\n");
 
-        assertThat(RunResultsReader.read(run).values()).isEmpty();
+        assertThat(RunResultsReader.read(run, "r")).isEmpty();
+    }
+
+    @Test
+    void theReferenceRunsScenarioTableIsNotReadAgain() throws Exception {
+        Path reference = temporary.resolve("rerun");
+        Files.createDirectories(reference);
+        Files.writeString(reference.resolve("summary.csv"), "scenario," + ResultFolders.LOAD_HEADER.strip() + "\n"
+                + "kvnode-peak-16-clients,kvnode,CLOSED_LOOP,0,12000,1,0,0,1,900,1,4000,1,1,1,1,1,10,5\n");
+
+        assertThat(RunResultsReader.read(reference, "r")).isEmpty();
     }
 
     @Test
@@ -90,33 +136,25 @@ class RunResultsReaderTest {
         Files.writeString(run.resolve("summary.csv"), Files.readString(run.resolve("summary.csv"))
                 .replace(",800.0,", ",fast,"));
 
-        assertThatThrownBy(() -> RunResultsReader.read(run)).isInstanceOf(CompareException.class)
+        assertThatThrownBy(() -> RunResultsReader.read(run, "r")).isInstanceOf(CompareException.class)
                 .hasMessageContaining("p50_us is not a number: 'fast'")
                 .satisfies(failure -> assertThat(((CompareException) failure).exitCode()).isEqualTo(2));
     }
 
     @Test
-    void twoFixedRateSummariesInOneRunAreAmbiguous() throws Exception {
-        Path run = temporary.resolve("run-1");
-        ResultFolders.openLoop(run.resolve("first"), 800, 4100, 6000);
-        ResultFolders.openLoop(run.resolve("second"), 800, 4100, 6000);
-
-        assertThatThrownBy(() -> RunResultsReader.read(run)).isInstanceOf(CompareException.class)
-                .hasMessageContaining("write_p50_us given twice in one run");
-    }
-
-    @Test
-    void aCampaignsBackgroundLoadIsNotReadAsWriteLatency() throws Exception {
-        Path run = temporary.resolve("run-1");
-        ResultFolders.openLoop(run.resolve("load"), 800, 4100, 6000);
-        ResultFolders.elections(run.resolve("chaos"), new double[] {200, 150}, new double[] {210, 160});
+    void aCampaignsBackgroundLoadIsNotARun() throws Exception {
+        Path side = temporary.resolve("A");
+        ResultFolders.openLoop(side.resolve("run-1").resolve("load"), 800, 4100, 6000);
+        ResultFolders.elections(side.resolve("run-1").resolve("chaos"), new double[] {200, 150},
+                new double[] {210, 160});
         // The campaign's own load generator: latency under faults, beside elections.csv.
-        ResultFolders.openLoop(run.resolve("chaos").resolve("load"), 9000, 400_000, 600_000);
+        ResultFolders.openLoop(side.resolve("run-1").resolve("chaos").resolve("load"), 9000, 400_000, 600_000);
 
-        Map<Metric, Double> values = RunResultsReader.read(run).values();
+        ResultSet set = ResultSet.read("A", side);
 
-        assertThat(values).containsEntry(Metric.WRITE_P50_US, 800.0).containsEntry(Metric.WRITE_P99_US, 4100.0)
-                .containsEntry(Metric.ELECTION_P50_MS, 150.0);
+        assertThat(set.sample(set.configurations().stream().filter(c -> "OPEN_LOOP".equals(c.value("mode")))
+                .findFirst().orElseThrow(), Metric.WRITE_P50_US)).containsExactly(800.0);
+        assertThat(set.measurements()).allSatisfy(m -> assertThat(m.round()).isEqualTo("run-1"));
     }
 
     @Test
@@ -125,5 +163,11 @@ class RunResultsReaderTest {
         assertThat(ResultSet.compareNatural("run-10", "run-9")).isPositive();
         assertThat(ResultSet.compareNatural("run-01", "run-1")).isZero();
         assertThat(ResultSet.compareNatural("a", "b")).isNegative();
+    }
+
+    private static Map<Metric, Double> values(List<Measurement> measurements) {
+        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        measurements.forEach(measurement -> values.put(measurement.metric(), measurement.value()));
+        return values;
     }
 }

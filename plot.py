@@ -920,7 +920,7 @@ DESCRIPTIONS = None  # a list when --describe is given: one entry per chart save
 # Charts of `kvbench compare` folders (compare-runs.csv) and of `kvbench history` (history.csv).
 
 VERSION_RUNS_COLUMNS = ["side", "label", "round", "configuration", "metric", "better", "value", "source"]
-HISTORY_COLUMNS = [
+RELEASE_HISTORY_COLUMNS = [
     "release", "commit", "date", "write_p50_over_floor", "write_p99_over_floor", "peak_throughput_ratio_to_etcd",
     "peak_clients", "election_p50_ms", "election_p99_ms", "unavailability_p50_ms", "unavailability_p99_ms",
 ]
@@ -1123,12 +1123,12 @@ def plot_versions(directory):
 
 def plot_history(path, out):
     """history.csv: the headline figures by release, one panel each, releases in file order."""
-    rows = read_csv(path, HISTORY_COLUMNS)
+    rows = read_csv(path, RELEASE_HISTORY_COLUMNS)
     if not rows:
         raise InputError(f"{path}: no rows")
     releases = [row["release"] or "?" for row in rows]
     series = {column: [number(row, column, path, line) for line, row in enumerate(rows, start=2)]
-              for column in HISTORY_COLUMNS[3:] if column != "peak_clients"}
+              for column in RELEASE_HISTORY_COLUMNS[3:] if column != "peak_clients"}
     panels = [
         ("write latency over the floor (gate: 10 s at 200 writes/s)", "x floor",
          [("write_p50_over_floor", "p50"), ("write_p99_over_floor", "p99")]),

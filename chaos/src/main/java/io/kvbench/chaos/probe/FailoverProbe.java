@@ -86,7 +86,13 @@ public final class FailoverProbe implements AutoCloseable {
             cluster.nodeIds().forEach(id -> addresses.put(id, cluster.clientAddress(id)));
             transport = new KvnodeProbeTransport(netty, addresses);
         }
-        return new FailoverProbe(netty, transport, cluster.nodeIds(), keyPrefix, interval);
+        return over(netty, transport, cluster.nodeIds(), keyPrefix, interval);
+    }
+
+    /** A probe writing through {@code transport}, on {@code netty}'s one event loop thread, which it closes with itself. */
+    static FailoverProbe over(NettyResources netty, ProbeTransport transport, List<Integer> nodes, String keyPrefix, Duration interval) {
+        requireInterval(interval);
+        return new FailoverProbe(netty, transport, nodes, keyPrefix, interval);
     }
 
     /** Refuses an interval outside [{@link #MIN_INTERVAL}, {@link #MAX_INTERVAL}], naming both bounds. */
@@ -99,6 +105,11 @@ public final class FailoverProbe implements AutoCloseable {
 
     public Duration interval() {
         return Duration.ofNanos(intervalNanos);
+    }
+
+    /** The one thread the rounds, the transport and its answers run on. */
+    EventLoop eventLoop() {
+        return loop;
     }
 
     /** Whether the probe also times the leader change, by polling status (etcd). */

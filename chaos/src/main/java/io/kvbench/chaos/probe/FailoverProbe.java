@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -48,6 +50,7 @@ public final class FailoverProbe implements AutoCloseable {
      * 3 nodes for about 175 s; more than a campaign's 10 s recovery deadline allows even at the shortest interval.
      */
     static final int MAX_WRITES_PER_TRIAL = 1 << 19;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final NettyResources netty;
     private final EventLoop loop;
@@ -189,6 +192,8 @@ public final class FailoverProbe implements AutoCloseable {
         private long lastRoundNanos;
         private long nextRoundNanos;
         private long maxGapNanos;
+        private long cpuAtBeginNanos = -1;
+        private long cpuAtAcknowledgementNanos = -1;
         private ScheduledFuture<?> nextRound;
         private boolean stopped;
         private Throwable failure;
@@ -201,6 +206,7 @@ public final class FailoverProbe implements AutoCloseable {
         }
 
         private void begin(int oldLeader) {
+            cpuAtBeginNanos = threadCpuNanos();
             poller.ifPresent(p -> p.start(faultNanos, oldLeader));
             nextRoundNanos = System.nanoTime();
             round();
@@ -262,6 +268,7 @@ public final class FailoverProbe implements AutoCloseable {
         }
 
         private void acknowledge(long nanos) {
+            if (!acknowledged) cpuAtAcknowledgementNanos = threadCpuNanos();
             acknowledged = true;
             firstAck.complete(nanos);
         }
@@ -322,7 +329,9 @@ public final class FailoverProbe implements AutoCloseable {
                     long gap = Math.max(maxGapNanos, first.isPresent() ? 0 : System.nanoTime() - lastRoundNanos);
                     Optional<PolledLeader> leader = poller.flatMap(EtcdLeaderPoller::stop);
                     long oldTerm = poller.map(EtcdLeaderPoller::oldTerm).orElse(-1L);
-                    ProbeResult probed = new ProbeResult(first, writes.size(), gap, transport.freshConnections(), leader, oldTerm);
+                    long cpuUntil = acknowledged ? cpuAtAcknowledgementNanos : threadCpuNanos();
+                    long cpu = cpuAtBeginNanos < 0 || cpuUntil < 0 ? -1 : cpuUntil - cpuAtBeginNanos;
+                    ProbeResult probed = new ProbeResult(first, writes.size(), gap, cpu, transport.freshConnections(), leader, oldTerm);
                     transport.endTrial();
                     return probed;
                 }).get();
@@ -332,6 +341,11 @@ public final class FailoverProbe implements AutoCloseable {
             if (failure != null) throw new IOException("probe failed in trial " + number + ": " + failure, failure);
             return result;
         }
+    }
+
+    /** The calling thread's CPU time (user and system), -1 where the JVM does not measure it. */
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     @Override

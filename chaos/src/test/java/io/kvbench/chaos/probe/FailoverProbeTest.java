@@ -121,6 +121,7 @@ class FailoverProbeTest {
         ProbeResult result = trial.finish();
         assertThat(result.firstAckNanos()).hasValue(certain + 3 * MILLIS);
         assertThat(result.writes()).isEqualTo(transport.sent.size());
+        assertThat(result.cpuNanos()).isNotNegative();
     }
 
     @Test

@@ -4,7 +4,7 @@
 Run with Debian's interpreter, which has matplotlib (apt-get install python3-matplotlib):
     /usr/bin/python3 plot.py spectrum run-a/latency.hgrm run-b/latency.hgrm --labels a b --out cmp/latency
     /usr/bin/python3 plot.py timeseries results/run-1
-    /usr/bin/python3 plot.py elections v1/elections.csv v2/elections.csv --labels v1 v2
+    /usr/bin/python3 plot.py elections v1/elections.csv v2/elections.csv --labels v1 v2   # default: each run.json's targetLabel
     /usr/bin/python3 plot.py compare results/compare.csv
     /usr/bin/python3 plot.py all results
 
@@ -14,6 +14,7 @@ Exit codes: 0 drawn, 2 bad input (missing file, wrong columns, bad number), 3 ma
 
 import argparse
 import csv
+import json
 import math
 import os
 import sys
@@ -267,8 +268,25 @@ def read_elections(path):
     return samples
 
 
+def target_label(path):
+    """run.json's targetLabel next to a campaign's elections.csv (what was measured: version, settings, probe), or None."""
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(path)), "run.json"), encoding="utf-8") as run:
+            label = json.load(run).get("targetLabel")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return label if isinstance(label, str) and label else None
+
+
+def with_target_labels(files, names):
+    """Each campaign's target label as its legend; its name first where two campaigns measured the same target."""
+    targets = [target_label(path) for path in files]
+    return [name if target is None else target if targets.count(target) == 1 else f"{name}: {target}"
+            for name, target in zip(names, targets)]
+
+
 def plot_elections(files, labels, out):
-    labels = labels_for(files, labels)
+    labels = labels_for(files, labels) if labels is not None else with_target_labels(files, labels_for(files, None))
     samples = [read_elections(path) for path in files]
     figure, grid = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -392,7 +410,7 @@ def plot_all(directory, value_unit):
         labels = [os.path.splitext(os.path.relpath(path, directory))[0] for path in hgrm_files]
         plot_spectrum(hgrm_files, labels, os.path.join(directory, "latency-spectrum"), value_unit)
     if election_files:
-        labels = [run_label(path, directory) for path in election_files]
+        labels = with_target_labels(election_files, [run_label(path, directory) for path in election_files])
         plot_elections(election_files, labels, os.path.join(directory, "elections"))
     for compare_file in compare_files:
         plot_compare(compare_file, None)
@@ -420,7 +438,7 @@ def parse_arguments(argv):
 
     elections = commands.add_parser("elections", help="CDF and histogram of election times, one line per file")
     elections.add_argument("files", nargs="+", metavar="FILE.csv")
-    elections.add_argument("--labels", nargs="+", help="one legend label per file")
+    elections.add_argument("--labels", nargs="+", help="one legend label per file (default: each run's run.json targetLabel, else its file or folder name)")
     elections.add_argument("--out", metavar="PREFIX")
 
     compare = commands.add_parser("compare", help="bar chart of delta %% with CI whiskers from compare.csv")

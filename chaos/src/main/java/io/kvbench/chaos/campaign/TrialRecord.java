@@ -27,7 +27,8 @@ package io.kvbench.chaos.campaign;
  * @param probeWrites        probe writes sent in the trial
  * @param probeMaxGapMillis  the longest stretch from the fault to the first acknowledgement without a probe round
  *                           starting: the figure's resolution in this trial
- * @param probeCpuMillis     CPU time the probe's thread used from the fault to the first acknowledgement; NaN if not measured
+ * @param probeCpuMillis     CPU time the probe's thread used from the fault until it stopped writing (its first
+ *                           acknowledgement that counts, once known); NaN if not measured
  * @param probeFreshConnections probe writes that found no open connection ready and waited for a connect (etcd's
  *                           HTTP/1.1 carries one request per connection; kvnode pipelines, always 0)
  */

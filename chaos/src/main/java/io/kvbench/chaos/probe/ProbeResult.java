@@ -11,7 +11,8 @@ import java.util.OptionalLong;
  * @param maxGapNanos       the longest stretch between the fault and the first acknowledgement (or the trial's end)
  *                          without a probe round starting: the figure's resolution in this trial (the interval, unless
  *                          the probe's thread was held up)
- * @param cpuNanos          CPU time the probe's thread used from the fault to the first acknowledgement (or the trial's
+ * @param cpuNanos          CPU time the probe's thread used from the fault until it stopped writing (its first
+ *                          acknowledgement that counts, once known; or the trial's
  *                          end): the harness's own share of the two cores while the target elects; -1 if not measured
  * @param freshConnections  writes that found no open connection ready and waited for a connect (etcd)
  * @param leader            the leader change as status polling saw it (etcd); empty where the nodes' event logs time it

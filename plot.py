@@ -4,7 +4,7 @@
 Run with Debian's interpreter, which has matplotlib (apt-get install python3-matplotlib):
     /usr/bin/python3 plot.py spectrum run-a/latency.hgrm run-b/latency.hgrm --labels a b --out cmp/latency
     /usr/bin/python3 plot.py timeseries results/run-1
-    /usr/bin/python3 plot.py elections v1/elections.csv v2/elections.csv --labels v1 v2
+    /usr/bin/python3 plot.py elections v1/elections.csv v2/elections.csv --labels v1 v2   # default: each run.json's targetLabel
     /usr/bin/python3 plot.py compare results/compare.csv
     /usr/bin/python3 plot.py operations results/chaos-run
     /usr/bin/python3 plot.py sweep results/sweep-run/sweep.csv
@@ -299,10 +299,9 @@ def describe_figure(figure, prefix):
 
 
 def unique(labels, files):
-    """Labels as given, with the file's folder added where two would read the same."""
-    if len(set(labels)) == len(labels):
-        return labels
-    return [f"{label} ({os.path.basename(os.path.dirname(os.path.abspath(path)))})" for label, path in zip(labels, files)]
+    """Labels as given, with the file's folder added to those that would read the same as another."""
+    return [label if labels.count(label) == 1 else f"{label} ({os.path.basename(os.path.dirname(os.path.abspath(path)))})"
+            for label, path in zip(labels, files)]
 
 
 def labels_for(files, labels):
@@ -765,9 +764,7 @@ def labels_under(files, directory):
     """Legend labels for files found under DIR: what their run.json says ran, else their folder."""
     runs = [find_run_json(path) for path in files]
     labels = [run_legend(run) if run else run_label(path, directory) for run, path in zip(runs, files)]
-    if len(set(labels)) == len(labels):
-        return labels
-    return [f"{label} ({run_label(path, directory)})" for label, path in zip(labels, files)]
+    return [label if labels.count(label) == 1 else f"{label} ({run_label(path, directory)})" for label, path in zip(labels, files)]
 
 
 def plot_all(directory, value_unit, log_y=False):
@@ -839,7 +836,7 @@ def parse_arguments(argv):
 
     elections = commands.add_parser("elections", help="CDF and histogram of election times, one line per file")
     elections.add_argument("files", nargs="+", metavar="FILE.csv")
-    elections.add_argument("--labels", nargs="+", help="one legend label per file")
+    elections.add_argument("--labels", nargs="+", help="one legend label per file (default: each run's run.json targetLabel, else its file or folder name)")
     elections.add_argument("--out", metavar="PREFIX")
 
     compare = commands.add_parser("compare", help="bar chart of delta %% with CI whiskers from compare.csv")

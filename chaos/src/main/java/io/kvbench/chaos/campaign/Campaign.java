@@ -390,7 +390,7 @@ public final class Campaign {
                     trial.firstAckNanos().isPresent() ? seconds(trial.firstAckNanos().getAsLong() - workload.startNanos()) : Double.NaN,
                     millis(trial.injectedNanos() - fault), fromLog, recovered, fault, trial.healNanos(), toDetect,
                     toLeaderReady, toCheckedAck, leaderError, trial.probe().writes(), millis(trial.probe().maxGapNanos()),
-                    trial.probe().freshConnections()));
+                    trial.probe().cpuNanos() < 0 ? Double.NaN : millis(trial.probe().cpuNanos()), trial.probe().freshConnections()));
         }
         return records;
     }

@@ -28,7 +28,7 @@ final class CampaignFiles {
             "fault_to_first_ack_ms", "writes_failed", "writes_timed_out", "cluster_size", "election_timeout_min_ms",
             "election_timeout_max_ms", "heartbeat_ms", "load_rate", "fault_command_ms", "fault_to_detect_ms",
             "fault_to_leader_ready_ms", "fault_to_first_checked_ack_ms", "fault_to_leader_error_ms", "probe_interval_ms",
-            "probe_writes", "probe_max_gap_ms", "probe_fresh_connections"};
+            "probe_writes", "probe_max_gap_ms", "probe_fresh_connections", "probe_cpu_ms"};
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get();
 
     private CampaignFiles() {
@@ -46,7 +46,7 @@ final class CampaignFiles {
                         number(r.faultToDetectMillis()), number(r.faultToLeaderReadyMillis()),
                         number(r.faultToFirstCheckedAckMillis()), number(r.faultToLeaderErrorMillis()),
                         number(spec.probeIntervalMillis()), r.probeWrites(), number(r.probeMaxGapMillis()),
-                        r.probeFreshConnections());
+                        r.probeFreshConnections(), number(r.probeCpuMillis()));
             }
         }
     }

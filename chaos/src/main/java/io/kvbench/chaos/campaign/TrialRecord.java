@@ -27,6 +27,8 @@ package io.kvbench.chaos.campaign;
  * @param probeWrites        probe writes sent in the trial
  * @param probeMaxGapMillis  the longest stretch from the fault to the first acknowledgement without a probe round
  *                           starting: the figure's resolution in this trial
+ * @param probeCpuMillis     CPU time the probe's thread used from the fault until it stopped writing (its first
+ *                           acknowledgement that counts, once known); NaN if not measured
  * @param probeFreshConnections probe writes that found no open connection ready and waited for a connect (etcd's
  *                           HTTP/1.1 carries one request per connection; kvnode pipelines, always 0)
  */
@@ -37,7 +39,7 @@ public record TrialRecord(int trial, long seed, FaultKind fault, int victim, int
                           boolean recovered, long faultNanos, long healNanos, double faultToDetectMillis,
                           double faultToLeaderReadyMillis, double faultToFirstCheckedAckMillis,
                           double faultToLeaderErrorMillis, int probeWrites, double probeMaxGapMillis,
-                          int probeFreshConnections) {
+                          double probeCpuMillis, int probeFreshConnections) {
 
     /** Whether {@code monoNanos} (an event log's {@code mono_ns}) falls while the fault was in effect, heal excluded. */
     public boolean duringFault(long monoNanos) {

@@ -30,6 +30,8 @@ public final class EtcdLeaderPoller {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] EMPTY_BODY = "{}".getBytes(StandardCharsets.UTF_8);
     private static final String STATUS_PATH = "/v3/maintenance/status";
+    /** A trial keeps no more answers than this (as many as {@link FailoverProbe#MAX_WRITES_PER_TRIAL} writes). */
+    static final int MAX_POLLS_PER_TRIAL = FailoverProbe.MAX_WRITES_PER_TRIAL;
 
     private final Gateway gateway;
     private final Map<Integer, URI> urls;
@@ -135,7 +137,7 @@ public final class EtcdLeaderPoller {
 
     /** On the event loop, every probe round: asks each member that is not still answering the previous poll. */
     void tick(long nowNanos) {
-        if (!polling) return;
+        if (!polling || polls.size() >= MAX_POLLS_PER_TRIAL) return;
         for (Map.Entry<Integer, Channel> entry : channels.entrySet()) {
             Channel channel = entry.getValue();
             if (channel.isActive() && !Gateway.busy(channel)) poll(entry.getKey(), channel, nowNanos);

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Probe writes to every etcd member's v3 JSON gateway ({@code POST /v3/kv/put}). HTTP/1.1 carries one request per
- * connection at a time, and a write to a follower that still forwards to the dead leader hangs until etcd's own
- * request timeout (about 5 s), so every outstanding write holds a connection of its own: each member keeps
+ * connection at a time, a write to a follower that still forwards to the dead leader hangs until etcd's own
+ * request timeout (about 5 s), and one to a member that knows no leader waits inside it until it knows one (etcd's
+ * raft node takes no proposal before), so every outstanding write holds a connection of its own: each member keeps
  * {@link #SPARE_CONNECTIONS} open and idle before the fault, and each write taken from them starts the opening
  * of a replacement at once, so a write finds one ready (a write that does not is counted in
  * {@link #freshConnections()}: it waited for a connect, on loopback about 0.1 ms). At most

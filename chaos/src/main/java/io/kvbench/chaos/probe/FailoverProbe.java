@@ -6,6 +6,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -43,6 +45,12 @@ public final class FailoverProbe implements AutoCloseable {
     private static final String ETCD = "etcd";
     /** How long {@link Trial#finish} lets polling look for the new leader's term after the first acknowledgement. */
     private static final Duration POLLING_GRACE = Duration.ofMillis(100);
+    /**
+     * A trial sends no more writes than this (about 40 bytes each are kept until it ends): at the default interval,
+     * 3 nodes for about 175 s; more than a campaign's 10 s recovery deadline allows even at the shortest interval.
+     */
+    static final int MAX_WRITES_PER_TRIAL = 1 << 19;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final NettyResources netty;
     private final EventLoop loop;
@@ -81,7 +89,13 @@ public final class FailoverProbe implements AutoCloseable {
             cluster.nodeIds().forEach(id -> addresses.put(id, cluster.clientAddress(id)));
             transport = new KvnodeProbeTransport(netty, addresses);
         }
-        return new FailoverProbe(netty, transport, cluster.nodeIds(), keyPrefix, interval);
+        return over(netty, transport, cluster.nodeIds(), keyPrefix, interval);
+    }
+
+    /** A probe writing through {@code transport}, on {@code netty}'s one event loop thread, which it closes with itself. */
+    static FailoverProbe over(NettyResources netty, ProbeTransport transport, List<Integer> nodes, String keyPrefix, Duration interval) {
+        requireInterval(interval);
+        return new FailoverProbe(netty, transport, nodes, keyPrefix, interval);
     }
 
     /** Refuses an interval outside [{@link #MIN_INTERVAL}, {@link #MAX_INTERVAL}], naming both bounds. */
@@ -94,6 +108,11 @@ public final class FailoverProbe implements AutoCloseable {
 
     public Duration interval() {
         return Duration.ofNanos(intervalNanos);
+    }
+
+    /** The one thread the rounds, the transport and its answers run on. */
+    EventLoop eventLoop() {
+        return loop;
     }
 
     /** Whether the probe also times the leader change, by polling status (etcd). */
@@ -173,6 +192,8 @@ public final class FailoverProbe implements AutoCloseable {
         private long lastRoundNanos;
         private long nextRoundNanos;
         private long maxGapNanos;
+        private long cpuAtBeginNanos = -1;
+        private long cpuAtAcknowledgementNanos = -1;
         private ScheduledFuture<?> nextRound;
         private boolean stopped;
         private Throwable failure;
@@ -185,6 +206,7 @@ public final class FailoverProbe implements AutoCloseable {
         }
 
         private void begin(int oldLeader) {
+            cpuAtBeginNanos = threadCpuNanos();
             poller.ifPresent(p -> p.start(faultNanos, oldLeader));
             nextRoundNanos = System.nanoTime();
             round();
@@ -213,7 +235,7 @@ public final class FailoverProbe implements AutoCloseable {
                     maxGapNanos = Math.max(maxGapNanos, now - lastRoundNanos);
                     lastRoundNanos = now;
                     for (int node : nodes) {
-                        if (transport.canSend(node)) send(node);
+                        if (transport.canSend(node) && writes.size() < MAX_WRITES_PER_TRIAL) send(node);
                     }
                 }
                 poller.ifPresent(p -> p.tick(now));
@@ -246,6 +268,7 @@ public final class FailoverProbe implements AutoCloseable {
         }
 
         private void acknowledge(long nanos) {
+            if (!acknowledged) cpuAtAcknowledgementNanos = threadCpuNanos();
             acknowledged = true;
             firstAck.complete(nanos);
         }
@@ -306,7 +329,9 @@ public final class FailoverProbe implements AutoCloseable {
                     long gap = Math.max(maxGapNanos, first.isPresent() ? 0 : System.nanoTime() - lastRoundNanos);
                     Optional<PolledLeader> leader = poller.flatMap(EtcdLeaderPoller::stop);
                     long oldTerm = poller.map(EtcdLeaderPoller::oldTerm).orElse(-1L);
-                    ProbeResult probed = new ProbeResult(first, writes.size(), gap, transport.freshConnections(), leader, oldTerm);
+                    long cpuUntil = acknowledged ? cpuAtAcknowledgementNanos : threadCpuNanos();
+                    long cpu = cpuAtBeginNanos < 0 || cpuUntil < 0 ? -1 : cpuUntil - cpuAtBeginNanos;
+                    ProbeResult probed = new ProbeResult(first, writes.size(), gap, cpu, transport.freshConnections(), leader, oldTerm);
                     transport.endTrial();
                     return probed;
                 }).get();
@@ -316,6 +341,11 @@ public final class FailoverProbe implements AutoCloseable {
             if (failure != null) throw new IOException("probe failed in trial " + number + ": " + failure, failure);
             return result;
         }
+    }
+
+    /** The calling thread's CPU time (user and system), -1 where the JVM does not measure it. */
+    private static long threadCpuNanos() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : -1;
     }
 
     @Override

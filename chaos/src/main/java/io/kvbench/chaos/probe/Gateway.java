@@ -74,7 +74,11 @@ final class Gateway {
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         channel.writeAndFlush(request).addListener(written -> {
-            if (!written.isSuccess()) channel.close(); // channelInactive reports it lost
+            if (written.isSuccess()) return;
+            // Lost: reported here, since a connection that was already closed reports nothing more on close.
+            Reply pending = channel.attr(PENDING).getAndSet(null);
+            if (pending != null) pending.lost(System.nanoTime());
+            channel.close();
         });
     }
 

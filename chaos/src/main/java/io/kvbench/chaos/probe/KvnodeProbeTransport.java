@@ -6,6 +6,7 @@ import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
+import io.kvbench.net.ClientServerConfig;
 import io.kvbench.net.NettyResources;
 import io.kvbench.net.WireFormat;
 
@@ -30,15 +31,17 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Nothing on the critical path waits for a handshake or a registration: each node's connection is opened, and
  * each node gets a client session of its own registered through the log (Raft dissertation §6.3), in
- * {@link #prepare}, before the fault. Writes on a node's connection are pipelined, so any number can be
- * outstanding (at most {@link #MAX_OUTSTANDING_PER_NODE}); each carries the next sequence number of that node's
- * session with {@code firstUnackedSeq = seq} (the probe never retries, so the session keeps no old replies), and
- * one session per node keeps each session's writes in the order they reach its one node. A session the state
- * machine no longer knows (expired, evicted) is registered again before the next trial.
+ * {@link #prepare}, before the fault. Writes on a node's connection are pipelined, so many can be outstanding (at
+ * most {@link #MAX_OUTSTANDING_PER_NODE}, the node's own bound per connection: beyond it the node would refuse them
+ * OVERLOADED); each carries the next sequence number of that node's session with {@code firstUnackedSeq = seq}
+ * (the probe never retries, so the session keeps no old replies), and one session per node keeps each session's
+ * writes in the order they reach its one node. Before each fault every session is kept alive through the log,
+ * since only the leader's is used between faults; one the state machine no longer knows (expired, evicted) is
+ * registered again.
  */
 final class KvnodeProbeTransport implements ProbeTransport {
-    static final int MAX_OUTSTANDING_PER_NODE = 4096;
-    private static final long REGISTER_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final int MAX_OUTSTANDING_PER_NODE = ClientServerConfig.DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final NettyResources netty;
     private final Map<Integer, Node> nodes = new LinkedHashMap<>();
@@ -71,9 +74,16 @@ final class KvnodeProbeTransport implements ProbeTransport {
             if (!node.connected()) node.connection = connect(node.address, deadlineNanos);
         }
         for (Map.Entry<Integer, Node> entry : nodes.entrySet()) {
-            if (entry.getValue().connected() && entry.getValue().clientId < 0) {
-                entry.getValue().clientId = register(entry.getKey(), deadlineNanos);
+            Node node = entry.getValue();
+            if (!node.connected()) continue;
+            // Only the leader's session is touched by the rehearsal (followers refuse it), so every other node's
+            // would expire idle or be evicted first (§6.3) and that node, once leader, would refuse every probe
+            // write of its trial. Keeping each alive through the log before each fault prevents that.
+            if (node.clientId > 0 && commitThroughLeader(entry.getKey(), new KvCommand.KeepAlive(node.clientId), deadlineNanos)
+                    instanceof KvResult.SessionUnknown) {
+                node.clientId = -1;
             }
+            if (node.clientId < 0) node.clientId = register(entry.getKey(), deadlineNanos);
         }
         netty.group().submit(() -> nodes.values().forEach(node -> node.down = false)).sync();
     }
@@ -88,12 +98,19 @@ final class KvnodeProbeTransport implements ProbeTransport {
         }
     }
 
-    /**
-     * Registers a session through the log: asks a node, follows its NotLeader hint, tries the others while no
-     * leader is known. The session's id is the index of its registering entry, the same on every node.
-     */
+    /** Registers a session through the log; its id is the index of its registering entry, the same on every node. */
     private long register(int nodeId, long deadlineNanos) throws IOException, InterruptedException {
-        byte[] command = KvCommandCodec.encode(new KvCommand.RegisterSession(), 0);
+        KvResult result = commitThroughLeader(nodeId, new KvCommand.RegisterSession(), deadlineNanos);
+        if (result instanceof KvResult.SessionRegistered registered) return registered.clientId();
+        throw new IOException("probe: registering a kvnode session for node " + nodeId + " answered " + result);
+    }
+
+    /**
+     * Commits {@code command} through the log and returns its result: asks node {@code nodeId}, follows its NotLeader
+     * hint, tries the others while no leader is known, until {@code deadlineNanos}.
+     */
+    private KvResult commitThroughLeader(int nodeId, KvCommand command, long deadlineNanos) throws IOException, InterruptedException {
+        byte[] encoded = KvCommandCodec.encode(command, 0);
         List<Integer> ids = new ArrayList<>(nodes.keySet());
         int target = nodeId;
         String last = "no node answered";
@@ -101,12 +118,9 @@ final class KvnodeProbeTransport implements ProbeTransport {
             Node node = nodes.get(target);
             if (node.connected()) {
                 try {
-                    ClientResponse response = node.connection.command(command)
+                    ClientResponse response = node.connection.command(encoded)
                             .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    if (response instanceof ClientResponse.Result result
-                            && KvResultCodec.decode(result.result()) instanceof KvResult.SessionRegistered registered) {
-                        return registered.clientId();
-                    }
+                    if (response instanceof ClientResponse.Result result) return KvResultCodec.decode(result.result());
                     if (response instanceof ClientResponse.NotLeader notLeader && nodes.containsKey(notLeader.leaderId())
                             && notLeader.leaderId() != target) {
                         target = notLeader.leaderId();
@@ -118,9 +132,10 @@ final class KvnodeProbeTransport implements ProbeTransport {
                 }
             }
             target = ids.get((ids.indexOf(target) + 1) % ids.size());
-            LockSupport.parkNanos(REGISTER_RETRY_NANOS);
+            LockSupport.parkNanos(RETRY_NANOS);
         }
-        throw new IOException("probe: no kvnode session registered for node " + nodeId + " before the deadline (" + last + ")");
+        throw new IOException("probe: " + command.getClass().getSimpleName() + " for node " + nodeId
+                + "'s kvnode session not committed before the deadline (" + last + ")");
     }
 
     @Override

@@ -97,6 +97,23 @@ class PlotScriptTest {
     }
 
     @Test
+    void electionsNameEachCampaignByItsTargetLabel() throws Exception {
+        String etcd = "etcd 3.4.23 (v3 JSON gateway), heartbeat 30 ms, election 150-300 ms, probe 1 ms";
+        String kvnode = "kvnode 82baf51, heartbeat 30 ms, election 150-300 ms, connection-closed hint on, probe 1 ms";
+        for (String[] campaign : new String[][] {{"etcd-run", etcd}, {"kvnode-seed-11", kvnode}, {"kvnode-seed-12", kvnode}}) {
+            copySample("elections.csv", results.resolve(campaign[0]).resolve("elections.csv"));
+            Files.writeString(results.resolve(campaign[0]).resolve("run.json"), "{\"targetLabel\": \"" + campaign[1] + "\"}");
+        }
+        Run run = plot("elections", file("etcd-run/elections.csv"), file("kvnode-seed-11/elections.csv"),
+                file("kvnode-seed-12/elections.csv"), "--out", results.resolve("elections").toString());
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        // The SVG keeps each text as a comment: the legends name what was measured.
+        String svg = Files.readString(results.resolve("elections.svg"));
+        // Two campaigns of one target are told apart by their folders.
+        assertThat(svg).contains(etcd + ": n=").contains(kvnode + " (kvnode-seed-11)").contains(kvnode + " (kvnode-seed-12)");
+    }
+
+    @Test
     void compareDrawsDeltaBars() throws Exception {
         Run run = plot("compare", file("compare.csv"));
         assertThat(run.exitCode()).as(run.output()).isZero();

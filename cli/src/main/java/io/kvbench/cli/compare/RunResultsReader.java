@@ -6,7 +6,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
@@ -20,8 +20,12 @@ import org.apache.commons.csv.CSVRecord;
  * <ul>
  *   <li>a load {@code summary.csv} (columns {@code mode} and {@code p50_us}; bench/README.md), one row: write
  *       p50/p99/p99.9 from {@code p50_us}, {@code p99_us}, {@code p999_us}, the floor multiples from
- *       {@code p50_over_floor} and {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak
- *       throughput from {@code achieved_rate}; with a {@code cpu.json} (reference runs) the CPU per operation. A
+ *       {@code p50_over_majority_floor}, {@code p99_over_majority_floor}, {@code p50_over_floor} and
+ *       {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak throughput from
+ *       {@code achieved_rate}; the CPU per acknowledged write and voluntary context switches per write, of all
+ *       processes ({@code cpu_us_per_write_total}, {@code voluntary_switches_per_write_total}) and of each
+ *       ({@code cpu_us_per_write_<process>}, ...), when measured; without those, with a {@code cpu.json} (reference
+ *       runs before issue 19) the CPU per operation. A
  *       summary.csv with a {@code scenario} column is the reference runs' one-line-per-scenario table, which
  *       repeats its scenario folders' own files: it is skipped.</li>
  *   <li>{@code elections.csv} (one row per trial): election time = {@code fault_to_leader_ms}, unavailability =
@@ -57,7 +61,7 @@ public final class RunResultsReader {
     public static List<Measurement> read(Path runDirectory, String round) throws IOException, CompareException {
         JsonNode runJson = ConfigurationReader.runJson(runDirectory);
         List<Measurement> measurements = new ArrayList<>();
-        Map<Metric, Double> chaosValues = new EnumMap<>(Metric.class);
+        Map<Metric, Double> chaosValues = new TreeMap<>();
         CSVRecord firstTrial = null;
         Path elections = runDirectory.resolve(ELECTIONS_FILE);
         if (Files.isRegularFile(elections)) {
@@ -70,10 +74,10 @@ public final class RunResultsReader {
                 List<CSVRecord> records = parser.getRecords();
                 if (header.contains("mode") && header.contains("p50_us")) {
                     if (!header.contains("scenario")) {
-                        readLoad(summary, records, runJson, round, measurements);
+                        readLoad(summary, header, records, runJson, round, measurements);
                     }
                 } else {
-                    Map<Metric, Double> fromSummary = new EnumMap<>(Metric.class);
+                    Map<Metric, Double> fromSummary = new TreeMap<>();
                     readChaosSummary(summary, header, records, fromSummary);
                     fromSummary.forEach(chaosValues::putIfAbsent);
                 }
@@ -100,25 +104,28 @@ public final class RunResultsReader {
         return new ConfigurationReader.Described(new Configuration(keys), described.commit());
     }
 
-    private static void readLoad(Path file, List<CSVRecord> records, JsonNode runJson, String round,
-            List<Measurement> measurements) throws CompareException, IOException {
+    private static void readLoad(Path file, List<String> header, List<CSVRecord> records, JsonNode runJson,
+            String round, List<Measurement> measurements) throws CompareException, IOException {
         if (records.size() != 1) {
             throw CompareException.usage(file + ": a load summary.csv has one row, this one has " + records.size());
         }
         CSVRecord row = records.get(0);
         ConfigurationReader.Described described = named(ConfigurationReader.load(runJson, row), file.getParent());
-        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        Map<Metric, Double> values = new TreeMap<>();
         putIfAbsent(values, Metric.WRITE_P50_US, cell(file, row, "p50_us"));
         putIfAbsent(values, Metric.WRITE_P99_US, cell(file, row, "p99_us"));
         putIfAbsent(values, Metric.WRITE_P999_US, cell(file, row, "p999_us"));
+        putIfAbsent(values, Metric.WRITE_P50_OVER_MAJORITY_FLOOR, cell(file, row, "p50_over_majority_floor"));
+        putIfAbsent(values, Metric.WRITE_P99_OVER_MAJORITY_FLOOR, cell(file, row, "p99_over_majority_floor"));
         putIfAbsent(values, Metric.WRITE_P50_OVER_FLOOR, cell(file, row, "p50_over_floor"));
         putIfAbsent(values, Metric.WRITE_P99_OVER_FLOOR, cell(file, row, "p99_over_floor"));
         String mode = row.isMapped("mode") ? row.get("mode").trim() : "";
         if (mode.equalsIgnoreCase("CLOSED_LOOP")) {
             putIfAbsent(values, Metric.PEAK_THROUGHPUT_OPS_S, cell(file, row, "achieved_rate"));
         }
+        readCpu(file, header, row, values);
         Path cpu = file.resolveSibling(CPU_FILE);
-        if (Files.isRegularFile(cpu)) {
+        if (!values.containsKey(Metric.CPU_US_PER_WRITE_TOTAL) && Files.isRegularFile(cpu)) {
             JsonNode perOperation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cpu.toFile())
                     .path("cpuMicrosPerOperationAllListedProcesses");
             if (perOperation.isNumber()) {
@@ -127,6 +134,30 @@ public final class RunResultsReader {
         }
         values.forEach((metric, value) -> measurements.add(new Measurement(round, described.configuration(), metric,
                 value, file, described.commit())));
+    }
+
+    /**
+     * The CPU columns: {@code cpu_us_per_write_total} and {@code voluntary_switches_per_write_total}, and every
+     * {@code cpu_us_per_write_<process>} and {@code voluntary_switches_per_write_<process>} the header names.
+     */
+    private static void readCpu(Path file, List<String> header, CSVRecord row, Map<Metric, Double> values)
+            throws CompareException {
+        putIfAbsent(values, Metric.CPU_US_PER_WRITE_TOTAL, cell(file, row, Metric.CPU_US_PER_WRITE_TOTAL.columnName()));
+        putIfAbsent(values, Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL,
+                cell(file, row, Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL.columnName()));
+        for (String column : header) {
+            if (column.equals(Metric.CPU_US_PER_WRITE_TOTAL.columnName())
+                    || column.equals(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL.columnName())) {
+                continue;
+            }
+            if (column.startsWith(Metric.CPU_PER_WRITE_PREFIX)) {
+                putIfAbsent(values, Metric.cpuPerWrite(column.substring(Metric.CPU_PER_WRITE_PREFIX.length())),
+                        cell(file, row, column));
+            } else if (column.startsWith(Metric.SWITCHES_PER_WRITE_PREFIX)) {
+                putIfAbsent(values, Metric.voluntarySwitchesPerWrite(column.substring(
+                        Metric.SWITCHES_PER_WRITE_PREFIX.length())), cell(file, row, column));
+            }
+        }
     }
 
     /** Puts the campaign's percentiles into {@code values}; returns the first trial's row (its configuration). */

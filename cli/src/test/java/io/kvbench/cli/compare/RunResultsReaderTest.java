@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -166,7 +166,7 @@ class RunResultsReaderTest {
     }
 
     private static Map<Metric, Double> values(List<Measurement> measurements) {
-        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        Map<Metric, Double> values = new TreeMap<>();
         measurements.forEach(measurement -> values.put(measurement.metric(), measurement.value()));
         return values;
     }

@@ -11,9 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code kvbench floor}: the machine's floor, the yardstick every write figure is reported against. */
 @Command(name = "floor", mixinStandardHelpOptions = true,
-        description = {"Measure fsync latency of a directory's filesystem (alone, and by every node of a cluster at once)",
-                "and the loopback TCP round trip (p50/p99), and print the majority-write floor:",
-                "2 x rtt + the fsync a majority waits for while every node fsyncs the one disk."})
+        description = {"Measure fsync latency of a directory's filesystem, alone and by every node at once, and loopback RTT.",
+                "Prints the majority-write floor: 2 x rtt + the fsync a majority waits for while every node fsyncs the one disk."})
 public final class FloorCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "results/local", description = "A directory on the filesystem to measure (default: ${DEFAULT-VALUE}).")
     Path directory;

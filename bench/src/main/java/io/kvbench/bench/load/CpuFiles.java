@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -39,23 +41,22 @@ final class CpuFiles {
      */
     static Map<String, String> summaryColumns(CpuCost cost) {
         Map<String, String> columns = new LinkedHashMap<>();
-        columns.put(CPU_COLUMN_PREFIX + TOTAL, cost == null ? "" : format(cost.totalMicrosPerOperation()));
-        if (cost != null) {
-            for (String name : cost.names()) {
-                CpuCost.ProcessCost process = cost.process(name);
-                columns.put(CPU_COLUMN_PREFIX + name, process == null ? ""
-                        : format(cost.microsPerOperation(process.usage().cpuTicks())));
-            }
-        }
-        columns.put(SWITCHES_COLUMN_PREFIX + TOTAL, cost == null ? "" : format(cost.totalVoluntarySwitchesPerOperation()));
-        if (cost != null) {
-            for (String name : cost.names()) {
-                CpuCost.ProcessCost process = cost.process(name);
-                columns.put(SWITCHES_COLUMN_PREFIX + name, process == null ? ""
-                        : format(cost.perOperation(process.usage().voluntarySwitches())));
-            }
-        }
+        putColumns(columns, CPU_COLUMN_PREFIX, cost, CpuCost::totalMicrosPerOperation,
+                process -> cost.microsPerOperation(process.usage().cpuTicks()));
+        putColumns(columns, SWITCHES_COLUMN_PREFIX, cost, CpuCost::totalVoluntarySwitchesPerOperation,
+                process -> cost.perOperation(process.usage().voluntarySwitches()));
         return columns;
+    }
+
+    /** {@code <prefix>total}, then {@code <prefix><process>} for each process (empty where unmeasured). */
+    private static void putColumns(Map<String, String> columns, String prefix, CpuCost cost,
+            Function<CpuCost, OptionalDouble> total, ToDoubleFunction<CpuCost.ProcessCost> perProcess) {
+        columns.put(prefix + TOTAL, cost == null ? "" : format(total.apply(cost)));
+        if (cost == null) return;
+        for (String name : cost.names()) {
+            CpuCost.ProcessCost process = cost.process(name);
+            columns.put(prefix + name, process == null ? "" : format(perProcess.applyAsDouble(process)));
+        }
     }
 
     /** One row per thread class of each measured process, then its total ({@value #ALL_THREADS}); one per unmeasured. */

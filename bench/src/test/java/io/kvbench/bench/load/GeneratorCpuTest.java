@@ -6,15 +6,11 @@ import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.proc.ThreadClass;
 import io.kvbench.bench.target.NoopTarget;
-import io.kvbench.bench.target.OpResult;
-import io.kvbench.bench.target.Operation;
-import io.kvbench.bench.target.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,43 +26,14 @@ class GeneratorCpuTest {
     @TempDir
     Path directory;
 
-    /** Answers at once; counts what it was sent. */
-    private static final class CountingTarget implements Target {
-        private final NoopTarget answers = new NoopTarget();
-        final AtomicLong executed = new AtomicLong();
-
-        @Override
-        public String name() {
-            return "counting";
-        }
-
-        @Override
-        public void open() {
-        }
-
-        @Override
-        public CompletableFuture<OpResult> execute(Operation operation) {
-            executed.incrementAndGet();
-            return answers.execute(operation);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void theSpanStartsWhenWarmUpEndsAndCountsTheOperationsAcknowledgedInIt() throws Exception {
         LoadSpec spec = LoadSpec.builder().targetRatePerSecond(400).warmup(Duration.ofMillis(600))
                 .duration(Duration.ofMillis(800)).seed(3).build();
         CountingTarget target = new CountingTarget();
         AtomicLong executedAtMeasureStart = new AtomicLong(-1);
-        LoadSummary summary;
-        try (target) {
-            target.open();
-            summary = LoadGenerator.run(spec, target, directory, null, () -> executedAtMeasureStart.set(target.executed.get()),
-                    false, MeasuredProcesses.withGenerator(Map.of()));
-        }
+        LoadSummary summary = LoadGenerator.run(spec, target, directory, null,
+                () -> executedAtMeasureStart.set(target.executed.get()), false, MeasuredProcesses.withGenerator(Map.of()));
 
         CpuCost cpu = summary.cpu();
         assertThat(cpu.names()).containsExactly(MeasuredProcesses.GENERATOR);
@@ -87,11 +54,8 @@ class GeneratorCpuTest {
         LoadSpec spec = LoadSpec.builder().targetRatePerSecond(400).warmup(Duration.ZERO).duration(Duration.ofMillis(500))
                 .seed(3).build();
         CountingTarget target = new CountingTarget();
-        LoadSummary summary;
-        try (target) {
-            target.open();
-            summary = LoadGenerator.run(spec, target, directory, null, null, false, MeasuredProcesses.withGenerator(Map.of()));
-        }
+        LoadSummary summary = LoadGenerator.run(spec, target, directory, null, null, false,
+                MeasuredProcesses.withGenerator(Map.of()));
 
         assertThat(summary.cpu().operations()).isEqualTo(target.executed.get());
     }

@@ -54,7 +54,10 @@ final class CostLines {
         return lines;
     }
 
-    /** CPU per acknowledged write over the measured span, per process (the leader named) and thread class. */
+    /**
+     * CPU per acknowledged write over the measured span, per process (the node that was leader when the run ended
+     * named) and thread class.
+     */
     static List<String> cpuLines(CpuCost cpu, Integer leaderNodeId) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "CPU per acknowledged write over the measured span (%.1f s, %d writes; machine %.0f %% busy):",
@@ -64,8 +67,9 @@ final class CostLines {
             return lines;
         }
         if (cpu.totalMicrosPerOperation().isPresent()) {
-            lines.add(String.format(Locale.ROOT, "  all processes: %.1f us, %.1f voluntary context switches",
-                    cpu.totalMicrosPerOperation().getAsDouble(), cpu.totalVoluntarySwitchesPerOperation().getAsDouble()));
+            lines.add(String.format(Locale.ROOT, "  all processes: %.1f us (%.1f without JIT compiling), %.1f voluntary context switches",
+                    cpu.totalMicrosPerOperation().getAsDouble(), cpu.totalMicrosPerOperationWithoutJit().getAsDouble(),
+                    cpu.totalVoluntarySwitchesPerOperation().getAsDouble()));
         }
         for (CpuCost.ProcessCost process : cpu.processes()) {
             boolean leader = leaderNodeId != null && process.name().equals(MeasuredProcesses.node(leaderNodeId));
@@ -75,7 +79,7 @@ final class CostLines {
                         cpu.microsPerOperation(threadClass.getValue().cpuTicks())));
             }
             lines.add(String.format(Locale.ROOT, "  %s%s: %.1f us (user %.1f, system %.1f; %s), %.1f voluntary context switches",
-                    process.name(), leader ? " (leader)" : "", cpu.microsPerOperation(process.usage().cpuTicks()),
+                    process.name(), leader ? " (leader at the end)" : "", cpu.microsPerOperation(process.usage().cpuTicks()),
                     cpu.microsPerOperation(process.usage().userTicks()), cpu.microsPerOperation(process.usage().systemTicks()),
                     String.join(", ", classes), cpu.perOperation(process.usage().voluntarySwitches())));
         }

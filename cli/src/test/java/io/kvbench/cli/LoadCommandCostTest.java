@@ -48,13 +48,18 @@ class LoadCommandCostTest {
 
         List<String> processes = List.of("node1", "node2", "node3", "generator");
         double sum = 0;
+        double sumWithoutJit = 0;
         for (String process : processes) {
             double perWrite = number(summary, "cpu_us_per_write_" + process);
+            double withoutJit = number(summary, "cpu_no_jit_us_per_write_" + process);
             assertThat(perWrite).as(process).isGreaterThanOrEqualTo(0);
+            assertThat(withoutJit).as(process).isBetween(0.0, perWrite);
             assertThat(number(summary, "voluntary_switches_per_write_" + process)).as(process).isGreaterThanOrEqualTo(0);
             sum += perWrite;
+            sumWithoutJit += withoutJit;
         }
         assertThat(number(summary, "cpu_us_per_write_total")).isCloseTo(sum, within(0.001 * processes.size()));
+        assertThat(number(summary, "cpu_no_jit_us_per_write_total")).isCloseTo(sumWithoutJit, within(0.001 * processes.size()));
         int leader = new ObjectMapper().readTree(out.resolve("node-latency.json").toFile())
                 .path("leaderWriteMicros").path("nodeId").asInt();
         assertThat(leader).isBetween(1, 3);
@@ -83,7 +88,7 @@ class LoadCommandCostTest {
                     within(0.001 * 7));
         }
         assertThat(printed).contains("measured before the load, the nodes idle", "CPU per acknowledged write over the measured span",
-                "node" + leader + " (leader): ");
+                " (leader at the end): ");
     }
 
     private static String run(String... arguments) {

@@ -25,6 +25,7 @@ final class CpuFiles {
     static final String CPU_CSV = "cpu.csv";
     static final String TOTAL = "total";
     static final String CPU_COLUMN_PREFIX = "cpu_us_per_write_";
+    static final String CPU_WITHOUT_JIT_COLUMN_PREFIX = "cpu_no_jit_us_per_write_";
     static final String SWITCHES_COLUMN_PREFIX = "voluntary_switches_per_write_";
     static final List<String> CPU_CSV_COLUMNS = List.of("process", "pid", "thread_class", "threads",
             "cpu_us_per_write", "user_us_per_write", "system_us_per_write", "voluntary_switches_per_write",
@@ -36,13 +37,16 @@ final class CpuFiles {
     }
 
     /**
-     * {@code cpu_us_per_write_total}, then {@code cpu_us_per_write_<process>} per process, then the same for
-     * voluntary context switches; empty where not measured ({@code cost} null: the total columns alone, empty).
+     * {@code cpu_us_per_write_total}, then {@code cpu_us_per_write_<process>} per process, then the same without the
+     * JIT compiler threads ({@code cpu_no_jit_us_per_write_*}) and for voluntary context switches; empty where not
+     * measured ({@code cost} null: the total columns alone, empty).
      */
     static Map<String, String> summaryColumns(CpuCost cost) {
         Map<String, String> columns = new LinkedHashMap<>();
         putColumns(columns, CPU_COLUMN_PREFIX, cost, CpuCost::totalMicrosPerOperation,
                 process -> cost.microsPerOperation(process.usage().cpuTicks()));
+        putColumns(columns, CPU_WITHOUT_JIT_COLUMN_PREFIX, cost, CpuCost::totalMicrosPerOperationWithoutJit,
+                process -> cost.microsPerOperation(CpuCost.ticksWithoutJit(process)));
         putColumns(columns, SWITCHES_COLUMN_PREFIX, cost, CpuCost::totalVoluntarySwitchesPerOperation,
                 process -> cost.perOperation(process.usage().voluntarySwitches()));
         return columns;

@@ -137,6 +137,22 @@ public record CpuCost(long operations, double spanSeconds, List<String> names, L
         return OptionalDouble.of(microsPerOperation(processes.stream().mapToLong(p -> p.usage().cpuTicks()).sum()));
     }
 
+    /**
+     * CPU ticks of a process beyond its JIT compiler threads: a fresh JVM compiles for tens of seconds, and how much
+     * of that falls into a short run's span varies from run to run, so a comparison of versions reads this beside the
+     * whole (and a warm node's JIT share is near zero, so there the two agree).
+     */
+    public static long ticksWithoutJit(ProcessCost process) {
+        Usage jit = process.threadClasses().get(ThreadClass.JIT);
+        return process.usage().cpuTicks() - (jit == null ? 0 : jit.cpuTicks());
+    }
+
+    /** As {@link #totalMicrosPerOperation()}, without the JIT compiler threads ({@link #ticksWithoutJit}). */
+    public OptionalDouble totalMicrosPerOperationWithoutJit() {
+        if (!unmeasured.isEmpty() || operations == 0) return OptionalDouble.empty();
+        return OptionalDouble.of(microsPerOperation(processes.stream().mapToLong(CpuCost::ticksWithoutJit).sum()));
+    }
+
     /** Voluntary context switches of every process together per operation; empty as {@link #totalMicrosPerOperation()}. */
     public OptionalDouble totalVoluntarySwitchesPerOperation() {
         if (!unmeasured.isEmpty() || operations == 0) return OptionalDouble.empty();

@@ -78,15 +78,18 @@ class FloorAndCpuColumnsTest {
         assertThat(row.isMapped("p50_over_floor")).isFalse(); // the older floor columns come only with a floor
     }
 
-    /** Node 1 spent 30 ticks (20 on its event loop, 10 on its WAL thread), the generator 10, over 1000 writes. */
+    /**
+     * Node 1 spent 36 ticks (20 on its event loop, 10 on its WAL thread, 6 compiling), the generator 10, over 1000
+     * writes.
+     */
     private CpuCost cpu(MeasuredProcesses processes) {
         FakeProc proc = new FakeProc(directory.resolve("proc")).machine(0, 0, 100, 0)
                 .process(100, "java", 5, 0, 0).thread(100, 101, "kvnode-1-1-1", 6, 0, 0, 0, 0)
-                .thread(100, 102, "wal-data", 6, 0, 0, 0, 0)
+                .thread(100, 102, "wal-data", 6, 0, 0, 0, 0).thread(100, 103, "C2 CompilerThre", 6, 0, 0, 0, 0)
                 .process(200, "java", 5, 0, 0).thread(200, 201, "load-sender-0", 6, 0, 0, 0, 0);
         CpuUsage.Sample before = CpuUsage.sample(proc.root(), processes.pidsByName());
-        proc.machine(30, 10, 160, 0).process(100, "java", 5, 10, 20).thread(100, 101, "kvnode-1-1-1", 6, 5, 15, 3000, 10)
-                .thread(100, 102, "wal-data", 6, 5, 5, 2000, 0)
+        proc.machine(30, 10, 160, 0).process(100, "java", 5, 16, 20).thread(100, 101, "kvnode-1-1-1", 6, 5, 15, 3000, 10)
+                .thread(100, 102, "wal-data", 6, 5, 5, 2000, 0).thread(100, 103, "C2 CompilerThre", 6, 6, 0, 0, 0)
                 .process(200, "java", 5, 8, 2).thread(200, 201, "load-sender-0", 6, 8, 2, 1000, 0);
         return CpuCost.between(before, CpuUsage.sample(proc.root(), processes.pidsByName()), 1000, processes);
     }
@@ -103,9 +106,12 @@ class FloorAndCpuColumnsTest {
         ResultFiles.writeSummary(summary(floor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"));
         CSVRecord row = row(directory.resolve("summary.csv"));
 
-        assertThat(row.get("cpu_us_per_write_node1")).isEqualTo("300.000"); // 30 ticks = 300 ms over 1000 writes
+        assertThat(row.get("cpu_us_per_write_node1")).isEqualTo("360.000"); // 36 ticks = 360 ms over 1000 writes
         assertThat(row.get("cpu_us_per_write_generator")).isEqualTo("100.000");
-        assertThat(row.get("cpu_us_per_write_total")).isEqualTo("400.000");
+        assertThat(row.get("cpu_us_per_write_total")).isEqualTo("460.000");
+        assertThat(row.get("cpu_no_jit_us_per_write_node1")).isEqualTo("300.000"); // less its compiler's 6 ticks
+        assertThat(row.get("cpu_no_jit_us_per_write_generator")).isEqualTo("100.000");
+        assertThat(row.get("cpu_no_jit_us_per_write_total")).isEqualTo("400.000");
         assertThat(row.get("voluntary_switches_per_write_node1")).isEqualTo("5.000");
         assertThat(row.get("voluntary_switches_per_write_total")).isEqualTo("6.000");
     }
@@ -118,9 +124,11 @@ class FloorAndCpuColumnsTest {
         ResultFiles.writeSummary(summary(floor(), cost), directory.resolve("summary.csv"));
         CSVRecord row = row(directory.resolve("summary.csv"));
 
-        assertThat(row.get("cpu_us_per_write_node1")).isEqualTo("300.000");
+        assertThat(row.get("cpu_us_per_write_node1")).isEqualTo("360.000");
         assertThat(row.get("cpu_us_per_write_node2")).isEmpty();
         assertThat(row.get("cpu_us_per_write_total")).isEmpty();
+        assertThat(row.get("cpu_no_jit_us_per_write_node2")).isEmpty();
+        assertThat(row.get("cpu_no_jit_us_per_write_total")).isEmpty();
 
         CpuFiles.writeCpuCsv(cost, directory.resolve("cpu.csv"));
         List<CSVRecord> rows;
@@ -128,7 +136,8 @@ class FloorAndCpuColumnsTest {
             rows = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
         }
         assertThat(rows).extracting(r -> r.get("process") + "/" + r.get("thread_class")).containsExactly(
-                "node1/event_loop", "node1/wal", "node1/all", "node2/all", "generator/load_sender", "generator/all");
+                "node1/event_loop", "node1/wal", "node1/jit", "node1/all", "node2/all", "generator/load_sender",
+                "generator/all");
         CSVRecord eventLoop = rows.get(0);
         assertThat(eventLoop.get("cpu_us_per_write")).isEqualTo("200.000");
         assertThat(eventLoop.get("user_us_per_write")).isEqualTo("50.000");
@@ -137,8 +146,9 @@ class FloorAndCpuColumnsTest {
         assertThat(eventLoop.get("involuntary_switches_per_write")).isEqualTo("0.010");
         assertThat(eventLoop.get("cpu_ms")).isEqualTo("200.000");
         assertThat(eventLoop.get("writes")).isEqualTo("1000");
-        assertThat(rows.get(2).get("cpu_us_per_write")).isEqualTo("300.000");
-        assertThat(rows.get(3).get("cpu_us_per_write")).isEmpty();
-        assertThat(rows.get(3).get("unmeasured_reason")).isEqualTo("node2 runs elsewhere");
+        assertThat(rows.get(2).get("cpu_us_per_write")).isEqualTo("60.000");
+        assertThat(rows.get(3).get("cpu_us_per_write")).isEqualTo("360.000");
+        assertThat(rows.get(4).get("cpu_us_per_write")).isEmpty();
+        assertThat(rows.get(4).get("unmeasured_reason")).isEqualTo("node2 runs elsewhere");
     }
 }

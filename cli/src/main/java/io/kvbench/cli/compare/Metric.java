@@ -63,6 +63,9 @@ public final class Metric implements Comparable<Metric> {
             "achieved rate of a closed-loop run (what its clients could drive)", Better.HIGHER, Source.CLOSED_LOOP_LOAD);
     public static final Metric CPU_US_PER_WRITE_TOTAL = fixed("cpu_us_per_write_total", "CPU time of every process "
             + "(nodes and generator) per acknowledged write, over the measured span", Better.LOWER, Source.LOAD);
+    public static final Metric CPU_NO_JIT_US_PER_WRITE_TOTAL = fixed("cpu_no_jit_us_per_write_total", "CPU time of every "
+            + "process per acknowledged write, without their JIT compiler threads (a fresh JVM's compiling varies from "
+            + "run to run)", Better.LOWER, Source.LOAD);
     public static final Metric VOLUNTARY_SWITCHES_PER_WRITE_TOTAL = fixed("voluntary_switches_per_write_total",
             "voluntary context switches of every process per acknowledged write, over the measured span", Better.LOWER,
             Source.LOAD);
@@ -83,6 +86,7 @@ public final class Metric implements Comparable<Metric> {
 
     /** The prefixes of the per-process columns in a load summary.csv; the process's name follows. */
     static final String CPU_PER_WRITE_PREFIX = "cpu_us_per_write_";
+    static final String CPU_NO_JIT_PER_WRITE_PREFIX = "cpu_no_jit_us_per_write_";
     static final String SWITCHES_PER_WRITE_PREFIX = "voluntary_switches_per_write_";
 
     private final String columnName;
@@ -113,6 +117,12 @@ public final class Metric implements Comparable<Metric> {
     public static Metric cpuPerWrite(String process) {
         return perProcess(CPU_PER_WRITE_PREFIX, process, "CPU time of process " + process
                 + " per acknowledged write, over the measured span", CPU_US_PER_WRITE_TOTAL);
+    }
+
+    /** {@code cpu_no_jit_us_per_write_<process>}: as {@link #cpuPerWrite}, without the JIT compiler threads. */
+    public static Metric cpuNoJitPerWrite(String process) {
+        return perProcess(CPU_NO_JIT_PER_WRITE_PREFIX, process, "CPU time of process " + process
+                + " per acknowledged write without its JIT compiler threads", CPU_NO_JIT_US_PER_WRITE_TOTAL);
     }
 
     /** {@code voluntary_switches_per_write_<process>}: one process's voluntary context switches per write. */

@@ -6,9 +6,10 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -22,9 +23,9 @@ import org.apache.commons.csv.CSVRecord;
  *       p50/p99/p99.9 from {@code p50_us}, {@code p99_us}, {@code p999_us}, the floor multiples from
  *       {@code p50_over_majority_floor}, {@code p99_over_majority_floor}, {@code p50_over_floor} and
  *       {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak throughput from
- *       {@code achieved_rate}; the CPU per acknowledged write and voluntary context switches per write, of all
- *       processes ({@code cpu_us_per_write_total}, {@code voluntary_switches_per_write_total}) and of each
- *       ({@code cpu_us_per_write_<process>}, ...), when measured; without those, with a {@code cpu.json} (reference
+ *       {@code achieved_rate}; the CPU per acknowledged write (also without JIT compiling) and voluntary context
+ *       switches per write, of all processes ({@code cpu_us_per_write_total}, {@code cpu_no_jit_us_per_write_total},
+ *       {@code voluntary_switches_per_write_total}) and of each ({@code cpu_us_per_write_<process>}, ...), when measured; without those, with a {@code cpu.json} (reference
  *       runs before issue 19) the CPU per operation. A
  *       summary.csv with a {@code scenario} column is the reference runs' one-line-per-scenario table, which
  *       repeats its scenario folders' own files: it is skipped.</li>
@@ -136,26 +137,29 @@ public final class RunResultsReader {
                 value, file, described.commit())));
     }
 
+    /** The CPU columns: a total and one per process, with its prefix (docs/results-format.md). */
+    private record CpuColumns(Metric total, String prefix, Function<String, Metric> perProcess) {
+    }
+
+    private static final List<CpuColumns> CPU_COLUMNS = List.of(
+            new CpuColumns(Metric.CPU_US_PER_WRITE_TOTAL, Metric.CPU_PER_WRITE_PREFIX, Metric::cpuPerWrite),
+            new CpuColumns(Metric.CPU_NO_JIT_US_PER_WRITE_TOTAL, Metric.CPU_NO_JIT_PER_WRITE_PREFIX, Metric::cpuNoJitPerWrite),
+            new CpuColumns(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL, Metric.SWITCHES_PER_WRITE_PREFIX,
+                    Metric::voluntarySwitchesPerWrite));
+
     /**
-     * The CPU columns: {@code cpu_us_per_write_total} and {@code voluntary_switches_per_write_total}, and every
-     * {@code cpu_us_per_write_<process>} and {@code voluntary_switches_per_write_<process>} the header names.
+     * The CPU columns: {@code cpu_us_per_write_total}, {@code cpu_no_jit_us_per_write_total} and
+     * {@code voluntary_switches_per_write_total}, and every {@code <prefix><process>} the header names.
      */
     private static void readCpu(Path file, List<String> header, CSVRecord row, Map<Metric, Double> values)
             throws CompareException {
-        putIfAbsent(values, Metric.CPU_US_PER_WRITE_TOTAL, cell(file, row, Metric.CPU_US_PER_WRITE_TOTAL.columnName()));
-        putIfAbsent(values, Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL,
-                cell(file, row, Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL.columnName()));
-        for (String column : header) {
-            if (column.equals(Metric.CPU_US_PER_WRITE_TOTAL.columnName())
-                    || column.equals(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL.columnName())) {
-                continue;
-            }
-            if (column.startsWith(Metric.CPU_PER_WRITE_PREFIX)) {
-                putIfAbsent(values, Metric.cpuPerWrite(column.substring(Metric.CPU_PER_WRITE_PREFIX.length())),
-                        cell(file, row, column));
-            } else if (column.startsWith(Metric.SWITCHES_PER_WRITE_PREFIX)) {
-                putIfAbsent(values, Metric.voluntarySwitchesPerWrite(column.substring(
-                        Metric.SWITCHES_PER_WRITE_PREFIX.length())), cell(file, row, column));
+        for (CpuColumns columns : CPU_COLUMNS) {
+            putIfAbsent(values, columns.total(), cell(file, row, columns.total().columnName()));
+            for (String column : header) {
+                if (column.startsWith(columns.prefix()) && !column.equals(columns.total().columnName())) {
+                    putIfAbsent(values, columns.perProcess().apply(column.substring(columns.prefix().length())),
+                            cell(file, row, column));
+                }
             }
         }
     }

@@ -166,8 +166,8 @@ class RunResultsReaderTest {
         Files.writeString(run.resolve("summary.csv"), lines.get(0) + ",majority_floor_us,p50_over_majority_floor,"
                 + "p99_over_majority_floor,cpu_us_per_write_total,cpu_us_per_write_node1,cpu_us_per_write_node2,"
                 + "cpu_us_per_write_node10,cpu_us_per_write_generator,voluntary_switches_per_write_total,"
-                + "voluntary_switches_per_write_node1\n"
-                + lines.get(1) + ",266.000,1.805,3.400,607.000,176.000,128.000,,70.000,25.500,6.000\n");
+                + "voluntary_switches_per_write_node1,cpu_no_jit_us_per_write_total,cpu_no_jit_us_per_write_node1\n"
+                + lines.get(1) + ",266.000,1.805,3.400,607.000,176.000,128.000,,70.000,25.500,6.000,580.000,170.000\n");
         Files.writeString(run.resolve("cpu.json"), "{\"cpuMicrosPerOperationAllListedProcesses\": 999.0}");
 
         Map<Metric, Double> values = values(RunResultsReader.read(run, "r1"));
@@ -179,6 +179,8 @@ class RunResultsReaderTest {
                 .containsEntry(Metric.cpuPerWrite("generator"), 70.0)
                 .containsEntry(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL, 25.5)
                 .containsEntry(Metric.voluntarySwitchesPerWrite("node1"), 6.0)
+                .containsEntry(Metric.CPU_NO_JIT_US_PER_WRITE_TOTAL, 580.0)
+                .containsEntry(Metric.cpuNoJitPerWrite("node1"), 170.0)
                 .doesNotContainKey(Metric.cpuPerWrite("node10")) // an empty cell: not measured
                 .doesNotContainKey(Metric.CPU_US_PER_OP); // cpu.json is read only for runs without the columns
         // One metric per name, ordered after its total, processes in natural order.

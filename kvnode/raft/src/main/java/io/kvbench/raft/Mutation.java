@@ -13,5 +13,7 @@ public enum Mutation {
     /** Acknowledge appends before they are durable (a follower that lies about fsync). */
     ACK_BEFORE_PERSIST,
     /** A candidate counts its own vote before its term and vote are durable (and may lead on it). */
-    SELF_VOTE_BEFORE_PERSIST
+    SELF_VOTE_BEFORE_PERSIST,
+    /** A rebuilt node votes and campaigns before its log reaches its vote fence (docs/storage-recovery.md). */
+    IGNORE_VOTE_FENCE
 }

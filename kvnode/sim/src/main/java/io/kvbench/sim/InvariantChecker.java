@@ -4,6 +4,7 @@ import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.ProposedCommand;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
+import io.kvbench.raft.Message;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 
@@ -173,6 +174,29 @@ final class InvariantChecker {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A follower reports a log shorter than it acknowledged (an append rejection at index 0, RaftCore.handleHeartbeat)
+     * only after it lost its storage: a node that kept it never shrinks its log below an acknowledgement within a term,
+     * whatever the network reorders or the crashes tear.
+     */
+    void onSend(SimNode from, Message message) {
+        if (message instanceof Message.AppendResponse response && !response.success() && response.matchIndex() == 0
+                && response.conflictIndex() > 0 && !from.everRebuilt) {
+            fail("lost log reported only by a rebuilt node", "node " + from.id + " never lost its storage but sent " + message);
+        }
+    }
+
+    /** Figure 2's persistent state: a restart never comes back with an older term or a forgotten vote. */
+    void onRecoveredHardState(SimNode node, HardState durableBefore) {
+        HardState recovered = node.durableHardState;
+        boolean older = recovered.term() < durableBefore.term() || (recovered.term() == durableBefore.term()
+                && durableBefore.votedFor() != HardState.NO_VOTE && recovered.votedFor() != durableBefore.votedFor());
+        if (older) {
+            fail("term and vote never roll back", "node " + node.id + " restarted with " + recovered + " after " + durableBefore
+                    + " was durable");
         }
     }
 

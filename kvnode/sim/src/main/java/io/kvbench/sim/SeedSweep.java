@@ -11,11 +11,18 @@ import java.util.Map;
 public record SeedSweep(List<SimResult> results, List<SimResult> failures, long elapsedMillis) {
 
     public static SeedSweep run(long firstSeed, int count, Mutation mutation) {
+        return run(firstSeed, count, mutation, false);
+    }
+
+    /** With {@code storageFaults}, only the seeds whose fault mix crashes nodes run (the others never lose storage). */
+    public static SeedSweep run(long firstSeed, int count, Mutation mutation, boolean storageFaults) {
         long start = System.nanoTime();
         List<SimResult> results = new ArrayList<>();
         List<SimResult> failures = new ArrayList<>();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            SimResult result = new Simulation(SimOptions.forSeed(seed).withMutation(mutation)).run();
+            SimOptions options = SimOptions.forSeed(seed).withMutation(mutation).withStorageFaults(storageFaults);
+            if (storageFaults && !options.faults().crashes) continue;
+            SimResult result = new Simulation(options).run();
             results.add(result);
             if (!result.passed()) failures.add(result);
         }

@@ -9,8 +9,11 @@ import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.raft.Ready;
 import io.kvbench.raft.Snapshot;
+import io.kvbench.wal.HardStateCopies;
+import io.kvbench.wal.HardStateDamagedException;
 
 import java.util.ArrayDeque;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -39,7 +42,17 @@ final class SimNode {
     KvStateMachine stateMachine;
 
     // Durable storage.
+    /** The term and vote the last completed persist made durable (what the checker holds the node to). */
     HardState durableHardState = HardState.INITIAL;
+    /** The {@code hardstate} file's bytes, written and read back with the WAL's own rule ({@link HardStateCopies}). */
+    byte[] hardStateFile = HardStateCopies.encodeFile(HardState.INITIAL, 0, 0);
+    long hardStateSequence;
+    /** Set when the node was rebuilt after losing its storage (docs/storage-recovery.md); 0 otherwise. */
+    long voteFenceIndex;
+    /** Its storage is gone (lost, or both hard state copies damaged): it must be rebuilt before it starts again. */
+    boolean storageLost;
+    /** It was rebuilt at least once: only such a node may report a log shorter than it acknowledged. */
+    boolean everRebuilt;
     Snapshot durableSnapshot = Snapshot.EMPTY;
     final TreeMap<Long, Entry> durableEntries = new TreeMap<>();
 
@@ -75,21 +88,47 @@ final class SimNode {
     }
 
     private RaftCore newCore(HardState hardState, Snapshot snapshot, List<Entry> entries) {
-        RaftCore fresh = new RaftCore(config, new Random(coreSeed * 7919 + incarnation), hardState, snapshot, entries);
+        RaftCore fresh = new RaftCore(config, new Random(coreSeed * 7919 + incarnation), hardState, snapshot, entries,
+                voteFenceIndex);
         fresh.breakRuleForTesting(mutation);
         return fresh;
     }
 
-    /** Crash: lose everything volatile. The oldest in-flight write may have partly reached the disk (a torn write). */
+    /**
+     * Crash: lose everything volatile. The oldest in-flight write may have partly reached the disk, as the WAL writes
+     * it: a higher term first (both hard state copies, fsynced, before any entry of it), then a prefix of the entry
+     * records (the WAL truncates the torn tail on recovery); a hard state write that was not yet durable may have
+     * reached one copy, whole or torn.
+     */
     void crash(Random random) {
         up = false;
         incarnation++;
         Ready inFlight = persistQueue.peekFirst();
-        if (inFlight != null && !inFlight.entries().isEmpty() && random.nextBoolean()) {
-            // A prefix of the batch's entry records made it; the WAL truncates the torn tail on recovery.
-            // Term and vote live in their own atomically renamed file: all or nothing.
-            int kept = random.nextInt(inFlight.entries().size() + 1);
-            persistEntries(inFlight.entries().subList(0, kept));
+        if (inFlight != null && random.nextBoolean()) {
+            HardState hardState = inFlight.hardState();
+            boolean hardStateFirst = hardState != null && hardState.term() > durableHardState.term();
+            boolean hardStateDurable = hardState == null;
+            if (hardState != null) {
+                // The page cache may write the two copies back in either order.
+                int first = random.nextInt(HardStateCopies.COPY_COUNT);
+                switch (random.nextInt(5)) {
+                    case 0 -> { } // not written
+                    case 1 -> writeHardStateCopy(hardState, first, random, true);
+                    case 2 -> writeHardStateCopy(hardState, first, random, false);
+                    case 3 -> {
+                        writeHardStateCopy(hardState, first, random, false);
+                        writeHardStateCopy(hardState, 1 - first, random, true);
+                    }
+                    default -> {
+                        makeHardStateDurable(hardState);
+                        hardStateDurable = true;
+                    }
+                }
+            }
+            if (hardStateDurable || !hardStateFirst) {
+                int kept = random.nextInt(inFlight.entries().size() + 1);
+                persistEntries(inFlight.entries().subList(0, kept));
+            }
         }
         persistQueue.clear();
         pendingProposals.clear();
@@ -97,7 +136,22 @@ final class SimNode {
         confirmedReads.clear();
     }
 
-    void restart() {
+    /**
+     * Restart from what is durable; the hard state is read back from the file's bytes as the WAL reads it.
+     *
+     * @throws HardStateDamagedException when the WAL would refuse to open (the node must be rebuilt)
+     */
+    void restart() throws HardStateDamagedException {
+        long highestLogTerm = durableSnapshot.lastTerm();
+        for (Entry entry : durableEntries.values()) highestLogTerm = Math.max(highestLogTerm, entry.term());
+        HardStateCopies.Recovered recovered = HardStateCopies.decode(Path.of("node" + id, "hardstate"), hardStateFile,
+                highestLogTerm);
+        if (!recovered.damagedCopies().isEmpty()) {
+            hardStateSequence = recovered.sequence(); // the WAL rewrites both copies at open
+            hardStateFile = HardStateCopies.encodeFile(recovered.hardState(), voteFenceIndex, hardStateSequence);
+        }
+        hardStateSequence = recovered.sequence();
+        durableHardState = recovered.hardState();
         up = true;
         core = newCore(durableHardState, durableSnapshot, new ArrayList<>(durableEntries.values()));
         stateMachine = durableSnapshot.isEmpty()
@@ -107,9 +161,63 @@ final class SimNode {
         lastCompactionIndex = durableSnapshot.lastIndex();
     }
 
+    /**
+     * The node lost its storage and is rebuilt as {@code kvnode rebuild} does (docs/storage-recovery.md): an empty log,
+     * the hard state (the others' highest term, a vote for itself) and a vote fence at the others' highest last index.
+     */
+    void rebuild(long othersHighestTerm, long othersHighestLastIndex) {
+        storageLost = false;
+        everRebuilt = true;
+        voteFenceIndex = othersHighestLastIndex;
+        durableSnapshot = Snapshot.EMPTY;
+        durableEntries.clear();
+        durableHardState = new HardState(othersHighestTerm, id);
+        hardStateSequence = 0;
+        hardStateFile = HardStateCopies.encodeFile(durableHardState, voteFenceIndex, hardStateSequence);
+    }
+
+    /** A rebuilt node whose log has not reached its fence yet: it takes no part in elections. */
+    boolean belowVoteFence() {
+        long lastIndex = up ? core.lastIndex()
+                : durableEntries.isEmpty() ? durableSnapshot.lastIndex() : durableEntries.lastKey();
+        return lastIndex < voteFenceIndex;
+    }
+
+    /** A bit flips in one copy of the hard state file at rest. */
+    void damageOneHardStateCopy(Random random) {
+        flipByte(random.nextInt(HardStateCopies.COPY_COUNT), random);
+    }
+
+    /** Both copies read back valid (a crash may have torn one; a second damage would then lose the state). */
+    boolean hardStateCopiesIntact() {
+        try {
+            return HardStateCopies.decode(Path.of("node" + id, "hardstate"), hardStateFile, 0).damagedCopies().isEmpty();
+        } catch (HardStateDamagedException e) {
+            return false;
+        }
+    }
+
+    private void flipByte(int copy, Random random) {
+        int offset = copy * HardStateCopies.COPY_SPACING_BYTES + random.nextInt(HardStateCopies.COPY_BYTES);
+        hardStateFile[offset] ^= (byte) (1 << random.nextInt(8));
+    }
+
+    private void makeHardStateDurable(HardState hardState) {
+        hardStateSequence++;
+        hardStateFile = HardStateCopies.encodeFile(hardState, voteFenceIndex, hardStateSequence);
+        durableHardState = hardState;
+    }
+
+    /** A hard state write cut short by a crash reached copy {@code copy}, maybe torn; it was never durable. */
+    private void writeHardStateCopy(HardState hardState, int copy, Random random, boolean torn) {
+        byte[] written = HardStateCopies.encodeCopy(hardState, voteFenceIndex, hardStateSequence + 1);
+        System.arraycopy(written, 0, hardStateFile, copy * HardStateCopies.COPY_SPACING_BYTES, written.length);
+        if (torn) flipByte(copy, random);
+    }
+
     /** What a completed persist writes. */
     void makeDurable(Ready ready) {
-        if (ready.hardState() != null) durableHardState = ready.hardState();
+        if (ready.hardState() != null) makeHardStateDurable(ready.hardState());
         if (ready.snapshot() != null) {
             durableSnapshot = ready.snapshot();
             durableEntries.headMap(ready.snapshot().lastIndex(), true).clear();

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** What one simulated run saw. */
 public record SimResult(SimOptions options, List<Violation> violations, long events, long acknowledgedWrites,
-                        long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex) {
+                        long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex, long rebuilds) {
     public boolean passed() {
         return violations.isEmpty();
     }
@@ -13,6 +13,7 @@ public record SimResult(SimOptions options, List<Violation> violations, long eve
         return "seed " + options.seed() + " " + options.faults() + " n=" + options.nodeCount() + ": "
                 + (passed() ? "ok" : violations.size() + " violation(s), first: " + violations.get(0))
                 + " [events=" + events + " acked=" + acknowledgedWrites + " reads=" + readsServed
-                + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex + "]";
+                + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex
+                + (rebuilds > 0 ? " rebuilds=" + rebuilds : "") + "]";
     }
 }

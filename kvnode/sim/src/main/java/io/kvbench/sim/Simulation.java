@@ -5,6 +5,7 @@ import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.ProposedCommand;
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.ProposeResult;
 import io.kvbench.raft.RaftConfig;
@@ -12,6 +13,7 @@ import io.kvbench.raft.Ready;
 import io.kvbench.raft.ReadState;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
+import io.kvbench.wal.HardStateDamagedException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -58,6 +60,8 @@ public final class Simulation {
     private boolean slowDisk;
     private long requestIds;
     private final TreeMap<Integer, Long> crashedAt = new TreeMap<>();
+    /** Nodes rebuilt after losing their storage. */
+    private long rebuilds;
     /** For failover measurements: when the first leader of a term above {@link #watchTerm} appeared. */
     private long watchTerm = Long.MAX_VALUE;
     private long newLeaderTime = -1;
@@ -99,7 +103,7 @@ public final class Simulation {
             checker.fail("exception", e + " at " + e.getStackTrace()[0]);
         }
         return new SimResult(options, checker.violations(), eventCount, checker.acknowledgedWrites(),
-                checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex());
+                checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex(), rebuilds);
     }
 
     /**
@@ -287,6 +291,7 @@ public final class Simulation {
     // ---------------------------------------------------------------- network
 
     private void send(Message message) {
+        checker.onSend(node(message.from()), message);
         if (cutLinks.contains(message.from() * 100 + message.to())) return;
         if (random.nextDouble() < dropProbability) return;
         deliverLater(message);
@@ -397,6 +402,10 @@ public final class Simulation {
             choices.add(() -> crashSomeone(false));
             choices.add(this::powerFailure);
             choices.add(() -> slowDisk = !slowDisk);
+            if (options.storageFaults()) {
+                choices.add(this::loseSomeonesStorage);
+                choices.add(this::damageAStoppedNodesHardState);
+            }
         }
         if (mix.partitions) {
             choices.add(this::isolateSomeone);
@@ -433,6 +442,43 @@ public final class Simulation {
         }
     }
 
+    /**
+     * A node's disk dies: it crashes and comes back only once rebuilt ({@link #restart}). One at a time: a second
+     * loss waits until no node is lost or below its vote fence, as the operator's procedure assumes (a majority
+     * that kept its storage; docs/storage-recovery.md).
+     */
+    private void loseSomeonesStorage() {
+        if (!everyNodeHoldsItsStorage()) return;
+        SimNode victim = switch (random.nextInt(3)) {
+            case 0 -> currentLeader();
+            case 1 -> mostUpToDateFollower(); // the likeliest to hold a committed entry few others hold
+            default -> nodes.get(random.nextInt(nodes.size()));
+        };
+        if (victim == null) return;
+        if (victim.up) {
+            crash(victim);
+            schedule(TICK * (5 + random.nextInt(60)), new Event.Restart(victim.id));
+        }
+        victim.storageLost = true;
+    }
+
+    /** A bit flips in one hard state copy of a stopped node: it must restart with the newest durable term and vote. */
+    private void damageAStoppedNodesHardState() {
+        SimNode victim = nodes.get(random.nextInt(nodes.size()));
+        if (!victim.up && !victim.storageLost && victim.hardStateCopiesIntact()) victim.damageOneHardStateCopy(random);
+    }
+
+    private SimNode mostUpToDateFollower() {
+        SimNode leader = currentLeader();
+        if (leader == null) return null;
+        int followerId = leader.core.mostUpToDateFollower();
+        return followerId == 0 ? null : node(followerId);
+    }
+
+    private boolean everyNodeHoldsItsStorage() {
+        return nodes.stream().noneMatch(n -> n.storageLost || n.belowVoteFence());
+    }
+
     /** Every node loses power at once: only what each had made durable survives. */
     private void powerFailure() {
         for (SimNode node : nodes) {
@@ -454,10 +500,45 @@ public final class Simulation {
 
     private void restart(SimNode node) {
         if (node.up) return;
-        node.restart();
+        if (node.storageLost && !rebuild(node)) {
+            schedule(TICK * 5, new Event.Restart(node.id)); // the operator waits for every other member
+            return;
+        }
+        HardState durableBefore = node.durableHardState;
+        try {
+            node.restart();
+        } catch (HardStateDamagedException e) {
+            trace(() -> "node " + node.id + " refuses to start: " + e.getMessage());
+            node.storageLost = true;
+            schedule(TICK * 5, new Event.Restart(node.id));
+            return;
+        }
+        checker.onRecoveredHardState(node, durableBefore);
         crashedAt.remove(node.id);
         checker.onRestart(node);
         schedule(random.nextInt((int) TICK), new Event.Tick(node.id, node.incarnation));
+    }
+
+    /**
+     * {@code kvnode rebuild}: only when every other member is up (it reads their statuses) and none is itself lost
+     * or below its fence. Messages the lost node sent before it died were delivered or dropped long before (at most
+     * two ticks in flight; a restart comes five or more after the crash), as a real rebuild, minutes later, finds.
+     */
+    private boolean rebuild(SimNode node) {
+        long highestTerm = 0;
+        long highestLastIndex = 0;
+        for (SimNode other : nodes) {
+            if (other == node) continue;
+            if (!other.up || other.storageLost || other.belowVoteFence()) return false;
+            highestTerm = Math.max(highestTerm, other.core.term());
+            highestLastIndex = Math.max(highestLastIndex, other.core.lastIndex());
+        }
+        long term = highestTerm;
+        long fence = highestLastIndex;
+        trace(() -> "rebuild " + node.id + ": term " + term + ", vote fence " + fence);
+        node.rebuild(highestTerm, highestLastIndex);
+        rebuilds++;
+        return true;
     }
 
     private void isolateSomeone() {
@@ -482,7 +563,10 @@ public final class Simulation {
         duplicateProbability = 0;
         slowDisk = false;
         for (SimNode node : nodes) {
-            if (!node.up) restart(node);
+            if (!node.up && !node.storageLost) restart(node);
+        }
+        for (SimNode node : nodes) {
+            if (!node.up) restart(node); // rebuilt once every other member is up
         }
         checker.onHeal();
     }

@@ -109,14 +109,28 @@ public final class RebuildCommand implements Callable<Integer> {
                     throw new IOException("node " + member.getKey() + " at " + member.getValue() + " did not answer ("
                             + e.getMessage() + "): every other member must be running", e);
                 }
-                statuses.put(member.getKey(), parse(json));
+                try {
+                    statuses.put(member.getKey(), parse(json));
+                } catch (IOException e) {
+                    throw new IOException("node " + member.getKey() + " at " + member.getValue() + ": " + e.getMessage(), e);
+                }
             }
         }
         return statuses;
     }
 
+    /**
+     * The fields the plan needs, each required: a missing {@code lastIndex} read as 0 would set no fence at all (a
+     * member of another version, a status that changed shape).
+     */
     static RebuildPlan.MemberStatus parse(String statusJson) throws IOException {
         JsonNode status = JSON.readTree(statusJson);
+        for (String field : List.of("nodeId", "term", "lastIndex")) {
+            if (!status.path(field).isIntegralNumber()) {
+                throw new IOException("its status has no numeric '" + field + "'");
+            }
+        }
+        if (!status.path("clusterId").isTextual()) throw new IOException("its status has no 'clusterId'");
         return new RebuildPlan.MemberStatus(status.path("nodeId").asInt(), status.path("clusterId").asText(),
                 status.path("term").asLong(), status.path("lastIndex").asLong());
     }

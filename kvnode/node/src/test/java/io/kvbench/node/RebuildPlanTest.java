@@ -46,4 +46,14 @@ class RebuildPlanTest {
         assertThat(err.toString()).startsWith("kvnode rebuild: node 2 at").contains("every other member must be running")
                 .doesNotContain("Exception").hasLineCount(1);
     }
+
+    @Test
+    void aStatusWithoutTheFieldsThePlanNeedsIsRefusedNotReadAsZero() throws Exception {
+        assertThat(RebuildCommand.parse("{\"nodeId\":3,\"clusterId\":\"c\",\"term\":9,\"lastIndex\":40}"))
+                .isEqualTo(member(3, 9, 40));
+        assertThatThrownBy(() -> RebuildCommand.parse("{\"nodeId\":3,\"clusterId\":\"c\",\"term\":9}"))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'lastIndex'");
+        assertThatThrownBy(() -> RebuildCommand.parse("{\"nodeId\":3,\"clusterId\":\"c\",\"term\":\"9\",\"lastIndex\":40}"))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("'term'");
+    }
 }

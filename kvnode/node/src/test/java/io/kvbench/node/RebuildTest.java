@@ -88,6 +88,9 @@ class RebuildTest {
                 // In the next term: still no vote until its log reaches what it may have acknowledged.
                 core.step(new Message.VoteRequest(otherFollower, victim, votedTerm + 1, leaderLastIndex, votedTerm, false, false));
                 assertThat(voteResponses(core)).extracting(Message.VoteResponse::granted).containsExactly(false);
+                // Nor does it stand for election: its own vote could join one from a node lacking what it lost.
+                for (int tick = 0; tick < 3 * victimConfig.raftConfig().electionTimeoutMaxTicks(); tick++) core.tick();
+                assertThat(core.role()).isEqualTo(io.kvbench.raft.Role.FOLLOWER);
             }
 
             // Started, it follows the same leader and catches up to the leader's log.

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,12 @@ public final class RebuildCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (listening(addresses.get(nodeId))) {
+            // Two processes with one id would each vote and acknowledge as that node: the old one must be gone.
+            err.println(spec.qualifiedName() + ": something still listens at node " + nodeId + "'s client address "
+                    + addresses.get(nodeId) + ": stop node " + nodeId + " before rebuilding it");
+            return 1;
+        }
         Map<Integer, RebuildPlan.MemberStatus> statuses;
         try {
             statuses = memberStatuses(addresses);
@@ -88,6 +95,15 @@ public final class RebuildCommand implements Callable<Integer> {
                         + " (members: %s); start it with kvnode run as before%n", nodeId, dataDirectory,
                 plan.hardState().term(), plan.voteFenceIndex(), describe(statuses));
         return 0;
+    }
+
+    private boolean listening(InetSocketAddress address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, (int) Math.min(timeoutMillis, 1_000));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Every other member's status, asked at its client address; a member that does not answer fails the rebuild. */

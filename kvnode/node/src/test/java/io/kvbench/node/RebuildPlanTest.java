@@ -56,4 +56,21 @@ class RebuildPlanTest {
         assertThatThrownBy(() -> RebuildCommand.parse("{\"nodeId\":3,\"clusterId\":\"c\",\"term\":\"9\",\"lastIndex\":40}"))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("'term'");
     }
+
+    @Test
+    void aNodeThatStillListensIsNotRebuilt() throws Exception {
+        try (var stillRunning = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            var command = KvNodeCommand.commandLine();
+            var err = new java.io.StringWriter();
+            command.setErr(new java.io.PrintWriter(err));
+            java.nio.file.Path dataDirectory = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                    "kvbench-rebuild-still-running-" + ProcessHandle.current().pid());
+            int exitCode = command.execute("rebuild", "--id", "1", "--clients", "1=127.0.0.1:" + stillRunning.getLocalPort()
+                    + ",2=127.0.0.1:" + InProcessCluster.freePort(), "--data-dir", dataDirectory.toString());
+            assertThat(exitCode).isEqualTo(1);
+            assertThat(err.toString()).startsWith("kvnode rebuild: something still listens at node 1's client address")
+                    .contains("stop node 1 before rebuilding it").hasLineCount(1);
+            assertThat(dataDirectory).doesNotExist();
+        }
+    }
 }

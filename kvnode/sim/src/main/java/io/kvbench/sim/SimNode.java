@@ -146,12 +146,10 @@ final class SimNode {
         for (Entry entry : durableEntries.values()) highestLogTerm = Math.max(highestLogTerm, entry.term());
         HardStateCopies.Recovered recovered = HardStateCopies.decode(Path.of("node" + id, "hardstate"), hardStateFile,
                 highestLogTerm);
-        if (!recovered.damagedCopies().isEmpty()) {
-            hardStateSequence = recovered.sequence(); // the WAL rewrites both copies at open
-            hardStateFile = HardStateCopies.encodeFile(recovered.hardState(), voteFenceIndex, hardStateSequence);
-        }
         hardStateSequence = recovered.sequence();
         durableHardState = recovered.hardState();
+        voteFenceIndex = recovered.voteFenceIndex();
+        if (!recovered.damagedCopies().isEmpty()) makeHardStateDurable(durableHardState); // the WAL rewrites both at open
         up = true;
         core = newCore(durableHardState, durableSnapshot, new ArrayList<>(durableEntries.values()));
         stateMachine = durableSnapshot.isEmpty()

@@ -24,9 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * {@code kvnode rebuild}: a fresh data directory for a node whose storage was lost or damaged (it refuses to start
- * on a damaged hard state), from which it rejoins without voting twice in a term. See {@link RebuildPlan} for the
- * rule and docs/storage-recovery.md for the whole procedure.
+ * {@code kvbench node-rebuild}: a fresh data directory for a node whose storage was lost or damaged (it refuses to
+ * start on a damaged hard state), from which it rejoins without voting twice in a term. See {@link RebuildPlan} for
+ * the rule and docs/storage-recovery.md for the whole procedure.
  */
 @Command(name = "rebuild", mixinStandardHelpOptions = true, version = "kvnode 0.11",
         description = {"Prepare an empty data directory for a node whose storage was lost or damaged, so that it "

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The operator's procedure of docs/storage-recovery.md, on three runtimes in one JVM: a follower whose hard state
- * is damaged refuses to start, {@code kvnode rebuild} prepares a fresh directory from the other members' statuses,
- * and the rebuilt node neither votes again in a term it may have voted in nor votes before its log holds what it may
- * have acknowledged; started, it catches up from the leader.
+ * is damaged refuses to start, {@code kvbench node-rebuild} prepares a fresh directory from the other members'
+ * statuses, and the rebuilt node neither votes again in a term it may have voted in nor votes before its log holds
+ * what it may have acknowledged; started, it catches up from the leader.
  */
 @Timeout(90)
 class RebuildTest {

@@ -175,19 +175,20 @@ final class SimDisk implements Storage {
 
     /**
      * A group's work in the WAL's order (SegmentedLog.apply and commit): per batch, a higher term's hard state first
-     * if the batch has records, then its snapshot, then its entries; the group's last hard state at the commit.
+     * if the batch has records, then its snapshot, then its entries; the group's last hard state at the commit. A
+     * hard state equal to the one written is not written again.
      */
     private List<Step> steps(List<Operation> operations) {
         List<Step> steps = new ArrayList<>();
         HardState pending = null;
-        long writtenTerm = durableHardState.term();
+        HardState written = durableHardState;
         for (Operation operation : operations) {
             if (operation instanceof Append append) {
                 if (append.hardState() != null) pending = append.hardState();
                 boolean hasRecords = append.snapshot() != null || !append.entries().isEmpty();
-                if (hasRecords && pending != null && pending.term() > writtenTerm) {
+                if (hasRecords && pending != null && pending.term() > written.term()) {
                     steps.add(new HardStateWrite(pending));
-                    writtenTerm = pending.term();
+                    written = pending;
                     pending = null;
                 }
                 if (append.snapshot() != null) steps.add(new RecordWrite(() -> adopt(append.snapshot())));
@@ -196,7 +197,7 @@ final class SimDisk implements Storage {
                 steps.add(new RecordWrite(() -> adopt(install.snapshot())));
             }
         }
-        if (pending != null) steps.add(new HardStateWrite(pending));
+        if (pending != null && !pending.equals(written)) steps.add(new HardStateWrite(pending));
         return steps;
     }
 
@@ -255,7 +256,6 @@ final class SimDisk implements Storage {
 
     /** As HardStateFile.write: both copies with the next sequence, fsynced. */
     private void writeHardStateDurably(HardState hardState) {
-        if (hardState.equals(durableHardState)) return; // SegmentedLog skips a write that changes nothing
         hardStateSequence++;
         hardStateFile = HardStateCopies.encodeFile(hardState, voteFenceIndex, hardStateSequence);
         durableHardState = hardState;
@@ -281,8 +281,8 @@ final class SimDisk implements Storage {
     }
 
     /**
-     * The storage was lost and is rebuilt as {@code kvnode rebuild} does ({@code Wal.createRebuilt}): an empty log
-     * and a new hard state file holding {@code hardState} and {@code fenceIndex}.
+     * The storage was lost and is rebuilt as {@code kvbench node-rebuild} does ({@code Wal.createRebuilt}): an empty
+     * log and a new hard state file holding {@code hardState} and {@code fenceIndex}.
      */
     void rebuild(HardState hardState, long fenceIndex) {
         group = null;

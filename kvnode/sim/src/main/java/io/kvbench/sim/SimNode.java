@@ -22,7 +22,7 @@ import java.util.Random;
  * One simulated replica: the production {@link ReplicaDriver} (core, state machine, pending requests) bound to this
  * node's {@link SimDisk} and the simulation's network and clock. A crash throws the driver away with everything it
  * held; a restart builds a new one from what the disk recovers, as the node does from its WAL. With storage faults
- * a node may lose its storage: it then stays down until it is rebuilt as {@code kvnode rebuild} does.
+ * a node may lose its storage: it then stays down until it is rebuilt as {@code kvbench node-rebuild} does.
  */
 final class SimNode {
     static final int MAX_SESSIONS = 64;
@@ -84,7 +84,7 @@ final class SimNode {
     }
 
     /**
-     * Its storage is rebuilt as {@code kvnode rebuild} does (docs/storage-recovery.md): an empty log, the others'
+     * Its storage is rebuilt as {@code kvbench node-rebuild} does (docs/storage-recovery.md): an empty log, the others'
      * highest term with a vote for itself, and a vote fence at their highest last index.
      */
     void rebuild(long othersHighestTerm, long othersHighestLastIndex) {

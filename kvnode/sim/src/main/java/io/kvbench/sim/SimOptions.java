@@ -14,8 +14,9 @@ import io.kvbench.raft.Mutation;
  * @param livenessBoundTicks     after healing, a leader must exist and every pending operation complete within this
  * @param connectionClosedHint   tell peers "connection to X closed" when X crashes (the fast-failover hint)
  * @param mutation               a rule the cores or their drivers break on purpose (mutation check); NONE normally
- * @param storageFaults          with crashes: a node also loses its whole storage and is rebuilt as {@code kvnode
- *                               rebuild} does, and bits flip in a stopped node's hard state file (docs/storage-recovery.md)
+ * @param storageFaults          with crashes: a node also loses its whole storage and is rebuilt as {@code kvbench
+ *                               node-rebuild} does, and bits flip in a stopped node's hard state file
+ *                               (docs/storage-recovery.md)
  */
 public record SimOptions(long seed, int nodeCount, FaultMix faults, int clientCount, int faultPhaseTicks,
                          int livenessBoundTicks, boolean connectionClosedHint, Mutation mutation, boolean storageFaults) {

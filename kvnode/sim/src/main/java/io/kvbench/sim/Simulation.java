@@ -530,9 +530,9 @@ public final class Simulation {
     }
 
     /**
-     * {@code kvnode rebuild}: only when every other member is up (it reads their statuses) and none is itself lost
-     * or below its fence. Messages the lost node sent before it died were delivered or dropped long before (at most
-     * two ticks in flight; a restart comes five or more after the crash), as a real rebuild, minutes later, finds.
+     * {@code kvbench node-rebuild}: only when every other member is up (it reads their statuses) and none is itself
+     * lost or below its fence. Messages the lost node sent before it died were delivered or dropped long before (at
+     * most two ticks in flight; a restart comes five or more after the crash), as a real rebuild, minutes later, finds.
      */
     private boolean rebuild(SimNode node) {
         long highestTerm = 0;

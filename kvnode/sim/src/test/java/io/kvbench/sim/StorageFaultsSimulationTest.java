@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The crash mixes again, now with storage faults (docs/storage-recovery.md): a node loses its whole storage and is
- * rebuilt as {@code kvnode rebuild} does (the others' highest term with a vote for itself, a vote fence at their
+ * rebuilt as {@code kvbench node-rebuild} does (the others' highest term with a vote for itself, a vote fence at their
  * highest last index), crashes tear a hard state write in one copy, and bits flip in a stopped node's hard state
  * file. The nodes run the production driver (ReplicaDriver) on SimDisk, whose hard state file is read back by the
  * WAL's own rule (HardStateCopies). Every invariant holds after every event, term and vote never come back older,

@@ -25,5 +25,7 @@ public enum Mutation {
      * The driver answers a confirmed read before its state machine has applied the read index (§6.4), from state
      * that may miss writes acknowledged before the read began.
      */
-    REPLY_BEFORE_APPLY
+    REPLY_BEFORE_APPLY,
+    /** A rebuilt node votes and campaigns before its log reaches its vote fence (docs/storage-recovery.md). */
+    IGNORE_VOTE_FENCE
 }

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proof: many seeded runs of the production driver across fault mixes (drop, delay, duplicate, reorder,
  * partition, crash, power failure, slow fsync on every disk or on the leader's, crash between write and fsync, torn
- * last record), every invariant checked after every event and every reply, liveness after healing.
+ * last record, a hard state write torn in one copy), every invariant checked after every event and every reply,
+ * liveness after healing. Lost storage and bit flips at rest: StorageFaultsSimulationTest.
  * {@code -Dsim.seeds=N} sets the count (CI: 1000); {@code -Dsim.firstSeed=S} the start.
  */
 class SimulationSeedsTest {

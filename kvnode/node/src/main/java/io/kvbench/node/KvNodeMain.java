@@ -5,18 +5,17 @@ import io.kvbench.net.PeerServerConfig;
 import io.kvbench.net.PortLimits;
 import io.kvbench.net.WireFormat;
 import io.kvbench.wal.SyncMode;
-import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code kvnode run}: one node of a cluster, until SIGTERM (graceful, with leadership transfer) or SIGKILL. */
 @Command(name = "run", mixinStandardHelpOptions = true, version = "kvnode 0.11",
@@ -121,24 +120,26 @@ public final class KvNodeMain implements Callable<Integer> {
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
         NodeRuntime runtime;
         try {
-            runtime = NodeRuntime.start(config);
-        } catch (WalCorruptionException e) {
-            // Damaged storage (a lost term and vote among it): one line naming file and offset, and no start.
+            runtime = NodeRuntime.start(config, null, DiskFullTrigger.fromSystemProperty(config.dataDirectory()));
+        } catch (IOException e) {
+            // Damaged storage (a lost term and vote among it) names file and offset; a failed read, write or fsync
+            // (a full disk) names file and operation (WalIoException): one line, and no start.
             System.err.println("kvnode " + nodeId + ": cannot start: " + e.getMessage());
             logHandler.close();
             return 1;
         }
-        CountDownLatch exited = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.shutdownGracefully(Duration.ofMillis(2L * electionTimeoutMaxMillis));
             logHandler.close();
-            exited.countDown();
         }, "kvnode-shutdown"));
         System.out.println("kvnode " + nodeId + " ready: peer " + config.peerAddress() + " client " + runtime.clientAddress()
                 + " fsync=" + fsync + " pid=" + ProcessHandle.current().pid());
         System.out.flush();
-        exited.await();
-        return 0;
+        // Until SIGTERM (the hook stops the node and the JVM exits 0), or until the storage fails: then the node has
+        // stopped acting and printed its one line, and the process exits 1 (fail-stop). The line is the last thing it
+        // prints: closing its connections would add INFO lines that say nothing an operator needs.
+        runtime.whenStorageFailed().thenRun(() -> java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF)).join();
+        return 1;
     }
 
     /** The node's configuration from the options. */

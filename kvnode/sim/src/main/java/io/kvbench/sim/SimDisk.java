@@ -26,6 +26,9 @@ import java.util.TreeMap;
  * goes to its own file in the commit, all or nothing: the new one or the old one, whatever became of the records.
  * Everything still queued is lost. A snapshot being written (off the driver's thread) is lost too; one written but
  * not installed is a staged file recovery deletes.
+ * <p>
+ * A disk can fail ({@link #startFailing}): the group's fsync fails (or the snapshot's write), the driver is told, and
+ * the node fail-stops as the node does (it exits): a crash, after which the disk keeps what a crash keeps.
  */
 final class SimDisk implements Storage {
     /** How the simulation times the disk's work; bound to the node's current incarnation. */
@@ -81,6 +84,9 @@ final class SimDisk implements Storage {
     private List<Operation> group;
     private long unsyncedRecordsLost;
     private long tornRecords;
+    /** The disk is full or failing: its next fsync (or the snapshot being written) fails. */
+    private boolean failing;
+    private long failures;
 
     /** The scheduler of the node's current incarnation; set again after every restart. */
     void bind(Scheduler current) {
@@ -181,6 +187,35 @@ final class SimDisk implements Storage {
             expected++;
         }
         return new Recovered(hardState, snapshot, new ArrayList<>(entries.values()));
+    }
+
+    /** From now on the disk fails: the group being written (or the next) fails its fsync, as does a snapshot's write. */
+    void startFailing() {
+        failing = true;
+    }
+
+    boolean failing() {
+        return failing;
+    }
+
+    /**
+     * The failure the node sees: after it the node fail-stops ({@link Simulation}), and of the failed group what a
+     * crash leaves survives ({@link #crash}: a failed fsync says nothing of which writes reached the disk). The disk is
+     * repaired (space freed) but keeps everything: the node restarts on it, never on an empty one.
+     */
+    java.io.IOException fail(String operation) {
+        failing = false;
+        failures++;
+        return new java.io.IOException(operation + " failed: No space left on device (simulated)");
+    }
+
+    /** The failure never struck (healing repairs every disk). */
+    void repair() {
+        failing = false;
+    }
+
+    long failures() {
+        return failures;
     }
 
     HardState durableHardState() {

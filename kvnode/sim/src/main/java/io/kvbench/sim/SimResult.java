@@ -4,11 +4,12 @@ import java.util.List;
 
 /**
  * What one simulated run saw. {@code unsyncedRecordsLost}: log records written but not yet fsynced when their node
- * crashed, lost; {@code tornRecords}: of those, the crashes that tore the first lost record (see SimDisk).
+ * crashed, lost; {@code tornRecords}: of those, the crashes that tore the first lost record (see SimDisk);
+ * {@code storageFailures}: failed fsyncs or snapshot writes, after each of which a node fail-stopped.
  */
 public record SimResult(SimOptions options, List<Violation> violations, long events, long acknowledgedWrites,
                         long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex,
-                        long unsyncedRecordsLost, long tornRecords) {
+                        long unsyncedRecordsLost, long tornRecords, long storageFailures) {
     public boolean passed() {
         return violations.isEmpty();
     }
@@ -18,6 +19,6 @@ public record SimResult(SimOptions options, List<Violation> violations, long eve
                 + (passed() ? "ok" : violations.size() + " violation(s), first: " + violations.get(0))
                 + " [events=" + events + " acked=" + acknowledgedWrites + " reads=" + readsServed
                 + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex
-                + " unsynced lost=" + unsyncedRecordsLost + " torn=" + tornRecords + "]";
+                + " unsynced lost=" + unsyncedRecordsLost + " torn=" + tornRecords + " storage failures=" + storageFailures + "]";
     }
 }

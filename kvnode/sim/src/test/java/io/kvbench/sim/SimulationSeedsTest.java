@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proof: many seeded runs of the production driver across fault mixes (drop, delay, duplicate, reorder,
  * partition, crash, power failure, slow fsync on every disk or on the leader's, crash between write and fsync, torn
- * last record), every invariant checked after every event and every reply, liveness after healing.
+ * last record, a failed fsync or snapshot write after which the node fail-stops), every invariant checked after every
+ * event and every reply, liveness after healing.
  * {@code -Dsim.seeds=N} sets the count (CI: 1000); {@code -Dsim.firstSeed=S} the start.
  */
 class SimulationSeedsTest {
@@ -29,6 +30,8 @@ class SimulationSeedsTest {
         // The storage faults happened: crashes between a group's write and its fsync lost records, some torn.
         assertThat(sweep.results().stream().mapToLong(SimResult::unsyncedRecordsLost).sum()).isGreaterThan(seeds / 10L);
         assertThat(sweep.results().stream().mapToLong(SimResult::tornRecords).sum()).isGreaterThan(seeds / 20L);
+        // Disks failed (a failed fsync or snapshot write), and each such node fail-stopped and came back on its disk.
+        assertThat(sweep.results().stream().mapToLong(SimResult::storageFailures).sum()).isGreaterThan(seeds / 10L);
     }
 
     @Test

@@ -23,8 +23,9 @@ import java.util.Objects;
  * @param ratePerThread     operations per second each thread intends (latency counts from the intended time)
  * @param generatorRatePerSecond writes per second of bench's open-loop LoadGenerator, run beside the history
  *                          workload for the whole campaign (files in load/, see {@link CampaignLoad}); 0 = none
- * @param attemptTimeout    the client's wait for one answer before failing over
- * @param operationTimeout  the client's budget for one operation; then it is UNKNOWN
+ * @param attemptTimeout    the client's wait for one answer before failing over; at most {@code operationTimeout}
+ * @param operationTimeout  the client's budget for one operation; then a write is UNKNOWN and a read FAIL (short
+ *                          deadlines make indeterminate outcomes occur: {@code kvbench chaos --op-timeout-ms})
  * @param recoveryTimeout   a trial that has no new leader and no acknowledged write by then fails
  * @param settle            after the heal, time to let the cluster settle (the healed node catch up) before the next trial
  * @param clientFanOut      kvnode clients send a retry to every node while the leader is unknown
@@ -49,8 +50,16 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         if (!(generatorRatePerSecond >= 0) || Double.isInfinite(generatorRatePerSecond)) {
             throw new IllegalArgumentException("generatorRatePerSecond must be >= 0 (0 = no load generator): " + generatorRatePerSecond);
         }
+        if (!isPositive(attemptTimeout) || !isPositive(operationTimeout) || attemptTimeout.compareTo(operationTimeout) > 0) {
+            throw new IllegalArgumentException("timeouts must be positive, the attempt's no longer than the operation's: attempt "
+                    + attemptTimeout + ", operation " + operationTimeout);
+        }
         Objects.requireNonNull(probeInterval, "probeInterval");
         FailoverProbe.requireInterval(probeInterval);
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
     }
 
     public static Builder builder() {
@@ -133,6 +142,13 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         public Builder generatorRatePerSecond(double value) { generatorRatePerSecond = value; return this; }
         public Builder attemptTimeout(Duration value) { attemptTimeout = value; return this; }
         public Builder operationTimeout(Duration value) { operationTimeout = value; return this; }
+
+        /** The operation's deadline, and an attempt's at most as long (300 ms by default). */
+        public Builder operationDeadline(Duration value) {
+            operationTimeout = value;
+            if (attemptTimeout.compareTo(value) > 0) attemptTimeout = value;
+            return this;
+        }
         public Builder recoveryTimeout(Duration value) { recoveryTimeout = value; return this; }
         public Builder settle(Duration value) { settle = value; return this; }
         public Builder clientFanOut(boolean value) { clientFanOut = value; return this; }

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import picocli.CommandLine.Command;
@@ -15,6 +16,8 @@ import java.util.concurrent.Callable;
 public final class FloorCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "results/local", description = "A directory on the filesystem to measure (default: ${DEFAULT-VALUE}).")
     Path directory;
+
+    @OptionRange(min = 10, max = 10_000_000)
 
     @Option(names = "--samples", defaultValue = "2000", description = "Samples of each (default: ${DEFAULT-VALUE}).")
     int samples;

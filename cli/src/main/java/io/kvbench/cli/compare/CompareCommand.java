@@ -1,5 +1,6 @@
 package io.kvbench.cli.compare;
 
+import io.kvbench.net.OptionRange;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -35,6 +36,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "B", description = "candidate: a results directory or a git ref")
     String second;
+
+    @OptionRange(min = 1, max = 1_000)
 
     @Option(names = "--runs", defaultValue = "10", paramLabel = "N",
             description = "runs of each ref, interleaved (default: ${DEFAULT-VALUE}); 6 or more give a 95%% CI")

@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.net.OptionRange;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.wal.Wal;
@@ -54,6 +55,8 @@ public final class RebuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @OptionRange(min = 1)
+
     @Option(names = "--id", required = true, description = "The node being rebuilt.")
     int nodeId;
 
@@ -67,6 +70,8 @@ public final class RebuildCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", required = true, description = "The new data directory: absent or empty.")
     Path dataDirectory;
+
+    @OptionRange(min = 1, max = 3_600_000)
 
     @Option(names = "--timeout-ms", defaultValue = "5000", description = "How long to wait for each member's status (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;

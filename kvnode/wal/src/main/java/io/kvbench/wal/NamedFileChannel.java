@@ -33,48 +33,18 @@ final class NamedFileChannel extends ForwardingFileChannel {
         };
     }
 
-    @Override
-    public int read(ByteBuffer destination) throws IOException {
-        try {
-            return super.read(destination);
-        } catch (IOException e) {
-            throw named("read", e);
-        }
+    /** A call on the channel that may fail. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws IOException;
     }
 
-    @Override
-    public long read(ByteBuffer[] destinations, int offset, int length) throws IOException {
+    /** Runs {@code call}, its failure named. The WAL's hot calls (positioned write, force) are written out instead. */
+    private <T> T named(String operation, Call<T> call) throws IOException {
         try {
-            return super.read(destinations, offset, length);
+            return call.run();
         } catch (IOException e) {
-            throw named("read", e);
-        }
-    }
-
-    @Override
-    public int read(ByteBuffer destination, long position) throws IOException {
-        try {
-            return super.read(destination, position);
-        } catch (IOException e) {
-            throw named("read", e);
-        }
-    }
-
-    @Override
-    public int write(ByteBuffer source) throws IOException {
-        try {
-            return super.write(source);
-        } catch (IOException e) {
-            throw named("write", e);
-        }
-    }
-
-    @Override
-    public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
-        try {
-            return super.write(sources, offset, length);
-        } catch (IOException e) {
-            throw named("write", e);
+            throw named(operation, e);
         }
     }
 
@@ -84,44 +54,6 @@ final class NamedFileChannel extends ForwardingFileChannel {
             return super.write(source, position);
         } catch (IOException e) {
             throw named("write", e);
-        }
-    }
-
-    @Override
-    public long position() throws IOException {
-        try {
-            return super.position();
-        } catch (IOException e) {
-            throw named("position", e);
-        }
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-        try {
-            super.position(newPosition);
-            return this;
-        } catch (IOException e) {
-            throw named("position", e);
-        }
-    }
-
-    @Override
-    public long size() throws IOException {
-        try {
-            return super.size();
-        } catch (IOException e) {
-            throw named("size", e);
-        }
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-        try {
-            super.truncate(size);
-            return this;
-        } catch (IOException e) {
-            throw named("truncate", e);
         }
     }
 
@@ -136,57 +68,83 @@ final class NamedFileChannel extends ForwardingFileChannel {
     }
 
     @Override
+    public int read(ByteBuffer destination) throws IOException {
+        return named("read", () -> super.read(destination));
+    }
+
+    @Override
+    public long read(ByteBuffer[] destinations, int offset, int length) throws IOException {
+        return named("read", () -> super.read(destinations, offset, length));
+    }
+
+    @Override
+    public int read(ByteBuffer destination, long position) throws IOException {
+        return named("read", () -> super.read(destination, position));
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+        return named("write", () -> super.write(source));
+    }
+
+    @Override
+    public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+        return named("write", () -> super.write(sources, offset, length));
+    }
+
+    @Override
+    public long position() throws IOException {
+        return named("position", super::position);
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        named("position", () -> super.position(newPosition));
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        return named("size", super::size);
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+        named("truncate", () -> super.truncate(size));
+        return this;
+    }
+
+    @Override
     public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-        try {
-            return super.transferTo(position, count, target);
-        } catch (IOException e) {
-            throw named("read", e);
-        }
+        return named("read", () -> super.transferTo(position, count, target));
     }
 
     @Override
     public long transferFrom(ReadableByteChannel source, long position, long count) throws IOException {
-        try {
-            return super.transferFrom(source, position, count);
-        } catch (IOException e) {
-            throw named("write", e);
-        }
+        return named("write", () -> super.transferFrom(source, position, count));
     }
 
     @Override
     public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-        try {
-            return super.map(mode, position, size);
-        } catch (IOException e) {
-            throw named("map", e);
-        }
+        return named("map", () -> super.map(mode, position, size));
     }
 
     @Override
     public FileLock lock(long position, long size, boolean shared) throws IOException {
-        try {
-            return super.lock(position, size, shared);
-        } catch (IOException e) {
-            throw named("lock", e);
-        }
+        return named("lock", () -> super.lock(position, size, shared));
     }
 
     @Override
     public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-        try {
-            return super.tryLock(position, size, shared);
-        } catch (IOException e) {
-            throw named("lock", e);
-        }
+        return named("lock", () -> super.tryLock(position, size, shared));
     }
 
     @Override
     protected void implCloseChannel() throws IOException {
-        try {
+        named("close", () -> {
             super.implCloseChannel();
-        } catch (IOException e) {
-            throw named("close", e);
-        }
+            return null;
+        });
     }
 
     private IOException named(String operation, IOException cause) {

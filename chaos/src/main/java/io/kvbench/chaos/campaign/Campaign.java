@@ -93,8 +93,10 @@ public final class Campaign {
             List<URI> urls = cluster.nodeIds().stream().map(cluster::clientUrl).toList();
             try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
-                Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, spec.operationTimeout(),
-                        spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
+                // The load generator measures latency, not outcomes: its deadlines stay the defaults (--op-timeout-ms
+                // shortens the checked clients'); a short one would fail its connections before it starts.
+                Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, CampaignSpec.DEFAULT_OPERATION_TIMEOUT,
+                        CampaignSpec.DEFAULT_ATTEMPT_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
                 return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000), load,
                         progress);
             }
@@ -107,8 +109,11 @@ public final class Campaign {
         options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
                 options.maxQueued(), 1, 10, 1, spec.clientFanOut());
         KvClientOptions clientOptions = options;
+        // As for etcd: the load generator keeps the default deadlines, whatever the checked clients' (--op-timeout-ms).
         Target load = spec.hasLoadGenerator() ? new KvnodeTarget(new ArrayList<>(addresses.values()), CampaignLoad.CONNECTIONS,
-                clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
+                clientOptions.withAttemptTimeoutMillis(CampaignSpec.DEFAULT_ATTEMPT_TIMEOUT.toMillis())
+                        .withOperationTimeoutMillis(CampaignSpec.DEFAULT_OPERATION_TIMEOUT.toMillis())
+                        .withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
         try (NettyResources netty = new NettyResources("chaos-clients", 1, true, CLIENT_THREAD_PRIORITY)) {
             return run(spec, cluster, outputDirectory,
                     process -> KvClientChaosClient.connect(addresses, clientOptions, netty, spec.recoveryTimeout()), load, progress);

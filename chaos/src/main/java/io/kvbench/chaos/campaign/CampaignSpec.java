@@ -62,6 +62,10 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         return duration != null && !duration.isNegative() && !duration.isZero();
     }
 
+    /** The checked clients' default deadlines, which the load generator keeps whatever theirs are. */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMillis(300);
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
+
     public static Builder builder() {
         return new Builder();
     }
@@ -121,8 +125,8 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         private int registerKeys = 3;
         private double ratePerThread = 100;
         private double generatorRatePerSecond = 0;
-        private Duration attemptTimeout = Duration.ofMillis(300);
-        private Duration operationTimeout = Duration.ofSeconds(5);
+        private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Duration recoveryTimeout = Duration.ofSeconds(10);
         private Duration settle = Duration.ofMillis(300);
         private boolean clientFanOut = true;

@@ -28,7 +28,8 @@ public final class KvbenchMain {
      */
     static CommandLine commandLine(CommandLine.IExecutionStrategy run) {
         CommandLine commandLine = new CommandLine(new KvbenchMain());
-        commandLine.addSubcommand("node", new KvNodeMain());
+        // Named for where it is mounted, so its usage and errors say "kvbench node", not its own name "run".
+        commandLine.addSubcommand("node", new CommandLine(new KvNodeMain()).setCommandName("node"));
         commandLine.addSubcommand("node-rebuild", new CommandLine(new io.kvbench.node.RebuildCommand(new MemberStatusesOverClient())).setCommandName("node-rebuild"));
         commandLine.addSubcommand("compare", new io.kvbench.cli.compare.CompareCommand());
         commandLine.addSubcommand("client", new io.kvbench.client.cli.ClientCommands());

@@ -97,7 +97,7 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile boolean running = true;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile StatusSnapshot lastStatus;
-    /** Completed, with the line the node stopped with, once it stopped serving after its storage failed. */
+    /** Completed, with the line the node stops with, once it stopped acting after its storage failed. */
     private final CompletableFuture<String> storageFailure = new CompletableFuture<>();
 
     public static NodeRuntime start(NodeConfig config) throws IOException {

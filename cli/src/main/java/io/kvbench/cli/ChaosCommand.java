@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.campaign.Campaign;
@@ -44,6 +45,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
     String target;
 
+    @OptionRange(min = 3, max = 5)
     @Option(names = "--nodes", defaultValue = "3", description = "Cluster size for kvnode, 3 or 5; etcd is always 3 (default: ${DEFAULT-VALUE}).")
     int nodeCount;
 
@@ -60,49 +62,62 @@ public final class ChaosCommand implements Callable<Integer> {
             + "or auto (netns where available, else proxy, saying which). Default: auto for the partition faults, else loopback.")
     String network;
 
+    @OptionRange(min = 1, max = 100_000)
     @Option(names = "--trials", defaultValue = "10", description = "Faults to inject (default: ${DEFAULT-VALUE}).")
     int trials;
 
+    @OptionRange(min = 0, max = 3_600_000)
     @Option(names = "--interval-ms", defaultValue = "2000", description = "Time between faults (default: ${DEFAULT-VALUE}).")
     long intervalMillis;
 
+    @OptionRange(min = 0, max = 3_600_000)
     @Option(names = "--downtime-ms", defaultValue = "500", description = "How long a fault lasts: a killed or paused node stays down, a cut link stays cut (default: ${DEFAULT-VALUE}).")
     long downtimeMillis;
 
+    @OptionRange(min = 0, minExclusive = true, max = 100_000)
     @Option(names = "--rate-per-client", defaultValue = "100", description = "Writes per second per client thread (default: ${DEFAULT-VALUE}).")
     double ratePerClient;
 
+    @OptionRange(min = 0, max = 1_000_000)
     @Option(names = "--load-rate", defaultValue = "200",
             description = "Open-loop load generator beside the checked clients for the whole campaign, writes per second; "
                     + "latency from the intended send time, files in load/; 0 = off (default: ${DEFAULT-VALUE}).")
     double loadRate;
 
+    @OptionRange(min = 0.1, max = 2)
     @Option(names = "--probe-interval-ms", defaultValue = "1",
             description = {"Failover probe: from each fault until one is acknowledged, a fresh write to every node this often;",
                     "fault to first acknowledged write is timed by these, never by a client timeout. 0.1 to 2 (default: ${DEFAULT-VALUE})."})
     double probeIntervalMillis;
 
+    @OptionRange(min = 1, max = 1_000)
     @Option(names = "--writers", defaultValue = "2", description = "Unique-key writer threads (default: ${DEFAULT-VALUE}).")
     int writers;
 
+    @OptionRange(min = 0, max = 1_000)
     @Option(names = "--register-clients", defaultValue = "2", description = "Threads doing put/get/cas on shared registers (default: ${DEFAULT-VALUE}).")
     int registerClients;
 
+    @OptionRange(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the fault schedule and workload (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @OptionRange(min = 1, max = 60_000)
     @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout, lower bound; etcd gets --election-timeout of this value (default: ${DEFAULT-VALUE}).")
     int electionMin;
 
+    @OptionRange(min = 2, max = 60_000)
     @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "kvnode: randomized election timeout, upper bound, exclusive; etcd randomizes in [t, 2t) itself (default: ${DEFAULT-VALUE}).")
     int electionMax;
 
+    @OptionRange(min = 1, max = 10_000)
     @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval, kvnode and etcd (default: ${DEFAULT-VALUE}).")
     int heartbeat;
 
     @Option(names = "--connection-closed-hint", defaultValue = "true", arity = "1", description = "kvnode fast failover on/off (default: ${DEFAULT-VALUE}).")
     boolean hint;
 
+    @OptionRange(min = 1, max = 60_000)
     @Option(names = "--leader-lost-max-ms", defaultValue = "1",
             description = "kvnode: after the leader's connection closes, a follower pre-votes within [1 tick, this] (default: ${DEFAULT-VALUE}).")
     int leaderLostMaxMillis;
@@ -110,6 +125,13 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--client-fan-out", defaultValue = "true", arity = "1",
             description = "kvnode clients: while the leader is unknown, send a retry to every node, not one at a time (default: ${DEFAULT-VALUE}).")
     boolean clientFanOut;
+
+    @OptionRange(min = 1, max = 3_600_000)
+    @Option(names = "--op-timeout-ms", defaultValue = "5000",
+            description = {"The checked clients' deadline for one operation, retries included (an attempt waits at most 300 ms, or this):",
+                    "then a write is UNKNOWN (it may or may not have been applied) and a read FAIL. Short deadlines make",
+                    "indeterminate outcomes occur, so that the checkers are exercised on them (default: ${DEFAULT-VALUE})."})
+    long operationTimeoutMillis;
 
     @Option(names = "--fsync", defaultValue = "always", description = "kvnode: always or none (default: ${DEFAULT-VALUE}); etcd always fsyncs.")
     String fsync;
@@ -154,10 +176,8 @@ public final class ChaosCommand implements Callable<Integer> {
         ClusterFile described = clusterFile == null ? null : readClusterFile();
         if (described != null) target = described.target();
         if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
-        if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5");
-        if (trials < 1) throw new UsageException("--trials must be at least 1");
-        if (!(loadRate >= 0) || Double.isInfinite(loadRate)) throw new UsageException("--load-rate must be 0 (off) or a positive number of writes per second, not " + loadRate);
-        if (leaderLostMaxMillis < 1) throw new UsageException("--leader-lost-max-ms must be at least 1, not " + leaderLostMaxMillis);
+        // Every numeric option's range is checked before this runs (OptionRange); what is left is how options combine.
+        if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5, not " + nodeCount);
         Duration probeInterval = probeInterval();
         FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
@@ -165,12 +185,17 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new UsageException("--target etcd: etcd refuses an election timeout under 5x its heartbeat (--election-timeout-min-ms "
                     + electionMin + " < 5 x --heartbeat-ms " + heartbeat + "); e.g. --heartbeat-ms " + Math.max(1, electionMin / 5));
         }
-        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "chaos-" + target + "-" + faultKind.label());
+        RunFolder folder = RunFolder.create(output, "chaos-" + target + "-" + faultKind.label());
+        return folder.run(() -> campaign(folder.path(), described, faultKind, networkMode, probeInterval));
+    }
+
+    private int campaign(Path out, ClusterFile described, FaultKind faultKind, NetworkMode networkMode, Duration probeInterval)
+            throws Exception {
         CampaignSpec spec = CampaignSpec.builder().runId(out.getFileName().toString()).gitSha(Git.sha(Home.directory()))
                 .fault(faultKind).trials(trials).trialInterval(Duration.ofMillis(intervalMillis))
                 .downtime(Duration.ofMillis(downtimeMillis)).seed(seed).uniqueWriters(writers)
                 .registerClients(registerClients).ratePerThread(ratePerClient).generatorRatePerSecond(loadRate).clientFanOut(clientFanOut)
-                .probeInterval(probeInterval).build();
+                .operationDeadline(Duration.ofMillis(operationTimeoutMillis)).probeInterval(probeInterval).build();
         System.err.printf("chaos: %d x %s on %s (%d nodes, network %s), about %d s; output %s%n", trials, faultKind.label(), target,
                 described != null ? described.nodes().size() : target.equals("etcd") ? 3 : nodeCount,
                 networkMode == null ? "as described" : networkMode.label(), trials * intervalMillis / 1000 + 5, out);
@@ -198,11 +223,8 @@ public final class ChaosCommand implements Callable<Integer> {
         return result.exitCode() == 0 ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
     }
 
-    /** --probe-interval-ms as a duration, refused outside the probe's bounds. */
+    /** --probe-interval-ms as a duration (its range, the probe's bounds, was checked: OptionRange). */
     private Duration probeInterval() throws UsageException {
-        if (!(probeIntervalMillis > 0) || Double.isInfinite(probeIntervalMillis)) {
-            throw new UsageException("--probe-interval-ms must be a number of milliseconds from 0.1 to 2, not " + probeIntervalMillis);
-        }
         Duration interval = Duration.ofNanos(Math.round(probeIntervalMillis * 1e6));
         try {
             FailoverProbe.requireInterval(interval);

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.node.NodeTuning;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -48,6 +49,7 @@ public final class ClusterCommand {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start N kvnode processes on 127.0.0.1 and wait until a leader is elected.")
     static final class Start implements Callable<Integer> {
+        @OptionRange(min = 1, max = 9)
         @Option(names = "--nodes", defaultValue = "3", description = "Cluster size, 3 or 5 (default: ${DEFAULT-VALUE}).")
         int nodeCount;
 
@@ -57,12 +59,15 @@ public final class ClusterCommand {
         @Option(names = "--fsync", defaultValue = "always", description = "always (every acknowledged write is durable) or none, for comparison only (default: ${DEFAULT-VALUE}).")
         String fsync;
 
+        @OptionRange(min = 1, max = 60_000)
         @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout, lower bound (default: ${DEFAULT-VALUE}).")
         int electionMin;
 
+        @OptionRange(min = 2, max = 60_000)
         @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "Randomized election timeout, upper bound, exclusive (default: ${DEFAULT-VALUE}).")
         int electionMax;
 
+        @OptionRange(min = 1, max = 10_000)
         @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval (default: ${DEFAULT-VALUE}).")
         int heartbeat;
 
@@ -190,8 +195,15 @@ public final class ClusterCommand {
         try (ClientConnection connection = ClientConnection.connect(netty, address(node.client())).get(2, TimeUnit.SECONDS)) {
             ClientResponse response = connection.status().get(2, TimeUnit.SECONDS);
             return response instanceof ClientResponse.Status status ? status.json() : String.valueOf(response);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unreachable (interrupted)";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "unreachable (no answer within 2 s)";
         } catch (Exception e) {
-            return "unreachable (" + e.getClass().getSimpleName() + ")";
+            // The cause's words, not a Java class name ("ConnectException").
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            return "unreachable (" + (cause.getMessage() != null ? cause.getMessage() : "connection failed") + ")";
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.chaos.cluster.described.ClusterFile;
 import io.kvbench.chaos.cluster.described.DescribedNode;
 import io.kvbench.chaos.cluster.described.NodeAction;
@@ -28,6 +29,7 @@ final class ClusterRunCommand implements Callable<Integer> {
     @Option(names = "--cluster-file", required = true, paramLabel = "FILE", description = "The cluster file.")
     Path clusterFile;
 
+    @OptionRange(min = 1)
     @Option(names = "--node", paramLabel = "ID", split = ",", description = "Only these nodes, e.g. 1,3 (default: every node).")
     List<Integer> nodeIds;
 

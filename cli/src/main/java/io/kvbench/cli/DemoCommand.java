@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
         description = {"Show kvbench at work: a local 3-node cluster, a steady load, then ~30 s of load with leader kills.",
                 "Election CDF, latency charts, a summary table and report.html under results/<version>/demo/<time>/."})
 public final class DemoCommand implements Callable<Integer> {
+    @OptionRange(min = 1, max = 1_000)
     @Option(names = "--kills", defaultValue = "12", description = "Leader kills during the chaos part (default: ${DEFAULT-VALUE}).")
     int kills;
 
@@ -50,8 +52,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (kills < 1) throw new UsageException("--kills must be at least 1");
-        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "demo");
+        RunFolder folder = RunFolder.create(output, "demo");
+        return folder.run(() -> demo(folder.path()));
+    }
+
+    private int demo(Path out) throws Exception {
         System.out.println("kvbench demo -> " + out);
         System.out.println("[1/5] starting a local 3-node kvnode cluster (fsync always, election timeout 150-300 ms, heartbeat 50 ms)");
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),

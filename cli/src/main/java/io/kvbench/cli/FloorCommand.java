@@ -2,6 +2,7 @@ package io.kvbench.cli;
 
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.net.OptionRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,9 +18,11 @@ public final class FloorCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "results/local", description = "A directory on the filesystem to measure (default: ${DEFAULT-VALUE}).")
     Path directory;
 
+    @OptionRange(min = 10, max = 10_000_000)
     @Option(names = "--samples", defaultValue = "2000", description = "Samples of each; rounds of the contended fsync (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @OptionRange(min = 1, max = 9)
     @Option(names = "--cluster-size", defaultValue = "3",
             description = "Nodes sharing the disk: fsync writers at once in the contended probe (default: ${DEFAULT-VALUE}).")
     int clusterSize;

@@ -1,5 +1,7 @@
 package io.kvbench.cli;
 
+import io.kvbench.kv.KvLimits;
+import io.kvbench.net.OptionRange;
 import io.kvbench.bench.etcd.EtcdTarget;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
@@ -63,40 +65,51 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "open", description = "open (constant rate) or closed (peak) (default: ${DEFAULT-VALUE}).")
     String mode;
 
+    @OptionRange(min = 0, minExclusive = true, max = 10_000_000)
     @Option(names = "--rate", defaultValue = "1000", description = "Target operations per second, open loop (default: ${DEFAULT-VALUE}).")
     double rate;
 
+    @OptionRange(min = 1, max = 86_400)
     @Option(names = "--duration-s", defaultValue = "10", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int durationSeconds;
 
+    @OptionRange(min = 0, max = 3_600)
     @Option(names = "--warmup-s", defaultValue = "2", description = "Seconds before measuring, left out of every file (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @OptionRange(min = 1, max = 10_000)
     @Option(names = "--connections", defaultValue = "4", description = "Client connections (kvnode: sessions) (default: ${DEFAULT-VALUE}).")
     int connections;
 
+    @OptionRange(min = 1, max = 1_000_000)
     @Option(names = "--in-flight", defaultValue = "64", description = "Operations in flight at most; closed loop: the number of clients (default: ${DEFAULT-VALUE}).")
     int inFlight;
 
+    @OptionRange(min = 1)
     @Option(names = "--keys", defaultValue = "10000", description = "Key space (default: ${DEFAULT-VALUE}).")
     int keys;
 
     @Option(names = "--distribution", defaultValue = "uniform", description = "uniform or zipfian (default: ${DEFAULT-VALUE}).")
     String distribution;
 
+    @OptionRange(min = 0, minExclusive = true, max = 0.999_999)
     @Option(names = "--theta", defaultValue = "0.99", description = "Zipfian skew (default: ${DEFAULT-VALUE}).")
     double theta;
 
+    @OptionRange(min = 0, max = KvLimits.MAX_VALUE_BYTES, why = "the node's value limit, 1 MiB")
     @Option(names = "--value-size", defaultValue = "100", description = "Bytes per value (default: ${DEFAULT-VALUE}).")
     int valueSize;
 
+    @OptionRange(min = 0, max = 100)
     @Option(names = "--mix", defaultValue = "0,100,0", split = ",", paramLabel = "READ,WRITE,CAS", hideParamSyntax = true,
             description = "Percentages of reads, writes and compare-and-swaps (default: ${DEFAULT-VALUE}).")
     List<Integer> mix;
 
+    @OptionRange(min = Long.MIN_VALUE, max = Long.MAX_VALUE)
     @Option(names = "--seed", defaultValue = "1", description = "Seeds the keys, operation kinds and values chosen (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @OptionRange(min = 1, max = 3_600_000)
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-operation deadline, retries included (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 
@@ -119,8 +132,11 @@ public final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadSpec spec = spec();
-        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "load-" + target + "-" + mode);
-        Files.createDirectories(out);
+        RunFolder folder = RunFolder.create(output, "load-" + target + "-" + mode);
+        return folder.run(() -> measure(spec, folder.path()));
+    }
+
+    private int measure(LoadSpec spec, Path out) throws Exception {
         LocalKvCluster localCluster = null;
         try {
             List<InetSocketAddress> addresses = List.of();
@@ -287,7 +303,6 @@ public final class LoadCommand implements Callable<Integer> {
         };
         if (mix.size() != 3) throw new UsageException("--mix takes read,write,cas percentages, e.g. 10,80,10");
         OperationMix operationMix = new OperationMix(mix.get(0), mix.get(1), mix.get(2));
-        if (durationSeconds < 1 || warmupSeconds < 0 || rate <= 0) throw new UsageException("--duration-s >= 1, --warmup-s >= 0, --rate > 0");
         return LoadSpec.builder().mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
                 .warmup(Duration.ofSeconds(warmupSeconds)).connections(connections).inFlightLimit(inFlight).keyCount(keys)
                 .keyDistribution(keyDistribution).zipfianTheta(theta).valueSizeBytes(valueSize).mix(operationMix).seed(seed)

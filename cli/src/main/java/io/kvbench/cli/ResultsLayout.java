@@ -15,11 +15,16 @@ public final class ResultsLayout {
     }
 
     public static Path newRun(Path resultsRoot, String scenario) throws IOException {
-        String version = Git.describe(Home.directory());
-        if (version.isEmpty()) version = "dev";
-        Path run = resultsRoot.resolve(version).resolve(scenario).resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        Path run = runPath(resultsRoot, scenario);
         Files.createDirectories(run);
         return run;
+    }
+
+    /** Where {@link #newRun} would put a run started now, not made yet. */
+    static Path runPath(Path resultsRoot, String scenario) {
+        String version = Git.describe(Home.directory());
+        if (version.isEmpty()) version = "dev";
+        return resultsRoot.resolve(version).resolve(scenario).resolve(STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)));
     }
 
     public static Path defaultRoot() {

@@ -1,5 +1,6 @@
 package io.kvbench.cli;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.bench.reference.LocalSweepClusters;
 import io.kvbench.bench.reference.RateSweep;
 import picocli.CommandLine.Command;
@@ -25,21 +26,26 @@ public final class SweepCommand implements Callable<Integer> {
             description = "Targets to sweep, one after the other: kvnode, etcd (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
+    @OptionRange(min = 0, minExclusive = true, max = 1.5)
     @Option(names = "--fractions", defaultValue = "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0", split = ",",
             paramLabel = "F[,F...]", hideParamSyntax = true,
             description = "Open-loop steps as fractions of each target's measured peak, in (0, 1.5] (default: ${DEFAULT-VALUE}).")
     List<Double> fractions;
 
+    @OptionRange(min = 1, max = 3_600)
     @Option(names = "--step-s", defaultValue = "10", description = "Measured seconds of each step and of the peak run (default: ${DEFAULT-VALUE}).")
     int stepSeconds;
 
+    @OptionRange(min = 0, max = 3_600)
     @Option(names = "--warmup-s", defaultValue = "2", description = "Unmeasured seconds before each step and the peak run (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
+    @OptionRange(min = 1, max = 10_000)
     @Option(names = "--peak-clients", defaultValue = "64",
             description = "Closed-loop clients of the peak run whose rate the steps are fractions of (default: ${DEFAULT-VALUE}).")
     int peakClients;
 
+    @OptionRange(min = 0, max = 10_000_000)
     @Option(names = "--peak-rate", defaultValue = "0",
             description = "Take this rate (ops/s) as every target's peak instead of measuring it; 0 = measure (default: ${DEFAULT-VALUE}).")
     double peakRate;
@@ -59,11 +65,12 @@ public final class SweepCommand implements Callable<Integer> {
         for (String target : targets) {
             if (!LocalSweepClusters.TARGETS.contains(target)) throw new UsageException("--targets: kvnode or etcd, not " + target);
         }
-        if (stepSeconds < 1 || warmupSeconds < 0) throw new UsageException("--step-s must be at least 1 and --warmup-s at least 0");
-        if (peakClients < 1) throw new UsageException("--peak-clients must be at least 1");
-        if (!(peakRate >= 0) || Double.isInfinite(peakRate)) throw new UsageException("--peak-rate must be 0 (measure) or a rate in ops/s");
+        RunFolder folder = RunFolder.create(output, "sweep");
+        return folder.run(() -> sweep(folder.path()));
+    }
+
+    private int sweep(Path out) throws Exception {
         RateSweep.Spec spec;
-        Path out = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "sweep");
         try {
             spec = new RateSweep.Spec(targets, fractions, Duration.ofSeconds(stepSeconds), Duration.ofSeconds(warmupSeconds),
                     peakClients, peakRate, Git.sha(Home.directory()), out);

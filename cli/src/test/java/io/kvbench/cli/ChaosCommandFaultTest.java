@@ -59,12 +59,12 @@ class ChaosCommandFaultTest {
     @Test
     void aProbeIntervalAboveTwoMillisecondsOrNotANumberIsAUsageErrorThatNamesTheBounds() {
         assertThat(chaos("--probe-interval-ms", "5")).isEqualTo(KvbenchMain.EXIT_USAGE);
-        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms: the probe interval must be between 0.1 and 2 ms, not 5.0 ms"
+        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms must be from 0.1 to 2, not 5 (see 'kvbench chaos --help')"
                 + System.lineSeparator());
         assertThat(chaos("--probe-interval-ms", "0.01")).isEqualTo(KvbenchMain.EXIT_USAGE);
-        assertThat(errors).startsWith("kvbench: --probe-interval-ms: the probe interval must be between 0.1 and 2 ms");
+        assertThat(errors).startsWith("kvbench: --probe-interval-ms must be from 0.1 to 2, not 0.01");
         assertThat(chaos("--probe-interval-ms", "NaN")).isEqualTo(KvbenchMain.EXIT_USAGE);
-        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms must be a number of milliseconds from 0.1 to 2, not NaN"
+        assertThat(errors).isEqualTo("kvbench: --probe-interval-ms must be from 0.1 to 2, not NaN (see 'kvbench chaos --help')"
                 + System.lineSeparator());
     }
 }

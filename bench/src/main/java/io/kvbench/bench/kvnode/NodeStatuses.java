@@ -41,8 +41,12 @@ public final class NodeStatuses {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted reading the status of " + node, e);
-                } catch (ExecutionException | TimeoutException | IOException e) {
-                    throw new IOException("no status from " + node + ": " + e, e);
+                } catch (ExecutionException e) {
+                    throw new IOException("no status from " + node + ": " + e.getCause().getMessage(), e);
+                } catch (TimeoutException e) {
+                    throw new IOException("no status from " + node + " within " + STATUS_TIMEOUT_SECONDS + " s", e);
+                } catch (IOException e) {
+                    throw new IOException("no status from " + node + ": " + e.getMessage(), e);
                 }
             }
         }

@@ -104,9 +104,13 @@ public final class KvnodeTarget implements Target {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while connecting to " + nodes, e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
             close();
-            throw new IOException("cannot connect to kvnode at " + nodes + ": " + e.getMessage(), e);
+            // The cause's words, not ExecutionException's, which start with the cause's class name.
+            throw new IOException("cannot connect to kvnode at " + nodes + ": " + e.getCause().getMessage(), e);
+        } catch (TimeoutException e) {
+            close();
+            throw new IOException("cannot connect to kvnode at " + nodes + ": no answer within 30 s", e);
         }
     }
 

@@ -21,7 +21,6 @@ import io.kvbench.chaos.history.Violation;
 import io.kvbench.chaos.probe.FailoverProbe;
 import io.kvbench.chaos.probe.PolledLeader;
 import io.kvbench.chaos.probe.ProbeResult;
-import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.net.NettyResources;
 import org.HdrHistogram.Histogram;
@@ -94,8 +93,10 @@ public final class Campaign {
             List<URI> urls = cluster.nodeIds().stream().map(cluster::clientUrl).toList();
             try (EtcdTarget target = new EtcdTarget(urls, 2, spec.operationTimeout(), spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                 target.open();
-                Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, spec.operationTimeout(),
-                        spec.attemptTimeout(), EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
+                // The load generator measures latency, not outcomes: its deadlines stay the defaults (--op-timeout-ms
+                // shortens the checked clients'); a short one would fail its connections before it starts.
+                Target load = spec.hasLoadGenerator() ? new EtcdTarget(urls, CampaignLoad.CONNECTIONS, CampaignSpec.DEFAULT_OPERATION_TIMEOUT,
+                        CampaignSpec.DEFAULT_ATTEMPT_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF) : null;
                 return run(spec, cluster, outputDirectory, process -> new EtcdChaosClient(target, spec.operationTimeout().toMillis() + 1000), load,
                         progress);
             }
@@ -108,12 +109,14 @@ public final class Campaign {
         options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
                 options.maxQueued(), 1, 10, 1, spec.clientFanOut());
         KvClientOptions clientOptions = options;
+        // As for etcd: the load generator keeps the default deadlines, whatever the checked clients' (--op-timeout-ms).
         Target load = spec.hasLoadGenerator() ? new KvnodeTarget(new ArrayList<>(addresses.values()), CampaignLoad.CONNECTIONS,
-                clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
+                clientOptions.withAttemptTimeoutMillis(CampaignSpec.DEFAULT_ATTEMPT_TIMEOUT.toMillis())
+                        .withOperationTimeoutMillis(CampaignSpec.DEFAULT_OPERATION_TIMEOUT.toMillis())
+                        .withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
         try (NettyResources netty = new NettyResources("chaos-clients", 1, true, CLIENT_THREAD_PRIORITY)) {
-            return run(spec, cluster, outputDirectory, process -> new KvClientChaosClient(
-                    KvClient.await(KvClient.connect(new ArrayList<>(addresses.values()), clientOptions, netty)), addresses), load,
-                    progress);
+            return run(spec, cluster, outputDirectory,
+                    process -> KvClientChaosClient.connect(addresses, clientOptions, netty, spec.recoveryTimeout()), load, progress);
         }
     }
 
@@ -182,13 +185,33 @@ public final class Campaign {
         try (ChaosClient reader = clients.apply(0)) {
             List<String> finalKeys = new ArrayList<>(workload.uniqueKeys());
             finalKeys.addAll(workload.registerKeys());
-            finalState = reader.readAll(finalKeys);
+            finalState = readFinalState(reader, finalKeys, spec.recoveryTimeout());
         }
         List<NodeAudit.Report> audit = NodeAudit.collect(cluster, spec.recoveryTimeout());
         SafetyChecks.Report safety = SafetyChecks.run(spec, keys, history, finalState, workload.completed(), audit, cluster.targetName());
         List<TrialRecord> records = timeTrials(spec, cluster, trials, workload);
         return write(spec, cluster, outputDirectory, records, workload, safety, history, Optional.ofNullable(loadSummary),
                 startedAt, endNanos, audit, targetLabel);
+    }
+
+    /**
+     * The state read back for the checks. A read that failed (its deadline, the campaign's {@code --op-timeout-ms}, may
+     * be short on purpose) is read again until {@code patience} passes: the faults have healed, and a key left unread
+     * would leave the verdict undecided.
+     */
+    private static Map<String, ClientOutcome> readFinalState(ChaosClient reader, List<String> keys, Duration patience) {
+        Map<String, ClientOutcome> state = new LinkedHashMap<>(reader.readAll(keys));
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<String> failed = unread(state);
+        while (!failed.isEmpty() && System.nanoTime() - deadline < 0) {
+            state.putAll(reader.readAll(failed));
+            failed = unread(state);
+        }
+        return state;
+    }
+
+    private static List<String> unread(Map<String, ClientOutcome> state) {
+        return state.entrySet().stream().filter(entry -> !entry.getValue().ok()).map(Map.Entry::getKey).toList();
     }
 
     private static Target open(Target target) throws IOException {

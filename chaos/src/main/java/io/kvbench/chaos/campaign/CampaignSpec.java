@@ -23,8 +23,9 @@ import java.util.Objects;
  * @param ratePerThread     operations per second each thread intends (latency counts from the intended time)
  * @param generatorRatePerSecond writes per second of bench's open-loop LoadGenerator, run beside the history
  *                          workload for the whole campaign (files in load/, see {@link CampaignLoad}); 0 = none
- * @param attemptTimeout    the client's wait for one answer before failing over
- * @param operationTimeout  the client's budget for one operation; then it is UNKNOWN
+ * @param attemptTimeout    the client's wait for one answer before failing over; at most {@code operationTimeout}
+ * @param operationTimeout  the client's budget for one operation; then a write is UNKNOWN and a read FAIL (short
+ *                          deadlines make indeterminate outcomes occur: {@code kvbench chaos --op-timeout-ms})
  * @param recoveryTimeout   a trial that has no new leader and no acknowledged write by then fails
  * @param settle            after the heal, time to let the cluster settle (the healed node catch up) before the next trial
  * @param clientFanOut      kvnode clients send a retry to every node while the leader is unknown
@@ -49,9 +50,21 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         if (!(generatorRatePerSecond >= 0) || Double.isInfinite(generatorRatePerSecond)) {
             throw new IllegalArgumentException("generatorRatePerSecond must be >= 0 (0 = no load generator): " + generatorRatePerSecond);
         }
+        if (!isPositive(attemptTimeout) || !isPositive(operationTimeout) || attemptTimeout.compareTo(operationTimeout) > 0) {
+            throw new IllegalArgumentException("timeouts must be positive, the attempt's no longer than the operation's: attempt "
+                    + attemptTimeout + ", operation " + operationTimeout);
+        }
         Objects.requireNonNull(probeInterval, "probeInterval");
         FailoverProbe.requireInterval(probeInterval);
     }
+
+    private static boolean isPositive(Duration duration) {
+        return duration != null && !duration.isNegative() && !duration.isZero();
+    }
+
+    /** The checked clients' default deadlines, which the load generator keeps whatever theirs are. */
+    public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMillis(300);
+    public static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(5);
 
     public static Builder builder() {
         return new Builder();
@@ -112,8 +125,8 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         private int registerKeys = 3;
         private double ratePerThread = 100;
         private double generatorRatePerSecond = 0;
-        private Duration attemptTimeout = Duration.ofMillis(300);
-        private Duration operationTimeout = Duration.ofSeconds(5);
+        private Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
+        private Duration operationTimeout = DEFAULT_OPERATION_TIMEOUT;
         private Duration recoveryTimeout = Duration.ofSeconds(10);
         private Duration settle = Duration.ofMillis(300);
         private boolean clientFanOut = true;
@@ -133,6 +146,13 @@ public record CampaignSpec(String runId, String gitSha, FaultKind fault, int tri
         public Builder generatorRatePerSecond(double value) { generatorRatePerSecond = value; return this; }
         public Builder attemptTimeout(Duration value) { attemptTimeout = value; return this; }
         public Builder operationTimeout(Duration value) { operationTimeout = value; return this; }
+
+        /** The operation's deadline, and an attempt's at most as long (300 ms by default). */
+        public Builder operationDeadline(Duration value) {
+            operationTimeout = value;
+            if (attemptTimeout.compareTo(value) > 0) attemptTimeout = value;
+            return this;
+        }
         public Builder recoveryTimeout(Duration value) { recoveryTimeout = value; return this; }
         public Builder settle(Duration value) { settle = value; return this; }
         public Builder clientFanOut(boolean value) { clientFanOut = value; return this; }

@@ -1,6 +1,7 @@
 package io.kvbench.chaos.client;
 
 import io.kvbench.chaos.history.Outcome;
+import io.kvbench.client.SessionRegistration;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
@@ -26,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * A minimal blocking kvnode session client for the chaos suite: registers a session through the log, follows
  * NotLeader redirects, and retries a write with the same (client id, sequence number) against whichever node
  * leads until the operation deadline, so a retried write is applied at most once (Raft thesis §6.3). An
- * operation given up on is UNKNOWN. Used by one thread at a time. (Stands in for kvnode/client's KvClient,
+ * operation given up on is UNKNOWN, and so is a retried write answered "session unknown"; FAIL only where no copy
+ * of the write can have been applied. Used by one thread at a time. (Stands in for kvnode/client's KvClient,
  * which has the same semantics with pipelining.)
  */
 public final class KvSessionClient implements ChaosClient {
@@ -62,7 +64,8 @@ public final class KvSessionClient implements ChaosClient {
     }
 
     private void register() {
-        byte[] command = KvCommandCodec.encode(new KvCommand.RegisterSession(), 0);
+        // One registration id for all its retries: a retry whose first copy was applied gets that session.
+        byte[] command = KvCommandCodec.encode(SessionRegistration.next(), 0);
         Attempt attempt = execute(command, false, System.nanoTime() + operationTimeout.toNanos());
         if (attempt.result instanceof KvResult.SessionRegistered registered) {
             clientId = registered.clientId();
@@ -112,19 +115,25 @@ public final class KvSessionClient implements ChaosClient {
             return new ClientOutcome(Outcome.OK, string(cas.currentValue()), cas.swapped(), clientId, sequence, attempt.servedBy, now);
         }
         if (attempt.result instanceof KvResult.SessionUnknown || attempt.result instanceof KvResult.TooManyPending) {
-            // Answered by the state machine without applying the write.
+            // The state machine did not apply the copy it answered. If that was the only copy sent, the write was not
+            // applied; after retries an earlier copy may have been, its reply lost and then its session evicted or
+            // expired (issue 20, finding 5): unknown.
+            long answeredClientId = clientId;
             if (attempt.result instanceof KvResult.SessionUnknown) clientId = -1;
-            return new ClientOutcome(Outcome.FAIL, null, false, clientId, sequence, attempt.servedBy, now);
+            return new ClientOutcome(attempt.sends > 1 ? Outcome.UNKNOWN : Outcome.FAIL, null, false, answeredClientId,
+                    sequence, attempt.sends > 1 ? 0 : attempt.servedBy, now);
         }
         return new ClientOutcome(Outcome.UNKNOWN, null, false, clientId, sequence, 0, now);
     }
 
-    private record Attempt(KvResult result, int servedBy) {
+    /** {@code sends}: copies of the request handed to a connection, each of which may have reached the log. */
+    private record Attempt(KvResult result, int servedBy, int sends) {
     }
 
     /** Sends the command to the node believed to lead until it is answered with a result or the deadline passes. */
     private Attempt execute(byte[] payload, boolean read, long deadline) {
         int backoffMillis = 1;
+        int sends = 0;
         while (System.nanoTime() - deadline < 0) {
             ClientConnection current = connection();
             if (current == null) {
@@ -134,6 +143,7 @@ public final class KvSessionClient implements ChaosClient {
             }
             long remainingMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             CompletableFuture<ClientResponse> future = read ? current.read(payload) : current.command(payload);
+            sends++;
             ClientResponse response;
             try {
                 response = future.get(Math.min(attemptTimeout.toMillis(), remainingMillis), TimeUnit.MILLISECONDS);
@@ -146,7 +156,7 @@ public final class KvSessionClient implements ChaosClient {
                 break;
             }
             if (response instanceof ClientResponse.Result result) {
-                return new Attempt(KvResultCodec.decode(result.result()), connectedTo);
+                return new Attempt(KvResultCodec.decode(result.result()), connectedTo, sends);
             }
             if (response instanceof ClientResponse.NotLeader notLeader) {
                 if (notLeader.leaderId() > 0 && notLeader.leaderId() != connectedTo && addresses.containsKey(notLeader.leaderId())) {
@@ -164,7 +174,7 @@ public final class KvSessionClient implements ChaosClient {
             if (response instanceof ClientResponse.Error error && error.code() != ErrorCode.OVERLOADED) rotate();
             backoffMillis = pause(backoffMillis);
         }
-        return new Attempt(null, 0);
+        return new Attempt(null, 0, sends);
     }
 
     private static int pause(int millis) {

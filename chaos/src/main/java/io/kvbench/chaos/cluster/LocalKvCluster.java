@@ -271,6 +271,11 @@ public final class LocalKvCluster implements Cluster {
         return node(nodeId).dataDirectory;
     }
 
+    /** "running", or "exit code N" once the node's process ended. */
+    public String exitDescription(int nodeId) {
+        return node(nodeId).exitDescription();
+    }
+
     public long pid(int nodeId) {
         return node(nodeId).pid();
     }

@@ -52,6 +52,29 @@ class LostWriteCheckerTest {
         assertThat(verdict.describe()).contains("key c1-2 holds \"c1-2\", which no operation in the history may have written");
     }
 
+    /**
+     * Issue 20, finding 5: a retried write answered "session unknown" whose first copy was applied. Recorded FAIL (as it
+     * was), its value in the final state looks like one no operation wrote: a false alarm. Recorded UNKNOWN (as it is
+     * now), it may have been applied, and its value is explained.
+     */
+    @Test
+    void aWriteThatMayHaveBeenAppliedExplainsItsValueOnlyWhenRecordedUnknown() {
+        Map<String, String> finalValues = Map.of("c1-1", "c1-1", "c1-2", "c1-2");
+        assertThat(checker.checkFinalValues(History.of(uniqueWrite(1, 1, OK), uniqueWrite(1, 2, UNKNOWN)), finalValues).passed()).isTrue();
+        assertThat(checker.checkFinalValues(History.of(uniqueWrite(1, 1, OK), uniqueWrite(1, 2, FAIL)), finalValues).describe())
+                .contains("which no operation in the history may have written");
+    }
+
+    /** An UNKNOWN write may take effect after an acknowledged one it did not precede: the key may end up holding it. */
+    @Test
+    void anUnknownWriteMayOverwriteAnAcknowledgedOneAFailedOneMayNot() {
+        HistoryOp acknowledged = put(1, "k", "a", 0, 10, OK);
+        assertThat(checker.checkFinalValues(History.of(acknowledged, put(2, "k", "b", 20, NEVER_COMPLETED, UNKNOWN)), Map.of("k", "b"))
+                .passed()).isTrue();
+        assertThat(checker.checkFinalValues(History.of(acknowledged, put(2, "k", "b", 20, 30, FAIL)), Map.of("k", "b"))
+                .violations()).isNotEmpty();
+    }
+
     @Test
     void overwriteByAConcurrentOrLaterWriteIsNotALoss() {
         History history = History.of(

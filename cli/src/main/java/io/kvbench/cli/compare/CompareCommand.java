@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import io.kvbench.net.OptionRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +51,7 @@ public final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "B", description = "candidate: a results directory, a git ref or a release name")
     String second;
 
+    @OptionRange(min = 1, max = 1_000)
     @Option(names = {"--rounds", "--runs"}, paramLabel = "N",
             description = "rounds of runs, each on A then B (default: 6 for the suite, 4 with --quick, "
                     + DEFAULT_COMMAND_ROUNDS + " with --scenario-cmd); 6 or more give a 95%% CI, 4 or more can "

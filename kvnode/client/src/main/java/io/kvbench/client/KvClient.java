@@ -97,9 +97,9 @@ public final class KvClient implements AutoCloseable {
 
     /**
      * A client with its own event loops and a registered session: the future completes once RegisterSession
-     * has committed (retried like any request until {@link KvClientOptions#operationTimeoutMillis()}). On
-     * failure the client is closed. A lost reply to RegisterSession leaves an orphan session that the
-     * cluster expires.
+     * has committed (retried like any request until {@link KvClientOptions#operationTimeoutMillis()}, with the same
+     * registration id, so a retry whose first copy was applied gets that session). On failure the client is closed;
+     * a registration that timed out may have opened a session, which the cluster expires.
      */
     public static CompletableFuture<KvClient> connect(List<InetSocketAddress> nodes, KvClientOptions options) {
         return registered(create(nodes, options));
@@ -129,8 +129,9 @@ public final class KvClient implements AutoCloseable {
      * the retry is a new write (whether the failed one was applied is not known from this client).
      */
     public CompletableFuture<Long> reregister() {
+        // Its retries carry the same registration id, so however many copies reach the log, one session opens.
         Operation<KvResult.SessionRegistered> operation = Operation.fixed("register session", RequestKind.COMMAND,
-                KvResult.SessionRegistered.class, deadline(), new KvCommand.RegisterSession());
+                KvResult.SessionRegistered.class, deadline(), SessionRegistration.next());
         CompletableFuture<Long> clientId = new CompletableFuture<>();
         submit(operation).whenComplete((registered, error) -> {
             if (error != null) {
@@ -398,7 +399,7 @@ public final class KvClient implements AutoCloseable {
     }
 
     private static SessionExpiredException noSession(String description) {
-        return new SessionExpiredException(0, description + ": no session is registered; call reregister()");
+        return new SessionExpiredException(0, description + ": no session is registered; call reregister()", false);
     }
 
     private static String checkKey(String key) {

@@ -13,4 +13,13 @@ public class KvException extends RuntimeException {
     public KvException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Whether a write that failed with this may have been applied all the same: its outcome is unknown, and a history
+     * must record it so (a checker takes it as possibly applied, at any time after it was invoked). True unless the
+     * failure proves that no copy of the request was applied; subclasses that can prove it say so.
+     */
+    public boolean mayHaveBeenApplied() {
+        return true;
+    }
 }

@@ -7,10 +7,26 @@ package io.kvbench.client;
  */
 public final class KvRejectedException extends KvException {
     private final String reason;
+    private final boolean mayHaveBeenApplied;
 
+    /** A refusal that proves the request was not applied. */
     public KvRejectedException(String reason) {
+        this(reason, false);
+    }
+
+    /**
+     * @param mayHaveBeenApplied an earlier copy of the write may have been applied although this one was refused
+     *                           (SequenceTooOld answered to a retry: the session dropped the reply it had)
+     */
+    public KvRejectedException(String reason, boolean mayHaveBeenApplied) {
         super(reason);
         this.reason = reason;
+        this.mayHaveBeenApplied = mayHaveBeenApplied;
+    }
+
+    @Override
+    public boolean mayHaveBeenApplied() {
+        return mayHaveBeenApplied;
     }
 
     public String reason() {

@@ -39,6 +39,8 @@ final class Operation<T extends KvResult> {
     private int claimedAttempt;
     private int backoffRetries;
     private int redirects;
+    /** Copies of the request handed to a connection, retries and fanned-out copies included. */
+    private int sends;
     private final Set<InetSocketAddress> storageFailedNodes = new HashSet<>();
     private Future<?> deadlineTimer;
     private String lastFailure = "";
@@ -101,6 +103,19 @@ final class Operation<T extends KvResult> {
 
     synchronized int attempts() {
         return attemptNumber;
+    }
+
+    /** A copy of the request was handed to a connection: from here it may reach a leader and the log. */
+    synchronized void noteSent() {
+        sends++;
+    }
+
+    /**
+     * Whether more than one copy was sent: then an answer saying that one copy was not applied (the session was
+     * unknown, the seq too old) says nothing of the others, one of which may have been applied.
+     */
+    synchronized boolean sentMoreThanOnce() {
+        return sends > 1;
     }
 
     /**

@@ -75,7 +75,10 @@ final class OperationDriver {
             return;
         }
         slot.connection
-                .thenCompose(connection -> connection.send(new ClientRequest(connection.nextRequestId(), operation.kind, payload)))
+                .thenCompose(connection -> {
+                    operation.noteSent();
+                    return connection.send(new ClientRequest(connection.nextRequestId(), operation.kind, payload));
+                })
                 .whenComplete((response, error) -> {
                     attemptTimer.cancel(false);
                     if (error != null) {
@@ -102,7 +105,10 @@ final class OperationDriver {
             if (connection == null) return; // closing
             counters.fanOutSends.increment();
             connection
-                    .thenCompose(open -> open.send(new ClientRequest(open.nextRequestId(), operation.kind, payload)))
+                    .thenCompose(open -> {
+                        operation.noteSent();
+                        return open.send(new ClientRequest(open.nextRequestId(), operation.kind, payload));
+                    })
                     .orTimeout(attemptNanos, TimeUnit.NANOSECONDS)
                     .whenComplete((response, error) -> {
                         if (error == null && response instanceof ClientResponse.Result result) onFanOutResult(operation, node, result);
@@ -178,12 +184,19 @@ final class OperationDriver {
 
     /** A leader's answer, from the main attempt or a fanned-out copy. */
     private void onResult(Operation<?> operation, KvResult result) {
+        // Each says that the copy it answers was not applied. An earlier copy may have been (its reply lost, then the
+        // session evicted or expired with the reply it kept, or the reply dropped below the watermark): only when no
+        // other copy was ever sent is the write known not to have been applied (issue 20, finding 5).
+        boolean earlierCopies = operation.isWrite() && operation.sentMoreThanOnce();
+        String outcome = earlierCopies ? "an earlier attempt may have been applied: the write may or may not have been applied"
+                : "not applied";
         if (result instanceof KvResult.SessionUnknown unknown) {
             fail(operation, new SessionExpiredException(unknown.clientId(), operation.description + ": session "
-                    + unknown.clientId() + " is unknown to the cluster (expired or evicted); not applied; reregister"));
+                    + unknown.clientId() + " is unknown to the cluster (expired or evicted); " + outcome + "; reregister",
+                    earlierCopies));
         } else if (result instanceof KvResult.SequenceTooOld tooOld) {
             fail(operation, new KvRejectedException(operation.description + ": seq " + tooOld.seq()
-                    + " is below the session's firstUnackedSeq " + tooOld.firstUnackedSeq() + "; not applied"));
+                    + " is below the session's firstUnackedSeq " + tooOld.firstUnackedSeq() + "; " + outcome, earlierCopies));
         } else if (result instanceof KvResult.Rejected rejected) {
             fail(operation, new KvRejectedException(operation.description + ": rejected: " + rejected.reason()));
         } else if (result instanceof KvResult.TooManyPending) {

@@ -34,7 +34,7 @@ final class FakeCluster implements AutoCloseable {
     /** SILENT: like a SIGSTOPped node. PARKING: like a node during an election, holding requests until {@link #elect}. */
     enum Mode { SERVING, SILENT, PARKING }
 
-    final KvStateMachine stateMachine = KvStateMachine.withWriteAudit(1_000, 3_600_000, 100_000);
+    final KvStateMachine stateMachine;
     private final NettyResources resources = new NettyResources("fake-cluster", 2);
     /** The fake core thread: the state machine is single-threaded. */
     private final ExecutorService core = Executors.newSingleThreadExecutor();
@@ -55,6 +55,8 @@ final class FakeCluster implements AutoCloseable {
         /** Apply the next command, make {@code crashThenLeader} the leader and close this node's server. */
         volatile int crashAfterApplyThenLeader = -1;
         final AtomicInteger requestsSeen = new AtomicInteger();
+        /** Runs on the core thread before the next command is applied, once (other clients' entries, say). */
+        final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextApply = new java.util.concurrent.atomic.AtomicReference<>();
         /** Requests held in PARKING mode, replayed by {@link #elect}; touched on the core thread only. */
         private final List<Runnable> parked = new ArrayList<>();
 
@@ -101,6 +103,8 @@ final class FakeCluster implements AutoCloseable {
             if (command instanceof KvCommand.Write write) {
                 highestFirstUnackedSeq.accumulateAndGet(write.firstUnackedSeq(), Math::max);
             }
+            Runnable before = beforeNextApply.getAndSet(null);
+            if (before != null) before.run();
             KvResult result = stateMachine.apply(++lastIndex, request.payload());
             if (crashAfterApplyThenLeader >= 0) {
                 leaderIndex = crashAfterApplyThenLeader;
@@ -122,6 +126,12 @@ final class FakeCluster implements AutoCloseable {
     }
 
     FakeCluster(int nodeCount, int leaderIndex) {
+        this(nodeCount, leaderIndex, 1_000, 3_600_000);
+    }
+
+    /** With the session table's bound and idle timeout (by the log's clock) the test needs. */
+    FakeCluster(int nodeCount, int leaderIndex, int maxSessions, long sessionTimeoutMillis) {
+        this.stateMachine = KvStateMachine.withWriteAudit(maxSessions, sessionTimeoutMillis, 100_000);
         for (int i = 0; i < nodeCount; i++) nodes.add(new FakeNode(i));
         this.leaderIndex = leaderIndex;
     }
@@ -166,6 +176,11 @@ final class FakeCluster implements AutoCloseable {
             text.append("127.0.0.1:").append(node.address.getPort());
         }
         return text.toString();
+    }
+
+    /** Appends {@code command} as if another client's entry committed, stamped {@code leaderTimeMillis}; core thread. */
+    KvResult applyOnCore(KvCommand command, long leaderTimeMillis) {
+        return stateMachine.apply(++lastIndex, KvCommandCodec.encode(command, leaderTimeMillis));
     }
 
     /** Reads the state machine on its own thread. */

@@ -52,7 +52,10 @@ public interface DriverObserver {
     default void writeAnswered(long arrivedNanos) {
     }
 
-    /** Storage failed: the node takes no further part in consensus. {@code description} is what clients are told. */
+    /**
+     * Storage failed, and every pending client was answered STORAGE_FAILED: the node takes no further part in
+     * consensus and is to be stopped (fail-stop). {@code description} is what clients are told.
+     */
     default void storageFailed(IOException cause, String description) {
     }
 

@@ -155,16 +155,19 @@ public final class ReplicaDriver {
 
     /**
      * Disk full or fsync failed: nothing more can be made durable, so this node stops taking part in consensus
-     * (it must never acknowledge what is not durable) and says why to every client. Fail-stop, as etcd.
+     * (it must never acknowledge what is not durable) and says why to every client: its pending writes may still be
+     * committed by the others, so STORAGE_FAILED tells a client nothing about them but "ask elsewhere". Fail-stop, as
+     * etcd: the observer is told once every client was answered, and whoever runs the driver stops the node (the node
+     * exits, the simulator crashes it); nothing is stepped after this.
      */
     public void storageFailed(IOException cause) {
         if (storageFailed) return;
         storageFailed = true;
-        storageFailure = "node " + config.nodeId() + " storage failed, writes refused: " + cause.getMessage();
-        observer.storageFailed(cause, storageFailure);
+        storageFailure = "node " + config.nodeId() + " storage failed, it stops: " + cause.getMessage();
         clientRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
         parkedRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
         persistQueue.clear();
+        observer.storageFailed(cause, storageFailure);
     }
 
     /**

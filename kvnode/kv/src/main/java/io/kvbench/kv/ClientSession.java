@@ -11,14 +11,17 @@ import java.util.TreeMap;
  */
 final class ClientSession {
     final long clientId;
+    /** The client's id for the registration that opened it (its retries carry the same); 0 for none. */
+    final long registrationId;
     private long lastUsedIndex;
     private long lastUsedMillis;
     private long firstUnackedSeq = 1;
     private final TreeMap<Long, KvResult> repliesBySeq = new TreeMap<>();
 
-    ClientSession(long clientId, long lastUsedIndex, long lastUsedMillis) {
+    ClientSession(long clientId, long registrationId, long lastUsedIndex, long lastUsedMillis) {
         if (clientId <= 0) throw new IllegalArgumentException("clientId must be positive: " + clientId);
         this.clientId = clientId;
+        this.registrationId = registrationId;
         this.lastUsedIndex = lastUsedIndex;
         this.lastUsedMillis = lastUsedMillis;
     }

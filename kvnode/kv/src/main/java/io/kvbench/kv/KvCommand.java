@@ -10,8 +10,18 @@ import java.util.Objects;
  */
 public sealed interface KvCommand {
 
-    /** Opens a session. Its client id is the log index of this entry: deterministic and unique. */
-    record RegisterSession() implements KvCommand {}
+    /**
+     * Opens a session. Its client id is the log index of this entry: deterministic and unique. {@code registrationId}
+     * makes it idempotent: a client draws it at random (never 0) and sends the same one on every retry, so a retry
+     * whose first copy was applied (its reply lost) is answered with that session instead of opening a second one,
+     * while the session lives. 0: no id, every applied copy opens a session (entries written before the id existed).
+     */
+    record RegisterSession(long registrationId) implements KvCommand {
+        /** A registration without an id: not deduplicated (tests, and entries from before registration ids). */
+        public RegisterSession() {
+            this(0);
+        }
+    }
 
     /** A read through the log: linearizable because it is ordered with the writes (§6.4 offers cheaper reads). */
     record Get(String key) implements KvCommand {

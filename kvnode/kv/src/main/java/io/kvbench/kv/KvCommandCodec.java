@@ -27,6 +27,8 @@ public final class KvCommandCodec {
     static final int TYPE_CAS = 4;
     static final int TYPE_GET = 5;
     static final int TYPE_KEEP_ALIVE = 6;
+    /** RegisterSession with its registration id; TYPE_REGISTER_SESSION is one without (id 0), as before ids. */
+    static final int TYPE_REGISTER_SESSION_WITH_ID = 7;
     /** Where leaderTimeMillis sits: after the version and type bytes. */
     private static final int LEADER_TIME_OFFSET = 2;
 
@@ -54,6 +56,8 @@ public final class KvCommandCodec {
             out.writeBytes(KvLimits.keyBytes(get.key()));
         } else if (command instanceof KeepAlive keepAlive) {
             out.writeLong(keepAlive.clientId());
+        } else if (command instanceof RegisterSession register && register.registrationId() != 0) {
+            out.writeLong(register.registrationId());
         }
         return out.toByteArray();
     }
@@ -84,7 +88,7 @@ public final class KvCommandCodec {
             throw new MalformedCommandException("unsupported command version " + version + ", expected " + VERSION);
         }
         int type = in.readUnsignedByte("type");
-        if (type < TYPE_REGISTER_SESSION || type > TYPE_KEEP_ALIVE) {
+        if (type < TYPE_REGISTER_SESSION || type > TYPE_REGISTER_SESSION_WITH_ID) {
             // Named before anything else is read: the rest of the bytes mean nothing without a known type.
             throw new MalformedCommandException("unknown command type byte " + type + " at offset 1");
         }
@@ -107,6 +111,11 @@ public final class KvCommandCodec {
         switch (type) {
             case TYPE_REGISTER_SESSION:
                 return new RegisterSession();
+            case TYPE_REGISTER_SESSION_WITH_ID: {
+                long registrationId = in.readLong("registrationId");
+                if (registrationId == 0) throw new IllegalArgumentException("registrationId 0 is sent without one");
+                return new RegisterSession(registrationId);
+            }
             case TYPE_PUT: {
                 long clientId = in.readLong("clientId");
                 long seq = in.readLong("seq");
@@ -143,7 +152,9 @@ public final class KvCommandCodec {
     }
 
     private static int typeOf(KvCommand command) {
-        if (command instanceof RegisterSession) return TYPE_REGISTER_SESSION;
+        if (command instanceof RegisterSession register) {
+            return register.registrationId() == 0 ? TYPE_REGISTER_SESSION : TYPE_REGISTER_SESSION_WITH_ID;
+        }
         if (command instanceof Put) return TYPE_PUT;
         if (command instanceof Delete) return TYPE_DELETE;
         if (command instanceof Cas) return TYPE_CAS;

@@ -9,7 +9,8 @@ package io.kvbench.kv;
  *   lastAppliedIndex i64 | clockMillis i64 | appliedWrites i64 | duplicateWritesSuppressed i64
  *   keyCount i32, then per key (ascending): key string | value bytes
  *   sessionCount i32, then per session (ascending client id):
- *     clientId i64 | lastUsedIndex i64 | lastUsedMillis i64 | firstUnackedSeq i64
+ *     clientId i64 | registrationId i64 (0: none; absent in version 1) | lastUsedIndex i64 | lastUsedMillis i64
+ *     | firstUnackedSeq i64
  *     replyCount i32, then per reply (ascending seq): seq i64 | encoded KvResult bytes
  *   if auditPresent: the write audit (see WriteAudit)
  * </pre>
@@ -17,7 +18,9 @@ package io.kvbench.kv;
  * this replica diverge silently.
  */
 final class KvSnapshotFormat {
-    static final int VERSION = 1;
+    /** Version 2 added each session's registrationId; version 1 snapshots are read with none (0). */
+    static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_REGISTRATION_IDS = 1;
     private static final String PREFIX = "malformed snapshot: ";
 
     private KvSnapshotFormat() {}
@@ -35,7 +38,8 @@ final class KvSnapshotFormat {
         }
         out.writeInt(state.sessions.size());
         for (KvStateCapture.SessionCopy session : state.sessions) {
-            out.writeLong(session.clientId()).writeLong(session.lastUsedIndex()).writeLong(session.lastUsedMillis());
+            out.writeLong(session.clientId()).writeLong(session.registrationId());
+            out.writeLong(session.lastUsedIndex()).writeLong(session.lastUsedMillis());
             out.writeLong(session.firstUnackedSeq()).writeInt(session.replies().length);
             for (int i = 0; i < session.replies().length; i++) {
                 out.writeLong(session.replySeqs()[i]).writeBytes(KvResultCodec.encode(session.replies()[i]));
@@ -57,7 +61,9 @@ final class KvSnapshotFormat {
 
     private static KvStateMachine readAll(WireReader in) {
         int version = in.readUnsignedByte("version");
-        if (version != VERSION) throw in.malformed("unsupported snapshot version " + version + ", expected " + VERSION);
+        if (version != VERSION && version != VERSION_WITHOUT_REGISTRATION_IDS) {
+            throw in.malformed("unsupported snapshot version " + version + ", expected " + VERSION);
+        }
         int maxSessions = in.readInt("maxSessions");
         long sessionTimeoutMillis = in.readLong("sessionTimeoutMillis");
         int maxPendingRepliesPerSession = in.readInt("maxPendingRepliesPerSession");
@@ -74,7 +80,7 @@ final class KvSnapshotFormat {
         KvStateMachine machine = KvStateMachine.empty(maxSessions, sessionTimeoutMillis, maxPendingRepliesPerSession, audit);
         machine.restoreProgress(lastAppliedIndex, clockMillis, appliedWrites, duplicateWritesSuppressed);
         readValues(in, machine);
-        readSessions(in, machine);
+        readSessions(in, machine, version != VERSION_WITHOUT_REGISTRATION_IDS);
         if (audit != null) audit.readFrom(in);
         in.requireFullyRead("snapshot");
         return machine;
@@ -94,14 +100,14 @@ final class KvSnapshotFormat {
         }
     }
 
-    private static void readSessions(WireReader in, KvStateMachine machine) {
+    private static void readSessions(WireReader in, KvStateMachine machine, boolean registrationIds) {
         int sessionCount = in.readInt("sessionCount");
         if (sessionCount < 0 || sessionCount > machine.maxSessions()) {
             throw in.malformed("sessionCount " + sessionCount + " outside [0, maxSessions=" + machine.maxSessions() + "]");
         }
         long previousClientId = 0;
         for (int i = 0; i < sessionCount; i++) {
-            ClientSession session = readSession(in, machine);
+            ClientSession session = readSession(in, machine, registrationIds);
             if (session.clientId <= previousClientId) {
                 throw in.malformed("sessions out of order: client " + session.clientId + " after " + previousClientId);
             }
@@ -111,8 +117,9 @@ final class KvSnapshotFormat {
         machine.sessions().requireRecencyMatchesTime();
     }
 
-    private static ClientSession readSession(WireReader in, KvStateMachine machine) {
+    private static ClientSession readSession(WireReader in, KvStateMachine machine, boolean registrationIds) {
         long clientId = in.readLong("clientId");
+        long registrationId = registrationIds ? in.readLong("registrationId") : 0;
         long lastUsedIndex = in.readLong("lastUsedIndex");
         long lastUsedMillis = in.readLong("lastUsedMillis");
         long firstUnackedSeq = in.readLong("firstUnackedSeq");
@@ -125,7 +132,7 @@ final class KvSnapshotFormat {
             throw in.malformed("session " + clientId + " has lastUsedMillis " + lastUsedMillis + " (clock "
                     + machine.clockMillis() + ") and firstUnackedSeq " + firstUnackedSeq);
         }
-        ClientSession session = new ClientSession(clientId, lastUsedIndex, lastUsedMillis);
+        ClientSession session = new ClientSession(clientId, registrationId, lastUsedIndex, lastUsedMillis);
         session.restoreWatermark(firstUnackedSeq);
         int replyCount = in.readInt("replyCount");
         if (replyCount < 0 || replyCount > machine.maxPendingRepliesPerSession()) {

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class KvStateCapture {
     /** One session as it was at capture: its replies in ascending seq order. */
-    record SessionCopy(long clientId, long lastUsedIndex, long lastUsedMillis, long firstUnackedSeq,
+    record SessionCopy(long clientId, long registrationId, long lastUsedIndex, long lastUsedMillis, long firstUnackedSeq,
                        long[] replySeqs, KvResult[] replies) {
     }
 
@@ -71,7 +71,7 @@ public final class KvStateCapture {
             replies[i] = reply.getValue();
             i++;
         }
-        return new SessionCopy(session.clientId, session.lastUsedIndex(), session.lastUsedMillis(),
+        return new SessionCopy(session.clientId, session.registrationId, session.lastUsedIndex(), session.lastUsedMillis(),
                 session.firstUnackedSeq(), seqs, replies);
     }
 

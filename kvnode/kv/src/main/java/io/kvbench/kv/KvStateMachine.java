@@ -192,9 +192,10 @@ public final class KvStateMachine {
 
     private KvResult execute(long index, KvCommand command) {
         if (command instanceof Write write) return applyWrite(index, write);
-        if (command instanceof RegisterSession) {
-            // §6.3: the client id is the index of the registering entry, the same on every replica.
-            return new SessionRegistered(sessions.register(index, clockMillis).clientId);
+        if (command instanceof RegisterSession register) {
+            // §6.3: the client id is the index of the registering entry, the same on every replica; a retried
+            // registration whose session lives gets that session's id.
+            return new SessionRegistered(sessions.register(index, clockMillis, register.registrationId()).clientId);
         }
         if (command instanceof Get get) return new Value(valuesByKey.get(get.key()));
         if (command instanceof KeepAlive keepAlive) {

@@ -14,6 +14,8 @@ final class SessionTable {
     private final int maxSessions;
     private final TreeMap<Long, ClientSession> byClientId = new TreeMap<>();
     private final TreeMap<Long, ClientSession> byLastUsedIndex = new TreeMap<>();
+    /** Live sessions opened with a registration id (not 0), so that a retried registration finds its session. */
+    private final TreeMap<Long, ClientSession> byRegistrationId = new TreeMap<>();
 
     SessionTable(int maxSessions) {
         if (maxSessions <= 0) throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
@@ -25,10 +27,19 @@ final class SessionTable {
         return byClientId.get(clientId);
     }
 
-    /** Registers a session whose client id is the registering entry's index, evicting the LRU one if full. */
-    ClientSession register(long index, long nowMillis) {
+    /**
+     * Registers a session whose client id is the registering entry's index, evicting the LRU one if full; or, for a
+     * retried registration (its {@code registrationId} opened a session that still lives), uses that session again:
+     * one registration, one session, however many of its copies the log holds.
+     */
+    ClientSession register(long index, long nowMillis, long registrationId) {
+        ClientSession registered = registrationId == 0 ? null : byRegistrationId.get(registrationId);
+        if (registered != null) {
+            touch(registered, index, nowMillis);
+            return registered;
+        }
         if (byClientId.size() >= maxSessions) remove(byLastUsedIndex.firstEntry().getValue());
-        ClientSession session = new ClientSession(index, index, nowMillis);
+        ClientSession session = new ClientSession(index, registrationId, index, nowMillis);
         add(session);
         return session;
     }
@@ -67,6 +78,7 @@ final class SessionTable {
         }
         putUnique(byClientId, session.clientId, session);
         putUnique(byLastUsedIndex, session.lastUsedIndex(), session);
+        if (session.registrationId != 0) putUnique(byRegistrationId, session.registrationId, session);
     }
 
     /**
@@ -87,6 +99,7 @@ final class SessionTable {
         requireIndexed(session);
         byClientId.remove(session.clientId);
         byLastUsedIndex.remove(session.lastUsedIndex());
+        if (session.registrationId != 0) byRegistrationId.remove(session.registrationId);
     }
 
     private void requireIndexed(ClientSession session) {

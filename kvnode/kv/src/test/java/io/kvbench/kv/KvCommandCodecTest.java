@@ -24,6 +24,8 @@ class KvCommandCodecTest {
     static Stream<KvCommand> everyCommandType() {
         return Stream.of(
                 new RegisterSession(),
+                new RegisterSession(0x5eed_0000_0000_0001L),
+                new RegisterSession(-1),
                 new Put(7, 3, 2, "key", bytes("value")),
                 new Put(7, 3, 3, "", new byte[0]),
                 new Put(Long.MAX_VALUE, Long.MAX_VALUE, 1, "ключ-🔑", new byte[KvLimits.MAX_VALUE_BYTES]),
@@ -71,6 +73,18 @@ class KvCommandCodecTest {
         byte[] encoded = KvCommandCodec.encode(new RegisterSession(), 0);
         encoded[0] = 9;
         assertMalformed(encoded, "unsupported command version 9");
+    }
+
+    @Test
+    void aRegistrationWithoutAnIdKeepsItsFormerBytesAndTypeSevenCarriesTheId() {
+        // Entries written before registration ids decode as they did: a registration with none.
+        assertThat(KvCommandCodec.encode(new RegisterSession(), 0)).hasSize(10);
+        byte[] withId = KvCommandCodec.encode(new RegisterSession(42), 0);
+        assertThat(withId).hasSize(18);
+        assertThat(withId[1]).isEqualTo((byte) 7);
+        byte[] zeroId = withId.clone();
+        java.nio.ByteBuffer.wrap(zeroId).putLong(10, 0);
+        assertMalformed(zeroId, "registrationId 0");
     }
 
     @Test

@@ -47,6 +47,11 @@ final class LogDriver {
         machine.applyNoop(nextIndex++);
     }
 
+    /** For a driver over a restored state machine: the next entry is at {@code index}. */
+    void skipTo(long index) {
+        nextIndex = index;
+    }
+
     static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

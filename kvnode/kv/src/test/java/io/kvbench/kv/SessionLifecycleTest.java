@@ -116,6 +116,67 @@ class SessionLifecycleTest {
         assertThat(log.submit(new KeepAlive(newest))).isEqualTo(new KeptAlive());
     }
 
+    /**
+     * Issue 20, finding 5: RegisterSession was not idempotent. A client whose registration's reply was lost sends it
+     * again; both copies reach the log, and each opened a session (a second one the client never learned of, taking a
+     * slot of the bounded table). The registration id makes the retry find the session its first copy opened.
+     */
+    @Test
+    void aRetriedRegistrationGetsTheSessionItsFirstCopyOpened() {
+        LogDriver log = LogDriver.withAudit(4, TIMEOUT_MILLIS, 8);
+        RegisterSession registration = new RegisterSession(0x1234_5678_9abc_def0L);
+        assertThat(log.submit(registration)).isEqualTo(new SessionRegistered(1));
+        assertThat(log.submit(new Put(1, 1, 1, "k", bytes("v")))).isInstanceOf(Written.class);
+
+        assertThat(log.submit(registration)).as("the retry's copy").isEqualTo(new SessionRegistered(1));
+        assertThat(log.machine.sessionCount()).isEqualTo(1);
+        // The same session, with its replies: a retried write is still answered from it.
+        assertThat(log.submit(new Put(1, 1, 1, "k", bytes("v")))).isEqualTo(new Written(null));
+        assertThat(log.machine.appliedWrites()).isEqualTo(1);
+
+        // Across a snapshot too: every replica restoring from it answers the retry alike.
+        LogDriver restored = new LogDriver(KvStateMachine.restore(log.machine.snapshot()));
+        restored.skipTo(log.nextIndex());
+        assertThat(restored.submit(registration)).isEqualTo(new SessionRegistered(1));
+        assertThat(restored.machine.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetriedRegistrationCountsAsAUseOfItsSession() {
+        LogDriver log = LogDriver.withAudit(2, TIMEOUT_MILLIS, 8);
+        RegisterSession first = new RegisterSession(11);
+        log.submit(first);
+        long second = log.register();
+        log.submit(first); // the retry: session 1 is now the more recently used
+
+        long third = log.register();
+
+        assertThat(log.submit(new KeepAlive(second))).as("the least recently used, evicted").isEqualTo(new SessionUnknown(second));
+        assertThat(log.submit(new KeepAlive(1))).isEqualTo(new KeptAlive());
+        assertThat(log.submit(new KeepAlive(third))).isEqualTo(new KeptAlive());
+    }
+
+    @Test
+    void aRetriedRegistrationWhoseSessionIsGoneOpensANewOne() {
+        LogDriver log = LogDriver.withAudit(4, TIMEOUT_MILLIS, 8).atLeaderTime(0);
+        RegisterSession registration = new RegisterSession(7);
+        log.submit(registration);
+
+        log.atLeaderTime(TIMEOUT_MILLIS + 1);
+        long index = log.nextIndex();
+        assertThat(log.submit(registration)).isEqualTo(new SessionRegistered(index));
+        assertThat(log.machine.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void registrationsWithoutAnIdEachOpenASession() {
+        LogDriver log = LogDriver.withAudit(4, TIMEOUT_MILLIS, 8);
+
+        assertThat(log.submit(new RegisterSession())).isEqualTo(new SessionRegistered(1));
+        assertThat(log.submit(new RegisterSession())).isEqualTo(new SessionRegistered(2));
+        assertThat(log.machine.sessionCount()).isEqualTo(2);
+    }
+
     @Test
     void anEvictedClientThatRegistersAgainGetsAFreshSession() {
         LogDriver log = LogDriver.withAudit(1, TIMEOUT_MILLIS, 8);

@@ -24,7 +24,7 @@ class SnapshotTest {
     static List<byte[]> history() {
         List<byte[]> entries = new ArrayList<>();
         entries.add(KvCommandCodec.encode(new RegisterSession(), 0));        // client 1
-        entries.add(KvCommandCodec.encode(new RegisterSession(), 10));       // client 2
+        entries.add(KvCommandCodec.encode(new RegisterSession(99), 10));     // client 2, registration 99
         entries.add(KvCommandCodec.encode(new Put(1, 1, 1, "b", bytes("1")), 20));
         entries.add(KvCommandCodec.encode(new Put(1, 2, 1, "a", bytes("2")), 30));
         entries.add(KvCommandCodec.encode(new Cas(2, 1, 1, "c", null, bytes("3")), 40));
@@ -136,6 +136,40 @@ class SnapshotTest {
                 .hasMessageContaining("1 trailing bytes after snapshot");
     }
 
+    /** A version 1 snapshot (before registration ids) restores, its sessions with none. */
+    @Test
+    void aVersionOneSnapshotRestoresWithoutRegistrationIds() {
+        KvStateMachine machine = KvStateMachine.withWriteAudit(3, TIMEOUT_MILLIS, 8);
+        applyFrom(machine, List.of(KvCommandCodec.encode(new RegisterSession(), 0), KvCommandCodec.encode(new RegisterSession(), 5),
+                KvCommandCodec.encode(new Put(1, 1, 1, "k", bytes("v")), 10)));
+
+        KvStateMachine restored = KvStateMachine.restore(versionOne(machine.capture()));
+
+        assertThat(restored.snapshot()).isEqualTo(machine.snapshot());
+    }
+
+    /** The layout of version 1, written here as it was: no registration id after each client id. */
+    private static byte[] versionOne(KvStateCapture state) {
+        WireWriter out = new WireWriter(256);
+        out.writeByte(1);
+        out.writeInt(state.maxSessions).writeLong(state.sessionTimeoutMillis).writeInt(state.maxPendingRepliesPerSession);
+        out.writeBoolean(state.audit != null);
+        out.writeLong(state.lastAppliedIndex).writeLong(state.clockMillis);
+        out.writeLong(state.appliedWrites).writeLong(state.duplicateWritesSuppressed);
+        out.writeInt(state.keys.length);
+        for (int i = 0; i < state.keys.length; i++) out.writeBytes(KvLimits.keyBytes(state.keys[i])).writeBytes(state.values[i]);
+        out.writeInt(state.sessions.size());
+        for (KvStateCapture.SessionCopy session : state.sessions) {
+            out.writeLong(session.clientId()).writeLong(session.lastUsedIndex()).writeLong(session.lastUsedMillis());
+            out.writeLong(session.firstUnackedSeq()).writeInt(session.replies().length);
+            for (int i = 0; i < session.replies().length; i++) {
+                out.writeLong(session.replySeqs()[i]).writeBytes(KvResultCodec.encode(session.replies()[i]));
+            }
+        }
+        if (state.audit != null) state.audit.writeTo(out);
+        return out.toByteArray();
+    }
+
     @Test
     void aSnapshotThatBreaksAnInvariantIsRefused() {
         byte[] snapshot = machineAfter(history()).snapshot();
@@ -144,7 +178,7 @@ class SnapshotTest {
         assertThatThrownBy(() -> KvStateMachine.restore(tooManySessionsAllowed)).hasMessageContaining("limits must be positive");
 
         byte[] wrongVersion = snapshot.clone();
-        wrongVersion[0] = 2;
-        assertThatThrownBy(() -> KvStateMachine.restore(wrongVersion)).hasMessageContaining("unsupported snapshot version 2");
+        wrongVersion[0] = 3;
+        assertThatThrownBy(() -> KvStateMachine.restore(wrongVersion)).hasMessageContaining("unsupported snapshot version 3");
     }
 }

@@ -15,13 +15,20 @@ import picocli.CommandLine.Command;
 public final class KvNodeCommand {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new KvNodeCommand());
+        commandLine.setExecutionStrategy(OptionRanges.executionStrategy(new CommandLine.RunLast()));
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("kvnode: " + e.getMessage());
                 return 2;
             }
-            cmd.getErr().println("kvnode: " + e);
+            // The message only: "kvnode: java.io.IOException: No space left on device" named a class, not the file.
+            cmd.getErr().println("kvnode: " + (e.getMessage() != null ? e.getMessage() : "internal error (a bug)"));
             return 1;
+        });
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("kvnode: " + e.getMessage() + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
         });
         return commandLine;
     }

@@ -1,27 +1,28 @@
 package io.kvbench.node;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.net.InboundLimits;
 import io.kvbench.net.PeerServerConfig;
 import io.kvbench.net.PortLimits;
 import io.kvbench.net.WireFormat;
 import io.kvbench.wal.SyncMode;
-import io.kvbench.wal.WalCorruptionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code kvnode run}: one node of a cluster, until SIGTERM (graceful, with leadership transfer) or SIGKILL. */
 @Command(name = "run", mixinStandardHelpOptions = true, version = "kvnode 0.11",
         description = "Run one kvnode until SIGTERM. A leader hands leadership to its most up-to-date follower before exiting.")
 public final class KvNodeMain implements Callable<Integer> {
+    @OptionRange(min = 1)
     @Option(names = "--id", required = true, description = "This node's id (positive, one of --peers).")
     int nodeId;
 
@@ -45,18 +46,23 @@ public final class KvNodeMain implements Callable<Integer> {
     @Option(names = "--event-log", description = "JSON lines of role changes (default: DATA_DIR/events.jsonl).")
     Path eventLogFile;
 
+    @OptionRange(min = 1, max = 1_000)
     @Option(names = "--tick-ms", defaultValue = "1", description = "Length of one core tick (default: ${DEFAULT-VALUE}).")
     int tickMillis;
 
+    @OptionRange(min = 1, max = 600_000)
     @Option(names = "--election-timeout-min-ms", defaultValue = "150", description = "Randomized election timeout lower bound (default: ${DEFAULT-VALUE}).")
     int electionTimeoutMinMillis;
 
+    @OptionRange(min = 2, max = 600_000)
     @Option(names = "--election-timeout-max-ms", defaultValue = "300", description = "Randomized election timeout upper bound, exclusive (default: ${DEFAULT-VALUE}).")
     int electionTimeoutMaxMillis;
 
+    @OptionRange(min = 1, max = 600_000)
     @Option(names = "--heartbeat-ms", defaultValue = "50", description = "Leader heartbeat interval (default: ${DEFAULT-VALUE}).")
     int heartbeatMillis;
 
+    @OptionRange(min = 1, max = 600_000)
     @Option(names = "--leader-lost-max-ms", defaultValue = "1",
             description = "After the connection to the leader closes, start a pre-vote within [1 tick, this] (default: ${DEFAULT-VALUE}).")
     int leaderLostMaxMillis;
@@ -71,6 +77,7 @@ public final class KvNodeMain implements Callable<Integer> {
 
     // etcd's default --snapshot-count. Every node reaches the same applied index at about the same time, so a
     // snapshot pauses the whole cluster at once; at 25,000 writes/s a 10,000-entry period did so twice a second.
+    @OptionRange(min = 1)
     @Option(names = "--snapshot-every", defaultValue = "100000", description = "Snapshot and compact the log every N applied entries, as etcd's --snapshot-count (default: ${DEFAULT-VALUE}).")
     int snapshotEveryEntries;
 
@@ -79,37 +86,46 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "for chaos checks of exactly-once; memory grows with every write, so not for long runs (default: ${DEFAULT-VALUE}).")
     boolean auditWrites;
 
+    @OptionRange(min = 1)
     @Option(names = "--max-sessions", defaultValue = "10000", description = "Client session table bound (default: ${DEFAULT-VALUE}).")
     int maxSessions;
 
+    @OptionRange(min = 1)
     @Option(names = "--session-timeout-ms", defaultValue = "600000", description = "Idle session expiry, by the log's clock (default: ${DEFAULT-VALUE}).")
     long sessionTimeoutMillis;
 
+    @OptionRange(min = 1)
     @Option(names = "--max-client-connections", defaultValue = "" + InboundLimits.DEFAULT_MAX_CLIENT_CONNECTIONS,
             description = "Client connections open at once; one more is answered OVERLOADED and closed (default: ${DEFAULT-VALUE}).")
     int maxClientConnections;
 
+    @OptionRange(min = 1)
     @Option(names = "--max-peer-connections", defaultValue = "" + InboundLimits.DEFAULT_MAX_PEER_CONNECTIONS,
             description = "Peer connections open at once, handshaken or not (default: ${DEFAULT-VALUE}).")
     int maxPeerConnections;
 
+    @OptionRange(min = 1)
     @Option(names = "--frame-timeout-ms", defaultValue = "" + InboundLimits.DEFAULT_FRAME_TIMEOUT_MILLIS,
             description = "A frame must be complete this long after its first byte, or its connection is closed (default: ${DEFAULT-VALUE}).")
     long frameTimeoutMillis;
 
+    @OptionRange(min = 1)
     @Option(names = "--handshake-timeout-ms", defaultValue = "" + PeerServerConfig.DEFAULT_HANDSHAKE_TIMEOUT_MILLIS,
             description = "A peer connection must send its Hello within this long (default: ${DEFAULT-VALUE}).")
     long handshakeTimeoutMillis;
 
+    @OptionRange(min = 1, max = WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES, why = "the peer frame limit")
     @Option(names = "--handshake-max-frame-bytes", defaultValue = "" + InboundLimits.DEFAULT_HANDSHAKE_MAX_FRAME_BYTES,
             description = "Largest frame a peer connection may send before its handshake (default: ${DEFAULT-VALUE}).")
     int handshakeMaxFrameBytes;
 
+    @OptionRange(min = WireFormat.DEFAULT_CLIENT_MAX_FRAME_BYTES, why = "the largest client frame")
     @Option(names = "--client-inbound-budget-bytes",
             description = "Bytes of unfinished frames over 64 KiB all client connections may hold at once; a frame that "
                     + "does not fit is refused (default: an eighth of the heap, 4 MiB to 256 MiB).")
     Long clientInboundBudgetBytes;
 
+    @OptionRange(min = WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES, why = "the largest peer frame")
     @Option(names = "--peer-inbound-budget-bytes",
             description = "The same for peer connections (default: an eighth of the heap, 32 MiB to 256 MiB).")
     Long peerInboundBudgetBytes;
@@ -121,24 +137,26 @@ public final class KvNodeMain implements Callable<Integer> {
         BackgroundLogHandler logHandler = BackgroundLogHandler.installOnRootLogger("kvnode-" + nodeId + "-log", System.err);
         NodeRuntime runtime;
         try {
-            runtime = NodeRuntime.start(config);
-        } catch (WalCorruptionException e) {
-            // Damaged storage (a lost term and vote among it): one line naming file and offset, and no start.
+            runtime = NodeRuntime.start(config, null, DiskFullTrigger.fromSystemProperty(config.dataDirectory()));
+        } catch (IOException e) {
+            // Damaged storage (a lost term and vote among it) names file and offset; a failed read, write or fsync
+            // (a full disk) names file and operation (WalIoException): one line, and no start.
             System.err.println("kvnode " + nodeId + ": cannot start: " + e.getMessage());
             logHandler.close();
             return 1;
         }
-        CountDownLatch exited = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.shutdownGracefully(Duration.ofMillis(2L * electionTimeoutMaxMillis));
             logHandler.close();
-            exited.countDown();
         }, "kvnode-shutdown"));
         System.out.println("kvnode " + nodeId + " ready: peer " + config.peerAddress() + " client " + runtime.clientAddress()
                 + " fsync=" + fsync + " pid=" + ProcessHandle.current().pid());
         System.out.flush();
-        exited.await();
-        return 0;
+        // Until SIGTERM (the hook stops the node and the JVM exits 0), or until the storage fails: then the node has
+        // stopped acting and printed its one line, and the process exits 1 (fail-stop). The line is the last thing it
+        // prints: closing its connections would add INFO lines that say nothing an operator needs.
+        runtime.whenStorageFailed().thenRun(() -> java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF)).join();
+        return 1;
     }
 
     /** The node's configuration from the options. */
@@ -157,17 +175,14 @@ public final class KvNodeMain implements Callable<Integer> {
     }
 
 
-    /** The inbound limits the options ask for, each checked with its option's name (a usage error, exit 2). */
+    /**
+     * The inbound limits the options ask for. Each option's range was checked before the command ran ({@link
+     * OptionRanges}); what is left is the handshake frame limit against this cluster's Hello.
+     */
     InboundLimits inboundLimits() {
         InboundLimits defaults = InboundLimits.defaults();
-        positive("--max-client-connections", maxClientConnections);
-        positive("--max-peer-connections", maxPeerConnections);
-        positive("--frame-timeout-ms", frameTimeoutMillis);
-        positive("--handshake-timeout-ms", handshakeTimeoutMillis);
         long clientBudget = clientInboundBudgetBytes != null ? clientInboundBudgetBytes : defaults.client().bufferBudgetBytes();
         long peerBudget = peerInboundBudgetBytes != null ? peerInboundBudgetBytes : defaults.peer().bufferBudgetBytes();
-        atLeast("--client-inbound-budget-bytes", clientBudget, WireFormat.DEFAULT_CLIENT_MAX_FRAME_BYTES, "the largest client frame");
-        atLeast("--peer-inbound-budget-bytes", peerBudget, WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES, "the largest peer frame");
         int helloBytes = PeerServerConfig.helloFrameBytes(clusterId);
         if (handshakeMaxFrameBytes < helloBytes || handshakeMaxFrameBytes > WireFormat.DEFAULT_PEER_MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("--handshake-max-frame-bytes must be between this cluster's Hello ("
@@ -176,14 +191,6 @@ public final class KvNodeMain implements Callable<Integer> {
         }
         return new InboundLimits(new PortLimits(maxClientConnections, frameTimeoutMillis, clientBudget),
                 new PortLimits(maxPeerConnections, frameTimeoutMillis, peerBudget), handshakeTimeoutMillis, handshakeMaxFrameBytes);
-    }
-
-    private static void positive(String option, long value) {
-        if (value <= 0) throw new IllegalArgumentException(option + " must be positive: " + value);
-    }
-
-    private static void atLeast(String option, long value, long minimum, String what) {
-        if (value < minimum) throw new IllegalArgumentException(option + " must be at least " + what + " (" + minimum + " bytes): " + value);
     }
 
     /** Node ids are positive; picocli has split the list and converted each ID=HOST:PORT (NodeAddressConverter). */

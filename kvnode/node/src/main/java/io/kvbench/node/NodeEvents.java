@@ -6,18 +6,19 @@ import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.raft.RoleChange;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * The driver's events in the node's event log: role changes and leader_ready (which the chaos suite times elections
- * by), snapshots, storage failure (also on stderr), leadership transfer.
+ * by), snapshots, storage failure (after which the runtime stops), leadership transfer.
  */
 final class NodeEvents implements DriverObserver {
     private final int nodeId;
     private final EventLog eventLog;
-    private final Runnable afterStorageFailure;
+    private final Consumer<IOException> afterStorageFailure;
 
-    /** @param afterStorageFailure runs once the failure is logged (the runtime publishes its status at once) */
-    NodeEvents(int nodeId, EventLog eventLog, Runnable afterStorageFailure) {
+    /** @param afterStorageFailure runs once the failure is in the event log: the runtime stops (fail-stop) */
+    NodeEvents(int nodeId, EventLog eventLog, Consumer<IOException> afterStorageFailure) {
         this.nodeId = nodeId;
         this.eventLog = eventLog;
         this.afterStorageFailure = afterStorageFailure;
@@ -43,11 +44,10 @@ final class NodeEvents implements DriverObserver {
 
     @Override
     public void storageFailed(IOException cause, String description) {
-        System.err.println("kvnode " + nodeId + ": " + description);
         ObjectNode event = eventLog.event("storage_failed");
-        event.put("error", String.valueOf(cause));
+        event.put("error", String.valueOf(cause.getMessage()));
         eventLog.write(event);
-        afterStorageFailure.run();
+        afterStorageFailure.accept(cause);
     }
 
     @Override

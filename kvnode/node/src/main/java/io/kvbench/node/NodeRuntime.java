@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -94,7 +95,10 @@ public final class NodeRuntime implements AutoCloseable {
     private boolean clientReadsPaused;
     private int ticksSinceStatusRefresh;
     private volatile boolean running = true;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile StatusSnapshot lastStatus;
+    /** Completed, with the line the node stops with, once it stopped acting after its storage failed. */
+    private final CompletableFuture<String> storageFailure = new CompletableFuture<>();
 
     public static NodeRuntime start(NodeConfig config) throws IOException {
         return new NodeRuntime(config, null, UnaryOperator.identity());
@@ -123,7 +127,7 @@ public final class NodeRuntime implements AutoCloseable {
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, recovered), storage,
                 this::sendToPeer, TimeSource.SYSTEM, DriverObserver.all(
-                        new NodeEvents(config.nodeId(), eventLog, this::refreshStatus), measurements));
+                        new NodeEvents(config.nodeId(), eventLog, this::failStop), measurements));
         storage.bind(driver);
         NodeTuning.Warmup warmup = NodeTuning.warmUpBeforeServing(config);
         ObjectNode started = eventLog.event("started");
@@ -315,6 +319,26 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Fail-stop (etcd panics on a failed fsync; PostgreSQL's fsync-retry bug, "fsyncgate", is why nothing is
+     * retried): the storage failed, so nothing more can be made durable and a retried fsync that succeeds would prove
+     * nothing. The driver has answered every pending client STORAGE_FAILED and stepped nothing since; this stops the
+     * ticks at once, so the node never again acts as leader, says so in one line naming the file and the operation,
+     * and closes everything off this thread (closing waits on the event loop). {@code kvnode run} then exits 1.
+     * The node may start again on its data directory once the disk is repaired: what it made durable is intact.
+     * Core thread.
+     */
+    private void failStop(IOException cause) {
+        running = false;
+        if (tickTimer != null) tickTimer.cancel(false);
+        refreshStatus();
+        String line = "kvnode " + config.nodeId() + ": storage failed, stopping: " + cause.getMessage();
+        System.err.println(line);
+        System.err.flush();
+        storageFailure.complete(line);
+        new Thread(this::close, "kvnode-" + config.nodeId() + "-fail-stop").start();
+    }
+
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, driver.core(), driver.stateMachine(), driver.storageHasFailed(),
@@ -330,6 +354,16 @@ public final class NodeRuntime implements AutoCloseable {
 
     public StatusSnapshot status() {
         return lastStatus;
+    }
+
+    /**
+     * Completes, with the one line the node printed, once the node has stopped acting because its storage failed (a
+     * write or fsync of the WAL, or a snapshot's): no more ticks, no message stepped, its status role FAILED. Its ports
+     * close right after, on another thread. Dependent actions that do not say otherwise run on the core thread before
+     * that. Never completes otherwise.
+     */
+    public CompletableFuture<String> whenStorageFailed() {
+        return storageFailure;
     }
 
     /** For the test that the simulator drives the same class. */
@@ -354,7 +388,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!running) return;
+        if (!closed.compareAndSet(false, true)) return;
         Future<?> stopped = coreLoop.submit(() -> {
             running = false;
             if (tickTimer != null) tickTimer.cancel(false);

@@ -3,6 +3,7 @@ package io.kvbench.node;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvbench.net.OptionRange;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalOptions;
 import picocli.CommandLine;
@@ -63,6 +64,7 @@ public final class RebuildCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @OptionRange(min = 1)
     @Option(names = "--id", required = true, description = "The node being rebuilt.")
     int nodeId;
 
@@ -77,6 +79,7 @@ public final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "The new data directory: absent or empty.")
     Path dataDirectory;
 
+    @OptionRange(min = 1, max = 3_600_000)
     @Option(names = "--timeout-ms", defaultValue = "5000", description = "How long to wait for each member's status (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 

@@ -33,13 +33,17 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                              long monotonicNanos, long startedWallMillis, InboundStats clientInbound,
                              InboundStats peerInbound, MemoryUse memory) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The role a node reports once its storage failed, while it stops (fail-stop). */
+    public static final String FAILED_ROLE = "FAILED";
 
     static StatusSnapshot of(NodeConfig config, RaftCore core, KvStateMachine stateMachine, boolean storageFailed,
                              String storageFailure, int peersConnected, WalStats walStats, long startedWallMillis,
                              InboundStats clientInbound, InboundStats peerInbound) {
         InetSocketAddress leaderAddress = config.clientAddresses().get(core.leaderId());
         Optional<WriteAuditTotals> audit = stateMachine.writeAuditTotals();
-        return new StatusSnapshot(config.nodeId(), config.clusterId(), core.role().name(), core.term(), core.leaderId(),
+        // A node whose storage failed stops; until it has, it must not be taken for the leader it may still think it is.
+        String role = storageFailed ? FAILED_ROLE : core.role().name();
+        return new StatusSnapshot(config.nodeId(), config.clusterId(), role, core.term(), core.leaderId(),
                 leaderAddress == null ? "" : leaderAddress.getHostString() + ":" + leaderAddress.getPort(),
                 core.commitIndex(), stateMachine.lastAppliedIndex(), core.lastIndex(), core.firstIndex(),
                 core.stableIndex(), core.lastIndex() - core.firstIndex() + 1, stateMachine.sessionCount(),

@@ -1,5 +1,7 @@
 package io.kvbench.node;
 
+import io.kvbench.wal.WalOptions;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -26,15 +28,23 @@ final class InProcessCluster implements AutoCloseable {
     private final int snapshotEveryEntries;
     /** Per node id, the executor its snapshot jobs run on; null for the node's own thread. */
     private final IntFunction<Executor> snapshotExecutors;
+    /** Per node id, what its WAL's options become (a channel factory that injects failures). */
+    private final IntFunction<UnaryOperator<WalOptions>> walOptions;
 
     InProcessCluster(int size, Path directory) {
         this(size, directory, 50, id -> null);
     }
 
     InProcessCluster(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors) {
+        this(size, directory, snapshotEveryEntries, snapshotExecutors, id -> UnaryOperator.identity());
+    }
+
+    InProcessCluster(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors,
+                     IntFunction<UnaryOperator<WalOptions>> walOptions) {
         this.directory = directory;
         this.snapshotEveryEntries = snapshotEveryEntries;
         this.snapshotExecutors = snapshotExecutors;
+        this.walOptions = walOptions;
         for (int id = 1; id <= size; id++) {
             peerAddresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
             clientAddresses.put(id, new InetSocketAddress("127.0.0.1", freePort()));
@@ -51,7 +61,7 @@ final class InProcessCluster implements AutoCloseable {
 
     void start(int id) {
         try {
-            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id), UnaryOperator.identity()));
+            nodes.put(id, NodeRuntime.start(config(id), snapshotExecutors.apply(id), walOptions.apply(id)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,20 +11,26 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code kvnode run}'s inbound limit options: a bad value is a usage error (exit 2) of one line naming the option. */
+/**
+ * {@code kvnode run}'s options: a bad value is a usage error (exit 2) of one line naming the option and its range, and
+ * the data directory is not touched (a bad --max-sessions used to be found after the WAL had created its files).
+ */
 class KvNodeMainLimitsTest {
     @TempDir
     Path directory;
 
     @ParameterizedTest
-    @CsvSource({
-            "--max-client-connections, 0, --max-client-connections must be positive: 0",
-            "--max-peer-connections, -3, --max-peer-connections must be positive: -3",
-            "--frame-timeout-ms, 0, --frame-timeout-ms must be positive: 0",
-            "--handshake-timeout-ms, -1, --handshake-timeout-ms must be positive: -1",
-            "--client-inbound-budget-bytes, 1000, --client-inbound-budget-bytes must be at least the largest client frame (2097152 bytes): 1000",
-            "--peer-inbound-budget-bytes, 1048576, --peer-inbound-budget-bytes must be at least the largest peer frame (16777216 bytes): 1048576",
-            "--handshake-max-frame-bytes, 10, --handshake-max-frame-bytes must be between this cluster's Hello (27 bytes) and the peer frame limit (16777216): 10",
+    @CsvSource(delimiter = '|', value = {
+            "--max-client-connections | 0 | --max-client-connections must be at least 1, not 0 (see 'kvnode run --help')",
+            "--max-peer-connections | -3 | --max-peer-connections must be at least 1, not -3 (see 'kvnode run --help')",
+            "--frame-timeout-ms | 0 | --frame-timeout-ms must be at least 1, not 0 (see 'kvnode run --help')",
+            "--handshake-timeout-ms | -1 | --handshake-timeout-ms must be at least 1, not -1 (see 'kvnode run --help')",
+            "--client-inbound-budget-bytes | 1000 | --client-inbound-budget-bytes must be at least 2097152 (the largest client frame), not 1000 (see 'kvnode run --help')",
+            "--peer-inbound-budget-bytes | 1048576 | --peer-inbound-budget-bytes must be at least 16777216 (the largest peer frame), not 1048576 (see 'kvnode run --help')",
+            "--handshake-max-frame-bytes | 10 | --handshake-max-frame-bytes must be between this cluster's Hello (27 bytes) and the peer frame limit (16777216): 10",
+            "--handshake-max-frame-bytes | 16777217 | --handshake-max-frame-bytes must be from 1 to 16777216 (the peer frame limit), not 16777217 (see 'kvnode run --help')",
+            "--tick-ms | 0 | --tick-ms must be from 1 to 1000, not 0 (see 'kvnode run --help')",
+            "--max-sessions | 0 | --max-sessions must be at least 1, not 0 (see 'kvnode run --help')",
     })
     void aBadLimitIsAUsageErrorNamingItsOption(String option, String value, String message) {
         StringWriter err = new StringWriter();
@@ -34,6 +40,7 @@ class KvNodeMainLimitsTest {
                 "--data-dir", directory.toString(), option, value);
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString().strip()).isEqualTo("kvnode: " + message);
+        assertThat(directory).isEmptyDirectory();
     }
 
     @ParameterizedTest

@@ -33,7 +33,7 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
     public String summary() {
         Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
         for (SimResult result : results) {
-            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[9]);
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[10]);
             tally[0]++;
             if (!result.passed()) tally[1]++;
             tally[2] += result.acknowledgedWrites();
@@ -41,8 +41,9 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
             tally[4] += result.readsServed();
             tally[5] += result.unsyncedRecordsLost();
             tally[6] += result.tornRecords();
-            tally[7] += result.rebuilds();
-            tally[8] += result.damagedHardStateRestarts();
+            tally[7] += result.storageFailures();
+            tally[8] += result.rebuilds();
+            tally[9] += result.damagedHardStateRestarts();
         }
         StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
                 + failures.size() + " failed");
@@ -50,8 +51,9 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
             out.append(String.format(Locale.ROOT,
                     "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d",
                     mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6]));
-            if (t[7] + t[8] > 0) {
-                out.append(String.format(Locale.ROOT, " rebuilds=%d restarts on a damaged hard state copy=%d", t[7], t[8]));
+            if (t[7] + t[8] + t[9] > 0) {
+                out.append(String.format(Locale.ROOT,
+                        " storage failures (fail-stop)=%d rebuilds=%d restarts on a damaged hard state copy=%d", t[7], t[8], t[9]));
             }
         });
         return out.toString();

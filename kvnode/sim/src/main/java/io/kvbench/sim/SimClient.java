@@ -23,13 +23,16 @@ final class SimClient {
     long requestId;
     long invokeTime;
     long maxAckedIndexAtInvoke;
+    private long registrations;
 
     SimClient(int index, Random random) {
         this.index = index;
     }
 
     KvCommand nextOperation(Random random, boolean healed) {
-        if (clientId == 0) return new KvCommand.RegisterSession();
+        // A registration id of its own (deterministic, unique per client and registration), kept by every retry, as the
+        // real client's: a retry whose first copy was applied gets that session.
+        if (clientId == 0) return new KvCommand.RegisterSession(((long) index + 1) << 32 | ++registrations);
         if (healed) return null;
         String key = "k" + random.nextInt(KEYS);
         long seq = nextSeq;

@@ -9,6 +9,7 @@ import io.kvbench.raft.Snapshot;
 import io.kvbench.wal.HardStateCopies;
 import io.kvbench.wal.HardStateDamagedException;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,6 +38,11 @@ import java.util.TreeMap;
  * crash during a hard state write may leave it in neither copy, or in one copy, whole or torn (the page cache writes
  * the two blocks back in either order). With storage faults a bit may also flip in a copy at rest
  * ({@link #damageOneHardStateCopy}), or the whole storage may be lost and rebuilt ({@link #rebuild}).
+ * <p>
+ * A disk can fail ({@link #startFailing}): the group's fsync fails (or the snapshot's write), the driver is told, and
+ * the node fail-stops as the node does (it exits): a crash, after which the disk keeps what a crash keeps (of the
+ * group, the hard state writes and records before the one whose fsync failed, which {@link #crash} draws). This is
+ * not a lost disk: the node restarts on it, as it is, once space is freed.
  */
 final class SimDisk implements Storage {
     /** How the simulation times the disk's work; bound to the node's current incarnation. */
@@ -102,6 +108,9 @@ final class SimDisk implements Storage {
     private long unsyncedRecordsLost;
     private long tornRecords;
     private long damagedHardStateRestarts;
+    /** The disk is full or failing: its next fsync (or the snapshot being written) fails. */
+    private boolean failing;
+    private long failures;
 
     SimDisk(Path hardStatePath) {
         this.hardStatePath = hardStatePath;
@@ -287,6 +296,7 @@ final class SimDisk implements Storage {
     void rebuild(HardState hardState, long fenceIndex) {
         group = null;
         queued.clear();
+        failing = false; // a new disk
         snapshot = Snapshot.EMPTY;
         entries.clear();
         voteFenceIndex = fenceIndex;
@@ -322,6 +332,35 @@ final class SimDisk implements Storage {
             hardStateFile = HardStateCopies.encodeFile(durableHardState, voteFenceIndex, hardStateSequence);
         }
         return new Recovered(durableHardState, snapshot, new ArrayList<>(entries.values()), voteFenceIndex);
+    }
+
+    /** From now on the disk fails: the group being written (or the next) fails its fsync, as does a snapshot's write. */
+    void startFailing() {
+        failing = true;
+    }
+
+    boolean failing() {
+        return failing;
+    }
+
+    /**
+     * The failure the node sees: after it the node fail-stops ({@link Simulation}), and of the failed group what a
+     * crash leaves survives ({@link #crash}: a failed fsync says nothing of which writes reached the disk). The disk is
+     * repaired (space freed) but keeps everything: the node restarts on it, never on an empty one.
+     */
+    IOException fail(String operation) {
+        failing = false;
+        failures++;
+        return new IOException(operation + " failed: No space left on device (simulated)");
+    }
+
+    /** The failure never struck (healing repairs every disk). */
+    void repair() {
+        failing = false;
+    }
+
+    long failures() {
+        return failures;
     }
 
     HardState durableHardState() {

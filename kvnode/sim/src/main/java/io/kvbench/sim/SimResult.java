@@ -4,14 +4,16 @@ import java.util.List;
 
 /**
  * What one simulated run saw. {@code unsyncedRecordsLost}: log records written but not yet fsynced when their node
- * crashed, lost; {@code tornRecords}: of those, the crashes that tore the first lost record (see SimDisk).
- * {@code rebuilds}: nodes that lost their storage and were rebuilt; {@code damagedHardStateRestarts}: restarts
- * that read a hard state file with a damaged copy (torn by a crash or a bit flipped at rest) and went on from the
- * other (both with storage faults only).
+ * crashed, lost; {@code tornRecords}: of those, the crashes that tore the first lost record (see SimDisk);
+ * {@code storageFailures}: failed fsyncs or snapshot writes, after each of which a node fail-stopped and restarted
+ * later on the same disk; {@code rebuilds}: nodes that lost their storage and were rebuilt;
+ * {@code damagedHardStateRestarts}: restarts that read a hard state file with a damaged copy (torn by a crash or a
+ * bit flipped at rest) and went on from the other (rebuilds and bit flips with storage faults only).
  */
 public record SimResult(SimOptions options, List<Violation> violations, long events, long acknowledgedWrites,
                         long readsServed, long leaderChanges, long maxTerm, long finalCommitIndex,
-                        long unsyncedRecordsLost, long tornRecords, long rebuilds, long damagedHardStateRestarts) {
+                        long unsyncedRecordsLost, long tornRecords, long storageFailures, long rebuilds,
+                        long damagedHardStateRestarts) {
     public boolean passed() {
         return violations.isEmpty();
     }
@@ -21,8 +23,8 @@ public record SimResult(SimOptions options, List<Violation> violations, long eve
                 + (passed() ? "ok" : violations.size() + " violation(s), first: " + violations.get(0))
                 + " [events=" + events + " acked=" + acknowledgedWrites + " reads=" + readsServed
                 + " leaders=" + leaderChanges + " term=" + maxTerm + " commit=" + finalCommitIndex
-                + " unsynced lost=" + unsyncedRecordsLost + " torn=" + tornRecords
-                + (options.storageFaults() ? " rebuilds=" + rebuilds + " damaged hard state restarts=" + damagedHardStateRestarts : "")
-                + "]";
+                + " unsynced lost=" + unsyncedRecordsLost + " torn=" + tornRecords + " storage failures=" + storageFailures
+                + (options.storageFaults() ? " rebuilds=" + rebuilds : "")
+                + " damaged hard state restarts=" + damagedHardStateRestarts + "]";
     }
 }

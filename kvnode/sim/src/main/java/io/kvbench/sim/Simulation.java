@@ -37,8 +37,9 @@ import java.util.stream.IntStream;
  * the production {@link io.kvbench.driver.ReplicaDriver}, the class the real node runs, bound to a seeded network
  * that drops, delays, duplicates, reorders and partitions, a virtual clock, and a {@link SimDisk} with the WAL's
  * group commit and its storage faults (slow fsync, crash between write and fsync, torn last record, a hard state
- * write torn in one copy; with {@link SimOptions#storageFaults()} also a bit flipped in a stopped node's hard state
- * and a node's whole storage lost and rebuilt); clients send real client requests and retry; the invariants of
+ * write torn in one copy, a failed fsync or snapshot write after which the node fail-stops and restarts later on the
+ * same disk; with {@link SimOptions#storageFaults()} also a bit flipped in a stopped node's hard state and a node's
+ * whole storage lost and rebuilt); clients send real client requests and retry; the invariants of
  * {@link InvariantChecker} are checked after every event and every reply. The seed is the only source of
  * randomness, so a failing seed replays exactly.
  */
@@ -152,7 +153,7 @@ public final class Simulation {
         }
         return new SimResult(options, checker.violations(), eventCount, checker.acknowledgedWrites(),
                 checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex(),
-                unsyncedRecordsLost(), tornRecords(), rebuilds,
+                unsyncedRecordsLost(), tornRecords(), nodes.stream().mapToLong(n -> n.disk.failures()).sum(), rebuilds,
                 nodes.stream().mapToLong(n -> n.disk.damagedHardStateRestarts()).sum());
     }
 
@@ -203,11 +204,21 @@ public final class Simulation {
         } else if (event instanceof Event.GroupCommitted committed) {
             SimNode node = node(committed.nodeId());
             if (!node.up || node.incarnation != committed.incarnation()) return;
+            if (node.disk.failing()) {
+                node.driver().storageFailed(node.disk.fail("fdatasync of node " + node.id + "'s log"));
+                failStop(node);
+                return;
+            }
             for (int completed = node.disk.completeGroup(); completed > 0; completed--) node.driver().persisted();
             node.driver().drain();
         } else if (event instanceof Event.SnapshotWritten written) {
             SimNode node = node(written.nodeId());
             if (!node.up || node.incarnation != written.incarnation()) return;
+            if (node.disk.failing()) {
+                node.driver().snapshotFailed(node.disk.fail("write of node " + node.id + "'s snapshot"));
+                failStop(node);
+                return;
+            }
             node.driver().snapshotWritten(written.written());
             node.driver().drain();
         } else if (event instanceof Event.Hint hint) {
@@ -401,6 +412,7 @@ public final class Simulation {
             choices.add(this::powerFailure);
             choices.add(() -> slowDisk = !slowDisk);
             choices.add(this::stallOneDisk);
+            choices.add(this::failOneDisk);
             if (options.storageFaults()) {
                 choices.add(this::loseSomeonesStorage);
                 choices.add(this::damageAStoppedNodesHardState);
@@ -446,6 +458,24 @@ public final class Simulation {
         SimNode leader = currentLeader();
         int victim = leader != null ? leader.id : 1 + random.nextInt(nodes.size());
         if (!slowDisks.remove(victim)) slowDisks.add(victim);
+    }
+
+    /** The leader's disk (any node's while there is none) fails: its next fsync or snapshot write fails. */
+    private void failOneDisk() {
+        SimNode leader = currentLeader();
+        SimNode victim = leader != null ? leader : nodes.get(random.nextInt(nodes.size()));
+        if (victim.up) victim.disk.startFailing();
+    }
+
+    /**
+     * As the node does once its storage failed (the driver has answered its clients STORAGE_FAILED): it stops at once,
+     * so it never acts again in this incarnation, a crash as far as its disk and peers can tell. It restarts on the same
+     * disk once that is repaired, never on an empty one (that would be a lost disk: docs/storage-recovery.md).
+     */
+    private void failStop(SimNode node) {
+        trace(() -> "storage of " + node.id + " failed: fail-stop");
+        crash(node);
+        schedule(TICK * (20 + random.nextInt(60)), new Event.Restart(node.id));
     }
 
     /**
@@ -574,6 +604,7 @@ public final class Simulation {
         slowDisk = false;
         slowDisks.clear();
         for (SimNode node : nodes) {
+            node.disk.repair();
             if (!node.up && !node.storageLost) restart(node);
         }
         for (SimNode node : nodes) {

@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proof: many seeded runs of the production driver across fault mixes (drop, delay, duplicate, reorder,
  * partition, crash, power failure, slow fsync on every disk or on the leader's, crash between write and fsync, torn
- * last record, a hard state write torn in one copy), every invariant checked after every event and every reply,
- * liveness after healing. Lost storage and bit flips at rest: StorageFaultsSimulationTest.
+ * last record, a hard state write torn in one copy, a failed fsync or snapshot write after which the node fail-stops
+ * and restarts later on its disk), every invariant checked after every event and every reply, liveness after healing.
+ * Lost storage and bit flips at rest: StorageFaultsSimulationTest.
  * {@code -Dsim.seeds=N} sets the count (CI: 1000); {@code -Dsim.firstSeed=S} the start.
  */
 class SimulationSeedsTest {
@@ -30,6 +31,8 @@ class SimulationSeedsTest {
         // The storage faults happened: crashes between a group's write and its fsync lost records, some torn.
         assertThat(sweep.results().stream().mapToLong(SimResult::unsyncedRecordsLost).sum()).isGreaterThan(seeds / 10L);
         assertThat(sweep.results().stream().mapToLong(SimResult::tornRecords).sum()).isGreaterThan(seeds / 20L);
+        // Disks failed (a failed fsync or snapshot write), and each such node fail-stopped and came back on its disk.
+        assertThat(sweep.results().stream().mapToLong(SimResult::storageFailures).sum()).isGreaterThan(seeds / 10L);
     }
 
     @Test

@@ -9,10 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The crash mixes again, now with storage faults (docs/storage-recovery.md): a node loses its whole storage and is
  * rebuilt as {@code kvbench node-rebuild} does (the others' highest term with a vote for itself, a vote fence at their
  * highest last index), crashes tear a hard state write in one copy, and bits flip in a stopped node's hard state
- * file. The nodes run the production driver (ReplicaDriver) on SimDisk, whose hard state file is read back by the
- * WAL's own rule (HardStateCopies). Every invariant holds after every event, term and vote never come back older,
- * and only a rebuilt node ever reports a log shorter than it acknowledged. {@code -Dsim.storageSeeds=N} sets the
- * count of seeds tried (those of the crash mixes run: two in five).
+ * file; beside them, as in every crash mix, a disk fails an fsync and its node fail-stops and restarts on it. The
+ * nodes run the production driver (ReplicaDriver) on SimDisk, whose hard state file is read back by the WAL's own
+ * rule (HardStateCopies). Every invariant holds after every event, term and vote never come back older, and only a
+ * rebuilt node ever reports a log shorter than it acknowledged. {@code -Dsim.storageSeeds=N} sets the count of seeds
+ * tried (those of the crash mixes run: two in five).
  */
 class StorageFaultsSimulationTest {
     @Test
@@ -25,8 +26,11 @@ class StorageFaultsSimulationTest {
                 .forEach(r -> failures.append("\n").append(r.describe()).append("\n  ").append(r.options().replayHint()));
         assertThat(sweep.failures()).as("failing seeds:%s", failures).isEmpty();
         // The storage faults happened, on the production driver: nodes were rebuilt, and restarts read a hard state
-        // file with a damaged copy (torn by a crash or flipped at rest) and went on from the other copy.
+        // file with a damaged copy (torn by a crash or flipped at rest) and went on from the other copy; and in the
+        // same runs disks failed and their nodes fail-stopped (the two fault families together).
         assertThat(sweep.results().stream().mapToLong(SimResult::rebuilds).sum()).as("nodes rebuilt").isGreaterThan(seeds / 4);
+        assertThat(sweep.results().stream().mapToLong(SimResult::storageFailures).sum())
+                .as("failed fsyncs or snapshot writes (fail-stop)").isGreaterThan(sweep.results().size() / 10);
         assertThat(sweep.results().stream().mapToLong(SimResult::damagedHardStateRestarts).sum())
                 .as("restarts on a damaged hard state copy").isGreaterThan(sweep.results().size() / 10);
         assertThat(sweep.results().stream().mapToLong(SimResult::acknowledgedWrites).sum()).isGreaterThan(seeds * 4L);

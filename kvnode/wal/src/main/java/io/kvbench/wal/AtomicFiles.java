@@ -3,6 +3,7 @@ package io.kvbench.wal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,8 +29,25 @@ final class AtomicFiles {
             writeFully(channel, ByteBuffer.wrap(content), 0);
             fsync.force(channel);
         }
-        Files.move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+        move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** {@link Files#move}, a failure naming the operation and both files ({@link WalIoException}). */
+    static void move(Path from, Path to, CopyOption... options) throws IOException {
+        try {
+            Files.move(from, to, options);
+        } catch (IOException e) {
+            throw WalIoException.renameFailed(from, to, e);
+        }
+    }
+
+    /** {@link Files#delete}, a failure naming the operation and the file ({@link WalIoException}). */
+    static void delete(Path file) throws IOException {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw WalIoException.named("delete", file, e);
+        }
     }
 
     static void writeFully(FileChannel channel, ByteBuffer buffer, long positionBytes) throws IOException {

@@ -41,7 +41,7 @@ final class Recovery {
 
     Result recover() throws IOException {
         Files.createDirectories(directory);
-        for (Path temp : WalFiles.tempFiles(directory)) Files.delete(temp);
+        for (Path temp : WalFiles.tempFiles(directory)) AtomicFiles.delete(temp);
         createHardStateIfFresh();
         Snapshot snapshot = readNewestSnapshot();
         long snapshotIndex = snapshot.lastIndex();
@@ -50,7 +50,7 @@ final class Recovery {
         // A compaction deletes without a directory fsync; segments it deleted may reappear after a crash. They
         // lie wholly before the snapshot (their successor starts at or before it) and are dropped unread.
         while (files.size() > 1 && files.get(1).index() <= snapshotIndex) {
-            Files.delete(files.remove(0).path());
+            AtomicFiles.delete(files.remove(0).path());
         }
 
         List<Segment> segments = new ArrayList<>();
@@ -65,7 +65,7 @@ final class Recovery {
             if (scan.entries().isEmpty()) {
                 // Only the last segment can be empty (a crash right after rolling); it names an index that
                 // nothing holds, so drop it and let the next append create a fresh one.
-                Files.delete(file.path());
+                AtomicFiles.delete(file.path());
                 continue;
             }
             segments.add(new Segment(file.path(), file.index(), scan.offsets(), scan.validBytes()));
@@ -75,7 +75,7 @@ final class Recovery {
         if (snapshotIndex > 0 && !logContainsSnapshotEntry(entries, snapshot)) {
             // A snapshot that the log does not match replaces the whole log (§7). The crash came between the
             // snapshot becoming durable and the old log's deletion: finish that deletion now.
-            for (Segment segment : segments) Files.delete(segment.path);
+            for (Segment segment : segments) AtomicFiles.delete(segment.path);
             fsync.syncDirectory(directory);
             segments.clear();
             entries.clear();
@@ -126,7 +126,7 @@ final class Recovery {
         WalFiles.IndexedFile newest = files.get(files.size() - 1);
         Snapshot snapshot = SnapshotFile.read(channelFactory, newest.path(), newest.index());
         // Older snapshots are deleted once a newer one is durable; a crash may have left them.
-        for (WalFiles.IndexedFile older : files.subList(0, files.size() - 1)) Files.delete(older.path());
+        for (WalFiles.IndexedFile older : files.subList(0, files.size() - 1)) AtomicFiles.delete(older.path());
         return snapshot;
     }
 

@@ -92,7 +92,7 @@ final class SegmentPreallocator implements AutoCloseable {
         stats.recordSegmentWait(System.nanoTime() - startNanos);
         // rename(2) would silently replace an existing segment; creating one must never do that.
         if (Files.exists(segmentPath)) throw new FileAlreadyExistsException(segmentPath.toString());
-        Files.move(preparedPath, segmentPath, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.move(preparedPath, segmentPath, StandardCopyOption.ATOMIC_MOVE);
         preparation = null;
     }
 

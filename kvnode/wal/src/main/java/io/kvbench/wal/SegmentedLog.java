@@ -142,7 +142,7 @@ final class SegmentedLog implements AutoCloseable {
         while (!segments.isEmpty() && segments.get(0).lastIndex() <= upToIndex) {
             Segment segment = segments.remove(0);
             if (segments.isEmpty()) closeActive();
-            Files.delete(segment.path);
+            AtomicFiles.delete(segment.path);
         }
         prepareNextSegmentIfDue();
     }
@@ -209,7 +209,7 @@ final class SegmentedLog implements AutoCloseable {
         boolean deleted = false;
         while (!segments.isEmpty() && lastSegment().firstIndex >= fromIndex) {
             closeActive();
-            Files.delete(segments.remove(segments.size() - 1).path);
+            AtomicFiles.delete(segments.remove(segments.size() - 1).path);
             deleted = true;
         }
         if (deleted) fsync.syncDirectory(directory);
@@ -248,7 +248,7 @@ final class SegmentedLog implements AutoCloseable {
     void installStagedSnapshot(StagedSnapshot staged) throws IOException {
         requireNewer(staged.lastIndex());
         flushPending();
-        Files.move(staged.file, directory.resolve(WalFiles.snapshotName(staged.lastIndex())),
+        AtomicFiles.move(staged.file, directory.resolve(WalFiles.snapshotName(staged.lastIndex())),
                 StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsync.syncDirectory(directory);
         adoptSnapshot(staged.lastIndex(), staged.lastTerm());
@@ -266,13 +266,13 @@ final class SegmentedLog implements AutoCloseable {
      */
     private void adoptSnapshot(long newSnapshotIndex, long newSnapshotTerm) throws IOException {
         for (WalFiles.IndexedFile older : WalFiles.snapshots(directory)) {
-            if (older.index() < newSnapshotIndex) Files.delete(older.path());
+            if (older.index() < newSnapshotIndex) AtomicFiles.delete(older.path());
         }
         boolean logMatches = newSnapshotIndex <= lastIndex && termAt(newSnapshotIndex) == newSnapshotTerm;
         snapshotIndex = newSnapshotIndex;
         if (logMatches) return;
         closeActive();
-        for (Segment segment : segments) Files.delete(segment.path);
+        for (Segment segment : segments) AtomicFiles.delete(segment.path);
         segments.clear();
         // Durable now, or after a crash the old log could sit beside new segments starting after the snapshot.
         fsync.syncDirectory(directory);

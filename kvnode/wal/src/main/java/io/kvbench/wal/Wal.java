@@ -31,7 +31,9 @@ import java.util.function.LongConsumer;
  *
  * <p>On the first I/O error the WAL fails for good: the failing group's callbacks and every later one get
  * {@link WalCallback#onFailure}, and {@link #submit} throws {@link WalFailedException}. Nothing is ever
- * reported durable unless the fsync after it returned.
+ * reported durable unless the fsync after it returned, and no failed fsync is retried (PostgreSQL's "fsyncgate":
+ * after a failed fsync the kernel may have dropped the dirty pages, so a retry that succeeds proves nothing). Every
+ * I/O failure names the file and the operation ({@link WalIoException}).
  */
 public final class Wal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
@@ -97,7 +99,8 @@ public final class Wal implements AutoCloseable {
      * the first append will need a new segment, that segment is prepared here (a segment's worth of zeros written
      * and forced: milliseconds to tens of milliseconds for the default 16 MiB), not on the first write's latency path.
      */
-    public static Wal open(Path directory, WalOptions options) throws IOException {
+    public static Wal open(Path directory, WalOptions walOptions) throws IOException {
+        WalOptions options = named(walOptions);
         StatsRecorder stats = new StatsRecorder();
         Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), stats);
         Recovery.Result recovered = new Recovery(directory, options.channelFactory(), fsync).recover();
@@ -118,8 +121,9 @@ public final class Wal implements AutoCloseable {
      *
      * @throws IOException if the directory holds anything, or the write fails
      */
-    public static void createRebuilt(Path directory, HardState hardState, long voteFenceIndex, WalOptions options)
+    public static void createRebuilt(Path directory, HardState hardState, long voteFenceIndex, WalOptions walOptions)
             throws IOException {
+        WalOptions options = named(walOptions);
         if (voteFenceIndex < 0) throw new IllegalArgumentException("negative vote fence index " + voteFenceIndex);
         Files.createDirectories(directory);
         try (var files = Files.list(directory)) {
@@ -130,6 +134,11 @@ public final class Wal implements AutoCloseable {
         Fsync fsync = new Fsync(options.syncMode(), options.channelFactory(), new StatsRecorder());
         HardStateFile.create(options.channelFactory(), fsync, directory, hardState, voteFenceIndex);
         fsync.syncDirectory(directory);
+    }
+
+    /** Every file channel the WAL opens names its file and operation in its failures ({@link WalIoException}). */
+    private static WalOptions named(WalOptions options) {
+        return options.withChannelFactory(NamedFileChannel.around(options.channelFactory()));
     }
 
     /** What was on disk at {@link #open}. */
@@ -431,8 +440,12 @@ public final class Wal implements AutoCloseable {
         return stopping;
     }
 
+    /**
+     * Logged at DEBUG only: the node stops on it with one line naming the file and operation (the cause's message,
+     * {@link WalIoException}); a stack trace of the WAL thread would add nothing an operator needs.
+     */
     private void fail(IOException cause) {
-        LOG.log(Level.ERROR, "WAL: failed, accepting no more writes", cause);
+        LOG.log(Level.DEBUG, "WAL: failed, accepting no more writes", cause);
         failure = cause;
     }
 }

@@ -42,7 +42,7 @@ public final class CasCommand implements Callable<Integer> {
                     ? "with --absent give KEY NEW (got " + arguments.size() + " arguments)"
                     : "give KEY EXPECTED NEW, or --absent KEY NEW (got " + arguments.size() + " arguments)");
         }
-        String key = arguments.get(0);
+        String key = ClientCommandRunner.requireKey(spec, arguments.get(0));
         byte[] expected = absent ? null : utf8(arguments.get(1));
         byte[] newValue = utf8(arguments.get(wanted - 1));
         return ClientCommandRunner.run(spec, cluster, true, (client, out, err) -> {

@@ -3,7 +3,9 @@ package io.kvbench.client.cli;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.client.KvException;
+import io.kvbench.kv.KvLimits;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 import java.io.PrintWriter;
 import java.util.logging.Level;
@@ -28,6 +30,20 @@ final class ClientCommandRunner {
 
     private ClientCommandRunner() {}
 
+    /**
+     * A usage error (exit 2, one line) for a KEY the store would not take, before anything is sent: an empty key (issue
+     * 20, finding 7: {@code client put "" v} was accepted), or one over the key limit.
+     */
+    static String requireKey(CommandSpec spec, String key) {
+        if (key.isEmpty()) throw new ParameterException(spec.commandLine(), "KEY must not be empty");
+        try {
+            KvLimits.keyBytes(key);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "KEY: " + e.getMessage());
+        }
+        return key;
+    }
+
     /** @param needsSession writes need a registered session (§6.3); reads and status do not */
     static int run(CommandSpec spec, ClusterOptions cluster, boolean needsSession, Body body) {
         // The transport's INFO lines ("using native epoll") would bury the one line a user wants to read.
@@ -36,7 +52,7 @@ final class ClientCommandRunner {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String command = spec.qualifiedName();
-        KvClientOptions options = cluster.clientOptions(spec.commandLine());
+        KvClientOptions options = cluster.clientOptions();
         try {
             KvClient client = needsSession
                     ? KvClient.await(KvClient.connect(cluster.nodes, options))

@@ -1,11 +1,10 @@
 package io.kvbench.client.cli;
 
+import io.kvbench.net.OptionRange;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.net.NodeAddresses;
-import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 import java.net.InetSocketAddress;
@@ -19,13 +18,14 @@ public final class ClusterOptions {
                     + "follows redirects to the leader.")
     List<InetSocketAddress> nodes;
 
+    @OptionRange(min = 1, max = 3_600_000)
     @Option(names = "--timeout-ms", paramLabel = "MILLIS", defaultValue = "10000",
             description = "Give up after this long, retries included (default: ${DEFAULT-VALUE}). "
                     + "A write that times out may or may not have been applied.")
     long timeoutMillis;
 
-    KvClientOptions clientOptions(CommandLine commandLine) {
-        if (timeoutMillis <= 0) throw new ParameterException(commandLine, "--timeout-ms must be positive: " + timeoutMillis);
+    /** The client's options; --timeout-ms was checked before the command ran (its OptionRange). */
+    KvClientOptions clientOptions() {
         KvClientOptions defaults = KvClientOptions.defaults();
         return defaults.withOperationTimeoutMillis(timeoutMillis)
                 .withAttemptTimeoutMillis(Math.min(defaults.attemptTimeoutMillis(), timeoutMillis));

@@ -24,6 +24,7 @@ public final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClientCommandRunner.requireKey(spec, key);
         return ClientCommandRunner.run(spec, cluster, true, (client, out, err) -> {
             KvClient.await(client.delete(key));
             out.println("OK");

@@ -25,6 +25,7 @@ public final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClientCommandRunner.requireKey(spec, key);
         return ClientCommandRunner.run(spec, cluster, false, (client, out, err) -> {
             byte[] value = KvClient.await(client.get(key)).value();
             if (value == null) {

@@ -28,6 +28,7 @@ public final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ClientCommandRunner.requireKey(spec, key);
         return ClientCommandRunner.run(spec, cluster, true, (client, out, err) -> {
             KvClient.await(client.put(key, value.getBytes(StandardCharsets.UTF_8)));
             out.println("OK");

@@ -37,6 +37,23 @@ class ClientCommandsTest {
         assertThat(err.toString().strip().lines()).hasSize(1);
     }
 
+    /**
+     * Issue 20, finding 7: {@code client put "" v} wrote under the empty key. Refused for every command that takes a
+     * KEY, before anything is sent: a usage error, one line. The cluster here would have taken it.
+     */
+    @Test
+    void anEmptyKeyIsAUsageErrorBeforeAnythingIsSent() {
+        cluster = new FakeClusterAccess(1, 0);
+        String nodes = cluster.addressList();
+        for (String[] command : new String[][] {{"put", "--nodes", nodes, "", "v"}, {"get", "--nodes", nodes, ""},
+                {"delete", "--nodes", nodes, ""}, {"cas", "--nodes", nodes, "", "old", "new"}, {"cas", "--nodes", nodes, "--absent", "", "new"}}) {
+            err.getBuffer().setLength(0);
+            assertThat(run(command)).as(String.join(" ", command)).isEqualTo(2);
+            assertThat(err.toString().strip()).as(String.join(" ", command)).contains("KEY must not be empty").hasLineCount(1);
+        }
+        assertThat(cluster.requestsSeen()).as("nothing reached the cluster").isZero();
+    }
+
     @Test
     void missingNodesAreAUsageError() {
         assertThat(run("get", "k")).isEqualTo(2);

@@ -8,11 +8,15 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 
-/** A FileChannel that passes everything to a real one; tests override {@code write} or {@code force}. */
-class ForwardingFileChannel extends FileChannel {
-    final FileChannel delegate;
+/**
+ * A FileChannel that passes everything to another one: the WAL names its files in every failure through it
+ * ({@link NamedFileChannel}), and tests and the node's test-only fault injection override {@code write} or
+ * {@code force} to make them fail.
+ */
+public class ForwardingFileChannel extends FileChannel {
+    private final FileChannel delegate;
 
-    ForwardingFileChannel(FileChannel delegate) {
+    public ForwardingFileChannel(FileChannel delegate) {
         this.delegate = delegate;
     }
 

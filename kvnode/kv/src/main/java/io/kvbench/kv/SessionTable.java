@@ -14,6 +14,8 @@ final class SessionTable {
     private final int maxSessions;
     private final TreeMap<Long, ClientSession> byClientId = new TreeMap<>();
     private final TreeMap<Long, ClientSession> byLastUsedIndex = new TreeMap<>();
+    /** {@link ClientSession#sizeBytes()} summed over the table, kept current by {@link #resized} and add/remove. */
+    private long bytes;
 
     SessionTable(int maxSessions) {
         if (maxSessions <= 0) throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
@@ -56,6 +58,17 @@ final class SessionTable {
         return byClientId.size();
     }
 
+    /** The sessions' bytes, for the state machine's quota ({@link StateSizes}). */
+    long bytes() {
+        return bytes;
+    }
+
+    /** A session in the table changed its stored replies: its size went from {@code bytesBefore} to now. */
+    void resized(ClientSession session, long bytesBefore) {
+        requireIndexed(session);
+        bytes += session.sizeBytes() - bytesBefore;
+    }
+
     Collection<ClientSession> inClientIdOrder() {
         return List.copyOf(byClientId.values());
     }
@@ -67,6 +80,7 @@ final class SessionTable {
         }
         putUnique(byClientId, session.clientId, session);
         putUnique(byLastUsedIndex, session.lastUsedIndex(), session);
+        bytes += session.sizeBytes();
     }
 
     /**
@@ -87,6 +101,7 @@ final class SessionTable {
         requireIndexed(session);
         byClientId.remove(session.clientId);
         byLastUsedIndex.remove(session.lastUsedIndex());
+        bytes -= session.sizeBytes();
     }
 
     private void requireIndexed(ClientSession session) {

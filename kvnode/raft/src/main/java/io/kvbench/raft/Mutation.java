@@ -25,5 +25,10 @@ public enum Mutation {
      * The driver answers a confirmed read before its state machine has applied the read index (§6.4), from state
      * that may miss writes acknowledged before the read began.
      */
-    REPLY_BEFORE_APPLY
+    REPLY_BEFORE_APPLY,
+    /**
+     * The driver judges every write against its own node's quota instead of the one the leader stamped on the entry:
+     * replicas configured differently would refuse different writes and diverge.
+     */
+    QUOTA_FROM_OWN_CONFIG
 }

@@ -26,7 +26,7 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
     public String summary() {
         Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
         for (SimResult result : results) {
-            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[7]);
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[10]);
             tally[0]++;
             if (!result.passed()) tally[1]++;
             tally[2] += result.acknowledgedWrites();
@@ -34,12 +34,16 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
             tally[4] += result.readsServed();
             tally[5] += result.unsyncedRecordsLost();
             tally[6] += result.tornRecords();
+            tally[7] += result.snapshotsReceived();
+            tally[8] += result.quotaRefusals();
+            tally[9] += result.damagedTransfers();
         }
         StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
                 + failures.size() + " failed");
         byMix.forEach((mix, t) -> out.append(String.format(Locale.ROOT,
-                "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d",
-                mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6])));
+                "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d"
+                        + " snapshots received=%d quota refusals=%d damaged transfers=%d",
+                mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6], t[7], t[8], t[9])));
         return out.toString();
     }
 }

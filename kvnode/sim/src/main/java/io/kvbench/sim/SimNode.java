@@ -30,15 +30,17 @@ final class SimNode {
     final DriverConfig driverConfig;
     final long coreSeed;
     final Mutation mutation;
-    final SimDisk disk = new SimDisk();
+    final SimDisk disk;
     boolean up = true;
     /** Bumped on every crash; events scheduled for an older incarnation are dropped. */
     int incarnation;
     private ReplicaDriver driver;
     long recordedCommitIndex;
 
-    SimNode(int id, RaftConfig config, DriverConfig driverConfig, long coreSeed, Mutation mutation) {
+    SimNode(int id, RaftConfig config, DriverConfig driverConfig, long coreSeed, Mutation mutation,
+            SimDisk.SnapshotListener snapshots) {
         this.id = id;
+        this.disk = new SimDisk(snapshots);
         this.config = config;
         this.driverConfig = driverConfig;
         this.coreSeed = coreSeed;
@@ -55,7 +57,7 @@ final class SimNode {
         core.breakRuleForTesting(mutation);
         KvStateMachine stateMachine = recovered.snapshot().isEmpty()
                 ? KvStateMachine.withWriteAudit(MAX_SESSIONS, SESSION_TIMEOUT_MILLIS, MAX_PENDING_REPLIES)
-                : KvStateMachine.restore(recovered.snapshot().data());
+                : KvStateMachine.restore(SimDisk.stateOf(recovered.snapshotFile()));
         driver = new ReplicaDriver(driverConfig, core, stateMachine, disk, transport, time, observer);
         driver.breakRuleForTesting(mutation);
         recordedCommitIndex = recovered.snapshot().lastIndex();

@@ -143,7 +143,7 @@ class WalGroupCommitTest {
             for (long first = 1; first <= 200; first += 10) {
                 wal.submitAndWait(new WalBatch(new HardState(first, 1), entries(first, first + 9, 1), null));
             }
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(100, 1, new byte[] {1})));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 100, 1, new byte[] {1})));
             wal.compact(100);
             wal.submitAndWait(WalBatch.ofEntries(entries(150, 160, 2))); // truncation path too
             assertThat(wal.stats().forces()).isZero();

@@ -145,8 +145,8 @@ class WalRoundTripTest {
             wal.submitAndWait(WalTesting.withTerm(entries(1, 5, 1)));
             assertThatThrownBy(() -> wal.submit(WalTesting.withTerm(entries(7, 8, 1)), new WalTesting.FutureCallback()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gap");
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(4, 1, new byte[] {1})));
-            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(new Snapshot(3, 1, new byte[0])),
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 4, 1, new byte[] {1})));
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(WalTesting.received(wal, 3, 1, new byte[0])),
                     new WalTesting.FutureCallback())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> wal.compact(5)).isInstanceOf(IllegalArgumentException.class);
         }

@@ -4,6 +4,7 @@ import io.kvbench.chaos.history.Outcome;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvException;
 import io.kvbench.client.KvRejectedException;
+import io.kvbench.client.QuotaExceededException;
 import io.kvbench.client.SessionExpiredException;
 import io.kvbench.kv.KvResult;
 
@@ -78,6 +79,8 @@ public final class KvClientChaosClient implements ChaosClient {
             }
             KvResult.Written written = (KvResult.Written) result;
             return new ClientOutcome(Outcome.OK, string(written.previousValue()), false, -1, -1, servedBy(), now);
+        } catch (QuotaExceededException refused) {
+            return new ClientOutcome(Outcome.FAIL, null, false, -1, -1, 0, System.nanoTime()); // refused by every replica
         } catch (SessionExpiredException | KvRejectedException notApplied) {
             if (notApplied instanceof SessionExpiredException) {
                 try {

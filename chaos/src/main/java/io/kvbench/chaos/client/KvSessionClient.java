@@ -111,7 +111,8 @@ public final class KvSessionClient implements ChaosClient {
         if (attempt.result instanceof KvResult.CasResult cas) {
             return new ClientOutcome(Outcome.OK, string(cas.currentValue()), cas.swapped(), clientId, sequence, attempt.servedBy, now);
         }
-        if (attempt.result instanceof KvResult.SessionUnknown || attempt.result instanceof KvResult.TooManyPending) {
+        if (attempt.result instanceof KvResult.SessionUnknown || attempt.result instanceof KvResult.TooManyPending
+                || attempt.result instanceof KvResult.QuotaExceeded) {
             // Answered by the state machine without applying the write.
             if (attempt.result instanceof KvResult.SessionUnknown) clientId = -1;
             return new ClientOutcome(Outcome.FAIL, null, false, clientId, sequence, attempt.servedBy, now);

@@ -101,7 +101,8 @@ final class FakeCluster implements AutoCloseable {
             if (command instanceof KvCommand.Write write) {
                 highestFirstUnackedSeq.accumulateAndGet(write.firstUnackedSeq(), Math::max);
             }
-            KvResult result = stateMachine.apply(++lastIndex, request.payload());
+            // As a leader does: its quota stamped on the command (0: none).
+            KvResult result = stateMachine.apply(++lastIndex, KvCommandCodec.withLeaderStamp(request.payload(), 0, quotaBytes));
             if (crashAfterApplyThenLeader >= 0) {
                 leaderIndex = crashAfterApplyThenLeader;
                 crashAfterApplyThenLeader = -1;
@@ -120,6 +121,9 @@ final class FakeCluster implements AutoCloseable {
             script(id -> new ClientResponse.Error(id, code, "scripted " + code));
         }
     }
+
+    /** The quota the leader stamps on every command; 0 for none. */
+    volatile long quotaBytes;
 
     FakeCluster(int nodeCount, int leaderIndex) {
         for (int i = 0; i < nodeCount; i++) nodes.add(new FakeNode(i));

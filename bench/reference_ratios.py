@@ -56,6 +56,33 @@ def inside(directory, client_p50, floor, floor_micros):
           f"kvnode p50 = {client_p50 / bound:.2f}x that bound")
 
 
+def majority(directory, floor, p50, p99):
+    """Sequential writes over the majority-write floor (issue 19; reference.json since it has the contended fsync)."""
+    if "contendedFsyncMicrosP50" not in floor:
+        return
+    micros = 2 * floor["roundTripMicrosP50"] + floor["contendedFsyncMicrosP50"]
+    micros_p99 = 2 * floor["roundTripMicrosP99"] + floor["contendedFsyncMicrosP99"]
+    print(f"  majority-write floor: 2 x rtt p50 + {floor['clusterSize']} fsyncs at once, the majority's, p50 "
+          f"{floor['contendedFsyncMicrosP50']:.0f} us = {micros:.0f} us (p99 {micros_p99:.0f} us); sequential p50 "
+          f"{p50 / micros:.2f}x (goal <= 1.25x), p99 {p99 / micros:.2f}x (goal <= 2.5x), p99 over its p99 floor "
+          f"{p99 / micros_p99:.2f}x")
+
+
+def cpu(scenario, row, directory):
+    """CPU per acknowledged write per process over the measured span (issue 19's columns), the leader named."""
+    if not row or not row.get("cpu_us_per_write_total"):
+        return
+    try:
+        leader = json.load(open(f"{directory}/{scenario}/node-latency.json"))["leaderWriteMicros"]["nodeId"]
+    except (FileNotFoundError, KeyError, TypeError):
+        leader = None
+    parts = [f"{column[len('cpu_us_per_write_'):]}{' (leader)' if column == f'cpu_us_per_write_node{leader}' else ''} "
+             f"{float(value):.0f}" for column, value in row.items()
+             if column.startswith("cpu_us_per_write_") and column != "cpu_us_per_write_total" and value]
+    print(f"  {scenario}: CPU per write {float(row['cpu_us_per_write_total']):.0f} us in all ({', '.join(parts)}); "
+          f"voluntary switches per write {float(row['voluntary_switches_per_write_total']):.1f}")
+
+
 def main(directories):
     for directory in directories:
         if directory.endswith(".csv"):
@@ -77,6 +104,7 @@ def main(directories):
         print(f"sequential writes: {float(sequential['achieved_rate']):.0f}/s, p50 {p50} us = {p50 / floor_micros:.2f}x "
               f"floor (goal <= 1.5x), p99 {p99} us = {p99 / floor_micros:.1f}x floor (goal <= 4x; "
               f"{p99 / floor_p99_micros:.2f}x the p99 sum)")
+        majority(directory, floor, p50, p99)
         inside(directory, p50, floor, floor_micros)
         no_fsync = rows.get("diagnostic-kvnode-sequential-writes-fsync-none")
         if no_fsync:
@@ -92,6 +120,9 @@ def main(directories):
                          f"kvnode/etcd throughput {float(kvnode['achieved_rate']) / float(etcd['achieved_rate']):.2f}x "
                          f"(goal >= 4x), p99 {int(kvnode['p99_us']) / int(etcd['p99_us']):.2f}x (goal < 1)")
             print(line)
+        for scenario in ("kvnode-sequential-writes", "kvnode-peak-16-clients", "kvnode-peak-64-clients",
+                         "etcd-peak-16-clients", "etcd-peak-64-clients"):
+            cpu(scenario, rows.get(scenario), directory)
         for percent in (50, 80):
             open_loop = rows[f"kvnode-open-loop-{percent}-percent-of-peak"]
             print(f"open loop {percent}% of peak: target {float(open_loop['target_rate']):.0f}/s achieved "

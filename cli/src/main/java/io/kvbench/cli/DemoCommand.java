@@ -9,6 +9,8 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.proc.CpuCost;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignResult;
@@ -72,7 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             LoadSummary steady = LoadCommand.run(steadySpec, new KvnodeTarget(nodes, 2, 64, Duration.ofSeconds(10)),
                     steadyDirectory, floor,
-                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)));
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(LoadCommand.readStatuses(nodes)), true,
+                    CostLines.processes(cluster));
             ArrayNode statusesAfter = statusesBefore != null ? LoadCommand.readStatuses(nodes) : null;
             NodeLatencyReport inside = null; // null: the table goes without its in-node rows
             if (statusesAfter != null) {
@@ -90,7 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[5/5] drawing charts");
             PlotCommand.run(List.of("all", out.toString()));
 
-            String table = summaryTable(floor, steady, inside, chaos);
+            String table = summaryTable(floor, steady, inside, CostLines.leaderNodeId(statusesAfter), chaos);
             Files.writeString(out.resolve("summary.txt"), table, StandardCharsets.UTF_8);
             System.out.println();
             System.out.print(table);
@@ -101,20 +104,30 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static String summaryTable(FloorResult floor, LoadSummary steady, NodeLatencyReport inside, CampaignResult chaos) {
+    static String summaryTable(FloorResult floor, LoadSummary steady, NodeLatencyReport inside, Integer leaderNodeId,
+            CampaignResult chaos) {
         double floorMicros = floor.majorityWriteFloorMicros();
         StringBuilder table = new StringBuilder();
         table.append(String.format(Locale.ROOT, "%-44s %s%n", "measure", "value"));
-        table.append(String.format(Locale.ROOT, "%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "floor of a majority write", floorMicros,
-                floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
+        table.append(String.format(Locale.ROOT, "%-44s %.0f us (2 x rtt p50 %.0f + fsync of %d at once p50 %.0f; %s)%n",
+                "floor of a majority write", floorMicros, floor.roundTripMicrosP50(), floor.clusterSize(),
+                floor.contendedFsyncMicrosP50(), CostLines.FLOOR_TIMING));
+        table.append(String.format(Locale.ROOT, "%-44s %.0f us (2 x rtt p99 + contended fsync p99)%n", "  its p99 counterpart",
+                floor.majorityWriteFloorMicrosP99()));
+        table.append(String.format(Locale.ROOT, "%-44s %.0f us (fsync p50 %.0f + rtt p50 %.0f)%n", "  single-fsync floor",
+                floor.singleFsyncFloorMicros(), floor.fsyncMicrosP50(), floor.roundTripMicrosP50()));
         table.append(String.format(Locale.ROOT, "%-44s %.0f ops/s, %d errors, %d timeouts%n", "steady writes (open loop, 500/s target)",
                 steady.achievedRatePerSecond(), steady.errors(), steady.timeouts()));
         table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p50", steady.latencyMicrosP50(),
                 steady.latencyMicrosP50() / floorMicros));
-        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor)%n", "steady write latency p99", steady.latencyMicrosP99(),
-                steady.latencyMicrosP99() / floorMicros));
+        table.append(String.format(Locale.ROOT, "%-44s %d us (%.1fx floor, %.1fx its p99 counterpart)%n", "steady write latency p99",
+                steady.latencyMicrosP99(), steady.latencyMicrosP99() / floorMicros,
+                steady.latencyMicrosP99() / floor.majorityWriteFloorMicrosP99()));
         if (inside != null) {
             for (String row : insideRows(inside)) table.append(row);
+        }
+        if (steady.cpu() != null) {
+            for (String row : cpuRows(steady.cpu(), leaderNodeId)) table.append(row);
         }
         table.append(String.format(Locale.ROOT, "%-44s %s%n", "chaos target", chaos.targetLabel()));
         table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",
@@ -130,6 +143,22 @@ public final class DemoCommand implements Callable<Integer> {
             table.append(String.format(Locale.ROOT, "%-44s %s (%s)%n", "  " + checker.title(), checker.result(), checker.details()));
         }
         return table.toString();
+    }
+
+    /** CPU per acknowledged write of the steady step, each process's and all together (its split: steady/cpu.csv). */
+    static List<String> cpuRows(CpuCost cpu, Integer leaderNodeId) {
+        List<String> rows = new ArrayList<>();
+        if (cpu.operations() == 0) return rows;
+        cpu.totalMicrosPerOperation().ifPresent(total -> rows.add(String.format(Locale.ROOT,
+                "%-44s %.0f us (%.0f without JIT compiling), %.1f voluntary context switches%n", "steady CPU per write, all processes",
+                total, cpu.totalMicrosPerOperationWithoutJit().getAsDouble(), cpu.totalVoluntarySwitchesPerOperation().getAsDouble())));
+        for (CpuCost.ProcessCost process : cpu.processes()) {
+            boolean leader = leaderNodeId != null && process.name().equals(MeasuredProcesses.node(leaderNodeId));
+            rows.add(String.format(Locale.ROOT, "%-44s %.0f us, %.1f voluntary context switches%n",
+                    "  " + process.name() + (leader ? " (leader at the end)" : ""), cpu.microsPerOperation(process.usage().cpuTicks()),
+                    cpu.perOperation(process.usage().voluntarySwitches())));
+        }
+        return rows;
     }
 
     /**

@@ -89,10 +89,11 @@ public final class GateCommand implements Callable<Integer> {
                         .keyCount(1000).valueSizeBytes(100).mix(OperationMix.writesOnly()).seed(1)
                         .operationTimeout(Duration.ofSeconds(10)).build(),
                         new KvnodeTarget(new ArrayList<>(cluster.clientAddresses().values()), 2, 32, Duration.ofSeconds(10)),
-                        loadDirectory, floor[0]);
+                        loadDirectory, floor[0], null, true, CostLines.processes(cluster));
                 LoadSummary s = load[0];
-                double floorMicros = floor[0].majorityWriteFloorMicros();
-                return new Item("", s.errors() + s.timeouts() == 0, String.format(Locale.ROOT, "p50 %d us (%.1fx floor), p99 %d us (%.1fx floor), %d errors",
+                // The release figures (p50_over_floor, RELEASES.md) stay on the single-fsync floor they began with.
+                double floorMicros = floor[0].singleFsyncFloorMicros();
+                return new Item("", s.errors() + s.timeouts() == 0, String.format(Locale.ROOT, "p50 %d us (%.1fx single-fsync floor), p99 %d us (%.1fx), %d errors",
                         s.latencyMicrosP50(), s.latencyMicrosP50() / floorMicros, s.latencyMicrosP99(), s.latencyMicrosP99() / floorMicros,
                         s.errors() + s.timeouts()));
             }));

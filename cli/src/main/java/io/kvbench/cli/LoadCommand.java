@@ -14,6 +14,7 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.reference.ReferenceRuns;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
@@ -42,7 +43,10 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {"Drive a target at a constant rate (open loop) or as fast as N clients can (closed loop).",
                 "Open-loop latency runs from the intended send time (no coordinated omission).",
-                "Writes summary.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json, charts and report.html."})
+                "Reports latency as multiples of the machine's majority-write floor (measured first, nodes idle) and the CPU",
+                "per acknowledged write of each node process and of the generator over the measured span (a local cluster's;",
+                "with --nodes or etcd only the generator's: the nodes' processes are not known here).",
+                "Writes summary.csv, cpu.csv, latency.hgrm, service.hgrm, latency.hlog, timeseries.csv, run.json, charts and report.html."})
 public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "kvnode", description = "kvnode or etcd (default: ${DEFAULT-VALUE}).")
     String target;
@@ -99,7 +103,8 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "always", description = "For the local cluster: always or none (default: ${DEFAULT-VALUE}).")
     String fsync;
 
-    @Option(names = "--no-floor", description = "Skip measuring the machine's floor (fsync + loopback RTT) in the same run.")
+    @Option(names = "--no-floor", description = "Skip measuring the machine's floor (fsync alone and by every node at once,"
+            + " loopback RTT) in the same run.")
     boolean noFloor;
 
     @Option(names = "--out", description = "Output folder (default: results/<version>/load-<target>-<mode>/<time>/).")
@@ -119,25 +124,35 @@ public final class LoadCommand implements Callable<Integer> {
         LocalKvCluster localCluster = null;
         try {
             List<InetSocketAddress> addresses = List.of();
+            MeasuredProcesses processes;
             if (target.equals("kvnode")) {
                 if (nodes != null) {
                     addresses = nodes;
+                    processes = MeasuredProcesses.generatorOnly(processNames("node", nodes.size()),
+                            "--nodes given: their processes are not known to this command");
                 } else {
                     localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
-                            LocalKvCluster.javaCommand(System.getProperty("java.class.path"),
-                                    ReferenceRuns.defaultNodeJvmOptions()));
+                            LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), ReferenceRuns.defaultNodeJvmOptions()));
                     localCluster.awaitLeader(Duration.ofSeconds(30));
                     addresses = new ArrayList<>(localCluster.clientAddresses().values());
+                    processes = CostLines.processes(localCluster);
                 }
+            } else {
+                processes = MeasuredProcesses.generatorOnly(processNames("etcd", etcdEndpoints == null ? 0 : etcdEndpoints.size()),
+                        "etcd endpoints given: their processes are not known to this command");
             }
-            FloorResult floor = noFloor ? null : Floor.measure(localCluster != null ? localCluster.runDirectory() : out, 1000);
+            int clusterSize = processes.names().size() - 1;
+            FloorResult floor = noFloor ? null
+                    : Floor.measure(localCluster != null ? localCluster.runDirectory() : out, 1000, Math.max(1, clusterSize));
             ArrayNode statusesBefore = target.equals("kvnode") ? readStatuses(addresses) : null;
             AtomicReference<ArrayNode> statusesAtMeasureStart = new AtomicReference<>();
             List<InetSocketAddress> nodeAddresses = addresses;
             LoadSummary summary = run(spec, target(addresses), out, floor,
-                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)), !quiet);
-            print(summary);
+                    statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)), !quiet,
+                    processes);
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
+            print(summary, localCluster != null ? "the local cluster's data directory" : "this command's output folder"
+                    + " (not the nodes' disks: for nodes elsewhere, kvbench floor on each host)", CostLines.leaderNodeId(statusesAfter));
             if (statusesAfter != null
                     && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
@@ -150,35 +165,39 @@ public final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor) throws Exception {
-        return run(spec, target, out, floor, null);
-    }
-
-    /** As {@link #run(LoadSpec, Target, Path, FloorResult)}, with {@code atMeasureStart} (if not null) run when warm-up ends. */
-    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart) throws Exception {
-        return run(spec, target, out, floor, atMeasureStart, true);
-    }
-
-    /** As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable)}; {@code progress} false: no line every second. */
-    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart, boolean progress)
-            throws Exception {
+    /**
+     * Opens the target, runs the load (with {@code atMeasureStart}, if not null, run when warm-up ends; the CPU of
+     * {@code processes}, if not null, measured over the measured span), closes the target; {@code progress} false:
+     * no line every second.
+     */
+    static LoadSummary run(LoadSpec spec, Target target, Path out, FloorResult floor, Runnable atMeasureStart, boolean progress,
+            MeasuredProcesses processes) throws Exception {
         target.open();
         try {
-            return LoadGenerator.run(spec, target, out, floor, atMeasureStart, progress);
+            return LoadGenerator.run(spec, target, out, floor, atMeasureStart, progress, processes);
         } finally {
             target.close();
         }
     }
 
-    static void print(LoadSummary summary) {
+    /** {@code prefix1} to {@code prefix<count>}: the names of processes whose pids are not known. */
+    private static List<String> processNames(String prefix, int count) {
+        List<String> names = new ArrayList<>();
+        for (int index = 1; index <= count; index++) names.add(prefix + index);
+        return names;
+    }
+
+    /**
+     * The run's figures on stdout: rate, latency, the floors and the latency over them ({@code floorWhere}: whose
+     * disk the floor measured), CPU per write ({@code leaderNodeId}, if known, is marked).
+     */
+    static void print(LoadSummary summary, String floorWhere, Integer leaderNodeId) {
         System.out.printf("%s %s: achieved %.0f ops/s, %d ok, %d errors, %d timeouts%n", summary.targetName(), summary.mode(),
                 summary.achievedRatePerSecond(), summary.count(), summary.errors(), summary.timeouts());
         System.out.printf("latency from intended send: p50 %d us, p99 %d us, max %d us%n", summary.latencyMicrosP50(),
                 summary.latencyMicrosP99(), summary.latencyMicrosMax());
-        summary.optionalFloor().ifPresent(floor -> System.out.printf(
-                "floor (fsync p50 %.0f us + rtt p50 %.0f us = %.0f us): p50 = %.1fx floor%n", floor.fsyncMicrosP50(),
-                floor.roundTripMicrosP50(), floor.majorityWriteFloorMicros(),
-                summary.latencyMicrosP50() / floor.majorityWriteFloorMicros()));
+        summary.optionalFloor().ifPresent(floor -> CostLines.floorLines(floor, summary, floorWhere).forEach(System.out::println));
+        summary.optionalCpu().ifPresent(cpu -> CostLines.cpuLines(cpu, leaderNodeId).forEach(System.out::println));
         if (summary.saturated()) System.out.println(summary.saturationMessage());
         System.out.println("results: " + summary.outputDirectory());
     }

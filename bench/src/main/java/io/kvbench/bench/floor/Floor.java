@@ -13,44 +13,80 @@ import org.HdrHistogram.Histogram;
  *
  * <p>The floor's fsync is the best durable small write the disk offers: of the two ways {@link FsyncProbe}
  * measures, the one with the lower p50, which on ext4 is the overwrite of preallocated space (about half the
- * cost of an append that grows the file, whose fdatasync also commits the new size). Both are reported.
+ * cost of an append that grows the file, whose fdatasync also commits the new size). Both are reported. One writer
+ * per node at once ({@link ContendedFsyncProbe}) overwrites preallocated space, as kvnode's WAL (and etcd's) does,
+ * for the majority-write floor ({@link FloorResult#majorityWriteFloorMicros()}).
  */
 public final class Floor {
 
     private static final long ROUND_TRIP_TIMEOUT_SECONDS = 60;
-    private static final String USAGE = "usage: Floor [--dir DIRECTORY] [--samples N]  (defaults: . and 1000)";
+    /** The lone and contended fsync probes alternate this many times (see {@link #measure(Path, int, int)}). */
+    private static final int FSYNC_TURNS = 10;
+    /** The local clusters' size: the writers of the contended probe unless told otherwise. */
+    public static final int DEFAULT_CLUSTER_SIZE = 3;
+    private static final String USAGE = "usage: Floor [--dir DIRECTORY] [--samples N] [--cluster-size N]"
+            + "  (defaults: ., 1000 and " + DEFAULT_CLUSTER_SIZE + ")";
 
     private Floor() {
     }
 
+    /** As {@link #measure(Path, int, int)} for a cluster of {@value #DEFAULT_CLUSTER_SIZE} nodes. */
+    public static FloorResult measure(Path directory, int samples) throws IOException {
+        return measure(directory, samples, DEFAULT_CLUSTER_SIZE);
+    }
+
     /**
      * Takes {@code samples} of each probe (plus a tenth as many, at least 10, discarded first for JIT and
-     * page-cache warm-up).
+     * page-cache warm-up); the contended probe runs {@code samples} rounds of {@code clusterSize} fsyncs at once.
+     * The lone and the contended fsync probes take turns, a tenth of their samples at a time, so that both see the
+     * same disk: on this shared machine a lone fsync's p50 moved from 1,029 to 92 us between two runs a minute
+     * apart, and a floor whose parts were measured minutes apart would mix two machines.
      */
-    public static FloorResult measure(Path directory, int samples) throws IOException {
+    public static FloorResult measure(Path directory, int samples, int clusterSize) throws IOException {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1");
         }
+        if (clusterSize < 1) {
+            throw new IllegalArgumentException("clusterSize must be >= 1");
+        }
         int warmupSamples = Math.max(10, samples / 10);
-        FsyncProbe.Result fsync = FsyncProbe.measure(directory, warmupSamples, samples);
+        Histogram growingFileNanos = new Histogram(3);
+        Histogram preallocatedNanos = new Histogram(3);
+        Histogram majorityNanos = new Histogram(3);
+        Histogram eachContendedNanos = new Histogram(3);
+        int turns = Math.min(FSYNC_TURNS, samples);
+        for (int turn = 0; turn < turns; turn++) {
+            int turnSamples = samples / turns + (turn < samples % turns ? 1 : 0);
+            int turnWarmup = Math.max(1, warmupSamples / turns);
+            FsyncProbe.Result fsync = FsyncProbe.measure(directory, turnWarmup, turnSamples);
+            growingFileNanos.add(fsync.growingFileNanos());
+            preallocatedNanos.add(fsync.preallocatedNanos());
+            ContendedFsyncProbe.Result contended = ContendedFsyncProbe.measure(directory, clusterSize, turnWarmup,
+                    turnSamples, true);
+            majorityNanos.add(contended.majorityNanos());
+            eachContendedNanos.add(contended.eachFsyncNanos());
+        }
         Histogram roundTripNanos = LoopbackRoundTripProbe.measureNanos(warmupSamples, samples,
                 ROUND_TRIP_TIMEOUT_SECONDS);
-        boolean preallocatedIsFaster = fsync.preallocatedNanos().getValueAtPercentile(50)
-                <= fsync.growingFileNanos().getValueAtPercentile(50);
-        Histogram floorFsyncNanos = preallocatedIsFaster ? fsync.preallocatedNanos() : fsync.growingFileNanos();
+        boolean preallocatedIsFaster = preallocatedNanos.getValueAtPercentile(50)
+                <= growingFileNanos.getValueAtPercentile(50);
+        Histogram floorFsyncNanos = preallocatedIsFaster ? preallocatedNanos : growingFileNanos;
         return new FloorResult(directory, samples,
                 micros(floorFsyncNanos, 50), micros(floorFsyncNanos, 99),
                 micros(roundTripNanos, 50), micros(roundTripNanos, 99),
                 NettyTransport.name(),
                 preallocatedIsFaster ? FloorResult.PREALLOCATED : FloorResult.GROWING_FILE,
-                micros(fsync.growingFileNanos(), 50), micros(fsync.growingFileNanos(), 99),
-                micros(fsync.preallocatedNanos(), 50), micros(fsync.preallocatedNanos(), 99));
+                micros(growingFileNanos, 50), micros(growingFileNanos, 99),
+                micros(preallocatedNanos, 50), micros(preallocatedNanos, 99),
+                clusterSize, micros(majorityNanos, 50), micros(majorityNanos, 99),
+                micros(eachContendedNanos, 50), micros(eachContendedNanos, 99));
     }
 
     /** Prints every field of one measurement, one {@code name: value} a line. */
     public static void main(String[] args) throws IOException {
         Path directory = Path.of(".");
         int samples = 1000;
+        int clusterSize = DEFAULT_CLUSTER_SIZE;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -59,12 +95,13 @@ public final class Floor {
                     return;
                 }
                 case "--dir" -> directory = Path.of(requireValue("--dir", value));
-                case "--samples" -> samples = parseSamples(requireValue("--samples", value));
+                case "--samples" -> samples = parsePositive("--samples", requireValue("--samples", value));
+                case "--cluster-size" -> clusterSize = parsePositive("--cluster-size", requireValue("--cluster-size", value));
                 default -> exitWithUsage("unknown argument " + args[i]);
             }
             i++;
         }
-        for (Map.Entry<String, Object> field : measure(directory, samples).describe().entrySet()) {
+        for (Map.Entry<String, Object> field : measure(directory, samples, clusterSize).describe().entrySet()) {
             Object value = field.getValue();
             System.out.println(field.getKey() + ": "
                     + (value instanceof Double number ? String.format(java.util.Locale.ROOT, "%.1f", number) : value));
@@ -76,14 +113,14 @@ public final class Floor {
         return value;
     }
 
-    private static int parseSamples(String value) {
+    private static int parsePositive(String option, String value) {
         try {
-            int samples = Integer.parseInt(value);
-            if (samples >= 1) return samples;
+            int number = Integer.parseInt(value);
+            if (number >= 1) return number;
         } catch (NumberFormatException e) {
             // reported below
         }
-        exitWithUsage("--samples must be a positive integer, got " + value);
+        exitWithUsage(option + " must be a positive integer, got " + value);
         return 0;
     }
 

@@ -64,7 +64,7 @@ final class FsyncProbe {
         return new Result(growingNanos, preallocatedNanos);
     }
 
-    private static long timedWriteAndForce(FileChannel channel, ByteBuffer record, long position, int sample)
+    static long timedWriteAndForce(FileChannel channel, ByteBuffer record, long position, int sample)
             throws IOException {
         record.clear();
         record.putLong(0, sample);
@@ -80,7 +80,7 @@ final class FsyncProbe {
      * Real zeros rather than a sparse file or fallocate: both leave blocks whose first write is an allocation or
      * an extent conversion, a metadata change that fdatasync would have to commit.
      */
-    private static void fillWithZeros(FileChannel channel, long bytes) throws IOException {
+    static void fillWithZeros(FileChannel channel, long bytes) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
         long position = 0;
         while (position < bytes) {

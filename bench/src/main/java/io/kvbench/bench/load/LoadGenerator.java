@@ -1,6 +1,9 @@
 package io.kvbench.bench.load;
 
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.proc.CpuCost;
+import io.kvbench.bench.proc.CpuUsage;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.Target;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -46,6 +50,14 @@ public final class LoadGenerator {
     /** How long a run waits at its end for {@link #atMeasureStart} to finish, if it is still running. */
     private static final long MEASURE_START_JOIN_MILLIS = 60_000;
     private List<Sender> senders;
+    /** Whose CPU the run measures over the measured span; null: none. */
+    private MeasuredProcesses processes;
+    /** The CPU sample at the end of warm-up, with the acknowledged operations then; null until taken. */
+    private CpuUsage.Sample cpuAtMeasureStart;
+    private long acknowledgedAtMeasureStart;
+    private boolean measureStartHandled;
+    /** The CPU over the measured span, once {@link #endCpuSpan()} has run. */
+    private CpuCost cpuCost;
 
     /** The schedule starts here: the first request is intended a moment after construction. */
     LoadGenerator(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor, boolean printToStderr) {
@@ -88,13 +100,30 @@ public final class LoadGenerator {
      */
     public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
             Runnable atMeasureStart, boolean progress) throws IOException {
+        return run(spec, target, outputDirectory, floor, atMeasureStart, progress, null);
+    }
+
+    /**
+     * As {@link #run(LoadSpec, Target, Path, FloorResult, Runnable, boolean)}, also measuring the CPU of
+     * {@code processes} (if not null) over the measured span, the latency figures' span: sampled in /proc when
+     * warm-up ends (on the reporting thread, before {@code atMeasureStart} starts) and when the last operation has
+     * completed, divided by the operations acknowledged in between ({@link CpuCost}; summary.csv and cpu.csv).
+     */
+    public static LoadSummary run(LoadSpec spec, Target target, Path outputDirectory, FloorResult floor,
+            Runnable atMeasureStart, boolean progress, MeasuredProcesses processes) throws IOException {
         Files.createDirectories(outputDirectory);
         if (spec.warmup().isZero()) {
             if (atMeasureStart != null) runSafely(atMeasureStart);
-            return new LoadGenerator(spec, target, outputDirectory, floor, progress).run();
+            CpuUsage.Sample cpuAtStart = processes == null ? null : CpuUsage.sample(processes.pidsByName());
+            LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, progress);
+            generator.processes = processes;
+            generator.cpuAtMeasureStart = cpuAtStart;
+            generator.measureStartHandled = true;
+            return generator.run();
         }
         LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, progress);
         generator.atMeasureStart = atMeasureStart;
+        generator.processes = processes;
         return generator.run();
     }
 
@@ -131,17 +160,30 @@ public final class LoadGenerator {
         Semaphore permits = new Semaphore(spec.inFlightLimit());
         senders = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        CountDownLatch sendersDone = new CountDownLatch(spec.senderThreads());
+        // A sender thread that has sent its last request stays alive until the CPU at the end of the span is read:
+        // /proc loses an exited thread's own figures, and the senders' would be lost in the generator's "other".
+        CountDownLatch endOfSpanRead = new CountDownLatch(1);
         try (IntervalLog intervalLog = new IntervalLog(outputDirectory, clock.wallMillisAt(clock.measureStartNanos))) {
             for (int index = 0; index < spec.senderThreads(); index++) {
                 Sender sender = new Sender(index, spec, target, permits, clock, counters);
                 senders.add(sender);
-                Thread thread = new Thread(sender, "load-sender-" + index);
+                Thread thread = new Thread(() -> {
+                    try {
+                        sender.run();
+                    } finally {
+                        sendersDone.countDown();
+                        awaitUninterruptibly(endOfSpanRead);
+                    }
+                }, "load-sender-" + index);
                 thread.setDaemon(true);
                 threads.add(thread);
                 thread.start();
             }
-            report(intervalLog, threads);
+            report(intervalLog, sendersDone);
+            endCpuSpan();
         } finally {
+            endOfSpanRead.countDown();
             clock.abort();
             for (Thread thread : threads) {
                 joinQuietly(thread);
@@ -163,7 +205,7 @@ public final class LoadGenerator {
     }
 
     /** Ticks on whole seconds from the end of warm-up, so every logged interval is a measured one. */
-    private void report(IntervalLog intervalLog, List<Thread> threads) throws IOException {
+    private void report(IntervalLog intervalLog, CountDownLatch sendersDone) throws IOException {
         long warmupIntervals = (clock.measureStartNanos - clock.startNanos) / INTERVAL_NANOS;
         long previousTickNanos = clock.startNanos;
         long tickNanos = clock.measureStartNanos - warmupIntervals * INTERVAL_NANOS;
@@ -171,13 +213,12 @@ public final class LoadGenerator {
             tickNanos += INTERVAL_NANOS;
         }
         while (true) {
-            boolean finished = waitForTickOrFinish(tickNanos, threads);
+            boolean finished = waitForTickOrFinish(tickNanos, sendersDone);
             long nowNanos = finished ? System.nanoTime() : tickNanos;
-            if (atMeasureStart != null && atMeasureStartThread == null && nowNanos - clock.measureStartNanos >= 0) {
-                Runnable hook = atMeasureStart;
-                atMeasureStartThread = new Thread(() -> runSafely(hook), "load-measure-start");
-                atMeasureStartThread.setDaemon(true);
-                atMeasureStartThread.start();
+            if (!measureStartHandled && nowNanos - clock.measureStartNanos >= 0) {
+                measureStartHandled = true;
+                beginCpuSpan();
+                startMeasureStartReading();
             }
             if (nowNanos - clock.measureStartNanos > 0) {
                 writeInterval(intervalLog, Math.max(previousTickNanos, clock.measureStartNanos), nowNanos);
@@ -199,6 +240,29 @@ public final class LoadGenerator {
         }
     }
 
+    /** The CPU sample at the end of warm-up, taken before anything else runs then (the reading below included). */
+    private void beginCpuSpan() {
+        if (processes == null) return;
+        acknowledgedAtMeasureStart = counters.acknowledged.sum();
+        cpuAtMeasureStart = CpuUsage.sample(processes.pidsByName());
+    }
+
+    /** The CPU spent since {@link #beginCpuSpan()}, per operation acknowledged since; called once all have completed. */
+    private void endCpuSpan() {
+        if (processes == null || cpuAtMeasureStart == null) return;
+        CpuUsage.Sample end = CpuUsage.sample(processes.pidsByName());
+        cpuCost = CpuCost.between(cpuAtMeasureStart, end, counters.acknowledged.sum() - acknowledgedAtMeasureStart,
+                processes);
+    }
+
+    private void startMeasureStartReading() {
+        if (atMeasureStart == null) return;
+        Runnable hook = atMeasureStart;
+        atMeasureStartThread = new Thread(() -> runSafely(hook), "load-measure-start");
+        atMeasureStartThread.setDaemon(true);
+        atMeasureStartThread.start();
+    }
+
     private void joinMeasureStartReading() {
         Thread reading = atMeasureStartThread;
         if (reading == null) return;
@@ -211,9 +275,9 @@ public final class LoadGenerator {
     }
 
     /** True once all senders have stopped and nothing is outstanding. Polls every 10 ms between ticks. */
-    private boolean waitForTickOrFinish(long tickNanos, List<Thread> threads) {
+    private boolean waitForTickOrFinish(long tickNanos, CountDownLatch sendersDone) {
         while (true) {
-            if (threads.stream().noneMatch(Thread::isAlive) && counters.outstanding.sum() == 0) {
+            if (sendersDone.getCount() == 0 && counters.outstanding.sum() == 0) {
                 return true;
             }
             long remaining = tickNanos - System.nanoTime();
@@ -271,7 +335,20 @@ public final class LoadGenerator {
                 spec.mode() == LoadMode.OPEN_LOOP ? spec.targetRatePerSecond() : 0,
                 durationSeconds > 0 ? answered / durationSeconds : 0, answered, counters.totalErrors.sum(), counters.totalTimeouts.sum(),
                 counters.errorsByKind(), totalLatencyMicros, totalServiceMicros, durationSeconds,
-                spec.warmup().toNanos() / 1e9, floor, outputDirectory);
+                spec.warmup().toNanos() / 1e9, floor, outputDirectory, cpuCost);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static void joinQuietly(Thread thread) {

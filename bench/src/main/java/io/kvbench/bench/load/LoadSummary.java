@@ -1,6 +1,7 @@
 package io.kvbench.bench.load;
 
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.proc.CpuCost;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import org.HdrHistogram.Histogram;
  * @param warmupSeconds         the spec's warm-up
  * @param floor                 the machine's floor if one was measured, else null
  * @param outputDirectory       where the files went
+ * @param cpu                   CPU of the measured processes over the measured span, per acknowledged operation;
+ *                              null when the run measured none
  */
 public record LoadSummary(
         String targetName,
@@ -38,7 +41,8 @@ public record LoadSummary(
         double durationSeconds,
         double warmupSeconds,
         FloorResult floor,
-        Path outputDirectory) {
+        Path outputDirectory,
+        CpuCost cpu) {
 
     /** Below this share of the target rate, the run did not measure what it was asked to. */
     public static final double SATURATION_THRESHOLD = 0.95;
@@ -65,6 +69,10 @@ public record LoadSummary(
 
     public Optional<FloorResult> optionalFloor() {
         return Optional.ofNullable(floor);
+    }
+
+    public Optional<CpuCost> optionalCpu() {
+        return Optional.ofNullable(cpu);
     }
 
     /** Open loop only: the generator or the target could not keep up with the intended rate. */

@@ -1,6 +1,7 @@
 package io.kvbench.bench.load;
 
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.proc.CpuCost;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -14,7 +15,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
-/** End-of-run files: {@code latency.hgrm}, {@code service.hgrm} and {@code summary.csv}. */
+/** End-of-run files: {@code latency.hgrm}, {@code service.hgrm}, {@code summary.csv} and {@code cpu.csv}. */
 public final class ResultFiles {
 
     public static final List<String> SUMMARY_COLUMNS = List.of("target", "mode", "target_rate", "achieved_rate",
@@ -22,6 +23,10 @@ public final class ResultFiles {
             "service_p50_us", "service_p99_us", "duration_s", "warmup_s");
     public static final List<String> FLOOR_COLUMNS = List.of("floor_fsync_p50_us", "floor_fsync_p99_us",
             "floor_rtt_p50_us", "floor_rtt_p99_us", "p50_over_floor", "p99_over_floor");
+    /** In every summary.csv, empty when no floor was measured (names fixed for scripts: issue 19). */
+    public static final List<String> MAJORITY_FLOOR_COLUMNS = List.of("floor_contended_fsync_p50_us",
+            "floor_contended_fsync_p99_us", "majority_floor_us", "majority_floor_p99_us", "p50_over_majority_floor",
+            "p99_over_majority_floor");
 
     private ResultFiles() {
     }
@@ -30,6 +35,7 @@ public final class ResultFiles {
         writePercentileDistribution(summary.latencyMicros(), summary.outputDirectory().resolve("latency.hgrm"));
         writePercentileDistribution(summary.serviceMicros(), summary.outputDirectory().resolve("service.hgrm"));
         writeSummary(summary, summary.outputDirectory().resolve("summary.csv"));
+        if (summary.cpu() != null) CpuFiles.writeCpuCsv(summary.cpu(), summary.outputDirectory().resolve(CpuFiles.CPU_CSV));
     }
 
     /**
@@ -59,9 +65,22 @@ public final class ResultFiles {
         if (floor != null) {
             row.addAll(List.of(format(floor.fsyncMicrosP50()), format(floor.fsyncMicrosP99()),
                     format(floor.roundTripMicrosP50()), format(floor.roundTripMicrosP99()),
+                    format(latency.getValueAtPercentile(50) / floor.singleFsyncFloorMicros()),
+                    format(latency.getValueAtPercentile(99) / floor.singleFsyncFloorMicrosP99())));
+        }
+        header.addAll(MAJORITY_FLOOR_COLUMNS);
+        if (floor != null) {
+            row.addAll(List.of(format(floor.contendedFsyncMicrosP50()), format(floor.contendedFsyncMicrosP99()),
+                    format(floor.majorityWriteFloorMicros()), format(floor.majorityWriteFloorMicrosP99()),
                     format(latency.getValueAtPercentile(50) / floor.majorityWriteFloorMicros()),
                     format(latency.getValueAtPercentile(99) / floor.majorityWriteFloorMicrosP99())));
+        } else {
+            MAJORITY_FLOOR_COLUMNS.forEach(column -> row.add(""));
         }
+        CpuFiles.summaryColumns(summary.cpu()).forEach((column, value) -> {
+            header.add(column);
+            row.add(value);
+        });
         try (Writer writer = Files.newBufferedWriter(file);
                 CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
                         .setHeader(header.toArray(String[]::new)).setRecordSeparator("\n").get())) {
@@ -69,7 +88,7 @@ public final class ResultFiles {
         }
     }
 
-    private static String format(double value) {
+    static String format(double value) {
         return String.format(Locale.ROOT, "%.3f", value);
     }
 }

@@ -20,11 +20,19 @@ final class RunCounters {
     final LongAdder totalErrors = new LongAdder();
     final LongAdder totalTimeouts = new LongAdder();
     final LongAdder outstanding = new LongAdder();
+    /**
+     * Operations the target acknowledged (answered, not FAILED), warm-up included: read at both ends of the span
+     * whose CPU is measured, so CPU per operation divides by what was acknowledged in that very span.
+     */
+    final LongAdder acknowledged = new LongAdder();
     final AtomicLong lastMeasuredCompletionNanos = new AtomicLong(Long.MIN_VALUE);
     private final ConcurrentHashMap<String, LongAdder> errorsByKind = new ConcurrentHashMap<>();
 
     void countCompletion(OpResult result, boolean measured, long completionNanos) {
         intervalCompletions.increment();
+        if (result.outcome().answered() && result.outcome() != Outcome.FAILED) {
+            acknowledged.increment();
+        }
         if (!measured) {
             return;
         }

@@ -19,6 +19,9 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.proc.CpuCost;
+import io.kvbench.bench.proc.CpuUsage;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.wal.SyncMode;
@@ -54,8 +57,9 @@ import org.apache.commons.csv.CSVRecord;
  * Beside etcd's peaks, etcd's own client against the same cluster ({@link EtcdCheckPerf}: {@code etcdctl check perf}),
  * printed next to the suite's etcd throughput, so a reader sees whether the harness starves etcd.
  * Each fresh kvnode cluster first gets unmeasured load until its nodes' JIT compilers are quiet ({@link JitWarmup}).
- * Diagnostics beside them: the floor's fsync probe in 3 threads at once (three nodes on one disk), and the
- * sequential scenario with {@code --fsync none}.
+ * The floor includes the majority-write floor (its fsync probe in 3 threads at once: three nodes on one disk), and
+ * each scenario's CPU per acknowledged write per process over its measured span (cpu.json, summary.csv). A
+ * diagnostic beside them: the sequential scenario with {@code --fsync none}.
  * kvnode runs as three separate processes ({@link KvnodeProcessCluster}) unless {@code --in-process}. Raw
  * output goes to {@code <output>/runs/<time>/} (ignored by git); the small curated files (summary.csv,
  * latency.hgrm, service.hgrm, run.json, timeseries.csv, plus each kvnode node's status before and after)
@@ -221,8 +225,6 @@ public final class ReferenceRuns {
         double generatorCeiling = Ceiling.measureOperationsPerSecond(baseSpec().build(), Duration.ofSeconds(3),
                 rawOutput.resolve("ceiling"));
         log("generator ceiling against a no-op target: " + Math.round(generatorCeiling) + " ops/s");
-        Map<String, Object> contendedFsync = ContendedFsyncProbe.measure(dataDirectory, 3, 300);
-        log("diagnostic: 3 concurrent fsync writers on the same filesystem: " + contendedFsync);
 
         double kvnodePeak = runKvnode();
         runKvnodeWithoutFsync();
@@ -237,7 +239,6 @@ public final class ReferenceRuns {
         if (openLoopPeakOverride > 0) run.put("openLoopPeakOpsPerSecond", openLoopPeakOverride);
         run.put("kvnodeJvmOptions", inProcess ? "in-process" : String.join(" ", nodeJvmOptions));
         run.put("etcdCommandPrefix", String.join(" ", EtcdCluster.COMMAND_PREFIX));
-        run.set("diagnosticContendedFsync", JSON.valueToTree(contendedFsync));
         run.set("floorBefore", JSON.valueToTree(floor.describe()));
         run.set("floorAfter", JSON.valueToTree(floorAfter.describe()));
         run.set("kvnodeJitWarmup", JSON.valueToTree(jitWarmups));
@@ -295,7 +296,8 @@ public final class ReferenceRuns {
     private void measureIdleCpu(KvnodeCluster cluster) throws Exception {
         CpuUsage.Sample before = CpuUsage.sample(cluster.pids());
         Thread.sleep(5_000);
-        Map<String, Object> cpu = CpuUsage.between(before, CpuUsage.sample(cluster.pids()), 0);
+        Map<String, Object> cpu = CpuCost.between(before, CpuUsage.sample(cluster.pids()), 0,
+                MeasuredProcesses.of(cluster.pids())).toMap();
         cpu.put("seconds", 5);
         Path curated = output.resolve("diagnostic-kvnode-idle");
         Files.createDirectories(curated);
@@ -324,14 +326,12 @@ public final class ReferenceRuns {
                 int perEndpoint = (clients + etcd.memberCount() - 1) / etcd.memberCount();
                 String scenario = "etcd-peak-" + clients + "-clients";
                 Map<String, Long> pids = new LinkedHashMap<>();
-                for (int member = 0; member < etcd.memberCount(); member++) pids.put("etcd" + member, etcd.pid(member));
-                pids.put("generator", ProcessHandle.current().pid());
+                for (int member = 0; member < etcd.memberCount(); member++) pids.put("etcd" + (member + 1), etcd.pid(member));
                 try (EtcdTarget target = new EtcdTarget(etcd.clientUrls(), perEndpoint, OPERATION_TIMEOUT, OPERATION_TIMEOUT, EtcdTarget.DEFAULT_UNHEALTHY_BACKOFF)) {
                     target.open();
-                    CpuUsage.Sample cpuBefore = CpuUsage.sample(pids);
-                    LoadSummary summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor);
-                    Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(pids), operationsIncludingWarmup(summary));
-                    curate(scenario, summary, null, null, cpu);
+                    LoadSummary summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor, null, true,
+                            MeasuredProcesses.withGenerator(pids));
+                    curate(scenario, summary, null, null, cpuJson(summary));
                     suitePeak = Math.max(suitePeak, summary.achievedRatePerSecond());
                 }
             }
@@ -364,7 +364,6 @@ public final class ReferenceRuns {
 
     private LoadSummary runScenario(String scenario, LoadSpec spec, KvnodeCluster cluster) throws Exception {
         ArrayNode before = cluster.statuses();
-        CpuUsage.Sample cpuBefore = CpuUsage.sample(cluster.pids());
         int connections = Math.min(spec.connections(), MAX_KVNODE_CONNECTIONS);
         int inFlightPerConnection = Math.max(1, (spec.inFlightLimit() + connections - 1) / connections);
         LoadSummary summary;
@@ -377,9 +376,9 @@ public final class ReferenceRuns {
                 } catch (IOException e) {
                     log(scenario + ": node statuses not read at the end of warm-up (" + e.getMessage() + "): no in-node latency");
                 }
-            });
+            }, true, MeasuredProcesses.of(cluster.pids()));
         }
-        Map<String, Object> cpu = CpuUsage.between(cpuBefore, CpuUsage.sample(cluster.pids()), operationsIncludingWarmup(summary));
+        Map<String, Object> cpu = cpuJson(summary);
         ArrayNode after = cluster.statuses();
         log(scenario + ": the busiest node's JIT compile time grew by " + NodeJit.largestGrowthMillis(NodeJit.fromStatuses(before),
                 NodeJit.fromStatuses(after)) + " ms (summed over its compiler threads) during warm-up and measurement");
@@ -394,11 +393,12 @@ public final class ReferenceRuns {
         return summary;
     }
 
-    /** The CPU samples span warm-up and measurement, so CPU per operation divides by both. */
-    private long operationsIncludingWarmup(LoadSummary summary) {
-        double measuredSeconds = summary.durationSeconds();
-        double warmupSeconds = summary.warmupSeconds();
-        return Math.round(summary.count() * (measuredSeconds + warmupSeconds) / measuredSeconds);
+    /**
+     * cpu.json: the generator's CPU accounting over the measured span (runs before issue 19 sampled warm-up and
+     * measurement together and divided by an estimate of the operations in both).
+     */
+    private static Map<String, Object> cpuJson(LoadSummary summary) {
+        return summary.cpu() == null ? Map.of() : summary.cpu().toMap();
     }
 
     private void curate(String scenario, LoadSummary summary, ArrayNode statusBefore, ArrayNode statusAfter,
@@ -426,7 +426,8 @@ public final class ReferenceRuns {
         }
         log(scenario + ": " + Math.round(summary.achievedRatePerSecond()) + " ops/s, p50 " + summary.latencyMicrosP50()
                 + " us, p99 " + summary.latencyMicrosP99() + " us, errors " + summary.errors() + ", timeouts "
-                + summary.timeouts() + " (floor " + floor.majorityWriteFloorMicros() + " us); cpu " + cpu);
+                + summary.timeouts() + " (majority-write floor " + Math.round(floor.majorityWriteFloorMicros())
+                + " us, single-fsync floor " + Math.round(floor.singleFsyncFloorMicros()) + " us); cpu " + cpu);
     }
 
     /** The columns of every row in first-seen order (scenarios without a floor leave its columns empty). */
@@ -454,8 +455,8 @@ public final class ReferenceRuns {
         KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, fsync,
                 System.getProperty("java.class.path"), jvmOptions);
         Map<String, Long> pids = new LinkedHashMap<>();
-        for (int id = 1; id <= 3; id++) pids.put("kvnode" + id, cluster.pid(id));
-        pids.put("generator", ProcessHandle.current().pid());
+        for (int id = 1; id <= 3; id++) pids.put(MeasuredProcesses.node(id), cluster.pid(id));
+        pids.put(MeasuredProcesses.GENERATOR, ProcessHandle.current().pid());
         return new KvnodeCluster(cluster.clientAddresses(), pids, cluster);
     }
 

@@ -18,8 +18,13 @@ class FloorTest {
 
         assertThat(floor.fsyncMicrosP50()).isPositive().isLessThanOrEqualTo(floor.fsyncMicrosP99());
         assertThat(floor.roundTripMicrosP50()).isPositive().isLessThanOrEqualTo(floor.roundTripMicrosP99());
+        assertThat(floor.singleFsyncFloorMicros()).isEqualTo(floor.fsyncMicrosP50() + floor.roundTripMicrosP50());
+        assertThat(floor.clusterSize()).isEqualTo(Floor.DEFAULT_CLUSTER_SIZE);
+        assertThat(floor.contendedFsyncMicrosP50()).isPositive().isLessThanOrEqualTo(floor.contendedFsyncMicrosP99());
+        assertThat(floor.contendedEachFsyncMicrosP50()).isPositive()
+                .isLessThanOrEqualTo(floor.contendedEachFsyncMicrosP99());
         assertThat(floor.majorityWriteFloorMicros())
-                .isEqualTo(floor.fsyncMicrosP50() + floor.roundTripMicrosP50());
+                .isEqualTo(2 * floor.roundTripMicrosP50() + floor.contendedFsyncMicrosP50());
         assertThat(floor.transport()).isIn("epoll", "nio");
         assertThat(floor.growingFileFsyncMicrosP50()).isPositive()
                 .isLessThanOrEqualTo(floor.growingFileFsyncMicrosP99());
@@ -35,13 +40,16 @@ class FloorTest {
         assertThat(floor.fsyncMicrosP50()).isEqualTo(Math.min(floor.preallocatedFsyncMicrosP50(),
                 floor.growingFileFsyncMicrosP50()));
         assertThat(floor.describe()).containsKeys("fsyncMicrosP50", "fsyncMicrosP99", "roundTripMicrosP50",
-                "majorityWriteFloorMicros", "fsyncMethod", "growingFileFsyncMicrosP50", "preallocatedFsyncMicrosP50");
+                "majorityWriteFloorMicros", "majorityWriteFloorMicrosP99", "singleFsyncFloorMicros", "clusterSize",
+                "contendedFsyncMicrosP50", "contendedEachFsyncMicrosP50", "fsyncMethod", "growingFileFsyncMicrosP50",
+                "preallocatedFsyncMicrosP50");
         try (var files = Files.list(directory)) {
             assertThat(files).isEmpty();
         }
         System.err.printf("floor: fsync p50 %.1f us p99 %.1f us (%s; growing file p50 %.1f us, preallocated p50 "
-                + "%.1f us), rtt p50 %.1f us p99 %.1f us (%s)%n", floor.fsyncMicrosP50(), floor.fsyncMicrosP99(),
-                floor.fsyncMethod(), floor.growingFileFsyncMicrosP50(), floor.preallocatedFsyncMicrosP50(),
-                floor.roundTripMicrosP50(), floor.roundTripMicrosP99(), floor.transport());
+                + "%.1f us), rtt p50 %.1f us p99 %.1f us (%s), 3 at once p50 %.1f us (majority) %.1f us (each)%n",
+                floor.fsyncMicrosP50(), floor.fsyncMicrosP99(), floor.fsyncMethod(), floor.growingFileFsyncMicrosP50(),
+                floor.preallocatedFsyncMicrosP50(), floor.roundTripMicrosP50(), floor.roundTripMicrosP99(),
+                floor.transport(), floor.contendedFsyncMicrosP50(), floor.contendedEachFsyncMicrosP50());
     }
 }

@@ -49,7 +49,7 @@ class GermanLocaleFilesTest {
         LoadSpec spec = LoadSpec.builder().targetRatePerSecond(500.25).duration(Duration.ofMillis(1500))
                 .warmup(Duration.ZERO).seed(3).build();
         FloorResult floor = new FloorResult(directory, 10, 120.5, 900.25, 40.5, 80.75, "epoll", FloorResult.PREALLOCATED,
-                130.5, 950.5, 120.5, 900.25);
+                130.5, 950.5, 120.5, 900.25, 3, 180.5, 1000.25, 170.5, 990.5);
         try (NoopTarget target = new NoopTarget()) {
             target.open();
             LoadGenerator.run(spec, target, directory, floor);
@@ -59,7 +59,9 @@ class GermanLocaleFilesTest {
         assertThat(summary.get("target_rate")).isEqualTo("500.250");
         assertThat(summary.get("duration_s")).matches("\\d+\\.\\d{3}");
         assertThat(summary.get("floor_fsync_p50_us")).isEqualTo("120.500");
-        for (String column : List.of("achieved_rate", "mean_us", "warmup_s", "p50_over_floor", "p99_over_floor")) {
+        assertThat(summary.get("majority_floor_us")).isEqualTo("261.500"); // 2 x 40.5 + 180.5
+        for (String column : List.of("achieved_rate", "mean_us", "warmup_s", "p50_over_floor", "p99_over_floor",
+                "p50_over_majority_floor", "p99_over_majority_floor", "majority_floor_p99_us")) {
             assertThat(summary.get(column)).as(column).matches("\\d+\\.\\d{3}");
         }
 

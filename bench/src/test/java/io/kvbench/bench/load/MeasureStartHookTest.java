@@ -2,21 +2,15 @@ package io.kvbench.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kvbench.bench.target.NoopTarget;
-import io.kvbench.bench.target.OpResult;
-import io.kvbench.bench.target.Operation;
-import io.kvbench.bench.target.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,31 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MeasureStartHookTest {
     @TempDir
     Path directory;
-
-    /** Answers at once and counts what it was sent. */
-    private static final class CountingTarget implements Target {
-        private final NoopTarget answers = new NoopTarget();
-        final AtomicLong executed = new AtomicLong();
-
-        @Override
-        public String name() {
-            return "counting";
-        }
-
-        @Override
-        public void open() {
-        }
-
-        @Override
-        public CompletableFuture<OpResult> execute(Operation operation) {
-            executed.incrementAndGet();
-            return answers.execute(operation);
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     @Test
     void runsOnceWhenWarmUpEndsWithWarmUpTrafficAlreadySent() throws Exception {

@@ -6,9 +6,10 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -20,8 +21,12 @@ import org.apache.commons.csv.CSVRecord;
  * <ul>
  *   <li>a load {@code summary.csv} (columns {@code mode} and {@code p50_us}; bench/README.md), one row: write
  *       p50/p99/p99.9 from {@code p50_us}, {@code p99_us}, {@code p999_us}, the floor multiples from
- *       {@code p50_over_floor} and {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak
- *       throughput from {@code achieved_rate}; with a {@code cpu.json} (reference runs) the CPU per operation. A
+ *       {@code p50_over_majority_floor}, {@code p99_over_majority_floor}, {@code p50_over_floor} and
+ *       {@code p99_over_floor} when measured, and for {@code CLOSED_LOOP} the peak throughput from
+ *       {@code achieved_rate}; the CPU per acknowledged write (also without JIT compiling) and voluntary context
+ *       switches per write, of all processes ({@code cpu_us_per_write_total}, {@code cpu_no_jit_us_per_write_total},
+ *       {@code voluntary_switches_per_write_total}) and of each ({@code cpu_us_per_write_<process>}, ...), when measured; without those, with a {@code cpu.json} (reference
+ *       runs before issue 19) the CPU per operation. A
  *       summary.csv with a {@code scenario} column is the reference runs' one-line-per-scenario table, which
  *       repeats its scenario folders' own files: it is skipped.</li>
  *   <li>{@code elections.csv} (one row per trial): election time = {@code fault_to_leader_ms}, unavailability =
@@ -57,7 +62,7 @@ public final class RunResultsReader {
     public static List<Measurement> read(Path runDirectory, String round) throws IOException, CompareException {
         JsonNode runJson = ConfigurationReader.runJson(runDirectory);
         List<Measurement> measurements = new ArrayList<>();
-        Map<Metric, Double> chaosValues = new EnumMap<>(Metric.class);
+        Map<Metric, Double> chaosValues = new TreeMap<>();
         CSVRecord firstTrial = null;
         Path elections = runDirectory.resolve(ELECTIONS_FILE);
         if (Files.isRegularFile(elections)) {
@@ -70,10 +75,10 @@ public final class RunResultsReader {
                 List<CSVRecord> records = parser.getRecords();
                 if (header.contains("mode") && header.contains("p50_us")) {
                     if (!header.contains("scenario")) {
-                        readLoad(summary, records, runJson, round, measurements);
+                        readLoad(summary, header, records, runJson, round, measurements);
                     }
                 } else {
-                    Map<Metric, Double> fromSummary = new EnumMap<>(Metric.class);
+                    Map<Metric, Double> fromSummary = new TreeMap<>();
                     readChaosSummary(summary, header, records, fromSummary);
                     fromSummary.forEach(chaosValues::putIfAbsent);
                 }
@@ -100,25 +105,28 @@ public final class RunResultsReader {
         return new ConfigurationReader.Described(new Configuration(keys), described.commit());
     }
 
-    private static void readLoad(Path file, List<CSVRecord> records, JsonNode runJson, String round,
-            List<Measurement> measurements) throws CompareException, IOException {
+    private static void readLoad(Path file, List<String> header, List<CSVRecord> records, JsonNode runJson,
+            String round, List<Measurement> measurements) throws CompareException, IOException {
         if (records.size() != 1) {
             throw CompareException.usage(file + ": a load summary.csv has one row, this one has " + records.size());
         }
         CSVRecord row = records.get(0);
         ConfigurationReader.Described described = named(ConfigurationReader.load(runJson, row), file.getParent());
-        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        Map<Metric, Double> values = new TreeMap<>();
         putIfAbsent(values, Metric.WRITE_P50_US, cell(file, row, "p50_us"));
         putIfAbsent(values, Metric.WRITE_P99_US, cell(file, row, "p99_us"));
         putIfAbsent(values, Metric.WRITE_P999_US, cell(file, row, "p999_us"));
+        putIfAbsent(values, Metric.WRITE_P50_OVER_MAJORITY_FLOOR, cell(file, row, "p50_over_majority_floor"));
+        putIfAbsent(values, Metric.WRITE_P99_OVER_MAJORITY_FLOOR, cell(file, row, "p99_over_majority_floor"));
         putIfAbsent(values, Metric.WRITE_P50_OVER_FLOOR, cell(file, row, "p50_over_floor"));
         putIfAbsent(values, Metric.WRITE_P99_OVER_FLOOR, cell(file, row, "p99_over_floor"));
         String mode = row.isMapped("mode") ? row.get("mode").trim() : "";
         if (mode.equalsIgnoreCase("CLOSED_LOOP")) {
             putIfAbsent(values, Metric.PEAK_THROUGHPUT_OPS_S, cell(file, row, "achieved_rate"));
         }
+        readCpu(file, header, row, values);
         Path cpu = file.resolveSibling(CPU_FILE);
-        if (Files.isRegularFile(cpu)) {
+        if (!values.containsKey(Metric.CPU_US_PER_WRITE_TOTAL) && Files.isRegularFile(cpu)) {
             JsonNode perOperation = new com.fasterxml.jackson.databind.ObjectMapper().readTree(cpu.toFile())
                     .path("cpuMicrosPerOperationAllListedProcesses");
             if (perOperation.isNumber()) {
@@ -127,6 +135,33 @@ public final class RunResultsReader {
         }
         values.forEach((metric, value) -> measurements.add(new Measurement(round, described.configuration(), metric,
                 value, file, described.commit())));
+    }
+
+    /** The CPU columns: a total and one per process, with its prefix (docs/results-format.md). */
+    private record CpuColumns(Metric total, String prefix, Function<String, Metric> perProcess) {
+    }
+
+    private static final List<CpuColumns> CPU_COLUMNS = List.of(
+            new CpuColumns(Metric.CPU_US_PER_WRITE_TOTAL, Metric.CPU_PER_WRITE_PREFIX, Metric::cpuPerWrite),
+            new CpuColumns(Metric.CPU_NO_JIT_US_PER_WRITE_TOTAL, Metric.CPU_NO_JIT_PER_WRITE_PREFIX, Metric::cpuNoJitPerWrite),
+            new CpuColumns(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL, Metric.SWITCHES_PER_WRITE_PREFIX,
+                    Metric::voluntarySwitchesPerWrite));
+
+    /**
+     * The CPU columns: {@code cpu_us_per_write_total}, {@code cpu_no_jit_us_per_write_total} and
+     * {@code voluntary_switches_per_write_total}, and every {@code <prefix><process>} the header names.
+     */
+    private static void readCpu(Path file, List<String> header, CSVRecord row, Map<Metric, Double> values)
+            throws CompareException {
+        for (CpuColumns columns : CPU_COLUMNS) {
+            putIfAbsent(values, columns.total(), cell(file, row, columns.total().columnName()));
+            for (String column : header) {
+                if (column.startsWith(columns.prefix()) && !column.equals(columns.total().columnName())) {
+                    putIfAbsent(values, columns.perProcess().apply(column.substring(columns.prefix().length())),
+                            cell(file, row, column));
+                }
+            }
+        }
     }
 
     /** Puts the campaign's percentiles into {@code values}; returns the first trial's row (its configuration). */

@@ -127,6 +127,42 @@ class CompareDirectoriesTest {
                 + "directories" + System.lineSeparator());
     }
 
+    /** Issue 19: each process's CPU per write is a metric of its own, compared per configuration like latency. */
+    @Test
+    void cpuPerWriteIsComparedProcessByProcess() throws Exception {
+        Path a = temporary.resolve("a");
+        Path b = temporary.resolve("b");
+        for (int run = 1; run <= 4; run++) {
+            // B: the leader (node1) spends clearly less per write, node2 and the generator the same (noise).
+            cpuRun(a.resolve("run-" + run), 176 + run, 128 + run, 70 + run);
+            cpuRun(b.resolve("run-" + run), 90 + run, 128 + 5 - run, 70 + 5 - run);
+        }
+
+        CommandRun run = CommandRun.of(a.toString(), b.toString(), "--out", temporary.resolve("out").toString(),
+                "--no-plot");
+
+        assertThat(run.exitCode()).as(run.errors()).isZero();
+        assertThat(line(run.output(), "cpu_us_per_write_node1")).contains("(better)", "4/4", "lower");
+        assertThat(line(run.output(), "cpu_us_per_write_node2")).contains(" ~ ");
+        assertThat(line(run.output(), "cpu_us_per_write_generator")).contains(" ~ ");
+        assertThat(line(run.output(), "cpu_us_per_write_total")).contains("(better)");
+        assertThat(line(run.output(), "write_p50_over_majority_floor")).contains(" ~ ");
+        List<String> metricLines = run.output().lines().map(String::strip)
+                .filter(line -> line.startsWith("cpu_us_per_write_")).map(line -> line.split(" ")[0]).toList();
+        assertThat(metricLines).containsExactly("cpu_us_per_write_total", "cpu_us_per_write_generator",
+                "cpu_us_per_write_node1", "cpu_us_per_write_node2");
+    }
+
+    /** A load summary.csv with the majority-floor multiple and the CPU columns of two nodes and the generator. */
+    private static void cpuRun(Path folder, double node1, double node2, double generator) throws Exception {
+        ResultFolders.openLoop(folder, 800, 4000, 6000);
+        List<String> lines = Files.readAllLines(folder.resolve("summary.csv"));
+        Files.writeString(folder.resolve("summary.csv"), lines.get(0) + ",p50_over_majority_floor,cpu_us_per_write_total,"
+                + "cpu_us_per_write_node1,cpu_us_per_write_node2,cpu_us_per_write_generator\n" + lines.get(1)
+                + String.format(java.util.Locale.ROOT, ",3.000,%s,%s,%s,%s%n", node1 + node2 + generator, node1, node2,
+                        generator));
+    }
+
     private static String line(String text, String metric) {
         return text.lines().filter(line -> line.strip().startsWith(metric + " ")).findFirst().orElseThrow(
                 () -> new AssertionError("no line for " + metric + " in\n" + text));

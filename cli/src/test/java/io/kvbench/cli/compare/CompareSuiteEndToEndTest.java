@@ -65,6 +65,12 @@ class CompareSuiteEndToEndTest {
         // Fewer writes a second, higher is better: worse too.
         assertThat(group).anySatisfy(line -> assertThat(line).startsWith("  peak_throughput_ops_s ")
                 .contains("(worse)", "4/4", "higher"));
+        // Issue 19: the suite's load runs report the floor multiple and the CPU per write, of all and of each process,
+        // compared like latency (no direction asserted: sleeping costs no CPU, but the fixed cost is spread thinner).
+        for (String metric : List.of("write_p50_over_majority_floor", "cpu_us_per_write_total", "cpu_us_per_write_node1",
+                "cpu_us_per_write_generator", "cpu_no_jit_us_per_write_total", "voluntary_switches_per_write_total")) {
+            assertThat(group).anySatisfy(line -> assertThat(line).startsWith("  " + metric + " ").contains("4/4", "lower"));
+        }
         assertThat(run.errors()).contains("compare: 2 builds, then 4 rounds x 1 scenario(s) x 2 sides = 8 runs;",
                 "compare: [10/10] round 4/4: B (v-after) sequential-writes; elapsed ");
         assertThat(Files.readAllLines(out.resolve("run-order.txt"))).containsExactly("A run-1 sequential-writes",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -157,6 +157,52 @@ class RunResultsReaderTest {
         assertThat(set.measurements()).allSatisfy(m -> assertThat(m.round()).isEqualTo("run-1"));
     }
 
+    /** A kvnode load run since issue 19: the majority-write floor multiples and the CPU columns, one per process. */
+    @Test
+    void readsTheMajorityFloorMultiplesAndTheCpuPerWriteOfEveryProcess() throws Exception {
+        Path run = temporary.resolve("sequential-writes");
+        ResultFolders.peakRun(run, "kvnode", 1, 2000, 480, ResultFolders.COMMIT_A);
+        List<String> lines = Files.readAllLines(run.resolve("summary.csv"));
+        Files.writeString(run.resolve("summary.csv"), lines.get(0) + ",majority_floor_us,p50_over_majority_floor,"
+                + "p99_over_majority_floor,cpu_us_per_write_total,cpu_us_per_write_node1,cpu_us_per_write_node2,"
+                + "cpu_us_per_write_node10,cpu_us_per_write_generator,voluntary_switches_per_write_total,"
+                + "voluntary_switches_per_write_node1,cpu_no_jit_us_per_write_total,cpu_no_jit_us_per_write_node1\n"
+                + lines.get(1) + ",266.000,1.805,3.400,607.000,176.000,128.000,,70.000,25.500,6.000,580.000,170.000\n");
+        Files.writeString(run.resolve("cpu.json"), "{\"cpuMicrosPerOperationAllListedProcesses\": 999.0}");
+
+        Map<Metric, Double> values = values(RunResultsReader.read(run, "r1"));
+
+        assertThat(values).containsEntry(Metric.WRITE_P50_OVER_MAJORITY_FLOOR, 1.805)
+                .containsEntry(Metric.WRITE_P99_OVER_MAJORITY_FLOOR, 3.4)
+                .containsEntry(Metric.CPU_US_PER_WRITE_TOTAL, 607.0)
+                .containsEntry(Metric.cpuPerWrite("node1"), 176.0).containsEntry(Metric.cpuPerWrite("node2"), 128.0)
+                .containsEntry(Metric.cpuPerWrite("generator"), 70.0)
+                .containsEntry(Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL, 25.5)
+                .containsEntry(Metric.voluntarySwitchesPerWrite("node1"), 6.0)
+                .containsEntry(Metric.CPU_NO_JIT_US_PER_WRITE_TOTAL, 580.0)
+                .containsEntry(Metric.cpuNoJitPerWrite("node1"), 170.0)
+                .doesNotContainKey(Metric.cpuPerWrite("node10")) // an empty cell: not measured
+                .doesNotContainKey(Metric.CPU_US_PER_OP); // cpu.json is read only for runs without the columns
+        // One metric per name, ordered after its total, processes in natural order.
+        assertThat(Metric.cpuPerWrite("node1")).isSameAs(Metric.cpuPerWrite("node1"));
+        assertThat(values.keySet()).containsSubsequence(Metric.PEAK_THROUGHPUT_OPS_S, Metric.CPU_US_PER_WRITE_TOTAL,
+                Metric.cpuPerWrite("generator"), Metric.cpuPerWrite("node1"), Metric.cpuPerWrite("node2"),
+                Metric.VOLUNTARY_SWITCHES_PER_WRITE_TOTAL, Metric.voluntarySwitchesPerWrite("node1"));
+        assertThat(Metric.cpuPerWrite("node2")).isLessThan(Metric.cpuPerWrite("node10"));
+        assertThat(Metric.cpuPerWrite("node1").better()).isEqualTo(Metric.Better.LOWER);
+        assertThat(Metric.cpuPerWrite("node1").columnName()).isEqualTo("cpu_us_per_write_node1");
+    }
+
+    @Test
+    void aRunWithoutCpuColumnsStillGetsItsCpuJson() throws Exception {
+        Path run = temporary.resolve("kvnode-peak-16-clients");
+        ResultFolders.peakRun(run, "kvnode", 16, 12500.5, 900, ResultFolders.COMMIT_A);
+        Files.writeString(run.resolve("cpu.json"), "{\"cpuMicrosPerOperationAllListedProcesses\": 129.0}");
+
+        assertThat(values(RunResultsReader.read(run, "r1"))).containsEntry(Metric.CPU_US_PER_OP, 129.0)
+                .doesNotContainKey(Metric.CPU_US_PER_WRITE_TOTAL);
+    }
+
     @Test
     void runFoldersAreInNaturalOrder() {
         assertThat(ResultSet.compareNatural("run-2", "run-10")).isNegative();
@@ -166,7 +212,7 @@ class RunResultsReaderTest {
     }
 
     private static Map<Metric, Double> values(List<Measurement> measurements) {
-        Map<Metric, Double> values = new EnumMap<>(Metric.class);
+        Map<Metric, Double> values = new TreeMap<>();
         measurements.forEach(measurement -> values.put(measurement.metric(), measurement.value()));
         return values;
     }

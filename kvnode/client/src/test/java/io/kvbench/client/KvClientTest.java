@@ -113,7 +113,9 @@ class KvClientTest {
 
         assertThat(client.currentLeader()).contains(cluster.node(1).address);
         assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
-        assertThat(cluster.onCore(cluster.stateMachine::duplicateWritesSuppressed)).isEqualTo(1);
+        // At least the one retry was answered from the session; on a slow machine an attempt can time out and be
+        // retried again, and each such retry is suppressed too (never applied).
+        assertThat(cluster.onCore(cluster.stateMachine::duplicateWritesSuppressed)).isGreaterThanOrEqualTo(1);
         assertThat(text(KvClient.await(client.get("k")).value())).isEqualTo("v");
     }
 

@@ -70,15 +70,21 @@ public final class SnapshotSender {
     }
 
     /**
-     * The core (leader) asks for its snapshot to reach a follower. The same snapshot already on its way goes on where
-     * it is (the core asks again when a transfer outlasts its timeout; a stalled one is resumed by {@link #tick}); another
-     * replaces it.
+     * The core (leader) asks for its snapshot to reach a follower. The core asks again only when it heard no
+     * acknowledgement for an election timeout: the same snapshot already on its way is then resent from what the follower
+     * last acknowledged, or, if it acknowledged every byte but has not installed it, its last chunk is resent, which
+     * the follower answers with what it holds (all of it, or 0 if it lost it: then the transfer starts over). Another
+     * snapshot replaces the transfer.
      *
      * @throws IOException the snapshot cannot be opened (a storage failure)
      */
     void request(SnapshotRequest request) throws IOException {
         Transfer current = byFollower.get(request.to());
         if (current != null && current.source.snapshot().equals(request.snapshot())) {
+            if (current.acknowledgedBytes == current.totalBytes()) {
+                current.acknowledgedBytes = Math.max(0, current.totalBytes() - config.snapshotChunkBytes());
+            }
+            current.requestedBytes = current.acknowledgedBytes;
             pump(current);
             return;
         }

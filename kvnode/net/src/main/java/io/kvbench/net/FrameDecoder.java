@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #UNBUDGETED_FRAME_BYTES} reserves its whole length from the port's {@link InboundBudget} when its length
  * prefix arrives (before its body is buffered), and its buffer is then allocated once at that length rather than
  * grown by doubling, so the reservation is what it holds; a frame that cannot reserve, or is not complete within the
- * frame timeout of its first byte, raises an {@link InboundRefusedException}.
+ * frame timeout of its first byte, raises an {@link InboundRefusedException}. A reservation is released when its
+ * frame is complete or when the connection's buffer is freed (the connection closed, this decoder removed), never
+ * while the bytes it stands for are still held: a refused connection keeps its buffer until it closes, up to
+ * {@link ConnectionFailure#LINGER_MILLIS} later, and its place in the budget with it.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     /**
@@ -171,8 +174,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         long frame = completedFrames;
         frameDeadline = context.executor().schedule(() -> {
             if (failed || completedFrames != frame || !context.channel().isActive()) return;
-            failed = true;
-            releaseReservation();
+            failed = true; // the buffered part stays held, and reserved, until the connection closes
             context.fireExceptionCaught(new InboundRefusedException(Refusal.FRAME_TIMEOUT, "a frame from "
                     + describe(context.channel().remoteAddress()) + " was not complete " + frameTimeoutMillis
                     + " ms after its first byte (" + actualReadableBytes() + " bytes had arrived)"));
@@ -195,11 +197,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** The skipped bytes stay in the buffer's memory until the connection closes: so does their reservation. */
     private void fail(ByteBuf in) {
         failed = true;
         in.skipBytes(in.readableBytes());
         if (frameDeadline != null) frameDeadline.cancel(false);
-        releaseReservation();
     }
 
     /**

@@ -116,6 +116,29 @@ class InboundLimitsTest {
     }
 
     @Test
+    void aRefusedFrameKeepsItsReservationUntilItsBufferIsFreedWithItsConnection() {
+        InboundBudget budget = new InboundBudget(4 * MIB);
+        // A handler that does not close on the refusal: the decoder's buffer, and so the reservation, stay held.
+        List<Throwable> refusals = new ArrayList<>();
+        EmbeddedChannel lingering = new EmbeddedChannel(new FrameDecoder(2 * MIB, ClientCodec::decodeRequest, budget, 200),
+                new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void exceptionCaught(io.netty.channel.ChannelHandlerContext context, Throwable cause) {
+                        refusals.add(cause);
+                    }
+                });
+        lingering.writeInbound(startOfCommand(1 * MIB, 300_000));
+        lingering.advanceTimeBy(200, TimeUnit.MILLISECONDS);
+        lingering.runScheduledPendingTasks();
+        assertThat(refusals).singleElement().isInstanceOf(InboundRefusedException.class);
+        assertThat(budget.reservedBytes()).as("held while the connection lingers").isEqualTo(1L * MIB);
+        lingering.writeInbound(Unpooled.copiedBuffer(new byte[1000])); // read after the refusal: discarded
+        assertThat(budget.reservedBytes()).isEqualTo(1L * MIB);
+        lingering.close();
+        assertThat(budget.reservedBytes()).isZero();
+    }
+
+    @Test
     void aFrameThatCompletesInTimeLeavesNoDeadlineBehind() {
         PortIntake intake = clientIntake(new PortLimits(100, 200, 4 * MIB));
         EmbeddedChannel channel = clientConnection(intake);

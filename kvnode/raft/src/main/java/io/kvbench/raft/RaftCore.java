@@ -36,7 +36,10 @@ public final class RaftCore {
     // Persistent state (Figure 2).
     private long term;
     private int votedFor;
-    /** No vote is granted while the log ends before this index (a rebuilt node; see the constructor). */
+    /**
+     * While the log ends before this index the node takes no part in elections: it grants no vote and stands for
+     * none (a rebuilt node; see the constructor).
+     */
     private final long voteFenceIndex;
     private final RaftLog log;
 
@@ -86,10 +89,16 @@ public final class RaftCore {
 
     /**
      * A node restarted from its storage, which may carry a vote fence: a node rebuilt after it lost its storage
-     * grants no vote or pre-vote until its log reaches {@code voteFenceIndex} (0: no fence). The node may have
-     * acknowledged entries up to there before the loss; voting with a shorter log could help elect a leader that
-     * lacks one of them, and a committed entry would be lost (dissertation §3.8: a server that lost its storage must
-     * not rejoin as if it had not). Its hard state keeps it from voting in the terms it may have voted in.
+     * takes no part in elections until its log reaches {@code voteFenceIndex} (0: no fence). It grants no vote or
+     * pre-vote, and it does not campaign (no pre-vote, no election, no TimeoutNow). The node may have acknowledged
+     * entries up to there before the loss, and a leader may have counted them towards a commit, even after the loss
+     * (until it learns of it): such an entry may now be held by one node fewer than a majority. Voting with a shorter
+     * log could help elect a leader that lacks one of them; standing as a candidate could too, its own vote joining
+     * those of followers that lack it (with a shorter log than its partial one). Either way a committed entry would
+     * be lost. Kept out of elections, it leaves only quorums of the nodes that kept their storage, each of which holds
+     * one of those entries' replicas (dissertation §3.8: a server that lost its storage must not rejoin as if it
+     * had not). Its acknowledgements of entries it does hold count as any follower's. Its hard state keeps it from
+     * voting in the terms it may have voted in.
      */
     public RaftCore(RaftConfig config, Random random, HardState hardState, Snapshot snapshot, List<Entry> entries,
                     long voteFenceIndex) {
@@ -122,6 +131,10 @@ public final class RaftCore {
         } else {
             electionElapsedTicks++;
             if (electionElapsedTicks >= randomizedElectionTimeoutTicks) {
+                if (belowVoteFence()) {
+                    electionElapsedTicks = 0; // a rebuilt node stands for nothing until it holds what it may have lost
+                    return;
+                }
                 campaignOrPreVote();
             } else if (role == Role.PRE_CANDIDATE && electionElapsedTicks % config.heartbeatIntervalTicks() == 0) {
                 resendPreVoteRequests();
@@ -324,7 +337,7 @@ public final class RaftCore {
         boolean canVote = request.preVote()
                 ? request.term() > term && !inLease()
                 : votedFor == request.from() || (votedFor == HardState.NO_VOTE && leaderId == 0);
-        boolean granted = canVote && log.lastIndex() >= voteFenceIndex
+        boolean granted = canVote && !belowVoteFence()
                 && (log.isUpToDate(request.lastLogIndex(), request.lastLogTerm())
                 || mutation == Mutation.SKIP_UP_TO_DATE_CHECK);
         if (request.preVote()) {
@@ -449,7 +462,8 @@ public final class RaftCore {
     }
 
     private void handleTimeoutNow(TimeoutNow timeoutNow) {
-        if (role == Role.LEADER) return;
+        // A leader counts a rebuilt node's lost entries until it learns of the loss, so it may ask it to take over.
+        if (role == Role.LEADER || belowVoteFence()) return;
         // Dissertation §3.10: the leader asked us to campaign now; skip pre-vote and the lease check.
         becomeCandidate(true);
     }
@@ -481,7 +495,10 @@ public final class RaftCore {
     private void backOff(int followerId, Progress follower, AppendResponse response) {
         long rejectedIndex = response.matchIndex();
         if (rejectedIndex == 0) {
-            forgetLostEntries(followerId, follower, response.conflictIndex() - 1);
+            // A rebuilt follower's report (handleHeartbeat) carries its last index + 1 >= 1; an answer to a message of
+            // an older term (answerStaleTerm) carries 0, and reaches a leader of its own term when this node sent the
+            // stale message before it was elected in that term: it says nothing about the follower's log.
+            if (response.conflictIndex() > 0) forgetLostEntries(followerId, follower, response.conflictIndex() - 1);
             return;
         }
         boolean stale = follower.state == Progress.State.REPLICATE
@@ -500,8 +517,12 @@ public final class RaftCore {
 
     /**
      * The follower's log ends at {@code followerLastIndex}, before entries it acknowledged: it lost its storage and
-     * was rebuilt. Lower its match and probe from there. Lowering a match can delay a commit, never cause one, and a
-     * duplicate of this signal arriving after the follower caught up costs one probe.
+     * was rebuilt. Lower its match and probe from there. Lowering a match can delay a commit, never cause one or
+     * undo one (commitIndex only grows), and a duplicate of this signal arriving after the follower caught up costs
+     * one probe. What was committed by counting the lost acknowledgements stays committed though one replica fewer
+     * holds it: the follower's vote fence keeps it out of elections until it holds those entries again (constructor).
+     * A follower that kept its storage never sends this: within one term its log never shrinks below what it
+     * acknowledged (it acknowledges only durable entries, and the one leader of the term never conflicts with them).
      */
     private void forgetLostEntries(int followerId, Progress follower, long followerLastIndex) {
         if (followerLastIndex >= follower.matchIndex || follower.state == Progress.State.SNAPSHOT) return;
@@ -643,6 +664,11 @@ public final class RaftCore {
             roleChanges.add(new RoleChange(role, term, leaderId));
         }
         electionElapsedTicks = 0;
+    }
+
+    /** A rebuilt node whose log has not yet reached its vote fence: it takes no part in elections (constructor). */
+    private boolean belowVoteFence() {
+        return log.lastIndex() < voteFenceIndex && mutation != Mutation.IGNORE_VOTE_FENCE;
     }
 
     /** A live leader, or a follower that heard from one within the minimum election timeout. */

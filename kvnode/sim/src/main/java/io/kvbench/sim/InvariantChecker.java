@@ -8,6 +8,7 @@ import io.kvbench.net.ClientResponse;
 import io.kvbench.net.ErrorCode;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
+import io.kvbench.raft.Message;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 
@@ -25,6 +26,8 @@ import java.util.TreeMap;
  * linearizable reads (a read reflects every write acknowledged before it began). And of the driver, as each reply
  * leaves a node: a client is only ever answered from an applied entry (a write once it was applied there, exactly
  * once; a read once the state machine reached its read index and every write acknowledged before the read began).
+ * And of storage: term and vote never roll back at a restart, and only a node that lost its storage and was rebuilt
+ * ever reports a log shorter than it acknowledged.
  * And of snapshots and quotas: every snapshot stored at an index holds the same bytes on every node, whole (a
  * follower never installs one it received in part, or damaged); a write refused for the quota never takes effect.
  */
@@ -248,6 +251,29 @@ final class InvariantChecker {
     /** A follower installs a snapshot streamed from its leader. */
     void onSnapshotReceived(SimNode node, io.kvbench.raft.Snapshot snapshot) {
         snapshotsReceived++;
+    }
+
+    /**
+     * A follower reports a log shorter than it acknowledged (an append rejection at index 0, RaftCore.handleHeartbeat)
+     * only after it lost its storage: a node that kept it never shrinks its log below an acknowledgement within a term,
+     * whatever the network reorders or the crashes tear.
+     */
+    void onSend(SimNode from, Message message) {
+        if (message instanceof Message.AppendResponse response && !response.success() && response.matchIndex() == 0
+                && response.conflictIndex() > 0 && !from.everRebuilt) {
+            fail("lost log reported only by a rebuilt node", "node " + from.id + " never lost its storage but sent " + message);
+        }
+    }
+
+    /** Figure 2's persistent state: a restart never comes back with an older term or a forgotten vote. */
+    void onRecoveredHardState(SimNode node, HardState durableBefore) {
+        HardState recovered = node.disk.durableHardState();
+        boolean older = recovered.term() < durableBefore.term() || (recovered.term() == durableBefore.term()
+                && durableBefore.votedFor() != HardState.NO_VOTE && recovered.votedFor() != durableBefore.votedFor());
+        if (older) {
+            fail("term and vote never roll back", "node " + node.id + " restarted with " + recovered + " after " + durableBefore
+                    + " was durable");
+        }
     }
 
     void onCrash(SimNode node) {

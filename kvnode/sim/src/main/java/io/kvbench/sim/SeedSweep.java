@@ -12,11 +12,18 @@ import java.util.Map;
 public record SeedSweep(List<SimResult> results, List<SimResult> failures, long elapsedMillis) {
 
     public static SeedSweep run(long firstSeed, int count, Mutation mutation) {
+        return run(firstSeed, count, mutation, false);
+    }
+
+    /** With {@code storageFaults}, only the seeds whose fault mix crashes nodes run (the others never lose storage). */
+    public static SeedSweep run(long firstSeed, int count, Mutation mutation, boolean storageFaults) {
         long start = System.nanoTime();
         List<SimResult> results = new ArrayList<>();
         List<SimResult> failures = new ArrayList<>();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            SimResult result = new Simulation(SimOptions.forSeed(seed).withMutation(mutation)).run();
+            SimOptions options = SimOptions.forSeed(seed).withMutation(mutation).withStorageFaults(storageFaults);
+            if (storageFaults && !options.faults().crashes) continue;
+            SimResult result = new Simulation(options).run();
             results.add(result);
             if (!result.passed()) failures.add(result);
         }
@@ -26,7 +33,7 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
     public String summary() {
         Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
         for (SimResult result : results) {
-            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[10]);
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[12]);
             tally[0]++;
             if (!result.passed()) tally[1]++;
             tally[2] += result.acknowledgedWrites();
@@ -34,16 +41,23 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
             tally[4] += result.readsServed();
             tally[5] += result.unsyncedRecordsLost();
             tally[6] += result.tornRecords();
-            tally[7] += result.snapshotsReceived();
-            tally[8] += result.quotaRefusals();
-            tally[9] += result.damagedTransfers();
+            tally[7] += result.rebuilds();
+            tally[8] += result.damagedHardStateRestarts();
+            tally[9] += result.snapshotsReceived();
+            tally[10] += result.quotaRefusals();
+            tally[11] += result.damagedTransfers();
         }
         StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
                 + failures.size() + " failed");
-        byMix.forEach((mix, t) -> out.append(String.format(Locale.ROOT,
-                "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d"
-                        + " snapshots received=%d quota refusals=%d damaged transfers=%d",
-                mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6], t[7], t[8], t[9])));
+        byMix.forEach((mix, t) -> {
+            out.append(String.format(Locale.ROOT,
+                    "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d"
+                            + " snapshots received=%d quota refusals=%d damaged transfers=%d",
+                    mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6], t[9], t[10], t[11]));
+            if (t[7] + t[8] > 0) {
+                out.append(String.format(Locale.ROOT, " rebuilds=%d restarts on a damaged hard state copy=%d", t[7], t[8]));
+            }
+        });
         return out.toString();
     }
 }

@@ -10,11 +10,14 @@ import io.kvbench.kv.KvStateMachine;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
 import io.kvbench.raft.Snapshot;
+import io.kvbench.wal.HardStateCopies;
+import io.kvbench.wal.HardStateDamagedException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,10 +36,18 @@ import java.util.zip.CRC32C;
  * A crash keeps what completed groups made durable. Of the group being written, the OS may already have written
  * back a prefix of its records, and the record after that prefix may be torn (half on the disk): recovery truncates a
  * torn tail to the last whole record (the WAL's {@code SegmentScanner}, tested on the bytes in
- * {@code WalRecoveryTest}), so the torn record is lost with the rest of the unsynced suffix. The group's hard state
- * goes to its own file in the commit, all or nothing: the new one or the old one, whatever became of the records.
- * Everything still queued is lost. A snapshot being written (off the driver's thread) is lost too; one written but
- * not installed is a staged file recovery deletes.
+ * {@code WalRecoveryTest}), so the torn record is lost with the rest of the unsynced suffix. Everything still queued
+ * is lost. A snapshot being written (off the driver's thread) is lost too; one written but not installed is a staged
+ * file recovery deletes.
+ * <p>
+ * The hard state is the {@code hardstate} file's bytes, written and read back with the WAL's own rule
+ * ({@link HardStateCopies}: two copies, each write puts the next sequence into both, then fsyncs). As the WAL's
+ * {@code SegmentedLog} does, a group writes its hard state at its commit, after its records and before their fsync,
+ * except that a higher term is written (and fsynced) before any record of the group that follows it: no crash can
+ * leave the log holding a term the hard state lacks, which recovery would refuse as a rolled-back hard state. A
+ * crash during a hard state write may leave it in neither copy, or in one copy, whole or torn (the page cache writes
+ * the two blocks back in either order). With storage faults a bit may also flip in a copy at rest
+ * ({@link #damageOneHardStateCopy}), or the whole storage may be lost and rebuilt ({@link #rebuild}).
  * <p>
  * Snapshots are files of bytes here too: the serialized state and a CRC32C of it, which is what a leader sends a
  * follower chunk by chunk. Chunk reads, chunk writes and a received snapshot's final check run one at a time, in
@@ -121,13 +132,22 @@ final class SimDisk implements Storage {
     }
 
     /** What recovery reads back: as {@code io.kvbench.wal.RecoveredState}, with the snapshot's file. */
-    record Recovered(HardState hardState, Snapshot snapshot, byte[] snapshotFile, List<Entry> entries) {
+    record Recovered(HardState hardState, Snapshot snapshot, byte[] snapshotFile, List<Entry> entries, long voteFenceIndex) {
     }
 
+    /** Names the file in HardStateCopies' errors. */
+    private final Path hardStatePath;
     private final SnapshotListener listener;
     private Scheduler scheduler;
     // Durable.
-    private HardState hardState = HardState.INITIAL;
+    /** The {@code hardstate} file's bytes. */
+    private byte[] hardStateFile = HardStateCopies.encodeFile(HardState.INITIAL, 0, 0);
+    /** The sequence of the copies the last completed write put in the file (as the WAL's HardStateFile keeps it). */
+    private long hardStateSequence;
+    /** Set when the storage was rebuilt (docs/storage-recovery.md); carried into every write, as by HardStateFile. */
+    private long voteFenceIndex;
+    /** The term and vote the last completed hard state write made durable (what the checker holds the node to). */
+    private HardState durableHardState = HardState.INITIAL;
     private Snapshot snapshot = Snapshot.EMPTY;
     private byte[] snapshotFile;
     /** The snapshot the driver made current (installed or persisted, perhaps not yet durable), and its file. */
@@ -144,9 +164,11 @@ final class SimDisk implements Storage {
     private boolean snapshotIoBusy;
     private long unsyncedRecordsLost;
     private long tornRecords;
+    private long damagedHardStateRestarts;
     private long damagedTransfers;
 
-    SimDisk(SnapshotListener listener) {
+    SimDisk(Path hardStatePath, SnapshotListener listener) {
+        this.hardStatePath = hardStatePath;
         this.listener = listener;
     }
 
@@ -288,19 +310,52 @@ final class SimDisk implements Storage {
      */
     int completeGroup() {
         int appends = 0;
-        for (Operation operation : group) {
-            if (operation instanceof Append append) {
-                appends++;
-                if (append.snapshot() != null) adopt(append.snapshot(), append.file());
-                for (Entry entry : append.entries()) write(entry);
-                if (append.hardState() != null) hardState = append.hardState();
-            } else if (operation instanceof Install install) {
-                adopt(install.snapshot(), install.file());
-            }
+        for (Operation operation : group) if (operation instanceof Append) appends++;
+        for (Step step : steps(group)) {
+            if (step instanceof RecordWrite record) record.write().run();
+            else if (step instanceof HardStateWrite write) writeHardStateDurably(write.hardState());
         }
         group = null;
         startGroupIfIdle();
         return appends;
+    }
+
+    /** One thing the WAL thread does for a group: write a record (not yet fsynced), or write and fsync the hard state. */
+    private sealed interface Step permits RecordWrite, HardStateWrite {
+    }
+
+    private record RecordWrite(Runnable write) implements Step {
+    }
+
+    private record HardStateWrite(HardState hardState) implements Step {
+    }
+
+    /**
+     * A group's work in the WAL's order (SegmentedLog.apply and commit): per batch, a higher term's hard state first
+     * if the batch has records, then its snapshot, then its entries; the group's last hard state at the commit. A
+     * hard state equal to the one written is not written again.
+     */
+    private List<Step> steps(List<Operation> operations) {
+        List<Step> steps = new ArrayList<>();
+        HardState pending = null;
+        HardState written = durableHardState;
+        for (Operation operation : operations) {
+            if (operation instanceof Append append) {
+                if (append.hardState() != null) pending = append.hardState();
+                boolean hasRecords = append.snapshot() != null || !append.entries().isEmpty();
+                if (hasRecords && pending != null && pending.term() > written.term()) {
+                    steps.add(new HardStateWrite(pending));
+                    written = pending;
+                    pending = null;
+                }
+                if (append.snapshot() != null) steps.add(new RecordWrite(() -> adopt(append.snapshot(), append.file())));
+                for (Entry entry : append.entries()) steps.add(new RecordWrite(() -> write(entry)));
+            } else if (operation instanceof Install install) {
+                steps.add(new RecordWrite(() -> adopt(install.snapshot(), install.file())));
+            }
+        }
+        if (pending != null && !pending.equals(written)) steps.add(new HardStateWrite(pending));
+        return steps;
     }
 
     /** The running snapshot I/O task finished: returns it, to run against the driver; starts the next, if any. */
@@ -314,22 +369,28 @@ final class SimDisk implements Storage {
     /** Power lost: see the class comment for what survives. */
     void crash(Random random) {
         if (group != null) {
-            List<Runnable> records = new ArrayList<>();
-            HardState groupHardState = null;
-            for (Operation operation : group) {
-                if (operation instanceof Append append) {
-                    if (append.snapshot() != null) records.add(() -> adopt(append.snapshot(), append.file()));
-                    for (Entry entry : append.entries()) records.add(() -> write(entry));
-                    if (append.hardState() != null) groupHardState = append.hardState();
-                } else if (operation instanceof Install install) {
-                    records.add(() -> adopt(install.snapshot(), install.file()));
+            // The WAL thread got as far as step `reached`: the hard state writes before it were fsynced; the records
+            // before it were written, and the OS wrote back a prefix of them.
+            List<Step> steps = steps(group);
+            int reached = random.nextInt(steps.size() + 1);
+            List<Runnable> written = new ArrayList<>();
+            int records = 0;
+            for (int i = 0; i < steps.size(); i++) {
+                Step step = steps.get(i);
+                if (step instanceof RecordWrite record) {
+                    records++;
+                    if (i < reached) written.add(record.write());
+                } else if (step instanceof HardStateWrite write && i < reached) {
+                    writeHardStateDurably(write.hardState());
                 }
             }
-            int reachedDisk = random.nextInt(records.size() + 1);
-            for (int i = 0; i < reachedDisk; i++) records.get(i).run();
-            unsyncedRecordsLost += records.size() - reachedDisk;
-            if (reachedDisk < records.size() && random.nextBoolean()) tornRecords++; // truncated by recovery
-            if (groupHardState != null && random.nextBoolean()) hardState = groupHardState;
+            int reachedDisk = random.nextInt(written.size() + 1);
+            for (int i = 0; i < reachedDisk; i++) written.get(i).run();
+            unsyncedRecordsLost += records - reachedDisk;
+            if (reachedDisk < records && random.nextBoolean()) tornRecords++; // truncated by recovery
+            if (reached < steps.size() && steps.get(reached) instanceof HardStateWrite cut) {
+                interruptHardStateWrite(cut.hardState(), random);
+            }
         }
         group = null;
         queued.clear();
@@ -340,23 +401,118 @@ final class SimDisk implements Storage {
     }
 
     /**
-     * What a restarted node reads back.
+     * A hard state write cut short by the crash: not written, or one copy written whole or torn, or one whole and the
+     * other torn (the two blocks reach the disk in either order). Never durable: its fsync did not return.
+     */
+    private void interruptHardStateWrite(HardState hardState, Random random) {
+        int first = random.nextInt(HardStateCopies.COPY_COUNT);
+        switch (random.nextInt(4)) {
+            case 0 -> { } // not written back
+            case 1 -> writeHardStateCopy(hardState, first, random, true);
+            case 2 -> writeHardStateCopy(hardState, first, random, false);
+            default -> {
+                writeHardStateCopy(hardState, first, random, false);
+                writeHardStateCopy(hardState, 1 - first, random, true);
+            }
+        }
+    }
+
+    private void writeHardStateCopy(HardState hardState, int copy, Random random, boolean torn) {
+        byte[] written = HardStateCopies.encodeCopy(hardState, voteFenceIndex, hardStateSequence + 1);
+        System.arraycopy(written, 0, hardStateFile, copy * HardStateCopies.COPY_SPACING_BYTES, written.length);
+        if (torn) flipBit(copy, random);
+    }
+
+    /** As HardStateFile.write: both copies with the next sequence, fsynced. */
+    private void writeHardStateDurably(HardState hardState) {
+        hardStateSequence++;
+        hardStateFile = HardStateCopies.encodeFile(hardState, voteFenceIndex, hardStateSequence);
+        durableHardState = hardState;
+    }
+
+    /** A bit flips in one copy of the hard state file at rest (the node is stopped). */
+    void damageOneHardStateCopy(Random random) {
+        flipBit(random.nextInt(HardStateCopies.COPY_COUNT), random);
+    }
+
+    private void flipBit(int copy, Random random) {
+        int offset = copy * HardStateCopies.COPY_SPACING_BYTES + random.nextInt(HardStateCopies.COPY_BYTES);
+        hardStateFile[offset] ^= (byte) (1 << random.nextInt(8));
+    }
+
+    /** Both copies read back valid (one torn by a crash, a second damage would lose the state). */
+    boolean hardStateCopiesIntact() {
+        try {
+            return HardStateCopies.decode(hardStatePath, hardStateFile, 0).damagedCopies().isEmpty();
+        } catch (HardStateDamagedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The storage was lost and is rebuilt as {@code kvbench node-rebuild} does ({@code Wal.createRebuilt}): an empty
+     * log and a new hard state file holding {@code hardState} and {@code fenceIndex}.
+     */
+    void rebuild(HardState hardState, long fenceIndex) {
+        group = null;
+        queued.clear();
+        snapshotIo.clear();
+        snapshotIoBusy = false;
+        snapshot = Snapshot.EMPTY;
+        snapshotFile = null;
+        currentSnapshot = Snapshot.EMPTY;
+        currentFile = null;
+        entries.clear();
+        voteFenceIndex = fenceIndex;
+        hardStateSequence = 0;
+        hardStateFile = HardStateCopies.encodeFile(hardState, voteFenceIndex, hardStateSequence);
+        durableHardState = hardState;
+    }
+
+    /**
+     * What a restarted node reads back; the hard state as the WAL's recovery reads it ({@link HardStateCopies#decode},
+     * with the log's highest term as witness). A damaged copy is rewritten from the other, as the WAL does at open.
      *
+     * @throws HardStateDamagedException when the WAL would refuse to open (the node must be rebuilt)
      * @throws IllegalStateException if the log does not follow its snapshot without a gap (the WAL would refuse it)
      */
-    Recovered recover() {
+    Recovered recover() throws HardStateDamagedException {
         long expected = snapshot.lastIndex() + 1;
-        for (long index : entries.keySet()) {
-            if (index != expected) {
-                throw new IllegalStateException("recovered log has a gap: expected entry " + expected + ", found " + index);
+        long highestLogTerm = snapshot.lastTerm();
+        for (Entry entry : entries.values()) {
+            if (entry.index() != expected) {
+                throw new IllegalStateException("recovered log has a gap: expected entry " + expected + ", found " + entry.index());
             }
             expected++;
+            highestLogTerm = Math.max(highestLogTerm, entry.term());
         }
-        return new Recovered(hardState, snapshot, snapshotFile, new ArrayList<>(entries.values()));
+        HardStateCopies.Recovered read = HardStateCopies.decode(hardStatePath, hardStateFile, highestLogTerm);
+        hardStateSequence = read.sequence();
+        voteFenceIndex = read.voteFenceIndex();
+        durableHardState = read.hardState();
+        if (!read.damagedCopies().isEmpty()) {
+            damagedHardStateRestarts++;
+            hardStateSequence++;
+            hardStateFile = HardStateCopies.encodeFile(durableHardState, voteFenceIndex, hardStateSequence);
+        }
+        return new Recovered(durableHardState, snapshot, snapshotFile, new ArrayList<>(entries.values()), voteFenceIndex);
     }
 
     HardState durableHardState() {
-        return hardState;
+        return durableHardState;
+    }
+
+    long voteFenceIndex() {
+        return voteFenceIndex;
+    }
+
+    /** The last index of the log on the disk (its snapshot's when the log after it is empty). */
+    long lastIndex() {
+        return entries.isEmpty() ? snapshot.lastIndex() : entries.lastKey();
+    }
+
+    long damagedHardStateRestarts() {
+        return damagedHardStateRestarts;
     }
 
     long unsyncedRecordsLost() {

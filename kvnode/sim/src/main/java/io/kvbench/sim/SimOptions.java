@@ -14,34 +14,44 @@ import io.kvbench.raft.Mutation;
  * @param livenessBoundTicks     after healing, a leader must exist and every pending operation complete within this
  * @param connectionClosedHint   tell peers "connection to X closed" when X crashes (the fast-failover hint)
  * @param mutation               a rule the cores or their drivers break on purpose (mutation check); NONE normally
+ * @param storageFaults          with crashes: a node also loses its whole storage and is rebuilt as {@code kvbench
+ *                               node-rebuild} does, and bits flip in a stopped node's hard state file
+ *                               (docs/storage-recovery.md)
  */
 public record SimOptions(long seed, int nodeCount, FaultMix faults, int clientCount, int faultPhaseTicks,
-                         int livenessBoundTicks, boolean connectionClosedHint, Mutation mutation) {
+                         int livenessBoundTicks, boolean connectionClosedHint, Mutation mutation, boolean storageFaults) {
 
     /** The default mix for a seed: cycles through fault mixes and cluster sizes. */
     public static SimOptions forSeed(long seed) {
         FaultMix mix = FaultMix.values()[(int) Math.floorMod(seed, FaultMix.values().length)];
         int nodes = Math.floorMod(seed / FaultMix.values().length, 2) == 0 ? 3 : 5;
-        return new SimOptions(seed, nodes, mix, 4, 600, 400, Math.floorMod(seed, 3) != 0, Mutation.NONE);
+        return new SimOptions(seed, nodes, mix, 4, 600, 400, Math.floorMod(seed, 3) != 0, Mutation.NONE, false);
     }
 
     public SimOptions withMutation(Mutation rule) {
         return new SimOptions(seed, nodeCount, faults, clientCount, faultPhaseTicks, livenessBoundTicks,
-                connectionClosedHint, rule);
+                connectionClosedHint, rule, storageFaults);
     }
 
     public SimOptions withFaults(FaultMix mix, int nodes) {
         return new SimOptions(seed, nodes, mix, clientCount, faultPhaseTicks, livenessBoundTicks,
-                connectionClosedHint, mutation);
+                connectionClosedHint, mutation, storageFaults);
     }
 
     public SimOptions withHint(boolean hint) {
-        return new SimOptions(seed, nodeCount, faults, clientCount, faultPhaseTicks, livenessBoundTicks, hint, mutation);
+        return new SimOptions(seed, nodeCount, faults, clientCount, faultPhaseTicks, livenessBoundTicks, hint, mutation,
+                storageFaults);
+    }
+
+    public SimOptions withStorageFaults(boolean storage) {
+        return new SimOptions(seed, nodeCount, faults, clientCount, faultPhaseTicks, livenessBoundTicks,
+                connectionClosedHint, mutation, storage);
     }
 
     /** The command that replays this run. */
     public String replayHint() {
         return "replay: mvn -q -pl kvnode/sim -am test -Dtest=SimulationReplayTest -Dsim.replay=" + seed
+                + (storageFaults ? " -Dsim.storageFaults=true" : "") + (mutation != Mutation.NONE ? " -Dsim.mutation=" + mutation : "")
                 + " (options " + this + ")";
     }
 }

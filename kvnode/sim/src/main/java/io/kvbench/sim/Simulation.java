@@ -13,11 +13,13 @@ import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.net.ClientRequest;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.raft.Entry;
+import io.kvbench.raft.HardState;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
 import io.kvbench.raft.Snapshot;
+import io.kvbench.wal.HardStateDamagedException;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,9 +37,11 @@ import java.util.stream.IntStream;
  * Deterministic simulation of a cluster in one thread (TigerBeetle's VOPR, FoundationDB's simulator). Each node runs
  * the production {@link io.kvbench.driver.ReplicaDriver}, the class the real node runs, bound to a seeded network
  * that drops, delays, duplicates, reorders and partitions, a virtual clock, and a {@link SimDisk} with the WAL's
- * group commit and its storage faults (slow fsync, crash between write and fsync, torn last record); clients send
- * real client requests and retry; the invariants of {@link InvariantChecker} are checked after every event and
- * every reply. The seed is the only source of randomness, so a failing seed replays exactly.
+ * group commit and its storage faults (slow fsync, crash between write and fsync, torn last record, a hard state
+ * write torn in one copy; with {@link SimOptions#storageFaults()} also a bit flipped in a stopped node's hard state
+ * and a node's whole storage lost and rebuilt); clients send real client requests and retry; the invariants of
+ * {@link InvariantChecker} are checked after every event and every reply. The seed is the only source of
+ * randomness, so a failing seed replays exactly.
  */
 public final class Simulation {
     /** Virtual time units per tick; a tick is a millisecond of the drivers' clock, a unit a microsecond. */
@@ -97,6 +101,8 @@ public final class Simulation {
     private final Set<Integer> slowDisks = new HashSet<>();
     private long requestIds;
     private final TreeMap<Integer, Long> crashedAt = new TreeMap<>();
+    /** Nodes rebuilt after losing their storage. */
+    private long rebuilds;
     /** The drivers' clock: virtual time. */
     private final TimeSource time = new TimeSource() {
         @Override
@@ -138,7 +144,11 @@ public final class Simulation {
             SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation(),
                     (snapshot, file) -> checker.onSnapshotStored(id, snapshot, file));
             nodes.add(node);
-            start(node);
+            try {
+                start(node);
+            } catch (HardStateDamagedException e) {
+                throw new IllegalStateException("a new disk's hard state is damaged: " + e.getMessage(), e);
+            }
         }
         for (int i = 0; i < options.clientCount(); i++) clients.add(new SimClient(i, random));
     }
@@ -167,8 +177,9 @@ public final class Simulation {
         }
         return new SimResult(options, checker.violations(), eventCount, checker.acknowledgedWrites(),
                 checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex(),
-                unsyncedRecordsLost(), tornRecords(), checker.snapshotsReceived(), checker.quotaRefusals(),
-                nodes.stream().mapToLong(n -> n.disk.damagedTransfers()).sum());
+                unsyncedRecordsLost(), tornRecords(), rebuilds,
+                nodes.stream().mapToLong(n -> n.disk.damagedHardStateRestarts()).sum(), checker.snapshotsReceived(),
+                checker.quotaRefusals(), nodes.stream().mapToLong(n -> n.disk.damagedTransfers()).sum());
     }
 
     /**
@@ -257,8 +268,12 @@ public final class Simulation {
 
     // ---------------------------------------------------------------- the node's bindings
 
-    /** Starts (or restarts) a node's driver, bound to this simulation's network, clock and the node's disk. */
-    private void start(SimNode node) {
+    /**
+     * Starts (or restarts) a node's driver, bound to this simulation's network, clock and the node's disk.
+     *
+     * @throws HardStateDamagedException when its disk's hard state cannot be trusted: it stays down
+     */
+    private void start(SimNode node) throws HardStateDamagedException {
         int incarnation = node.incarnation;
         node.start(this::send, time, observerFor(node), new SimDisk.Scheduler() {
             @Override
@@ -326,6 +341,7 @@ public final class Simulation {
     // ---------------------------------------------------------------- network
 
     private void send(Message message) {
+        checker.onSend(node(message.from()), message);
         if (cutLinks.contains(message.from() * 100 + message.to())) return;
         if (random.nextDouble() < dropProbability) return;
         if (message instanceof Message.SnapshotChunk chunk && chunk.data().length > 0 && options.faults().lossy
@@ -436,6 +452,10 @@ public final class Simulation {
             choices.add(this::powerFailure);
             choices.add(() -> slowDisk = !slowDisk);
             choices.add(this::stallOneDisk);
+            if (options.storageFaults()) {
+                choices.add(this::loseSomeonesStorage);
+                choices.add(this::damageAStoppedNodesHardState);
+            }
         }
         if (mix.partitions) {
             choices.add(this::isolateSomeone);
@@ -479,6 +499,47 @@ public final class Simulation {
         if (!slowDisks.remove(victim)) slowDisks.add(victim);
     }
 
+    /**
+     * A node's disk dies: it crashes and comes back only once rebuilt ({@link #restart}). One at a time: a second
+     * loss waits until no node is lost or below its vote fence, as the operator's procedure assumes (a majority
+     * that kept its storage; docs/storage-recovery.md).
+     */
+    private void loseSomeonesStorage() {
+        if (!everyNodeHoldsItsStorage()) return;
+        SimNode victim = switch (random.nextInt(3)) {
+            case 0 -> currentLeader();
+            case 1 -> mostUpToDateFollower(); // the likeliest to hold a committed entry few others hold
+            default -> nodes.get(random.nextInt(nodes.size()));
+        };
+        if (victim == null) return;
+        trace(() -> "storage of " + victim.id + " lost");
+        if (victim.up) {
+            crash(victim);
+            schedule(TICK * (5 + random.nextInt(60)), new Event.Restart(victim.id));
+        }
+        victim.storageLost = true;
+    }
+
+    /** A bit flips in one hard state copy of a stopped node: it must restart with the newest durable term and vote. */
+    private void damageAStoppedNodesHardState() {
+        SimNode victim = nodes.get(random.nextInt(nodes.size()));
+        if (!victim.up && !victim.storageLost && victim.disk.hardStateCopiesIntact()) {
+            trace(() -> "bit flip in a hard state copy of " + victim.id);
+            victim.disk.damageOneHardStateCopy(random);
+        }
+    }
+
+    private SimNode mostUpToDateFollower() {
+        SimNode leader = currentLeader();
+        if (leader == null) return null;
+        int followerId = leader.core().mostUpToDateFollower();
+        return followerId == 0 ? null : node(followerId);
+    }
+
+    private boolean everyNodeHoldsItsStorage() {
+        return nodes.stream().noneMatch(n -> n.storageLost || n.belowVoteFence());
+    }
+
     /** Every node loses power at once: only what each had made durable survives. */
     private void powerFailure() {
         for (SimNode node : nodes) {
@@ -500,10 +561,45 @@ public final class Simulation {
 
     private void restart(SimNode node) {
         if (node.up) return;
-        start(node);
+        if (node.storageLost && !rebuild(node)) {
+            schedule(TICK * 5, new Event.Restart(node.id)); // the operator waits for every other member
+            return;
+        }
+        HardState durableBefore = node.disk.durableHardState();
+        try {
+            start(node);
+        } catch (HardStateDamagedException e) {
+            trace(() -> "node " + node.id + " refuses to start: " + e.getMessage());
+            node.storageLost = true;
+            schedule(TICK * 5, new Event.Restart(node.id));
+            return;
+        }
+        checker.onRecoveredHardState(node, durableBefore);
         crashedAt.remove(node.id);
         checker.onRestart(node);
         schedule(random.nextInt((int) TICK), new Event.Tick(node.id, node.incarnation));
+    }
+
+    /**
+     * {@code kvbench node-rebuild}: only when every other member is up (it reads their statuses) and none is itself
+     * lost or below its fence. Messages the lost node sent before it died were delivered or dropped long before (at
+     * most two ticks in flight; a restart comes five or more after the crash), as a real rebuild, minutes later, finds.
+     */
+    private boolean rebuild(SimNode node) {
+        long highestTerm = 0;
+        long highestLastIndex = 0;
+        for (SimNode other : nodes) {
+            if (other == node) continue;
+            if (!other.up || other.storageLost || other.belowVoteFence()) return false;
+            highestTerm = Math.max(highestTerm, other.core().term());
+            highestLastIndex = Math.max(highestLastIndex, other.core().lastIndex());
+        }
+        long term = highestTerm;
+        long fence = highestLastIndex;
+        trace(() -> "rebuild " + node.id + ": term " + term + ", vote fence " + fence);
+        node.rebuild(highestTerm, highestLastIndex);
+        rebuilds++;
+        return true;
     }
 
     private void isolateSomeone() {
@@ -529,7 +625,10 @@ public final class Simulation {
         slowDisk = false;
         slowDisks.clear();
         for (SimNode node : nodes) {
-            if (!node.up) restart(node);
+            if (!node.up && !node.storageLost) restart(node);
+        }
+        for (SimNode node : nodes) {
+            if (!node.up) restart(node); // rebuilt once every other member is up
         }
         checker.onHeal();
     }

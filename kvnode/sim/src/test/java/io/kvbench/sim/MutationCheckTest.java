@@ -9,8 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The simulation can fail: break one rule of the protocol on purpose, in the core or in the driver that runs it
  * (the node's own Ready handling: sending before the persist, answering before the apply, judging a write by its own
- * quota rather than the one the leader stamped), and some seeds must catch it. (The Figure 8 commit rule is caught by a scripted scenario in the core's tests: with the start-of-term no-op,
- * random runs rarely reach the exact interleaving.)
+ * quota rather than the one the leader stamped), and some seeds must catch it. (The Figure 8 commit rule is caught by
+ * a scripted scenario in the core's tests: with the start-of-term no-op, random runs rarely reach the exact
+ * interleaving. IGNORE_VOTE_FENCE matters only on a rebuilt node, so StorageFaultsSimulationTest, whose seeds lose and
+ * rebuild storage, checks it.)
  */
 class MutationCheckTest {
     @ParameterizedTest

@@ -8,7 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The proof: many seeded runs of the production driver across fault mixes (drop, delay, duplicate, reorder,
  * partition, crash, power failure, slow fsync on every disk or on the leader's, crash between write and fsync, torn
- * last record), every invariant checked after every event and every reply, liveness after healing.
+ * last record, a hard state write torn in one copy), every invariant checked after every event and every reply,
+ * liveness after healing. Lost storage and bit flips at rest: StorageFaultsSimulationTest.
  * {@code -Dsim.seeds=N} sets the count (CI: 1000); {@code -Dsim.firstSeed=S} the start.
  */
 class SimulationSeedsTest {
@@ -29,6 +30,10 @@ class SimulationSeedsTest {
         // The storage faults happened: crashes between a group's write and its fsync lost records, some torn.
         assertThat(sweep.results().stream().mapToLong(SimResult::unsyncedRecordsLost).sum()).isGreaterThan(seeds / 10L);
         assertThat(sweep.results().stream().mapToLong(SimResult::tornRecords).sum()).isGreaterThan(seeds / 20L);
+        // Snapshots crossed in chunks, some damaged on the way and sent again; quotas refused writes (issue 20).
+        assertThat(sweep.results().stream().mapToLong(SimResult::snapshotsReceived).sum()).isGreaterThan(seeds / 2L);
+        assertThat(sweep.results().stream().mapToLong(SimResult::damagedTransfers).sum()).isGreaterThan(seeds / 20L);
+        assertThat(sweep.results().stream().mapToLong(SimResult::quotaRefusals).sum()).isGreaterThan(seeds);
     }
 
     @Test

@@ -21,6 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class WalRoundTripTest {
+    private static final WalCallback NO_CALLBACK = new WalCallback() {
+        @Override
+        public void onDurable() {
+        }
+
+        @Override
+        public void onFailure(java.io.IOException cause) {
+        }
+    };
     private static final WalOptions SMALL_SEGMENTS = WalOptions.defaults().withSegmentSizeBytes(1024);
 
     @TempDir
@@ -152,5 +161,34 @@ class WalRoundTripTest {
         }
         assertThatThrownBy(() -> WalTesting.withTerm(List.of(entry(1, 1), entry(3, 1))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theWalAcceptsWhatTheCoreSubmitsAndRefusesATermTheHardStateHasNotReached() throws Exception {
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            wal.submitAndWait(new WalBatch(new HardState(3, 1), entries(1, 4, 3), null));
+            // A follower that adopted a newer term appends a leader's entries of older terms: accepted.
+            wal.submitAndWait(new WalBatch(new HardState(7, 0), entries(5, 6, 4), null));
+            wal.submitAndWait(WalBatch.ofEntries(entries(7, 8, 6)));
+            // A snapshot from the leader of a newer term, in the batch that adopts that term: accepted.
+            wal.submitAndWait(new WalBatch(new HardState(9, 0), List.of(),
+                    WalTesting.received(wal, 20, 9, "state".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+            // Entries or a snapshot of a term the hard state has not reached, or a term going back: refused at once.
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(entries(21, 21, 10)), NO_CALLBACK))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch holds term 10 but the hard state's term is 9");
+            StagedSnapshot tooNew = WalTesting.received(wal, 30, 10, new byte[1]);
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(tooNew), NO_CALLBACK))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch holds term 10");
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofHardState(new HardState(8, 2)), NO_CALLBACK))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terms never go back");
+            // Nothing of the refused batches was taken: the log goes on where it was.
+            wal.submitAndWait(new WalBatch(new HardState(10, 0), entries(21, 21, 10), null));
+        }
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            assertThat(wal.recoveredState().hardState()).isEqualTo(new HardState(10, 0));
+            assertThat(wal.recoveredState().snapshot().lastIndex()).isEqualTo(20);
+            assertThat(wal.recoveredState().entries()).extracting(Entry::index).containsExactly(21L);
+        }
     }
 }

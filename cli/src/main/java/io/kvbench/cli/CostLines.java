@@ -1,0 +1,100 @@
+package io.kvbench.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.load.LoadSummary;
+import io.kvbench.bench.proc.CpuCost;
+import io.kvbench.bench.proc.MeasuredProcesses;
+import io.kvbench.bench.proc.ThreadClass;
+import io.kvbench.chaos.cluster.LocalKvCluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code kvbench load} and the demo print about a run's yardsticks and cost: the floor (majority-write and
+ * single-fsync, with the latency as multiples of each) and the CPU per acknowledged write of every process, split by
+ * thread class, with voluntary context switches beside it.
+ */
+final class CostLines {
+    /** When the floor of {@code kvbench load}, the demo and the gate is measured: said beside it. */
+    static final String FLOOR_TIMING = "measured before the load, the nodes idle";
+
+    private CostLines() {
+    }
+
+    /** A local cluster's node processes ({@code node<id>}) and this JVM, the generator. */
+    static MeasuredProcesses processes(LocalKvCluster cluster) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (int nodeId : cluster.nodeIds()) pids.put(MeasuredProcesses.node(nodeId), cluster.pid(nodeId));
+        return MeasuredProcesses.withGenerator(pids);
+    }
+
+    /**
+     * The floors and the latency over each; {@code where} says whose disk was measured (e.g. "the local cluster's
+     * data directory").
+     */
+    static List<String> floorLines(FloorResult floor, LoadSummary summary, String where) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "floor (%s; %d nodes sharing one disk, %s, over loopback):",
+                FLOOR_TIMING, floor.clusterSize(), where));
+        lines.add(String.format(Locale.ROOT, "  majority write: 2 x rtt p50 %.0f us + fsync of %d at once, the majority's, p50 %.0f us"
+                        + " = %.0f us (p99: 2 x %.0f + %.0f = %.0f us)", floor.roundTripMicrosP50(), floor.clusterSize(),
+                floor.contendedFsyncMicrosP50(), floor.majorityWriteFloorMicros(), floor.roundTripMicrosP99(),
+                floor.contendedFsyncMicrosP99(), floor.majorityWriteFloorMicrosP99()));
+        lines.add(String.format(Locale.ROOT, "  single fsync: fsync p50 %.0f us + rtt p50 %.0f us = %.0f us",
+                floor.fsyncMicrosP50(), floor.roundTripMicrosP50(), floor.singleFsyncFloorMicros()));
+        lines.add(String.format(Locale.ROOT, "latency over the majority-write floor: p50 %.2fx, p99 %.2fx (p99 over its p99 floor);"
+                        + " over the single-fsync floor: p50 %.2fx", summary.latencyMicrosP50() / floor.majorityWriteFloorMicros(),
+                summary.latencyMicrosP99() / floor.majorityWriteFloorMicrosP99(),
+                summary.latencyMicrosP50() / floor.singleFsyncFloorMicros()));
+        return lines;
+    }
+
+    /**
+     * CPU per acknowledged write over the measured span, per process (the node that was leader when the run ended
+     * named) and thread class.
+     */
+    static List<String> cpuLines(CpuCost cpu, Integer leaderNodeId) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "CPU per acknowledged write over the measured span (%.1f s, %d writes; machine %.0f %% busy):",
+                cpu.spanSeconds(), cpu.operations(), cpu.machineBusyPercent()));
+        if (cpu.operations() == 0) {
+            lines.add("  no write acknowledged in the span: no figure");
+            return lines;
+        }
+        if (cpu.totalMicrosPerOperation().isPresent()) {
+            lines.add(String.format(Locale.ROOT, "  all processes: %.1f us (%.1f without JIT compiling), %.1f voluntary context switches",
+                    cpu.totalMicrosPerOperation().getAsDouble(), cpu.totalMicrosPerOperationWithoutJit().getAsDouble(),
+                    cpu.totalVoluntarySwitchesPerOperation().getAsDouble()));
+        }
+        for (CpuCost.ProcessCost process : cpu.processes()) {
+            boolean leader = leaderNodeId != null && process.name().equals(MeasuredProcesses.node(leaderNodeId));
+            List<String> classes = new ArrayList<>();
+            for (Map.Entry<ThreadClass, CpuCost.Usage> threadClass : process.threadClasses().entrySet()) {
+                classes.add(String.format(Locale.ROOT, "%s %.1f", threadClass.getKey().label().replace('_', ' '),
+                        cpu.microsPerOperation(threadClass.getValue().cpuTicks())));
+            }
+            lines.add(String.format(Locale.ROOT, "  %s%s: %.1f us (user %.1f, system %.1f; %s), %.1f voluntary context switches",
+                    process.name(), leader ? " (leader at the end)" : "", cpu.microsPerOperation(process.usage().cpuTicks()),
+                    cpu.microsPerOperation(process.usage().userTicks()), cpu.microsPerOperation(process.usage().systemTicks()),
+                    String.join(", ", classes), cpu.perOperation(process.usage().voluntarySwitches())));
+        }
+        Map<String, List<String>> unmeasuredByReason = new LinkedHashMap<>();
+        cpu.unmeasured().forEach((name, reason) -> unmeasuredByReason.computeIfAbsent(reason, key -> new ArrayList<>()).add(name));
+        unmeasuredByReason.forEach((reason, names) -> lines.add("  not measured: " + String.join(", ", names) + " (" + reason + ")"));
+        return lines;
+    }
+
+    /** The node id whose status says LEADER, or null (none, or no statuses). */
+    static Integer leaderNodeId(JsonNode statuses) {
+        if (statuses == null) return null;
+        for (JsonNode status : statuses) {
+            if ("LEADER".equals(status.path("role").asText())) return status.path("nodeId").asInt();
+        }
+        return null;
+    }
+}

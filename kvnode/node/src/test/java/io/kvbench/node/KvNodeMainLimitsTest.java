@@ -11,7 +11,10 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code kvnode run}'s inbound limit options: a bad value is a usage error (exit 2) of one line naming the option. */
+/**
+ * {@code kvnode run}'s inbound limit and byte budget options: a bad value is a usage error (exit 2) of one line naming
+ * the option; the defaults come from the heap.
+ */
 class KvNodeMainLimitsTest {
     @TempDir
     Path directory;
@@ -25,6 +28,9 @@ class KvNodeMainLimitsTest {
             "--client-inbound-budget-bytes, 1000, --client-inbound-budget-bytes must be at least the largest client frame (2097152 bytes): 1000",
             "--peer-inbound-budget-bytes, 1048576, --peer-inbound-budget-bytes must be at least the largest peer frame (16777216 bytes): 1048576",
             "--handshake-max-frame-bytes, 10, --handshake-max-frame-bytes must be between this cluster's Hello (27 bytes) and the peer frame limit (16777216): 10",
+            "--quota-bytes, 0, --quota-bytes must be positive: 0",
+            "--max-log-bytes, 1000, --max-log-bytes must be at least 4194304: 1000",
+            "--snapshot-every-bytes, -5, --snapshot-every-bytes must be positive and at most half of --max-log-bytes (DEFAULT): -5",
     })
     void aBadLimitIsAUsageErrorNamingItsOption(String option, String value, String message) {
         StringWriter err = new StringWriter();
@@ -33,7 +39,35 @@ class KvNodeMainLimitsTest {
         int exitCode = command.execute("run", "--id", "1", "--peers", "1=127.0.0.1:7001", "--clients", "1=127.0.0.1:8001",
                 "--data-dir", directory.toString(), option, value);
         assertThat(exitCode).isEqualTo(2);
-        assertThat(err.toString().strip()).isEqualTo("kvnode: " + message);
+        String expected = message.replace("DEFAULT", Long.toString(ByteBudgets.defaults().maxLogBytes() / 2));
+        assertThat(err.toString().strip()).isEqualTo("kvnode: " + expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"268435456, 67108864, 33554432, 16777216", "536870912, 134217728, 67108864, 33554432",
+            "16777216, 4194304, 4194304, 1048576"})
+    void theByteBudgetsAreAQuarterAnEighthAndASixteenthOfTheHeap(long heapBytes, long quota, long maxLog, long snapshotEvery) {
+        ByteBudgets budgets = ByteBudgets.defaults(heapBytes);
+        assertThat(budgets.quotaBytes()).isEqualTo(quota);
+        assertThat(budgets.maxLogBytes()).isEqualTo(maxLog);
+        assertThat(budgets.snapshotEveryLogBytes()).isEqualTo(snapshotEvery);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theByteBudgetOptionsReachTheCoreAndTheDriver() {
+        KvNodeMain main = new KvNodeMain();
+        new picocli.CommandLine(main).parseArgs("--id", "1", "--peers", "1=127.0.0.1:7001", "--clients", "1=127.0.0.1:8001",
+                "--data-dir", "d1", "--quota-bytes", "1000000", "--max-log-bytes", "8000000", "--snapshot-every-bytes", "2000000");
+        NodeConfig config = main.config();
+        assertThat(config.byteBudgets()).isEqualTo(new ByteBudgets(1_000_000, 8_000_000, 2_000_000));
+        assertThat(config.raftConfig().maxLogBytes()).isEqualTo(8_000_000);
+        assertThat(config.driverConfig().quotaBytes()).isEqualTo(1_000_000);
+        assertThat(config.driverConfig().snapshotEveryLogBytes()).isEqualTo(2_000_000);
+        // Only the log's limit given: a snapshot is still due before it is half full.
+        KvNodeMain logOnly = new KvNodeMain();
+        new picocli.CommandLine(logOnly).parseArgs("--id", "1", "--peers", "1=127.0.0.1:7001", "--clients",
+                "1=127.0.0.1:8001", "--data-dir", "d1", "--max-log-bytes", "4194304");
+        assertThat(logOnly.config().byteBudgets().snapshotEveryLogBytes()).isLessThanOrEqualTo(2_097_152);
     }
 
     @ParameterizedTest

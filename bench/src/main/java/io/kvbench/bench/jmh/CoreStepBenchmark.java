@@ -103,7 +103,7 @@ public class CoreStepBenchmark {
         for (RaftCore core : cores.values()) {
             long applied = core.appliedIndex();
             if (applied > core.snapshot().lastIndex()) {
-                core.compact(new Snapshot(applied, core.termAt(applied), new byte[0]));
+                core.compact(new Snapshot(applied, core.termAt(applied)));
             }
         }
     }

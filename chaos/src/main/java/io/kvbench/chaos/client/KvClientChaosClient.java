@@ -4,6 +4,7 @@ import io.kvbench.chaos.history.Outcome;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.client.KvException;
+import io.kvbench.client.QuotaExceededException;
 import io.kvbench.client.SessionExpiredException;
 import io.kvbench.kv.KvResult;
 
@@ -106,6 +107,9 @@ public final class KvClientChaosClient implements ChaosClient {
             }
             KvResult.Written written = (KvResult.Written) result;
             return new ClientOutcome(Outcome.OK, string(written.previousValue()), false, -1, -1, servedBy(), now);
+        } catch (QuotaExceededException refused) {
+            // Refused by the state machine, and the refusal is the session's reply for this seq: no copy was applied.
+            return new ClientOutcome(Outcome.FAIL, null, false, -1, -1, 0, System.nanoTime());
         } catch (KvException failed) {
             if (failed instanceof SessionExpiredException) {
                 try {

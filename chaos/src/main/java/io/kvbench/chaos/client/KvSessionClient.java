@@ -114,6 +114,11 @@ public final class KvSessionClient implements ChaosClient {
         if (attempt.result instanceof KvResult.CasResult cas) {
             return new ClientOutcome(Outcome.OK, string(cas.currentValue()), cas.swapped(), clientId, sequence, attempt.servedBy, now);
         }
+        if (attempt.result instanceof KvResult.QuotaExceeded) {
+            // Refused for the quota: the refusal is the session's stored reply for this seq, so whichever copy was
+            // applied first was refused, and a retry gets the same answer: not applied.
+            return new ClientOutcome(Outcome.FAIL, null, false, clientId, sequence, attempt.servedBy, now);
+        }
         if (attempt.result instanceof KvResult.SessionUnknown || attempt.result instanceof KvResult.TooManyPending) {
             // The state machine did not apply the copy it answered. If that was the only copy sent, the write was not
             // applied; after retries an earlier copy may have been, its reply lost and then its session evicted or

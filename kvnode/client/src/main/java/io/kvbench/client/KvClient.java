@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Failures</b> arrive in the returned futures as a {@link KvException} (not wrapped):
  * {@link KvTimeoutException}, {@link SessionExpiredException}, {@link KvRejectedException},
- * {@link StorageFailedException}, or {@link KvException} itself (client closed, queue full).
+ * {@link QuotaExceededException}, {@link StorageFailedException}, or {@link KvException} itself (client closed,
+ * queue full).
  *
  * <p><b>Back-pressure.</b> At most {@link KvClientOptions#maxInFlight()} operations are sent at once; more
  * wait in a FIFO queue of at most {@link KvClientOptions#maxQueued()} (their deadline runs while they wait);

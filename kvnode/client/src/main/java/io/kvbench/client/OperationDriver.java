@@ -199,6 +199,10 @@ final class OperationDriver {
                     + " is below the session's firstUnackedSeq " + tooOld.firstUnackedSeq() + "; " + outcome, earlierCopies));
         } else if (result instanceof KvResult.Rejected rejected) {
             fail(operation, new KvRejectedException(operation.description + ": rejected: " + rejected.reason()));
+        } else if (result instanceof KvResult.QuotaExceeded quota) {
+            // Final: the state machine refused it on every replica and stored the refusal; retrying cannot change it.
+            fail(operation, new QuotaExceededException(operation.description, quota.usedBytes(), quota.quotaBytes(),
+                    quota.neededBytes()));
         } else if (result instanceof KvResult.TooManyPending) {
             operation.noteFailure("the session holds too many unacknowledged replies");
             // Not applied; room appears as this client's earlier writes are answered and firstUnackedSeq moves.

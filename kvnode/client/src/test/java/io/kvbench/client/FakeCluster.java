@@ -105,7 +105,8 @@ final class FakeCluster implements AutoCloseable {
             }
             Runnable before = beforeNextApply.getAndSet(null);
             if (before != null) before.run();
-            KvResult result = stateMachine.apply(++lastIndex, request.payload());
+            // As a leader does: its quota stamped on the command (0: none).
+            KvResult result = stateMachine.apply(++lastIndex, KvCommandCodec.withLeaderStamp(request.payload(), 0, quotaBytes));
             if (crashAfterApplyThenLeader >= 0) {
                 leaderIndex = crashAfterApplyThenLeader;
                 crashAfterApplyThenLeader = -1;
@@ -124,6 +125,9 @@ final class FakeCluster implements AutoCloseable {
             script(id -> new ClientResponse.Error(id, code, "scripted " + code));
         }
     }
+
+    /** The quota the leader stamps on every command; 0 for none. */
+    volatile long quotaBytes;
 
     FakeCluster(int nodeCount, int leaderIndex) {
         this(nodeCount, leaderIndex, 1_000, 3_600_000);

@@ -17,6 +17,11 @@ public final class FakeClusterAccess implements AutoCloseable {
         return seen;
     }
 
+    /** The leader stamps {@code bytes} as the quota on every command from now on. */
+    public void quotaBytes(long bytes) {
+        cluster.quotaBytes = bytes;
+    }
+
     public String addressList() {
         return cluster.addressList();
     }

@@ -204,6 +204,25 @@ class KvClientTest {
     }
 
     @Test
+    void aQuotaRefusalFailsWithQuotaExceededAndIsNotRetried() {
+        FakeCluster cluster = cluster(1, 0);
+        KvClient client = connect(cluster, PATIENT);
+        cluster.quotaBytes = 2_000;
+        KvClient.await(client.put("small", bytes("v")));
+        int seenBefore = cluster.node(0).requestsSeen.get();
+
+        assertThatThrownBy(() -> KvClient.await(client.put("k", new byte[2_000])))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageStartingWith("put k: quota exceeded: the store holds ")
+                .hasMessageEndingWith("; not applied (delete keys to free space)");
+        assertThat(cluster.node(0).requestsSeen.get()).isEqualTo(seenBefore + 1);
+        assertThat(client.stats().retries()).isZero();
+        // Reads go on, and a delete frees the space.
+        assertThat(KvClient.await(client.get("small")).value()).isEqualTo(bytes("v"));
+        KvClient.await(client.delete("small"));
+    }
+
+    @Test
     void malformedIsRejectedWithoutRetry() {
         FakeCluster cluster = cluster(1, 0);
         KvClient client = connect(cluster, PATIENT);

@@ -68,8 +68,8 @@ final class ClientRequests {
     }
 
     /**
-     * A COMMAND: validate, stamp with the leader's clock (for deterministic session expiry, §6.3), propose. The stamp
-     * overwrites the client's time field in a copy of its bytes: the command is not encoded again, and this leader
+     * A COMMAND: validate, stamp with the leader's clock (for deterministic session expiry, §6.3) and quota, propose.
+     * The stamp overwrites the client's fields in a copy of its bytes: the command is not encoded again, and this leader
      * keeps the decoded form to apply when the entry commits. {@code arrivedNanos}: when the request was decoded
      * on the event loop (before any wait in the inbox or parked).
      */
@@ -87,10 +87,12 @@ final class ClientRequests {
             return;
         }
         long leaderTimeMillis = time.currentTimeMillis();
-        ProposeResult result = core.propose(KvCommandCodec.withLeaderTime(request.payload(), leaderTimeMillis));
+        // The quota travels in the entry: every replica judges the write against this one (KvStateMachine says why).
+        ProposeResult result = core.propose(KvCommandCodec.withLeaderStamp(request.payload(), leaderTimeMillis,
+                config.quotaBytes()));
         if (result instanceof ProposeResult.Accepted accepted) {
             proposalsByIndex.put(accepted.index(), new PendingProposal(accepted.term(),
-                    new ProposedCommand(leaderTimeMillis, decoded.command()), channel, arrivedNanos));
+                    new ProposedCommand(leaderTimeMillis, config.quotaBytes(), decoded.command()), channel, arrivedNanos));
         } else {
             refuse(request.requestId(), channel, result);
         }

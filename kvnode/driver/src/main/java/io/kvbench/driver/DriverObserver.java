@@ -5,6 +5,7 @@ import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RoleChange;
+import io.kvbench.raft.Snapshot;
 
 import java.io.IOException;
 
@@ -65,6 +66,30 @@ public interface DriverObserver {
 
     /** A snapshot the node took was dropped, for {@code reason}. */
     default void snapshotDropped(long index, String reason) {
+    }
+
+    /** As leader, this node started streaming {@code snapshot} ({@code totalBytes}) to {@code followerId} (§7). */
+    default void snapshotSendStarted(int followerId, Snapshot snapshot, long totalBytes) {
+    }
+
+    /** {@code followerId} acknowledged every byte of {@code snapshot}, {@code nanos} after the transfer started. */
+    default void snapshotSendFinished(int followerId, Snapshot snapshot, long totalBytes, long nanos) {
+    }
+
+    /** A transfer to {@code followerId} ended before (or without) its follower installing it, for {@code reason}. */
+    default void snapshotSendStopped(int followerId, Snapshot snapshot, String reason) {
+    }
+
+    /** As follower, this node started receiving {@code snapshot} ({@code totalBytes}) from {@code leaderId}. */
+    default void snapshotReceiveStarted(int leaderId, Snapshot snapshot, long totalBytes) {
+    }
+
+    /** The snapshot received whole from {@code leaderId} is being installed, {@code nanos} after its first chunk. */
+    default void snapshotReceived(int leaderId, Snapshot snapshot, long totalBytes, long nanos) {
+    }
+
+    /** The staged snapshot was dropped before it was installed, for {@code reason}. */
+    default void snapshotReceiveStopped(Snapshot snapshot, String reason) {
     }
 
     /** A graceful stop: this leader hands leadership to {@code targetId} (dissertation §3.10). */

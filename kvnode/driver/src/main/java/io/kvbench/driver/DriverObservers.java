@@ -5,6 +5,7 @@ import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RoleChange;
+import io.kvbench.raft.Snapshot;
 
 import java.io.IOException;
 import java.util.List;
@@ -70,6 +71,36 @@ final class DriverObservers implements DriverObserver {
     @Override
     public void snapshotDropped(long index, String reason) {
         for (DriverObserver observer : observers) observer.snapshotDropped(index, reason);
+    }
+
+    @Override
+    public void snapshotSendStarted(int followerId, Snapshot snapshot, long totalBytes) {
+        for (DriverObserver observer : observers) observer.snapshotSendStarted(followerId, snapshot, totalBytes);
+    }
+
+    @Override
+    public void snapshotSendFinished(int followerId, Snapshot snapshot, long totalBytes, long nanos) {
+        for (DriverObserver observer : observers) observer.snapshotSendFinished(followerId, snapshot, totalBytes, nanos);
+    }
+
+    @Override
+    public void snapshotSendStopped(int followerId, Snapshot snapshot, String reason) {
+        for (DriverObserver observer : observers) observer.snapshotSendStopped(followerId, snapshot, reason);
+    }
+
+    @Override
+    public void snapshotReceiveStarted(int leaderId, Snapshot snapshot, long totalBytes) {
+        for (DriverObserver observer : observers) observer.snapshotReceiveStarted(leaderId, snapshot, totalBytes);
+    }
+
+    @Override
+    public void snapshotReceived(int leaderId, Snapshot snapshot, long totalBytes, long nanos) {
+        for (DriverObserver observer : observers) observer.snapshotReceived(leaderId, snapshot, totalBytes, nanos);
+    }
+
+    @Override
+    public void snapshotReceiveStopped(Snapshot snapshot, String reason) {
+        for (DriverObserver observer : observers) observer.snapshotReceiveStopped(snapshot, reason);
     }
 
     @Override

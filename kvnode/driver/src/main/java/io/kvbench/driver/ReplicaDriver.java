@@ -1,8 +1,10 @@
 package io.kvbench.driver;
 
+import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvStateCapture;
 import io.kvbench.kv.KvStateMachine;
+import io.kvbench.kv.ProposedCommand;
 import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.net.ClientRequest;
 import io.kvbench.net.ClientResponse;
@@ -11,6 +13,9 @@ import io.kvbench.net.RequestKind;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.EntryType;
 import io.kvbench.raft.Message;
+import io.kvbench.raft.Message.SnapshotChunk;
+import io.kvbench.raft.Message.SnapshotChunkAck;
+import io.kvbench.raft.Message.SnapshotRequest;
 import io.kvbench.raft.Mutation;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.raft.Ready;
@@ -20,6 +25,7 @@ import io.kvbench.raft.Snapshot;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * One replica's data path: owns a {@link RaftCore}, the {@link KvStateMachine} and every pending client request,
@@ -37,8 +43,19 @@ import java.util.ArrayDeque;
  * Single-threaded, no locks: every method runs on the driver's thread (the node's event loop). Inputs
  * ({@link #receive}, {@link #clientRequest}, {@link #peerDisconnected}, completions) change the core; {@link #drain}
  * then handles what they produced, so inputs that arrived together leave in one Ready.
+ * <p>
+ * Snapshots are bytes in storage, moved in chunks (§7's offset and done): the core says a follower needs one, the
+ * {@link SnapshotSender} streams it, the follower's {@link SnapshotReceiver} stages it and hands the core the leader's
+ * request only once it is whole. The log is bounded in bytes too: a snapshot is taken every so many applied entries or
+ * applied bytes, whichever comes first.
  */
 public final class ReplicaDriver {
+    /**
+     * What {@link #stateMachine} holds while a received snapshot is read: the old state is let go first, so a
+     * follower holds one state, not two, while it installs a snapshot as large as its heap allows.
+     */
+    private static final KvStateMachine RESTORING = new KvStateMachine(1, 1, 1);
+
     private final DriverConfig config;
     private final RaftCore core;
     private final Storage storage;
@@ -47,11 +64,15 @@ public final class ReplicaDriver {
     private final DriverObserver observer;
     private final ClientRequests clientRequests;
     private final ParkedRequests parkedRequests;
+    private final SnapshotSender snapshotSender;
+    private final SnapshotReceiver snapshotReceiver;
     /** Readies handed to storage and not yet durable, in order; Readies with nothing to persist queue behind them. */
     private final ArrayDeque<Ready> persistQueue = new ArrayDeque<>();
     private KvStateMachine stateMachine;
     private long lastSnapshotIndex;
     private boolean snapshotInProgress;
+    /** {@link Entry#sizeBytes()} of the entries applied since the last snapshot: the log a snapshot would compact. */
+    private long appliedLogBytes;
     private boolean storageFailed;
     private String storageFailure = "";
     private boolean shuttingDown;
@@ -75,6 +96,9 @@ public final class ReplicaDriver {
         this.observer = observer;
         this.clientRequests = new ClientRequests(config, time, observer);
         this.parkedRequests = new ParkedRequests(config.maxParkedRequests());
+        this.snapshotSender = new SnapshotSender(config, storage, time, observer, this::sendToPeer);
+        this.snapshotReceiver = new SnapshotReceiver(storage, time, observer, this::sendToPeer);
+        this.appliedLogBytes = core.logBytesBetween(core.firstIndex(), stateMachine.lastAppliedIndex());
     }
 
     /**
@@ -88,19 +112,37 @@ public final class ReplicaDriver {
 
     // ---------------------------------------------------------------- inputs
 
-    /** One logical clock tick: the core's timers, then requests held past their deadline, then {@link #drain}. */
+    /**
+     * One logical clock tick: the core's timers, then requests held past their deadline, then {@link #drain}, then the
+     * snapshot transfers' (a stalled one resumes, one no longer wanted stops).
+     */
     public void tick() {
         if (!storageFailed) core.tick();
         parkedRequests.expire(time.nanoTime(),
                 parked -> parked.channel().reply(clientRequests.notLeader(parked.request().requestId(), core.leaderId())));
         drain();
+        if (!storageFailed) {
+            snapshotSender.tick(core);
+            snapshotReceiver.tick(core);
+        }
     }
 
-    /** A peer's message; call {@link #drain} after a batch. Ignored once storage failed. */
+    /**
+     * A peer's message; call {@link #drain} after a batch. Ignored once storage failed. The core handles every
+     * message's term first (§5.1), snapshot chunks and their acknowledgements included; then the transfers move bytes.
+     */
     public void receive(Message message) {
         if (storageFailed) return;
         observer.messageReceived(message);
         core.step(message);
+        try {
+            if (message instanceof SnapshotChunk chunk) snapshotReceiver.onChunk(chunk, core);
+        } catch (IOException e) {
+            storageFailed(e);
+        }
+        if (message instanceof SnapshotChunkAck ack && core.role() == Role.LEADER && core.term() == ack.term()) {
+            snapshotSender.onAck(ack);
+        }
     }
 
     /**
@@ -193,9 +235,33 @@ public final class ReplicaDriver {
         }
         core.compact(snapshot);
         lastSnapshotIndex = snapshot.lastIndex();
+        appliedLogBytes = core.logBytesBetween(snapshot.lastIndex() + 1, stateMachine.lastAppliedIndex());
         observer.snapshotInstalled(written, stateMachine.lastAppliedIndex() - snapshot.lastIndex());
         // Entries applied while this one was taken may already make the next one due: do not wait for more.
         maybeSnapshot();
+    }
+
+    /** Storage read a chunk of the snapshot this leader is sending ({@link Storage#readSnapshotChunk}): send it. */
+    public void snapshotChunkRead(SnapshotSource source, long offset, byte[] data) {
+        if (storageFailed || core.role() != Role.LEADER) return;
+        snapshotSender.onChunkRead(source, offset, data, core);
+    }
+
+    /** Storage wrote a received chunk, up to {@code endOffset} ({@link Storage#writeSnapshotChunk}). */
+    public void snapshotChunkWritten(ReceivedSnapshot received, long endOffset) {
+        if (storageFailed) return;
+        snapshotReceiver.onChunkWritten(received, endOffset, core);
+    }
+
+    /**
+     * Storage finished a received snapshot ({@link Storage#finishReceivedSnapshot}): whole, the core gets the leader's
+     * request and installs it in the Ready this drains; damaged, the transfer starts over.
+     */
+    public void receivedSnapshotFinished(ReceivedSnapshot received, boolean whole) {
+        if (storageFailed) return;
+        snapshotReceiver.onFinished(received, whole, core);
+        drain();
+        snapshotReceiver.discardUnclaimed();
     }
 
     /** Writing a snapshot failed: as any failed write, the node's storage failed. */
@@ -219,6 +285,7 @@ public final class ReplicaDriver {
 
     /** The node stops: every pending and parked request is answered {@code SHUTTING_DOWN} with {@code message}. */
     public void stop(String message) {
+        snapshotSender.stopAll("node stopped");
         clientRequests.failAll(ErrorCode.SHUTTING_DOWN, message);
         parkedRequests.failAll(ErrorCode.SHUTTING_DOWN, message);
     }
@@ -232,6 +299,21 @@ public final class ReplicaDriver {
 
     public KvStateMachine stateMachine() {
         return stateMachine;
+    }
+
+    /** Bytes of the entries applied since the last snapshot: a snapshot is due at {@link DriverConfig#snapshotEveryLogBytes()}. */
+    public long appliedLogBytes() {
+        return appliedLogBytes;
+    }
+
+    /** As leader, each snapshot transfer under way, by follower. */
+    public List<SnapshotSender.Progress> snapshotTransfers() {
+        return snapshotSender.progress();
+    }
+
+    /** As follower, the snapshot being received, or null. */
+    public SnapshotReceiver.Progress snapshotReceiving() {
+        return snapshotReceiver.progress();
     }
 
     public boolean storageHasFailed() {
@@ -251,15 +333,25 @@ public final class ReplicaDriver {
         if (mutation == Mutation.SEND_BEFORE_PERSIST) {
             for (Message message : ready.messagesAfterPersist()) send(message);
         }
+        ReceivedSnapshot received = null;
         if (ready.snapshot() != null) {
-            // A snapshot from the leader replaces our state (§7); entries after it follow in later Readies.
-            stateMachine = KvStateMachine.restore(ready.snapshot().data());
+            // A snapshot from the leader replaces our state (§7); entries after it follow in later Readies. Only one
+            // staged whole can be installed (claim throws otherwise): a partly received snapshot never is.
+            received = snapshotReceiver.claim(ready.snapshot());
+            stateMachine = RESTORING;
+            try {
+                stateMachine = storage.loadReceivedSnapshot(received);
+            } catch (IOException e) {
+                storageFailed(e);
+                return;
+            }
             lastSnapshotIndex = ready.snapshot().lastIndex();
+            appliedLogBytes = 0;
         }
         if (ready.mustPersist()) {
             persistQueue.addLast(ready);
             try {
-                storage.persist(ready.hardState(), ready.entries(), ready.snapshot());
+                storage.persist(ready.hardState(), ready.entries(), received);
             } catch (IOException e) {
                 storageFailed(e); // the storage already failed: nothing of this Ready is applied
                 return;
@@ -273,7 +365,20 @@ public final class ReplicaDriver {
         observer.readyHandled();
     }
 
+    /** A message of the core's: a SnapshotRequest is not sent but streamed in chunks ({@link SnapshotSender}). */
     private void send(Message message) {
+        if (message instanceof SnapshotRequest request) {
+            try {
+                snapshotSender.request(request);
+            } catch (IOException e) {
+                storageFailed(e);
+            }
+            return;
+        }
+        sendToPeer(message);
+    }
+
+    private void sendToPeer(Message message) {
         observer.messageSent(message);
         transport.send(message);
     }
@@ -287,6 +392,7 @@ public final class ReplicaDriver {
 
     private void apply(Ready ready) {
         for (Entry entry : ready.committedEntries()) {
+            appliedLogBytes += entry.sizeBytes();
             ClientRequests.PendingProposal pending = clientRequests.takeProposal(entry.index());
             KvResult result = null;
             boolean tookEffect = false;
@@ -296,6 +402,7 @@ public final class ReplicaDriver {
                 // it decoded when the client sent it; any other entry from its bytes.
                 result = pending != null && pending.term() == entry.term()
                         ? stateMachine.apply(entry.index(), pending.command())
+                        : mutation == Mutation.QUOTA_FROM_OWN_CONFIG ? applyWithOwnQuota(entry)
                         : stateMachine.apply(entry.index(), entry.data());
                 tookEffect = stateMachine.appliedWrites() > writesBefore;
             } else {
@@ -309,14 +416,30 @@ public final class ReplicaDriver {
         maybeSnapshot();
     }
 
+    /** {@link Mutation#QUOTA_FROM_OWN_CONFIG}: the entry judged against this node's quota, not the stamped one. */
+    private KvResult applyWithOwnQuota(Entry entry) {
+        ProposedCommand proposed;
+        try {
+            proposed = KvCommandCodec.decode(entry.data());
+        } catch (RuntimeException e) {
+            return stateMachine.apply(entry.index(), entry.data());
+        }
+        return stateMachine.apply(entry.index(), new ProposedCommand(proposed.leaderTimeMillis(), config.quotaBytes(),
+                proposed.command()));
+    }
+
     /**
-     * Bound the log (§7): snapshot the state machine every so many entries, then let storage and core drop the log.
-     * Only the capture happens here (reference copies); serializing and writing run off this thread
+     * Bound the log (§7): snapshot the state machine every so many entries or applied bytes, then let storage and core
+     * drop the log. Only the capture happens here (reference copies); serializing and writing run off this thread
      * ({@link Storage#writeSnapshot}), one at a time, and {@link #snapshotWritten} installs the result.
      */
     private void maybeSnapshot() {
         long applied = stateMachine.lastAppliedIndex();
-        if (snapshotInProgress || applied - lastSnapshotIndex < config.snapshotEveryEntries()) return;
+        if (snapshotInProgress || applied <= lastSnapshotIndex) return;
+        if (applied - lastSnapshotIndex < config.snapshotEveryEntries()
+                && appliedLogBytes < config.snapshotEveryLogBytes()) {
+            return;
+        }
         long startNanos = time.nanoTime();
         long term = core.termAt(applied);
         if (term <= 0) throw new IllegalStateException("applied index " + applied + " has no term in the log: " + core);
@@ -327,7 +450,10 @@ public final class ReplicaDriver {
 
     private void onRoleChange(RoleChange change) {
         observer.roleChanged(change);
-        if (change.role() != Role.LEADER) clientRequests.onLeadershipLost(change.leaderId());
+        if (change.role() != Role.LEADER) {
+            clientRequests.onLeadershipLost(change.leaderId());
+            snapshotSender.stopAll("leadership lost");
+        }
         if (change.leaderId() != 0) releaseParkedRequests();
     }
 

@@ -6,9 +6,11 @@ import io.kvbench.raft.Snapshot;
 public interface WrittenSnapshot {
     Snapshot snapshot();
 
+    /** The snapshot's size in storage (what a follower would be sent). */
+    long sizeBytes();
+
     long captureNanos();
 
-    long serializeNanos();
-
+    /** Serializing the capture into the file and forcing it: one pass, never the whole state in memory. */
     long writeNanos();
 }

@@ -1,6 +1,5 @@
 package io.kvbench.driver;
 
-import io.kvbench.kv.KvStateCapture;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.net.ClientReplyChannel;
 import io.kvbench.net.ClientResponse;
@@ -9,7 +8,6 @@ import io.kvbench.raft.HardState;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.RaftCore;
-import io.kvbench.raft.Snapshot;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -29,31 +27,20 @@ final class DriverCluster {
     static final long PARK_TIMEOUT_NANOS = 10_000_000;
 
     /** Storage that completes only when told. */
-    static final class ManualStorage implements Storage {
+    static final class ManualStorage extends StorageWithoutSnapshots {
         int outstanding;
         IOException failure;
         final List<HardState> hardStates = new ArrayList<>();
 
+        ManualStorage() {
+            super("the driver tests' cluster");
+        }
+
         @Override
-        public void persist(HardState hardState, List<Entry> entries, Snapshot snapshot) throws IOException {
+        public void persist(HardState hardState, List<Entry> entries, ReceivedSnapshot snapshot) throws IOException {
             if (failure != null) throw failure;
             outstanding++;
             if (hardState != null) hardStates.add(hardState);
-        }
-
-        @Override
-        public void writeSnapshot(KvStateCapture capture, long term, long captureNanos) {
-            throw new AssertionError("no snapshots in these tests");
-        }
-
-        @Override
-        public void installSnapshot(WrittenSnapshot written) {
-            throw new AssertionError("no snapshots in these tests");
-        }
-
-        @Override
-        public void discardSnapshot(WrittenSnapshot written) {
-            throw new AssertionError("no snapshots in these tests");
         }
     }
 

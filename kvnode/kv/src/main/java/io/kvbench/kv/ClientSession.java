@@ -17,6 +17,8 @@ final class ClientSession {
     private long lastUsedMillis;
     private long firstUnackedSeq = 1;
     private final TreeMap<Long, KvResult> repliesBySeq = new TreeMap<>();
+    /** {@link StateSizes#replyBytes} summed over the stored replies. */
+    private long replyBytes;
 
     ClientSession(long clientId, long registrationId, long lastUsedIndex, long lastUsedMillis) {
         if (clientId <= 0) throw new IllegalArgumentException("clientId must be positive: " + clientId);
@@ -54,12 +56,19 @@ final class ClientSession {
     void acknowledgeBelow(long clientFirstUnackedSeq) {
         if (clientFirstUnackedSeq <= firstUnackedSeq) return;
         firstUnackedSeq = clientFirstUnackedSeq;
-        repliesBySeq.headMap(firstUnackedSeq).clear();
+        var dropped = repliesBySeq.headMap(firstUnackedSeq);
+        for (KvResult reply : dropped.values()) replyBytes -= StateSizes.replyBytes(reply);
+        dropped.clear();
     }
 
     /** The stored reply of an applied write, or null if this seq was not applied (or was dropped). */
     KvResult cachedReply(long seq) {
         return repliesBySeq.get(seq);
+    }
+
+    /** What this session holds, for the state machine's quota: its overhead and its stored replies. */
+    long sizeBytes() {
+        return StateSizes.SESSION_OVERHEAD_BYTES + replyBytes;
     }
 
     int pendingReplyCount() {
@@ -73,6 +82,7 @@ final class ClientSession {
         if (repliesBySeq.putIfAbsent(seq, reply) != null) {
             throw new IllegalStateException("seq " + seq + " of client " + clientId + " applied twice");
         }
+        replyBytes += StateSizes.replyBytes(reply);
     }
 
     Iterable<Map.Entry<Long, KvResult>> repliesInSeqOrder() {

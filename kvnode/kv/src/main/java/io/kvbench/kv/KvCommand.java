@@ -63,6 +63,11 @@ public sealed interface KvCommand {
             return value.clone();
         }
 
+        /** The value's length, without copying it. */
+        public int valueBytes() {
+            return value.length;
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof Put p && p.clientId == clientId && p.seq == seq
@@ -107,6 +112,16 @@ public sealed interface KvCommand {
         @Override
         public byte[] newValue() {
             return Bytes.copyOrNull(newValue);
+        }
+
+        /** Whether {@code current} (null: absent) is what this Cas expects, without copying either. */
+        public boolean expects(byte[] current) {
+            return expected == null ? current == null : current != null && Arrays.equals(current, expected);
+        }
+
+        /** The new value's length, -1 when the Cas deletes; without copying it. */
+        public int newValueBytes() {
+            return newValue == null ? -1 : newValue.length;
         }
 
         @Override

@@ -12,14 +12,16 @@ import java.nio.ByteBuffer;
 /**
  * Binary form of a proposed command, as stored in a log entry. Big-endian:
  * <pre>
- *   version u8 | type u8 | leaderTimeMillis i64 | fields of the type
+ *   version u8 | type u8 | leaderTimeMillis i64 | quotaBytes i64 | fields of the type
  * </pre>
+ * The leader stamps {@code leaderTimeMillis} and {@code quotaBytes} ({@link #withLeaderStamp}); a client sends 0 in
+ * both. Version 2 added {@code quotaBytes}.
  * Strings are i32 length + UTF-8; byte arrays are i32 length + bytes, with length -1 for null (distinct
  * from empty). Key and value limits ({@link KvLimits}) are checked both ways: an encoder refuses with
  * IllegalArgumentException (a caller bug), a decoder with {@link MalformedCommandException}.
  */
 public final class KvCommandCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     static final int TYPE_REGISTER_SESSION = 1;
     static final int TYPE_PUT = 2;
@@ -29,15 +31,21 @@ public final class KvCommandCodec {
     static final int TYPE_KEEP_ALIVE = 6;
     /** RegisterSession with its registration id; TYPE_REGISTER_SESSION is one without (id 0), as before ids. */
     static final int TYPE_REGISTER_SESSION_WITH_ID = 7;
-    /** Where leaderTimeMillis sits: after the version and type bytes. */
+    /** Where leaderTimeMillis sits: after the version and type bytes; quotaBytes follows it. */
     private static final int LEADER_TIME_OFFSET = 2;
+    private static final int QUOTA_OFFSET = LEADER_TIME_OFFSET + Long.BYTES;
 
     private KvCommandCodec() {}
 
     public static byte[] encode(KvCommand command, long leaderTimeMillis) {
-        ProposedCommand proposed = new ProposedCommand(leaderTimeMillis, command);
+        return encode(new ProposedCommand(leaderTimeMillis, command));
+    }
+
+    public static byte[] encode(ProposedCommand proposed) {
+        KvCommand command = proposed.command();
         WireWriter out = new WireWriter(64);
-        out.writeByte(VERSION).writeByte(typeOf(command)).writeLong(proposed.leaderTimeMillis());
+        out.writeByte(VERSION).writeByte(typeOf(command)).writeLong(proposed.leaderTimeMillis())
+                .writeLong(proposed.quotaBytes());
         if (command instanceof KvCommand.Write write) {
             out.writeLong(write.clientId()).writeLong(write.seq()).writeLong(write.firstUnackedSeq());
             out.writeBytes(KvLimits.keyBytes(write.key()));
@@ -63,19 +71,20 @@ public final class KvCommandCodec {
     }
 
     /**
-     * A copy of {@code encoded} (a command {@link #decode} accepted) with its leader time replaced: the leader stamps
-     * its clock on a client's command without encoding it again. Decoding the copy gives the command with
-     * {@code leaderTimeMillis}.
+     * A copy of {@code encoded} (a command {@link #decode} accepted) with the leader's time and quota in place of the
+     * client's: the leader stamps a client's command without encoding it again. Decoding the copy gives the command
+     * with {@code leaderTimeMillis} and {@code quotaBytes}.
      *
-     * @throws IllegalArgumentException if {@code leaderTimeMillis} is negative or {@code encoded} is too short
+     * @throws IllegalArgumentException if either is negative or {@code encoded} is too short
      */
-    public static byte[] withLeaderTime(byte[] encoded, long leaderTimeMillis) {
+    public static byte[] withLeaderStamp(byte[] encoded, long leaderTimeMillis, long quotaBytes) {
         if (leaderTimeMillis < 0) throw new IllegalArgumentException("leaderTimeMillis is negative: " + leaderTimeMillis);
-        if (encoded.length < LEADER_TIME_OFFSET + Long.BYTES) {
-            throw new IllegalArgumentException("a command of " + encoded.length + " bytes has no leader time field");
+        if (quotaBytes < 0) throw new IllegalArgumentException("quotaBytes is negative: " + quotaBytes);
+        if (encoded.length < QUOTA_OFFSET + Long.BYTES) {
+            throw new IllegalArgumentException("a command of " + encoded.length + " bytes has no leader stamp fields");
         }
         byte[] stamped = encoded.clone();
-        ByteBuffer.wrap(stamped).putLong(LEADER_TIME_OFFSET, leaderTimeMillis);
+        ByteBuffer.wrap(stamped).putLong(LEADER_TIME_OFFSET, leaderTimeMillis).putLong(QUOTA_OFFSET, quotaBytes);
         return stamped;
     }
 
@@ -96,6 +105,8 @@ public final class KvCommandCodec {
         if (leaderTimeMillis < 0) {
             throw new MalformedCommandException("leaderTimeMillis is negative: " + leaderTimeMillis);
         }
+        long quotaBytes = in.readLong("quotaBytes");
+        if (quotaBytes < 0) throw new MalformedCommandException("quotaBytes is negative: " + quotaBytes);
         KvCommand command;
         try {
             command = decodeBody(type, in);
@@ -104,7 +115,7 @@ public final class KvCommandCodec {
             throw new MalformedCommandException("invalid command of type " + type + ": " + e.getMessage());
         }
         in.requireFullyRead("command");
-        return new ProposedCommand(leaderTimeMillis, command);
+        return new ProposedCommand(leaderTimeMillis, quotaBytes, command);
     }
 
     private static KvCommand decodeBody(int type, WireReader in) {

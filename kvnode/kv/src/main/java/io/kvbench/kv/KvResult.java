@@ -8,6 +8,19 @@ import java.util.Arrays;
  */
 public sealed interface KvResult {
 
+    /**
+     * Bytes of value this result holds (a previous, current or read value), without copying it: a session keeps
+     * its writes' results, and the state machine counts them against its quota.
+     */
+    static int valueBytes(KvResult result) {
+        byte[] held = null;
+        if (result instanceof Written w) held = w.previousValue;
+        else if (result instanceof CasResult c) held = c.currentValue;
+        else if (result instanceof Value v) held = v.value;
+        else if (result instanceof Rejected r) return r.reason.length();
+        return held == null ? 0 : held.length;
+    }
+
     record SessionRegistered(long clientId) implements KvResult {}
 
     /** Reply to Put and Delete: the value the key held before the write, null if it was absent. */
@@ -107,6 +120,14 @@ public sealed interface KvResult {
     record TooManyPending(long clientId, long limit) implements KvResult {}
 
     record KeptAlive() implements KvResult {}
+
+    /**
+     * The write was refused, not applied: it would have taken the replicated state from {@code usedBytes} to more
+     * than {@code quotaBytes} (by {@code neededBytes}). Decided by the state machine when it applies the entry, against
+     * the quota the leader stamped on it, so every replica refuses it alike, and a retry gets this same answer from
+     * the session (§6.3). Deletes are never refused; they free space (see docs/limits.md).
+     */
+    record QuotaExceeded(long usedBytes, long quotaBytes, long neededBytes) implements KvResult {}
 
     /** The entry could not be decoded. Every replica rejects it the same way, so they stay in agreement. */
     record Rejected(String reason) implements KvResult {

@@ -2,6 +2,7 @@ package io.kvbench.kv;
 
 import io.kvbench.kv.KvResult.CasResult;
 import io.kvbench.kv.KvResult.KeptAlive;
+import io.kvbench.kv.KvResult.QuotaExceeded;
 import io.kvbench.kv.KvResult.Rejected;
 import io.kvbench.kv.KvResult.SequenceTooOld;
 import io.kvbench.kv.KvResult.SessionRegistered;
@@ -27,6 +28,7 @@ public final class KvResultCodec {
     static final int TYPE_TOO_MANY_PENDING = 7;
     static final int TYPE_KEPT_ALIVE = 8;
     static final int TYPE_REJECTED = 9;
+    static final int TYPE_QUOTA_EXCEEDED = 10;
 
     /** Largest encoded result: one value plus a small header. */
     static final int MAX_ENCODED_BYTES = KvLimits.MAX_VALUE_BYTES + KvLimits.MAX_REASON_BYTES + 64;
@@ -53,6 +55,8 @@ public final class KvResultCodec {
             out.writeByte(TYPE_TOO_MANY_PENDING).writeLong(p.clientId()).writeLong(p.limit());
         } else if (result instanceof KeptAlive) {
             out.writeByte(TYPE_KEPT_ALIVE);
+        } else if (result instanceof QuotaExceeded q) {
+            out.writeByte(TYPE_QUOTA_EXCEEDED).writeLong(q.usedBytes()).writeLong(q.quotaBytes()).writeLong(q.neededBytes());
         } else if (result instanceof Rejected r) {
             byte[] reason = KvLimits.strictUtf8(r.reason(), "reason");
             if (reason.length > KvLimits.MAX_REASON_BYTES) {
@@ -99,6 +103,8 @@ public final class KvResultCodec {
                 return new KeptAlive();
             case TYPE_REJECTED:
                 return new Rejected(in.readString("reason", KvLimits.MAX_REASON_BYTES));
+            case TYPE_QUOTA_EXCEEDED:
+                return new QuotaExceeded(in.readLong("usedBytes"), in.readLong("quotaBytes"), in.readLong("neededBytes"));
             default:
                 throw in.malformed("unknown result type byte " + type + " at offset 1");
         }

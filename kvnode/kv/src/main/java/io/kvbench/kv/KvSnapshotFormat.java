@@ -1,5 +1,10 @@
 package io.kvbench.kv;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+
 /**
  * Byte layout of a {@link KvStateMachine} snapshot. Big-endian, every collection in sorted order so that
  * equal states give equal bytes:
@@ -15,18 +20,35 @@ package io.kvbench.kv;
  *   if auditPresent: the write audit (see WriteAudit)
  * </pre>
  * Reading checks every invariant the state machine relies on, since a bad snapshot would otherwise make
- * this replica diverge silently.
+ * this replica diverge silently. Both ways work on an array or on a stream through a fixed buffer: a snapshot is as
+ * large as the state (hundreds of megabytes), and is never held whole in memory by a node.
  */
 final class KvSnapshotFormat {
     /** Version 2 added each session's registrationId; version 1 snapshots are read with none (0). */
     static final int VERSION = 2;
     private static final int VERSION_WITHOUT_REGISTRATION_IDS = 1;
     private static final String PREFIX = "malformed snapshot: ";
+    private static final int STREAM_BUFFER_BYTES = 64 * 1024;
 
     private KvSnapshotFormat() {}
 
     static byte[] write(KvStateCapture state) {
         WireWriter out = new WireWriter(1024);
+        writeTo(state, out);
+        return out.toByteArray();
+    }
+
+    static void write(KvStateCapture state, OutputStream sink) throws IOException {
+        WireWriter out = new WireWriter(sink, STREAM_BUFFER_BYTES);
+        try {
+            writeTo(state, out);
+            out.flush();
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void writeTo(KvStateCapture state, WireWriter out) {
         out.writeByte(VERSION);
         out.writeInt(state.maxSessions).writeLong(state.sessionTimeoutMillis).writeInt(state.maxPendingRepliesPerSession);
         out.writeBoolean(state.audit != null);
@@ -46,12 +68,23 @@ final class KvSnapshotFormat {
             }
         }
         if (state.audit != null) state.audit.writeTo(out);
-        return out.toByteArray();
     }
 
     static KvStateMachine read(byte[] snapshot) {
         if (snapshot == null) throw new IllegalArgumentException(PREFIX + "bytes are null");
-        WireReader in = new WireReader(snapshot, message -> new IllegalArgumentException(PREFIX + message));
+        return read(new WireReader(snapshot, message -> new IllegalArgumentException(PREFIX + message)));
+    }
+
+    static KvStateMachine read(InputStream snapshot) throws IOException {
+        if (snapshot == null) throw new IllegalArgumentException(PREFIX + "stream is null");
+        try {
+            return read(new WireReader(snapshot, message -> new IllegalArgumentException(PREFIX + message)));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static KvStateMachine read(WireReader in) {
         try {
             return readAll(in);
         } catch (IllegalStateException e) {
@@ -95,7 +128,7 @@ final class KvSnapshotFormat {
             if (previousKey != null && previousKey.compareTo(key) >= 0) {
                 throw in.malformed("keys out of order at offset " + in.offset() + ": " + key + " after " + previousKey);
             }
-            machine.valuesByKey().put(key, in.readBytes("value", KvLimits.MAX_VALUE_BYTES));
+            machine.restoreValue(key, in.readBytes("value", KvLimits.MAX_VALUE_BYTES));
             previousKey = key;
         }
     }

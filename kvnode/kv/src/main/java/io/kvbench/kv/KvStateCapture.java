@@ -91,4 +91,9 @@ public final class KvStateCapture {
     public byte[] serialize() {
         return KvSnapshotFormat.write(this);
     }
+
+    /** {@link #serialize()}'s bytes written to {@code out} through a fixed buffer: memory bounded whatever the size. */
+    public void serializeTo(java.io.OutputStream out) throws java.io.IOException {
+        KvSnapshotFormat.write(this, out);
+    }
 }

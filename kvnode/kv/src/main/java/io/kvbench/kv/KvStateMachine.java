@@ -9,6 +9,7 @@ import io.kvbench.kv.KvCommand.RegisterSession;
 import io.kvbench.kv.KvCommand.Write;
 import io.kvbench.kv.KvResult.CasResult;
 import io.kvbench.kv.KvResult.KeptAlive;
+import io.kvbench.kv.KvResult.QuotaExceeded;
 import io.kvbench.kv.KvResult.Rejected;
 import io.kvbench.kv.KvResult.SequenceTooOld;
 import io.kvbench.kv.KvResult.SessionRegistered;
@@ -16,6 +17,9 @@ import io.kvbench.kv.KvResult.SessionUnknown;
 import io.kvbench.kv.KvResult.TooManyPending;
 import io.kvbench.kv.KvResult.Value;
 import io.kvbench.kv.KvResult.Written;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -26,6 +30,15 @@ import java.util.TreeMap;
  * every replica. Time comes only from the leader timestamps inside entries; iteration is in sorted order.
  * Single-threaded: the caller serializes {@link #apply}, {@link #read}, {@link #snapshot} and {@link #capture};
  * only a capture's own serialization may run on another thread.
+ * <p>
+ * Bounded in bytes (etcd's {@code --quota-backend-bytes}): it counts what it holds ({@link #sizeBytes()}, by
+ * {@link StateSizes}) and refuses, with {@link QuotaExceeded}, a write that would take it over the quota the leader
+ * stamped on the entry. The refusal is taken here, when the committed entry is applied, not by the leader before it
+ * proposes: every replica applies the same entries to the same state with the same stamped quota, so every replica
+ * refuses the same writes and keeps the same state, and the refusal is stored in the session like any reply, so a
+ * retry of the write gets it again instead of being applied later (an answer "not applied" that a later retry could
+ * contradict would not be honest). A leader's own check before proposing could not promise either: it sees neither
+ * the entries ahead of it in the log nor what an earlier attempt of the same write became.
  */
 public final class KvStateMachine {
     private final int maxSessions;
@@ -41,6 +54,10 @@ public final class KvStateMachine {
     private long clockMillis;
     private long appliedWrites;
     private long duplicateWritesSuppressed;
+    /** {@link StateSizes#entryBytes} summed over the keys; the sessions count their own ({@link SessionTable#bytes()}). */
+    private long dataBytes;
+    /** Writes this replica refused for the quota since it started or restored (not part of the replicated state). */
+    private long quotaRefusals;
 
     public KvStateMachine(int maxSessions, long sessionTimeoutMillis, int maxPendingRepliesPerSession) {
         this(maxSessions, sessionTimeoutMillis, maxPendingRepliesPerSession, null);
@@ -95,7 +112,7 @@ public final class KvStateMachine {
         advanceIndex(index);
         clockMillis = Math.max(clockMillis, proposed.leaderTimeMillis());
         sessions.expireIdle(clockMillis, sessionTimeoutMillis);
-        return execute(index, proposed.command());
+        return execute(index, proposed.command(), proposed.quotaBytes());
     }
 
     /**
@@ -127,6 +144,19 @@ public final class KvStateMachine {
 
     public int keyCount() {
         return valuesByKey.size();
+    }
+
+    /**
+     * What the state holds, as counted against the quota: keys and values, sessions and their stored replies, each
+     * with a fixed overhead ({@link StateSizes}). The same on every replica at the same applied index.
+     */
+    public long sizeBytes() {
+        return dataBytes + sessions.bytes();
+    }
+
+    /** Writes refused with {@link QuotaExceeded} by this replica since it started or last restored a snapshot. */
+    public long quotaRefusals() {
+        return quotaRefusals;
     }
 
     /** Writes executed against the data (each (clientId, seq) at most once). */
@@ -164,6 +194,11 @@ public final class KvStateMachine {
         return capture().serialize();
     }
 
+    /** {@link #snapshot()}'s bytes, written to {@code out} with bounded memory instead of returned. */
+    public void snapshotTo(OutputStream out) throws IOException {
+        capture().serializeTo(out);
+    }
+
     /**
      * The state at {@link #lastAppliedIndex()}, copied cheaply (references, no encoding) so that it can be
      * serialized on another thread while this state machine goes on applying; its {@link KvStateCapture#serialize()}
@@ -183,6 +218,17 @@ public final class KvStateMachine {
         return KvSnapshotFormat.read(snapshot);
     }
 
+    /**
+     * {@link #restore(byte[])} from a stream that holds exactly the snapshot's bytes, read with bounded memory (a
+     * snapshot is as large as the state).
+     *
+     * @throws IllegalArgumentException if the snapshot is malformed or breaks an invariant
+     * @throws IOException if reading the stream failed
+     */
+    public static KvStateMachine restore(InputStream snapshot) throws IOException {
+        return KvSnapshotFormat.read(snapshot);
+    }
+
     private void advanceIndex(long index) {
         if (index <= lastAppliedIndex) {
             throw new IllegalStateException("entry index " + index + " does not follow last applied index " + lastAppliedIndex);
@@ -190,8 +236,8 @@ public final class KvStateMachine {
         lastAppliedIndex = index;
     }
 
-    private KvResult execute(long index, KvCommand command) {
-        if (command instanceof Write write) return applyWrite(index, write);
+    private KvResult execute(long index, KvCommand command, long quotaBytes) {
+        if (command instanceof Write write) return applyWrite(index, write, quotaBytes);
         if (command instanceof RegisterSession register) {
             // §6.3: the client id is the index of the registering entry, the same on every replica; a retried
             // registration whose session lives gets that session's id.
@@ -208,11 +254,13 @@ public final class KvStateMachine {
     }
 
     /** §6.3: apply each (clientId, seq) at most once; a retry gets the reply stored the first time. */
-    private KvResult applyWrite(long index, Write write) {
+    private KvResult applyWrite(long index, Write write, long quotaBytes) {
         ClientSession session = sessions.find(write.clientId());
         if (session == null) return new SessionUnknown(write.clientId());
         sessions.touch(session, index, clockMillis);
-        session.acknowledgeBelow(write.firstUnackedSeq());
+        long sessionBytesBefore = session.sizeBytes();
+        session.acknowledgeBelow(write.firstUnackedSeq()); // replies the client has: their bytes are freed first
+        sessions.resized(session, sessionBytesBefore);
         if (write.seq() < session.firstUnackedSeq()) {
             // The client said it no longer awaits this seq, so its reply is gone and it must not run again.
             return new SequenceTooOld(write.clientId(), write.seq(), session.firstUnackedSeq());
@@ -225,18 +273,68 @@ public final class KvStateMachine {
         if (session.pendingReplyCount() >= maxPendingRepliesPerSession) {
             return new TooManyPending(write.clientId(), maxPendingRepliesPerSession);
         }
+        long growthBytes = growthBytes(write);
+        if (quotaBytes != ProposedCommand.NO_QUOTA && !(write instanceof Delete) && growthBytes > 0
+                && sizeBytes() + growthBytes > quotaBytes) {
+            // Refused, and stored like any reply: a retry of this (client, seq) is answered the same (§6.3).
+            KvResult refusal = new QuotaExceeded(sizeBytes(), quotaBytes, growthBytes);
+            cacheReply(session, write.seq(), refusal);
+            quotaRefusals++;
+            return refusal;
+        }
         KvResult reply = executeWrite(write);
-        session.cacheReply(write.seq(), reply);
+        cacheReply(session, write.seq(), reply);
         appliedWrites++;
         if (audit != null) audit.recordApplied(write.clientId(), write.seq());
         return reply;
     }
 
+    private void cacheReply(ClientSession session, long seq, KvResult reply) {
+        long before = session.sizeBytes();
+        session.cacheReply(seq, reply);
+        sessions.resized(session, before);
+    }
+
+    /**
+     * How many bytes {@code write} would add to {@link #sizeBytes()}: its change to the data plus the reply its session
+     * would store (a Put's reply holds the value it replaced, a Cas's the current value). Negative when it frees space.
+     */
+    private long growthBytes(Write write) {
+        byte[] current = valuesByKey.get(write.key());
+        long currentBytes = current == null ? 0 : StateSizes.entryBytes(write.key(), current);
+        long replyOverhead = StateSizes.REPLY_OVERHEAD_BYTES;
+        long currentValueBytes = current == null ? 0 : current.length;
+        if (write instanceof Put put) {
+            long newBytes = StateSizes.KEY_OVERHEAD_BYTES + StateSizes.utf8Length(put.key()) + put.valueBytes();
+            return newBytes - currentBytes + replyOverhead + currentValueBytes;
+        }
+        if (write instanceof Delete) return -currentBytes + replyOverhead + currentValueBytes;
+        Cas cas = (Cas) write;
+        if (!cas.expects(current)) return replyOverhead + currentValueBytes;
+        int newValueBytes = cas.newValueBytes();
+        if (newValueBytes < 0) return -currentBytes + replyOverhead;
+        long newBytes = StateSizes.KEY_OVERHEAD_BYTES + StateSizes.utf8Length(cas.key()) + newValueBytes;
+        return newBytes - currentBytes + replyOverhead + newValueBytes;
+    }
+
     private KvResult executeWrite(Write write) {
-        if (write instanceof Put put) return new Written(valuesByKey.put(put.key(), put.value()));
-        if (write instanceof Delete delete) return new Written(valuesByKey.remove(delete.key()));
+        if (write instanceof Put put) return new Written(store(put.key(), put.value()));
+        if (write instanceof Delete delete) return new Written(remove(delete.key()));
         if (write instanceof Cas cas) return compareAndSet(cas);
         throw new IllegalStateException("unhandled write " + write);
+    }
+
+    /** Puts and keeps {@link #dataBytes} current; returns the value replaced, or null. */
+    private byte[] store(String key, byte[] value) {
+        byte[] previous = valuesByKey.put(key, value);
+        dataBytes += StateSizes.entryBytes(key, value) - (previous == null ? 0 : StateSizes.entryBytes(key, previous));
+        return previous;
+    }
+
+    private byte[] remove(String key) {
+        byte[] previous = valuesByKey.remove(key);
+        if (previous != null) dataBytes -= StateSizes.entryBytes(key, previous);
+        return previous;
     }
 
     private KvResult compareAndSet(Cas cas) {
@@ -246,9 +344,9 @@ public final class KvStateMachine {
         if (!matches) return new CasResult(false, current);
         byte[] newValue = cas.newValue();
         if (newValue == null) {
-            valuesByKey.remove(cas.key());
+            remove(cas.key());
         } else {
-            valuesByKey.put(cas.key(), newValue);
+            store(cas.key(), newValue);
         }
         return new CasResult(true, newValue);
     }
@@ -269,6 +367,11 @@ public final class KvStateMachine {
 
     TreeMap<String, byte[]> valuesByKey() {
         return valuesByKey;
+    }
+
+    /** For restoring a snapshot: a key and its value, counted. */
+    void restoreValue(String key, byte[] value) {
+        store(key, value);
     }
 
     SessionTable sessions() {

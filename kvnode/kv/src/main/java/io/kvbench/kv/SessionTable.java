@@ -16,6 +16,8 @@ final class SessionTable {
     private final TreeMap<Long, ClientSession> byLastUsedIndex = new TreeMap<>();
     /** Live sessions opened with a registration id (not 0), so that a retried registration finds its session. */
     private final TreeMap<Long, ClientSession> byRegistrationId = new TreeMap<>();
+    /** {@link ClientSession#sizeBytes()} summed over the table, kept current by {@link #resized} and add/remove. */
+    private long bytes;
 
     SessionTable(int maxSessions) {
         if (maxSessions <= 0) throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
@@ -67,6 +69,17 @@ final class SessionTable {
         return byClientId.size();
     }
 
+    /** The sessions' bytes, for the state machine's quota ({@link StateSizes}). */
+    long bytes() {
+        return bytes;
+    }
+
+    /** A session in the table changed its stored replies: its size went from {@code bytesBefore} to now. */
+    void resized(ClientSession session, long bytesBefore) {
+        requireIndexed(session);
+        bytes += session.sizeBytes() - bytesBefore;
+    }
+
     Collection<ClientSession> inClientIdOrder() {
         return List.copyOf(byClientId.values());
     }
@@ -79,6 +92,7 @@ final class SessionTable {
         putUnique(byClientId, session.clientId, session);
         putUnique(byLastUsedIndex, session.lastUsedIndex(), session);
         if (session.registrationId != 0) putUnique(byRegistrationId, session.registrationId, session);
+        bytes += session.sizeBytes();
     }
 
     /**
@@ -100,6 +114,7 @@ final class SessionTable {
         byClientId.remove(session.clientId);
         byLastUsedIndex.remove(session.lastUsedIndex());
         if (session.registrationId != 0) byRegistrationId.remove(session.registrationId);
+        bytes -= session.sizeBytes();
     }
 
     private void requireIndexed(ClientSession session) {

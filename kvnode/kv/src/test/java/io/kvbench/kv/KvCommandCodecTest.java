@@ -60,11 +60,12 @@ class KvCommandCodecTest {
 
     @Test
     void theFormatIsBigEndianWithVersionThenType() {
-        byte[] encoded = KvCommandCodec.encode(new KeepAlive(0x0102030405060708L), 0x1112131415161718L);
+        byte[] encoded = KvCommandCodec.encode(new ProposedCommand(0x1112131415161718L, 0x2122232425262728L,
+                new KeepAlive(0x0102030405060708L)));
 
-        ByteBuffer expected = ByteBuffer.allocate(18)
+        ByteBuffer expected = ByteBuffer.allocate(26)
                 .put((byte) KvCommandCodec.VERSION).put((byte) KvCommandCodec.TYPE_KEEP_ALIVE)
-                .putLong(0x1112131415161718L).putLong(0x0102030405060708L);
+                .putLong(0x1112131415161718L).putLong(0x2122232425262728L).putLong(0x0102030405060708L);
         assertThat(encoded).isEqualTo(expected.array());
     }
 
@@ -105,8 +106,8 @@ class KvCommandCodecTest {
     @Test
     void aLengthAboveTheLimitIsRefusedBeforeAllocating() {
         byte[] encoded = KvCommandCodec.encode(new Get("k"), 0);
-        ByteBuffer.wrap(encoded).putInt(10, Integer.MAX_VALUE);
-        assertMalformed(encoded, "key length too large at offset 10: 2147483647 bytes, limit is 1024");
+        ByteBuffer.wrap(encoded).putInt(18, Integer.MAX_VALUE);
+        assertMalformed(encoded, "key length too large at offset 18: 2147483647 bytes, limit is 1024");
 
         byte[] put = KvCommandCodec.encode(new Put(1, 1, 1, "k", bytes("v")), 0);
         ByteBuffer.wrap(put).putInt(put.length - 5, KvLimits.MAX_VALUE_BYTES + 1);
@@ -116,31 +117,31 @@ class KvCommandCodecTest {
     @Test
     void aNegativeLengthIsRefused() {
         byte[] encoded = KvCommandCodec.encode(new Get("k"), 0);
-        ByteBuffer.wrap(encoded).putInt(10, -2);
-        assertMalformed(encoded, "key length at offset 10 is negative: -2");
+        ByteBuffer.wrap(encoded).putInt(18, -2);
+        assertMalformed(encoded, "key length at offset 18 is negative: -2");
     }
 
     @Test
     void trailingBytesAreRefused() {
         byte[] encoded = KvCommandCodec.encode(new KeepAlive(1), 0);
-        assertMalformed(Arrays.copyOf(encoded, encoded.length + 3), "3 trailing bytes after command at offset 18");
+        assertMalformed(Arrays.copyOf(encoded, encoded.length + 3), "3 trailing bytes after command at offset 26");
     }
 
     @Test
     void aKeyThatIsNotUtf8IsRefused() {
         byte[] encoded = KvCommandCodec.encode(new Get("ab"), 0);
         encoded[encoded.length - 1] = (byte) 0xFF;
-        assertMalformed(encoded, "key at offset 10 is not valid UTF-8");
+        assertMalformed(encoded, "key at offset 18 is not valid UTF-8");
     }
 
     @Test
     void fieldsThatBreakACommandsRulesAreRefused() {
         byte[] encoded = KvCommandCodec.encode(new Put(1, 5, 5, "k", bytes("v")), 0);
-        ByteBuffer.wrap(encoded).putLong(26, 6); // firstUnackedSeq 6 > seq 5
+        ByteBuffer.wrap(encoded).putLong(34, 6); // firstUnackedSeq 6 > seq 5
         assertMalformed(encoded, "firstUnackedSeq must be in [1, seq=5]");
 
         byte[] keepAlive = KvCommandCodec.encode(new KeepAlive(1), 0);
-        ByteBuffer.wrap(keepAlive).putLong(10, 0);
+        ByteBuffer.wrap(keepAlive).putLong(18, 0);
         assertMalformed(keepAlive, "clientId must be positive: 0");
     }
 
@@ -149,6 +150,13 @@ class KvCommandCodecTest {
         byte[] encoded = KvCommandCodec.encode(new RegisterSession(), 0);
         ByteBuffer.wrap(encoded).putLong(2, -1);
         assertMalformed(encoded, "leaderTimeMillis is negative: -1");
+    }
+
+    @Test
+    void aNegativeQuotaIsRefused() {
+        byte[] encoded = KvCommandCodec.encode(new RegisterSession(), 0);
+        ByteBuffer.wrap(encoded).putLong(10, -1);
+        assertMalformed(encoded, "quotaBytes is negative: -1");
     }
 
     @Test
@@ -177,22 +185,24 @@ class KvCommandCodecTest {
 
     @ParameterizedTest
     @MethodSource("everyCommandType")
-    void stampingTheLeaderTimeGivesTheBytesOfEncodingWithIt(KvCommand command) {
+    void stampingTheLeaderTimeAndQuotaGivesTheBytesOfEncodingWithThem(KvCommand command) {
         byte[] fromClient = KvCommandCodec.encode(command, 0);
 
-        byte[] stamped = KvCommandCodec.withLeaderTime(fromClient, LEADER_TIME_MILLIS);
+        byte[] stamped = KvCommandCodec.withLeaderStamp(fromClient, LEADER_TIME_MILLIS, 1 << 20);
 
-        assertThat(stamped).isEqualTo(KvCommandCodec.encode(command, LEADER_TIME_MILLIS));
-        assertThat(KvCommandCodec.decode(stamped)).isEqualTo(new ProposedCommand(LEADER_TIME_MILLIS, command));
+        ProposedCommand expected = new ProposedCommand(LEADER_TIME_MILLIS, 1 << 20, command);
+        assertThat(stamped).isEqualTo(KvCommandCodec.encode(expected));
+        assertThat(KvCommandCodec.decode(stamped)).isEqualTo(expected);
         assertThat(fromClient).as("the client's bytes are left alone").isEqualTo(KvCommandCodec.encode(command, 0));
     }
 
     @Test
-    void stampingRefusesANegativeTimeAndBytesWithoutATimeField() {
+    void stampingRefusesANegativeTimeOrQuotaAndBytesWithoutTheFields() {
         byte[] encoded = KvCommandCodec.encode(new RegisterSession(), 0);
-        assertThatThrownBy(() -> KvCommandCodec.withLeaderTime(encoded, -1)).hasMessage("leaderTimeMillis is negative: -1");
-        assertThatThrownBy(() -> KvCommandCodec.withLeaderTime(new byte[9], 1))
-                .hasMessage("a command of 9 bytes has no leader time field");
+        assertThatThrownBy(() -> KvCommandCodec.withLeaderStamp(encoded, -1, 0)).hasMessage("leaderTimeMillis is negative: -1");
+        assertThatThrownBy(() -> KvCommandCodec.withLeaderStamp(encoded, 1, -1)).hasMessage("quotaBytes is negative: -1");
+        assertThatThrownBy(() -> KvCommandCodec.withLeaderStamp(new byte[17], 1, 0))
+                .hasMessage("a command of 17 bytes has no leader stamp fields");
     }
 
     private static void assertMalformed(byte[] bytes, String messagePart) {

@@ -9,6 +9,7 @@ final class LogDriver {
     final KvStateMachine machine;
     private long nextIndex = 1;
     private long leaderTimeMillis;
+    private long quotaBytes = ProposedCommand.NO_QUOTA;
 
     LogDriver(KvStateMachine machine) {
         this.machine = machine;
@@ -19,7 +20,13 @@ final class LogDriver {
     }
 
     KvResult submit(KvCommand command) {
-        return applyEncoded(KvCommandCodec.encode(command, leaderTimeMillis));
+        return applyEncoded(KvCommandCodec.encode(new ProposedCommand(leaderTimeMillis, quotaBytes, command)));
+    }
+
+    /** Sets the quota the leader stamps on the next entries (0: none). */
+    LogDriver withQuota(long bytes) {
+        this.quotaBytes = bytes;
+        return this;
     }
 
     KvResult applyEncoded(byte[] entryData) {

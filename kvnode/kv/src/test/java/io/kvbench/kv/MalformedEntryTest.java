@@ -21,7 +21,7 @@ class MalformedEntryTest {
         LogDriver garbage = populated();
         LogDriver noop = populated();
 
-        KvResult result = garbage.applyEncoded(new byte[] {1, 99, 0, 0});
+        KvResult result = garbage.applyEncoded(new byte[] {(byte) KvCommandCodec.VERSION, 99, 0, 0});
         noop.skipIndex();
 
         assertThat(result).isInstanceOf(Rejected.class);

@@ -108,12 +108,42 @@ public final class PeerCodec {
         } else if (message instanceof Message.HeartbeatResponse m) {
             out.writeLong(m.readRound());
         } else if (message instanceof Message.SnapshotRequest m) {
-            out.writeLong(m.snapshot().lastIndex());
-            out.writeLong(m.snapshot().lastTerm());
-            WireFormat.writeBytes(out, m.snapshot().data());
+            writeSnapshot(out, m.snapshot());
+        } else if (message instanceof Message.SnapshotChunk m) {
+            writeSnapshot(out, m.snapshot());
+            out.writeLong(m.totalBytes());
+            out.writeLong(m.offset());
+            WireFormat.writeBytes(out, m.data());
+        } else if (message instanceof Message.SnapshotChunkAck m) {
+            writeSnapshot(out, m.snapshot());
+            out.writeLong(m.receivedBytes());
         }
         // TimeoutNow carries nothing beyond the common fields.
         return WireFormat.finishFrame(out);
+    }
+
+    private static void writeSnapshot(ByteBuf out, Snapshot snapshot) {
+        out.writeLong(snapshot.lastIndex());
+        out.writeLong(snapshot.lastTerm());
+    }
+
+    private static Snapshot readSnapshot(ByteBuf in) {
+        long lastIndex = in.readLong();
+        long lastTerm = in.readLong();
+        if (lastIndex < 0 || lastTerm < 0) throw new FrameFormatException("negative snapshot position " + lastIndex + "@" + lastTerm);
+        return new Snapshot(lastIndex, lastTerm);
+    }
+
+    private static Message.SnapshotChunk decodeSnapshotChunk(int from, int to, long term, ByteBuf in) {
+        Snapshot snapshot = readSnapshot(in);
+        long totalBytes = in.readLong();
+        long offset = in.readLong();
+        byte[] data = WireFormat.readBytes(in, "chunk data");
+        try {
+            return new Message.SnapshotChunk(from, to, term, snapshot, totalBytes, offset, data);
+        } catch (IllegalArgumentException e) {
+            throw new FrameFormatException(e.getMessage());
+        }
     }
 
     private static int bodyBytesHint(Message message) {
@@ -122,7 +152,7 @@ public final class PeerCodec {
             for (Entry entry : m.entries()) bytes += ENTRY_HEADER_BYTES + entry.data().length;
             return bytes;
         }
-        if (message instanceof Message.SnapshotRequest m) return 8 * 2 + 4 + m.snapshot().data().length;
+        if (message instanceof Message.SnapshotChunk m) return 8 * 4 + 4 + m.data().length;
         return 8 * 3 + 2;
     }
 
@@ -135,6 +165,8 @@ public final class PeerCodec {
         if (message instanceof Message.HeartbeatResponse) return FrameType.HEARTBEAT_RESPONSE;
         if (message instanceof Message.SnapshotRequest) return FrameType.SNAPSHOT_REQUEST;
         if (message instanceof Message.TimeoutNow) return FrameType.TIMEOUT_NOW;
+        if (message instanceof Message.SnapshotChunk) return FrameType.SNAPSHOT_CHUNK;
+        if (message instanceof Message.SnapshotChunkAck) return FrameType.SNAPSHOT_CHUNK_ACK;
         throw new IllegalArgumentException("unknown message " + message);
     }
 
@@ -152,8 +184,9 @@ public final class PeerCodec {
                     in.readLong(), in.readLong(), in.readLong());
             case HEARTBEAT -> new Message.Heartbeat(from, to, term, in.readLong(), in.readLong());
             case HEARTBEAT_RESPONSE -> new Message.HeartbeatResponse(from, to, term, in.readLong());
-            case SNAPSHOT_REQUEST -> new Message.SnapshotRequest(from, to, term,
-                    new Snapshot(in.readLong(), in.readLong(), WireFormat.readBytes(in, "snapshot data")));
+            case SNAPSHOT_REQUEST -> new Message.SnapshotRequest(from, to, term, readSnapshot(in));
+            case SNAPSHOT_CHUNK -> decodeSnapshotChunk(from, to, term, in);
+            case SNAPSHOT_CHUNK_ACK -> new Message.SnapshotChunkAck(from, to, term, readSnapshot(in), in.readLong());
             case TIMEOUT_NOW -> new Message.TimeoutNow(from, to, term);
             default -> throw new IllegalStateException("not a raft frame type: " + type);
         };

@@ -18,13 +18,18 @@ import java.util.function.Consumer;
 /**
  * Takes the node's own snapshots (§7 log compaction) off its core thread. The core thread captures the state
  * machine (reference copies, no encoding) and calls {@link #start}; a background thread serializes the capture
- * and stages it through the WAL (the file's write and fsync), then hands the result back to the core thread,
- * which installs it and compacts. One job at a time: the driver starts the next only once the result is back.
+ * straight into a staged file through the WAL (write and fsync; a fixed buffer, never the whole state in memory),
+ * then hands the result back to the core thread, which installs it and compacts. One job at a time: the driver
+ * starts the next only once the result is back. Serializing and writing are one pass, timed together.
  */
 final class BackgroundSnapshots implements AutoCloseable {
     /** A serialized, durably staged snapshot, with where its time went. */
-    record Staged(Snapshot snapshot, StagedSnapshot file, long captureNanos, long serializeNanos, long writeNanos)
+    record Staged(Snapshot snapshot, StagedSnapshot file, long captureNanos, long writeNanos)
             implements WrittenSnapshot {
+        @Override
+        public long sizeBytes() {
+            return file.sizeBytes();
+        }
     }
 
     /** What the core thread does with a job's outcome. */
@@ -88,11 +93,9 @@ final class BackgroundSnapshots implements AutoCloseable {
     private void run(KvStateCapture capture, long term, long captureNanos, Outcome outcome) {
         try {
             long startNanos = System.nanoTime();
-            Snapshot snapshot = new Snapshot(capture.lastAppliedIndex(), term, capture.serialize());
-            long serializedNanos = System.nanoTime();
-            StagedSnapshot file = wal.stageSnapshot(snapshot);
-            Staged staged = new Staged(snapshot, file, captureNanos, serializedNanos - startNanos,
-                    System.nanoTime() - serializedNanos);
+            Snapshot snapshot = new Snapshot(capture.lastAppliedIndex(), term);
+            StagedSnapshot file = wal.stageSnapshot(snapshot.lastIndex(), term, capture::serializeTo);
+            Staged staged = new Staged(snapshot, file, captureNanos, System.nanoTime() - startNanos);
             coreThread.accept(() -> outcome.staged(staged));
         } catch (IOException e) {
             coreThread.accept(() -> outcome.failed(e));

@@ -130,6 +130,24 @@ public final class KvNodeMain implements Callable<Integer> {
             description = "The same for peer connections (default: an eighth of the heap, 32 MiB to 256 MiB).")
     Long peerInboundBudgetBytes;
 
+    @OptionRange(min = 1)
+    @Option(names = "--quota-bytes",
+            description = "Bytes the replicated state may hold (keys, values, sessions' stored replies); a write that would "
+                    + "exceed it is refused with QuotaExceeded, reads and deletes go on (default: a quarter of the heap).")
+    Long quotaBytes;
+
+    @OptionRange(min = ByteBudgets.MIN_MAX_LOG_BYTES, why = "a handful of the largest entries")
+    @Option(names = "--max-log-bytes",
+            description = "Bytes the in-memory log may hold; beyond it a leader answers writes OVERLOADED until a snapshot "
+                    + "compacts it (default: an eighth of the heap, at least 4 MiB).")
+    Long maxLogBytes;
+
+    @OptionRange(min = 1)
+    @Option(names = "--snapshot-every-bytes",
+            description = "Also snapshot and compact once the entries applied since the last snapshot hold this many bytes "
+                    + "(default: a sixteenth of the heap; at most half of --max-log-bytes).")
+    Long snapshotEveryLogBytes;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -171,7 +189,16 @@ public final class KvNodeMain implements Callable<Integer> {
                 .electionTimeoutMillis(electionTimeoutMinMillis, electionTimeoutMaxMillis).heartbeatIntervalMillis(heartbeatMillis)
                 .leaderLostTimeoutMaxMillis(leaderLostMaxMillis).connectionClosedHint(connectionClosedHint).syncMode(syncMode)
                 .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
-                .auditWrites(auditWrites).inboundLimits(inboundLimits()).build();
+                .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets()).build();
+    }
+
+    /** The byte budgets the options ask for, the rest from the heap; each checked with its option's name (exit 2). */
+    ByteBudgets byteBudgets() {
+        ByteBudgets defaults = ByteBudgets.defaults();
+        long maxLog = maxLogBytes != null ? maxLogBytes : defaults.maxLogBytes();
+        long snapshotEvery = snapshotEveryLogBytes != null ? snapshotEveryLogBytes
+                : maxLogBytes != null ? Math.min(defaults.snapshotEveryLogBytes(), maxLog / 2) : defaults.snapshotEveryLogBytes();
+        return new ByteBudgets(quotaBytes != null ? quotaBytes : defaults.quotaBytes(), maxLog, snapshotEvery);
     }
 
 

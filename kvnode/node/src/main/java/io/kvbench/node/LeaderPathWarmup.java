@@ -3,14 +3,13 @@ package io.kvbench.node;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.kvbench.driver.DriverConfig;
 import io.kvbench.driver.ReplicaDriver;
-import io.kvbench.driver.Storage;
+import io.kvbench.driver.ReceivedSnapshot;
+import io.kvbench.driver.StorageWithoutSnapshots;
 import io.kvbench.driver.TimeSource;
-import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvCommandCodec;
 import io.kvbench.kv.KvResult;
 import io.kvbench.kv.KvResultCodec;
-import io.kvbench.kv.KvStateCapture;
 import io.kvbench.kv.KvStateMachine;
 import io.kvbench.net.ClientCodec;
 import io.kvbench.net.ClientReplyChannel;
@@ -25,7 +24,6 @@ import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.raft.Role;
-import io.kvbench.raft.Snapshot;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 
@@ -227,27 +225,16 @@ final class LeaderPathWarmup {
     }
 
     /** Storage that makes everything durable when {@link #settle} says so; the scratch cluster takes no snapshots. */
-    private static final class ScratchStorage implements Storage {
+    private static final class ScratchStorage extends StorageWithoutSnapshots {
         private int outstanding;
 
+        ScratchStorage() {
+            super("the warm-up's scratch cluster");
+        }
+
         @Override
-        public void persist(HardState hardState, List<Entry> entries, Snapshot snapshot) {
+        public void persist(HardState hardState, List<Entry> entries, ReceivedSnapshot snapshot) {
             outstanding++;
-        }
-
-        @Override
-        public void writeSnapshot(KvStateCapture capture, long term, long captureNanos) {
-            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
-        }
-
-        @Override
-        public void installSnapshot(WrittenSnapshot written) {
-            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
-        }
-
-        @Override
-        public void discardSnapshot(WrittenSnapshot written) {
-            throw new IllegalStateException("the warm-up's scratch cluster takes no snapshots");
         }
     }
 

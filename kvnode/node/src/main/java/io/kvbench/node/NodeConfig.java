@@ -41,6 +41,7 @@ public final class NodeConfig {
     private final int maxPendingRequests;
     private final boolean auditWrites;
     private final InboundLimits inboundLimits;
+    private final ByteBudgets byteBudgets;
 
     private NodeConfig(Builder builder) {
         this.nodeId = builder.nodeId;
@@ -62,6 +63,7 @@ public final class NodeConfig {
         this.maxPendingRequests = builder.maxPendingRequests;
         this.auditWrites = builder.auditWrites;
         this.inboundLimits = builder.inboundLimits != null ? builder.inboundLimits : InboundLimits.defaults();
+        this.byteBudgets = builder.byteBudgets != null ? builder.byteBudgets : ByteBudgets.defaults();
         if (!peerAddresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--peers must include this node's own id " + nodeId + ": " + peerAddresses.keySet());
         }
@@ -162,6 +164,11 @@ public final class NodeConfig {
         return inboundLimits;
     }
 
+    /** The state's quota and the log's limits in bytes (docs/limits.md). */
+    public ByteBudgets byteBudgets() {
+        return byteBudgets;
+    }
+
     public InetSocketAddress peerAddress() {
         return peerAddresses.get(nodeId);
     }
@@ -178,13 +185,14 @@ public final class NodeConfig {
     public RaftConfig raftConfig() {
         return RaftConfig.defaults(nodeId, voterIds()).withTimeouts(
                 ticks(electionTimeoutMinMillis), ticks(electionTimeoutMaxMillis), ticks(heartbeatIntervalMillis),
-                Math.max(1, ticks(leaderLostTimeoutMaxMillis)));
+                Math.max(1, ticks(leaderLostTimeoutMaxMillis))).withMaxLogBytes(byteBudgets.maxLogBytes());
     }
 
     /** The driver's configuration: a request is held at most the minimum election timeout while no leader is known. */
     DriverConfig driverConfig() {
         return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, MAX_PARKED_REQUESTS,
-                TimeUnit.MILLISECONDS.toNanos(electionTimeoutMinMillis), snapshotEveryEntries);
+                TimeUnit.MILLISECONDS.toNanos(electionTimeoutMinMillis), snapshotEveryEntries)
+                .withByteLimits(byteBudgets.snapshotEveryLogBytes(), byteBudgets.quotaBytes());
     }
 
     private int ticks(int millis) {
@@ -212,6 +220,7 @@ public final class NodeConfig {
         private int maxPendingRequests = 65_536;
         private boolean auditWrites;
         private InboundLimits inboundLimits;
+        private ByteBudgets byteBudgets;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
@@ -294,6 +303,12 @@ public final class NodeConfig {
         /** Connection caps, frame deadlines and byte budgets of both ports; default {@link InboundLimits#defaults()}. */
         public Builder inboundLimits(InboundLimits value) {
             inboundLimits = value;
+            return this;
+        }
+
+        /** The state's quota and the log's limits; default {@link ByteBudgets#defaults()}, from the heap. */
+        public Builder byteBudgets(ByteBudgets value) {
+            byteBudgets = value;
             return this;
         }
 

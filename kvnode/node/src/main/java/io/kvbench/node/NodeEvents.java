@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.driver.DriverObserver;
 import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.raft.RoleChange;
+import io.kvbench.raft.Snapshot;
 
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -55,9 +56,8 @@ final class NodeEvents implements DriverObserver {
         ObjectNode event = eventLog.event("snapshot");
         event.put("index", written.snapshot().lastIndex());
         event.put("term", written.snapshot().lastTerm());
-        event.put("bytes", written.snapshot().data().length);
+        event.put("bytes", written.sizeBytes());
         event.put("capture_us", written.captureNanos() / 1_000);
-        event.put("serialize_us", written.serializeNanos() / 1_000);
         event.put("write_us", written.writeNanos() / 1_000);
         event.put("applied_since", appliedSince);
         eventLog.write(event);
@@ -69,6 +69,62 @@ final class NodeEvents implements DriverObserver {
         event.put("index", index);
         event.put("reason", reason);
         eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotSendStarted(int followerId, Snapshot snapshot, long totalBytes) {
+        ObjectNode event = snapshotEvent("snapshot_send_started", snapshot);
+        event.put("peer", followerId);
+        event.put("bytes", totalBytes);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotSendFinished(int followerId, Snapshot snapshot, long totalBytes, long nanos) {
+        ObjectNode event = snapshotEvent("snapshot_sent", snapshot);
+        event.put("peer", followerId);
+        event.put("bytes", totalBytes);
+        event.put("elapsed_ms", nanos / 1_000_000);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotSendStopped(int followerId, Snapshot snapshot, String reason) {
+        ObjectNode event = snapshotEvent("snapshot_send_stopped", snapshot);
+        event.put("peer", followerId);
+        event.put("reason", reason);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotReceiveStarted(int leaderId, Snapshot snapshot, long totalBytes) {
+        ObjectNode event = snapshotEvent("snapshot_receive_started", snapshot);
+        event.put("leader", leaderId);
+        event.put("bytes", totalBytes);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotReceived(int leaderId, Snapshot snapshot, long totalBytes, long nanos) {
+        ObjectNode event = snapshotEvent("snapshot_received", snapshot);
+        event.put("leader", leaderId);
+        event.put("bytes", totalBytes);
+        event.put("elapsed_ms", nanos / 1_000_000);
+        eventLog.write(event);
+    }
+
+    @Override
+    public void snapshotReceiveStopped(Snapshot snapshot, String reason) {
+        ObjectNode event = snapshotEvent("snapshot_receive_stopped", snapshot);
+        event.put("reason", reason);
+        eventLog.write(event);
+    }
+
+    private ObjectNode snapshotEvent(String name, Snapshot snapshot) {
+        ObjectNode event = eventLog.event(name);
+        event.put("index", snapshot.lastIndex());
+        event.put("term", snapshot.lastTerm());
+        return event;
     }
 
     @Override

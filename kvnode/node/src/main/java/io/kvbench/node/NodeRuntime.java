@@ -73,6 +73,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final EventLog eventLog;
     private final Wal wal;
     private final BackgroundSnapshots snapshots;
+    private final WalStorage storage;
     private final ReplicaDriver driver;
     private final NettyResources netty;
     private final PeerServer peerServer;
@@ -122,10 +123,10 @@ public final class NodeRuntime implements AutoCloseable {
                 .withSyncMode(config.syncMode()).withCommitNanosObserver(measurements.walCommitObserver())));
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
-        WalStorage storage = new WalStorage(wal, snapshots, this::enqueue, this::pauseClientReads);
+        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads);
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
-        this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, recovered), storage,
+        this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
                 this::sendToPeer, TimeSource.SYSTEM, DriverObserver.all(
                         new NodeEvents(config.nodeId(), eventLog, this::failStop), measurements));
         storage.bind(driver);
@@ -174,8 +175,10 @@ public final class NodeRuntime implements AutoCloseable {
         });
     }
 
-    private static KvStateMachine initialStateMachine(NodeConfig config, RecoveredState recovered) {
-        if (!recovered.snapshot().isEmpty()) return KvStateMachine.restore(recovered.snapshot().data());
+    /** The recovered snapshot's state (streamed from its file), or an empty state machine. */
+    private static KvStateMachine initialStateMachine(NodeConfig config, WalStorage storage) throws IOException {
+        KvStateMachine recovered = storage.loadRecoveredSnapshot();
+        if (recovered != null) return recovered;
         return config.auditWrites()
                 ? KvStateMachine.withWriteAudit(config.maxSessions(), config.sessionTimeoutMillis(), 1024)
                 : new KvStateMachine(config.maxSessions(), config.sessionTimeoutMillis(), 1024);
@@ -341,8 +344,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
-        lastStatus = StatusSnapshot.of(config, driver.core(), driver.stateMachine(), driver.storageHasFailed(),
-                driver.storageFailure(), connectedPeers.size(), wal.stats(), startedWallMillis,
+        lastStatus = StatusSnapshot.of(config, driver, connectedPeers.size(), wal.stats(), startedWallMillis,
                 clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats());
     }
 
@@ -406,6 +408,7 @@ public final class NodeRuntime implements AutoCloseable {
         peerConnections.close();
         peerServer.close();
         snapshots.close();
+        storage.close();
         wal.close();
         netty.close();
         eventLog.write(eventLog.event("stopped"));

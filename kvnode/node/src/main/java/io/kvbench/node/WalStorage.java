@@ -1,31 +1,51 @@
 package io.kvbench.node;
 
+import io.kvbench.driver.ReceivedSnapshot;
 import io.kvbench.driver.ReplicaDriver;
+import io.kvbench.driver.SnapshotSource;
 import io.kvbench.driver.Storage;
 import io.kvbench.driver.WrittenSnapshot;
 import io.kvbench.kv.KvStateCapture;
+import io.kvbench.kv.KvStateMachine;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
 import io.kvbench.raft.Snapshot;
+import io.kvbench.wal.IncomingSnapshot;
+import io.kvbench.wal.SnapshotFileReader;
+import io.kvbench.wal.StagedSnapshot;
 import io.kvbench.wal.Wal;
 import io.kvbench.wal.WalBatch;
 import io.kvbench.wal.WalCallback;
+import io.kvbench.wal.WalCorruptionException;
 import io.kvbench.wal.WalFailedException;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The driver's storage in the node: the WAL, whose completions come back to the core thread as tasks, and
- * {@link BackgroundSnapshots} for the node's own snapshots. When the WAL's queue is full it tells the runtime,
- * which stops reading client sockets until the queue drains (the WAL never blocks the core thread).
+ * The driver's storage in the node: the WAL, whose completions come back to the core thread as tasks,
+ * {@link BackgroundSnapshots} for the node's own snapshots, and a thread of its own for snapshot transfers (a leader's
+ * chunk reads, a follower's chunk writes and its final check), so that neither the core thread nor the WAL thread waits
+ * on a snapshot's bytes. When the WAL's queue is full it tells the runtime, which stops reading client sockets until
+ * the queue drains (the WAL never blocks the core thread).
+ * <p>
+ * The current snapshot's file is kept open ({@link SharedReader}): a leader sends from it, and a transfer goes on
+ * reading the file it started with after a newer snapshot replaced (and deleted) it.
  */
-final class WalStorage implements Storage {
+final class WalStorage implements Storage, AutoCloseable {
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
     private final Wal wal;
     private final BackgroundSnapshots snapshots;
     private final Consumer<Runnable> coreThread;
     private final Runnable onQueueFull;
+    /** Reads and writes snapshot chunks, one task at a time, in order. */
+    private final ExecutorService transferIo;
     private ReplicaDriver driver;
     private final Runnable persisted = () -> driver.persisted();
     /** One callback for every batch: completions carry no data and arrive in submission order. */
@@ -40,16 +60,74 @@ final class WalStorage implements Storage {
             coreThread.accept(() -> driver.storageFailed(cause));
         }
     };
+    /** The current snapshot's file, open; null while there is none. Core thread. */
+    private SharedReader current;
+
+    /** A snapshot file open for reading, shared by the current snapshot and the transfers that send it. Core thread. */
+    private final class SharedReader {
+        final SnapshotFileReader reader;
+        int users = 1;
+
+        SharedReader(SnapshotFileReader reader) {
+            this.reader = reader;
+        }
+
+        void release() {
+            if (--users > 0) return;
+            // Closed on the transfer thread, after any read already queued there.
+            executeTransfer(reader::close);
+        }
+    }
+
+    private record FileSource(SharedReader shared) implements SnapshotSource {
+        @Override
+        public Snapshot snapshot() {
+            return shared.reader.snapshot();
+        }
+
+        @Override
+        public long sizeBytes() {
+            return shared.reader.sizeBytes();
+        }
+    }
+
+    /** A snapshot being received; {@code finished} once checked whole (set on the transfer thread before the hand-off). */
+    private static final class Incoming implements ReceivedSnapshot {
+        final IncomingSnapshot file;
+        volatile StagedSnapshot finished;
+
+        Incoming(IncomingSnapshot file) {
+            this.file = file;
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            return file.snapshot();
+        }
+
+        @Override
+        public long sizeBytes() {
+            return file.sizeBytes();
+        }
+    }
 
     /**
      * @param coreThread  queues a task on the node's core thread
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
      */
-    WalStorage(Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull) {
+    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull)
+            throws IOException {
         this.wal = wal;
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
+        this.transferIo = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "kvnode-" + nodeId + "-snapshot-io");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Snapshot recovered = wal.recoveredState().snapshot();
+        if (!recovered.isEmpty()) current = new SharedReader(wal.openSnapshot(recovered));
     }
 
     /** The driver the completions go to; before the first call. */
@@ -57,11 +135,21 @@ final class WalStorage implements Storage {
         this.driver = owner;
     }
 
+    /** The state machine of the snapshot recovered at open (streamed from its file, checked), or null if none. */
+    KvStateMachine loadRecoveredSnapshot() throws IOException {
+        return current == null ? null : current.reader.readContent(KvStateMachine::restore);
+    }
+
     /** The WAL fails fast once a write or fsync failed, possibly before its failure callback reached the core. */
     @Override
-    public void persist(HardState hardState, List<Entry> entries, Snapshot snapshot) throws IOException {
+    public void persist(HardState hardState, List<Entry> entries, ReceivedSnapshot snapshot) throws IOException {
+        StagedSnapshot received = null;
+        if (snapshot != null) {
+            received = ((Incoming) snapshot).finished;
+            replaceCurrent(wal.openStaged(received)); // opened before the WAL thread renames it
+        }
         try {
-            wal.submit(new WalBatch(hardState, entries, snapshot), persistCallback);
+            wal.submit(new WalBatch(hardState, entries, received), persistCallback);
         } catch (WalFailedException e) {
             throw e.getCause();
         }
@@ -87,6 +175,7 @@ final class WalStorage implements Storage {
     @Override
     public void installSnapshot(WrittenSnapshot written) throws IOException {
         BackgroundSnapshots.Staged staged = (BackgroundSnapshots.Staged) written;
+        replaceCurrent(wal.openStaged(staged.file()));
         try {
             wal.installStagedSnapshot(staged.file(), new WalCallback() {
                 @Override
@@ -108,5 +197,120 @@ final class WalStorage implements Storage {
     @Override
     public void discardSnapshot(WrittenSnapshot written) {
         snapshots.discard(((BackgroundSnapshots.Staged) written).file());
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    @Override
+    public SnapshotSource openSnapshot(Snapshot snapshot) throws IOException {
+        if (current == null || !current.reader.snapshot().equals(snapshot)) {
+            throw new IOException("snapshot " + snapshot + " is not the current one ("
+                    + (current == null ? "none" : current.reader.snapshot()) + ")");
+        }
+        current.users++;
+        return new FileSource(current);
+    }
+
+    @Override
+    public void readSnapshotChunk(SnapshotSource source, long offset, int maxBytes) {
+        SnapshotFileReader reader = ((FileSource) source).shared().reader;
+        executeTransfer(() -> {
+            try {
+                byte[] data = reader.read(offset, maxBytes);
+                coreThread.accept(() -> driver.snapshotChunkRead(source, offset, data));
+            } catch (IOException e) {
+                coreThread.accept(() -> driver.storageFailed(e));
+            }
+        });
+    }
+
+    @Override
+    public void closeSnapshot(SnapshotSource source) {
+        ((FileSource) source).shared().release();
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    @Override
+    public ReceivedSnapshot receiveSnapshot(Snapshot snapshot, long sizeBytes) throws IOException {
+        try {
+            return new Incoming(wal.receiveSnapshot(snapshot, sizeBytes));
+        } catch (WalFailedException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public void writeSnapshotChunk(ReceivedSnapshot received, long offset, byte[] data) {
+        Incoming incoming = (Incoming) received;
+        executeTransfer(() -> {
+            try {
+                incoming.file.write(offset, data);
+                long end = offset + data.length;
+                coreThread.accept(() -> driver.snapshotChunkWritten(received, end));
+            } catch (IOException e) {
+                coreThread.accept(() -> driver.storageFailed(e));
+            }
+        });
+    }
+
+    @Override
+    public void finishReceivedSnapshot(ReceivedSnapshot received) {
+        Incoming incoming = (Incoming) received;
+        executeTransfer(() -> {
+            boolean whole;
+            try {
+                incoming.finished = incoming.file.finish();
+                whole = true;
+            } catch (WalCorruptionException e) {
+                whole = false; // deleted; the leader is told to start over
+            } catch (IOException e) {
+                coreThread.accept(() -> driver.storageFailed(e));
+                return;
+            }
+            boolean checked = whole;
+            coreThread.accept(() -> driver.receivedSnapshotFinished(received, checked));
+        });
+    }
+
+    @Override
+    public void discardReceivedSnapshot(ReceivedSnapshot received) {
+        executeTransfer(((Incoming) received).file::discard);
+    }
+
+    /** Streams the finished file into a state machine on the core thread (memory: the state's, no copy of the bytes). */
+    @Override
+    public KvStateMachine loadReceivedSnapshot(ReceivedSnapshot received) throws IOException {
+        try (SnapshotFileReader reader = wal.openStaged(((Incoming) received).finished)) {
+            return reader.readContent(KvStateMachine::restore);
+        }
+    }
+
+    private void replaceCurrent(SnapshotFileReader reader) {
+        if (current != null) current.release();
+        current = new SharedReader(reader);
+    }
+
+    private void executeTransfer(Runnable task) {
+        try {
+            transferIo.execute(task);
+        } catch (RejectedExecutionException e) {
+            // Closing: transfers end with the node.
+        }
+    }
+
+    /** Core thread, after the driver stopped: waits for the transfer thread, then closes the current snapshot's file. */
+    @Override
+    public void close() {
+        if (current != null) current.release();
+        current = null;
+        transferIo.shutdown();
+        try {
+            if (!transferIo.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                System.err.println("snapshot transfer thread still running after " + CLOSE_WAIT_SECONDS + " s; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -62,8 +62,59 @@ public sealed interface Message {
     record HeartbeatResponse(int from, int to, long term, long readRound) implements Message {
     }
 
-    /** InstallSnapshot (§7) for a follower whose next entry the leader has compacted away. */
+    /**
+     * InstallSnapshot (§7) for a follower whose next entry the leader has compacted away. The core emits it to say
+     * "this follower needs my snapshot"; the leader's driver streams the snapshot's bytes as {@link SnapshotChunk}s
+     * instead of sending it, and the follower's driver steps it into its core only once every chunk is staged and
+     * checked (the "done" of §7), so a core never installs a snapshot that was partly received.
+     */
     record SnapshotRequest(int from, int to, long term, Snapshot snapshot) implements Message {
+    }
+
+    /**
+     * One piece of a snapshot's bytes, leader to follower (§7: {@code offset} is where {@code data} goes in the
+     * snapshot of {@code totalBytes} bytes; done when {@code offset + data.length == totalBytes}). The core handles
+     * its term as a leader's message; the drivers move the bytes (ReplicaDriver's snapshot sender and receiver).
+     */
+    record SnapshotChunk(int from, int to, long term, Snapshot snapshot, long totalBytes, long offset, byte[] data)
+            implements Message {
+        public SnapshotChunk {
+            if (data == null) throw new IllegalArgumentException("chunk data is null");
+            if (offset < 0 || totalBytes < 0 || offset + data.length > totalBytes) {
+                throw new IllegalArgumentException("chunk [" + offset + ", +" + data.length + ") outside a snapshot of "
+                        + totalBytes + " bytes");
+            }
+        }
+
+        public boolean done() {
+            return offset + data.length == totalBytes;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SnapshotChunk c && c.from == from && c.to == to && c.term == term
+                    && c.snapshot.equals(snapshot) && c.totalBytes == totalBytes && c.offset == offset
+                    && java.util.Arrays.equals(c.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(from, to, term, snapshot, totalBytes, offset);
+        }
+
+        @Override
+        public String toString() {
+            return "SnapshotChunk[from=" + from + ", to=" + to + ", term=" + term + ", " + snapshot + ", ["
+                    + offset + ", " + (offset + data.length) + ") of " + totalBytes + "]";
+        }
+    }
+
+    /**
+     * Follower to leader: the first {@code receivedBytes} bytes of {@code snapshot} are staged here, in order. It
+     * acknowledges chunks and says where to resume: after a lost chunk or a dropped connection the leader sends again
+     * from {@code receivedBytes}; 0 means start over (the follower restarted, or the staged copy failed its check).
+     */
+    record SnapshotChunkAck(int from, int to, long term, Snapshot snapshot, long receivedBytes) implements Message {
     }
 
     /** Leadership transfer (dissertation §3.10): the receiver starts an election at once, skipping pre-vote. */

@@ -26,6 +26,11 @@ public enum Mutation {
      * that may miss writes acknowledged before the read began.
      */
     REPLY_BEFORE_APPLY,
+    /**
+     * The driver judges every write against its own node's quota instead of the one the leader stamped on the entry:
+     * replicas configured differently would refuse different writes and diverge.
+     */
+    QUOTA_FROM_OWN_CONFIG,
     /** A rebuilt node votes and campaigns before its log reaches its vote fence (docs/storage-recovery.md). */
     IGNORE_VOTE_FENCE
 }

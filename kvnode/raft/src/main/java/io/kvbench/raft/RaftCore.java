@@ -4,6 +4,8 @@ import io.kvbench.raft.Message.AppendRequest;
 import io.kvbench.raft.Message.AppendResponse;
 import io.kvbench.raft.Message.Heartbeat;
 import io.kvbench.raft.Message.HeartbeatResponse;
+import io.kvbench.raft.Message.SnapshotChunk;
+import io.kvbench.raft.Message.SnapshotChunkAck;
 import io.kvbench.raft.Message.SnapshotRequest;
 import io.kvbench.raft.Message.TimeoutNow;
 import io.kvbench.raft.Message.VoteRequest;
@@ -214,6 +216,12 @@ public final class RaftCore {
         if (log.lastIndex() - commitIndex >= config.maxUncommittedEntries()) {
             return new ProposeResult.Dropped("too many uncommitted entries (" + config.maxUncommittedEntries() + ")");
         }
+        if (log.bytes() >= config.maxLogBytes()) {
+            // Bytes, not only entries: with 1 MiB values the entry bound alone let the log outgrow the heap. A snapshot
+            // compacts the applied part (the driver takes one by bytes too), and proposals are taken again.
+            return new ProposeResult.Dropped("the in-memory log holds " + log.bytes() + " bytes, the limit is "
+                    + config.maxLogBytes() + "; waiting for a snapshot to compact it");
+        }
         long index = log.lastIndex() + 1;
         log.append(Entry.command(index, term, command));
         appendPending = true;
@@ -286,6 +294,8 @@ public final class RaftCore {
         else if (message instanceof Heartbeat heartbeat) handleHeartbeat(heartbeat);
         else if (message instanceof HeartbeatResponse response) handleHeartbeatResponse(response);
         else if (message instanceof SnapshotRequest request) handleSnapshotRequest(request);
+        else if (message instanceof SnapshotChunk chunk) acceptLeader(chunk.from()); // the driver stages its bytes
+        else if (message instanceof SnapshotChunkAck ack) handleSnapshotChunkAck(ack);
         else if (message instanceof TimeoutNow timeoutNow) handleTimeoutNow(timeoutNow);
         else throw new IllegalArgumentException("unknown message " + message);
     }
@@ -306,14 +316,15 @@ public final class RaftCore {
             return true; // the granted pre-vote echoes the term we would campaign in
         }
         boolean fromLeader = message instanceof AppendRequest || message instanceof Heartbeat
-                || message instanceof SnapshotRequest;
+                || message instanceof SnapshotRequest || message instanceof SnapshotChunk;
         becomeFollower(message.term(), fromLeader ? message.from() : 0);
         return true;
     }
 
     /** A message from an older term: tell its sender our term so a stale leader or candidate steps down. */
     private void answerStaleTerm(Message message) {
-        if (message instanceof AppendRequest || message instanceof Heartbeat || message instanceof SnapshotRequest) {
+        if (message instanceof AppendRequest || message instanceof Heartbeat || message instanceof SnapshotRequest
+                || message instanceof SnapshotChunk) {
             send(messagesNow, new AppendResponse(selfId, message.from(), term, false, 0, 0, 0));
         } else if (message instanceof VoteRequest request && request.preVote()) {
             send(messagesNow, new VoteResponse(selfId, request.from(), term, false, true));
@@ -433,6 +444,21 @@ public final class RaftCore {
             pendingSnapshot = snapshot;
         }
         send(messagesAfterPersist, new AppendResponse(selfId, request.from(), term, true, snapshot.lastIndex(), 0, 0));
+    }
+
+    /**
+     * A follower staged more of the snapshot we owe it: the transfer is alive, so the follower stays in SNAPSHOT
+     * instead of timing out into a probe that would start the snapshot again (a large one takes longer than an
+     * election timeout to cross). The bytes themselves are the driver's business.
+     */
+    private void handleSnapshotChunkAck(SnapshotChunkAck ack) {
+        if (role != Role.LEADER) return;
+        Progress follower = progress.get(ack.from());
+        if (follower == null) return;
+        follower.recentlyActive = true;
+        if (follower.state == Progress.State.SNAPSHOT && ack.snapshot().lastIndex() == follower.pendingSnapshotIndex) {
+            follower.ticksSinceSnapshotSent = 0;
+        }
     }
 
     private void handleTimeoutNow(TimeoutNow timeoutNow) {
@@ -867,6 +893,27 @@ public final class RaftCore {
 
     public Snapshot snapshot() {
         return log.snapshot();
+    }
+
+    /** Bytes of the entries held in memory after the snapshot ({@link Entry#sizeBytes()} each). */
+    public long logBytes() {
+        return log.bytes();
+    }
+
+    /** Bytes of the held entries in {@code [fromIndex, toIndex]}, clamped to the log. */
+    public long logBytesBetween(long fromIndex, long toIndex) {
+        return log.bytesBetween(fromIndex, toIndex);
+    }
+
+    /** As leader, each follower's replication state (Figure 2's matchIndex and nextIndex); empty otherwise. */
+    public List<FollowerProgress> followerProgress() {
+        List<FollowerProgress> out = new ArrayList<>(progress.size());
+        for (Map.Entry<Integer, Progress> e : progress.entrySet()) {
+            Progress p = e.getValue();
+            out.add(new FollowerProgress(e.getKey(), p.matchIndex, p.nextIndex, p.state.name(),
+                    p.state == Progress.State.SNAPSHOT ? p.pendingSnapshotIndex : 0));
+        }
+        return out;
     }
 
     public RaftConfig config() {

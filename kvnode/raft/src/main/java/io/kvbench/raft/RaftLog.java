@@ -16,6 +16,8 @@ final class RaftLog {
     private long stableIndex;
     /** Lowest index not yet handed out in a Ready for persistence. */
     private long unpersistedFrom;
+    /** {@link Entry#sizeBytes()} summed over {@link #entries}: what the log holds in memory. */
+    private long bytes;
 
     RaftLog(Snapshot snapshot, List<Entry> durableEntries) {
         this.snapshot = snapshot;
@@ -26,6 +28,7 @@ final class RaftLog {
                 throw new IllegalStateException("log gap: expected index " + expected + " but got " + entry);
             }
             entries.add(entry);
+            bytes += entry.sizeBytes();
             expected++;
         }
         this.stableIndex = lastIndex();
@@ -52,6 +55,20 @@ final class RaftLog {
         return stableIndex;
     }
 
+    /** Bytes of the entries held in memory (after the snapshot), by {@link Entry#sizeBytes()}. */
+    long bytes() {
+        return bytes;
+    }
+
+    /** Bytes of the held entries from {@code fromIndex} to {@code toIndex}, both included and clamped to the log. */
+    long bytesBetween(long fromIndex, long toIndex) {
+        long total = 0;
+        for (long index = Math.max(fromIndex, firstIndex()); index <= Math.min(toIndex, lastIndex()); index++) {
+            total += entry(index).sizeBytes();
+        }
+        return total;
+    }
+
     /** Term of the entry at {@code index}; 0 for index 0 or beyond the end; -1 if compacted away. */
     long term(long index) {
         if (index == snapshot.lastIndex()) return snapshot.lastTerm();
@@ -76,11 +93,11 @@ final class RaftLog {
     List<Entry> slice(long fromIndex, int maxCount, long maxBytes) {
         if (fromIndex < firstIndex()) throw new IllegalArgumentException("index " + fromIndex + " is compacted");
         List<Entry> out = new ArrayList<>();
-        long bytes = 0;
+        long sliceBytes = 0;
         for (long index = fromIndex; index <= lastIndex() && out.size() < maxCount; index++) {
             Entry entry = entry(index);
-            bytes += entry.sizeBytes();
-            if (!out.isEmpty() && bytes > maxBytes) break;
+            sliceBytes += entry.sizeBytes();
+            if (!out.isEmpty() && sliceBytes > maxBytes) break;
             out.add(entry);
         }
         return out;
@@ -92,6 +109,7 @@ final class RaftLog {
             throw new IllegalStateException("append of " + entry + " after last index " + lastIndex());
         }
         entries.add(entry);
+        bytes += entry.sizeBytes();
     }
 
     /**
@@ -109,7 +127,7 @@ final class RaftLog {
     }
 
     private void truncateFrom(long index) {
-        while (lastIndex() >= index) entries.remove(entries.size() - 1);
+        while (lastIndex() >= index) bytes -= entries.remove(entries.size() - 1).sizeBytes();
         stableIndex = Math.min(stableIndex, index - 1);
         unpersistedFrom = Math.min(unpersistedFrom, index);
     }
@@ -136,6 +154,7 @@ final class RaftLog {
     /** Replace the whole log with a snapshot received from the leader (§7). */
     void restore(Snapshot newSnapshot) {
         entries.clear();
+        bytes = 0;
         snapshot = newSnapshot;
         stableIndex = Math.min(stableIndex, newSnapshot.lastIndex() - 1);
         unpersistedFrom = newSnapshot.lastIndex() + 1;
@@ -155,7 +174,9 @@ final class RaftLog {
         if (term(index) != newSnapshot.lastTerm()) {
             throw new IllegalArgumentException("snapshot " + newSnapshot + " does not match the log's term " + term(index));
         }
-        entries.subList(0, (int) (index - firstIndex() + 1)).clear();
+        List<Entry> covered = entries.subList(0, (int) (index - firstIndex() + 1));
+        for (Entry entry : covered) bytes -= entry.sizeBytes();
+        covered.clear();
         snapshot = newSnapshot;
     }
 

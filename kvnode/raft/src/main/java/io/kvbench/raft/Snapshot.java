@@ -1,17 +1,18 @@
 package io.kvbench.raft;
 
 /**
- * A state machine snapshot that replaces the log up to and including {@code lastIndex} (§7). {@code data}
- * is opaque to the core (the KV state machine's serialized form).
+ * Where a state machine snapshot ends (§7): it replaces the log up to and including {@code lastIndex}, whose entry
+ * has {@code lastTerm}. The core needs nothing more: the snapshot's bytes live in storage (the node's snapshot file,
+ * the simulator's disk) and travel between nodes in chunks that the driver streams (§7's offset and done; etcd and
+ * Ratis do the same), so no node ever holds a whole serialized snapshot in memory or in one message.
  */
-public record Snapshot(long lastIndex, long lastTerm, byte[] data) {
-    public static final Snapshot EMPTY = new Snapshot(0, 0, new byte[0]);
+public record Snapshot(long lastIndex, long lastTerm) {
+    public static final Snapshot EMPTY = new Snapshot(0, 0);
 
     public Snapshot {
         if (lastIndex < 0 || lastTerm < 0) {
             throw new IllegalArgumentException("negative snapshot position " + lastIndex + "@" + lastTerm);
         }
-        if (data == null) data = new byte[0];
     }
 
     public boolean isEmpty() {
@@ -20,6 +21,6 @@ public record Snapshot(long lastIndex, long lastTerm, byte[] data) {
 
     @Override
     public String toString() {
-        return "Snapshot{" + lastIndex + "@" + lastTerm + " " + data.length + "B}";
+        return "Snapshot{" + lastIndex + "@" + lastTerm + "}";
     }
 }

@@ -355,7 +355,7 @@ final class Cluster {
     /** Compact {@code id}'s log through {@code index} (which it must have applied). */
     Snapshot compact(int id, long index) {
         Node node = nodes.get(id);
-        Snapshot snapshot = new Snapshot(index, node.core.termAt(index), ("state@" + index).getBytes(StandardCharsets.UTF_8));
+        Snapshot snapshot = new Snapshot(index, node.core.termAt(index));
         node.core.compact(snapshot);
         node.snapshot = snapshot;
         node.stored.removeIf(e -> e.index() <= index);

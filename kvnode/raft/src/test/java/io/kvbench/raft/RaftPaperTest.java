@@ -100,7 +100,7 @@ class RaftPaperTest {
             Message stale = switch (type) {
                 case "AppendRequest" -> new AppendRequest(2, 1, 2, 3, 3, log(1, 2, 3, 2).subList(3, 4), 4);
                 case "Heartbeat" -> new Heartbeat(2, 1, 2, 3, 1);
-                default -> new SnapshotRequest(2, 1, 2, new Snapshot(10, 2, new byte[0]));
+                default -> new SnapshotRequest(2, 1, 2, new Snapshot(10, 2));
             };
 
             c.core(1).step(stale);
@@ -1103,7 +1103,7 @@ class RaftPaperTest {
         c.elect(1);
         c.propose(1, "x");
         c.drain(1);
-        assertThatThrownBy(() -> c.core(1).compact(new Snapshot(2, 1, new byte[0])))
+        assertThatThrownBy(() -> c.core(1).compact(new Snapshot(2, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -29,6 +29,10 @@ record Event(long time, long sequence, Kind kind) implements Comparable<Event> {
     record SnapshotWritten(int nodeId, int incarnation, WrittenSnapshot written) implements Kind {
     }
 
+    /** The node's snapshot I/O thread finished its running task (a chunk read or write, a received snapshot's check). */
+    record SnapshotIoDone(int nodeId, int incarnation) implements Kind {
+    }
+
     /** The runtime's "connection to peerId closed" hint. */
     record Hint(int nodeId, int incarnation, int peerId) implements Kind {
     }

@@ -28,6 +28,8 @@ import java.util.TreeMap;
  * once; a read once the state machine reached its read index and every write acknowledged before the read began).
  * And of storage: term and vote never roll back at a restart, and only a node that lost its storage and was rebuilt
  * ever reports a log shorter than it acknowledged.
+ * And of snapshots and quotas: every snapshot stored at an index holds the same bytes on every node, whole (a
+ * follower never installs one it received in part, or damaged); a write refused for the quota never takes effect.
  */
 final class InvariantChecker {
     private static final int LOG_MATCHING_EVERY_EVENTS = 64;
@@ -53,6 +55,11 @@ final class InvariantChecker {
     private final TreeMap<ClientSeq, Long> writeEffectIndex = new TreeMap<>();
     /** Writes acknowledged to clients, with the index of the entry whose application answered them. */
     private final TreeMap<ClientSeq, Long> acknowledged = new TreeMap<>();
+    /** Writes answered QuotaExceeded: never applied, on any replica. */
+    private final TreeMap<ClientSeq, Long> refusedForQuota = new TreeMap<>();
+    /** The bytes of every snapshot stored, by index: the same on every node. */
+    private final TreeMap<Long, byte[]> snapshotFiles = new TreeMap<>();
+    private long snapshotsReceived;
     private long maxAcknowledgedIndex;
     private long readsServed;
     private long leaderChanges;
@@ -180,6 +187,10 @@ final class InvariantChecker {
     }
 
     void onClientAcknowledged(SimClient client, KvResult result, long index) {
+        if (client.awaiting instanceof KvCommand.Write write && result instanceof KvResult.QuotaExceeded) {
+            refusedForQuota.put(new ClientSeq(write.clientId(), write.seq()), index);
+            return;
+        }
         maxAcknowledgedIndex = Math.max(maxAcknowledgedIndex, index);
         if (client.awaiting instanceof KvCommand.Write write) {
             acknowledged.put(new ClientSeq(write.clientId(), write.seq()), index);
@@ -222,6 +233,24 @@ final class InvariantChecker {
                 }
             }
         }
+    }
+
+    /** A node's snapshot became durable: whole, and the same bytes as any other stored at that index (§5.4.3). */
+    void onSnapshotStored(int nodeId, io.kvbench.raft.Snapshot snapshot, byte[] file) {
+        if (file == null || SimDisk.stateOf(file) == null) {
+            fail("snapshots whole", "node " + nodeId + " stored " + snapshot + " whose bytes fail their check");
+            return;
+        }
+        byte[] known = snapshotFiles.putIfAbsent(snapshot.lastIndex(), file);
+        if (known != null && !java.util.Arrays.equals(known, file)) {
+            fail("snapshots agree", "node " + nodeId + " stored " + snapshot + " with other bytes than another node's at "
+                    + snapshot.lastIndex());
+        }
+    }
+
+    /** A follower installs a snapshot streamed from its leader. */
+    void onSnapshotReceived(SimNode node, io.kvbench.raft.Snapshot snapshot) {
+        snapshotsReceived++;
     }
 
     /**
@@ -278,6 +307,16 @@ final class InvariantChecker {
                 return;
             }
         }
+        for (ClientSeq refused : refusedForQuota.keySet()) {
+            for (SimNode node : simulation.nodes()) {
+                long times = node.stateMachine().timesApplied(refused.clientId, refused.seq);
+                if (times != 0 || writeEffectIndex.containsKey(refused)) {
+                    fail("refused writes never applied", "node " + node.id + " applied (client " + refused.clientId
+                            + ", seq " + refused.seq + ") " + times + " times after it was refused for the quota");
+                    return;
+                }
+            }
+        }
         for (Map.Entry<ClientSeq, Long> ack : acknowledged.entrySet()) {
             ClientSeq write = ack.getKey();
             Long effect = writeEffectIndex.get(write);
@@ -315,6 +354,14 @@ final class InvariantChecker {
 
     long maxTerm() {
         return maxTerm;
+    }
+
+    long snapshotsReceived() {
+        return snapshotsReceived;
+    }
+
+    long quotaRefusals() {
+        return refusedForQuota.size();
     }
 
     long maxAcknowledgedIndex() {

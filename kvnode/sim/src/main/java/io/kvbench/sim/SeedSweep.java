@@ -33,7 +33,7 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
     public String summary() {
         Map<FaultMix, long[]> byMix = new EnumMap<>(FaultMix.class);
         for (SimResult result : results) {
-            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[10]);
+            long[] tally = byMix.computeIfAbsent(result.options().faults(), m -> new long[13]);
             tally[0]++;
             if (!result.passed()) tally[1]++;
             tally[2] += result.acknowledgedWrites();
@@ -44,13 +44,17 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
             tally[7] += result.storageFailures();
             tally[8] += result.rebuilds();
             tally[9] += result.damagedHardStateRestarts();
+            tally[10] += result.snapshotsReceived();
+            tally[11] += result.quotaRefusals();
+            tally[12] += result.damagedTransfers();
         }
         StringBuilder out = new StringBuilder("simulated " + results.size() + " seeds in " + elapsedMillis + " ms, "
                 + failures.size() + " failed");
         byMix.forEach((mix, t) -> {
             out.append(String.format(Locale.ROOT,
-                    "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d",
-                    mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6]));
+                    "%n  %-10s seeds=%d failed=%d acked writes=%d reads=%d leaders elected=%d unsynced records lost=%d torn=%d"
+                            + " snapshots received=%d quota refusals=%d damaged transfers=%d",
+                    mix, t[0], t[1], t[2], t[4], t[3], t[5], t[6], t[10], t[11], t[12]));
             if (t[7] + t[8] + t[9] > 0) {
                 out.append(String.format(Locale.ROOT,
                         " storage failures (fail-stop)=%d rebuilds=%d restarts on a damaged hard state copy=%d", t[7], t[8], t[9]));

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /**
- * A simulated client: registers a session, then issues puts, compare-and-sets and linearizable reads, one at
- * a time, retrying each with the same (client id, sequence number) until it is answered.
+ * A simulated client: registers a session, then issues puts, deletes, compare-and-sets and linearizable reads, one
+ * at a time, retrying each with the same (client id, sequence number) until it is answered.
  */
 final class SimClient {
     static final int TIMEOUT_TICKS = 40;
@@ -36,9 +36,10 @@ final class SimClient {
         if (healed) return null;
         String key = "k" + random.nextInt(KEYS);
         long seq = nextSeq;
-        int dice = random.nextInt(10);
-        if (dice < 6) return new KvCommand.Put(clientId, seq, seq, key, value(seq));
-        if (dice < 8) {
+        int dice = random.nextInt(20);
+        if (dice < 11) return new KvCommand.Put(clientId, seq, seq, key, value(seq));
+        if (dice < 13) return new KvCommand.Delete(clientId, seq, seq, key); // frees space under a quota
+        if (dice < 16) {
             byte[] expected = random.nextBoolean() ? null : ("c" + index + "-" + (seq - 1)).getBytes(StandardCharsets.UTF_8);
             return new KvCommand.Cas(clientId, seq, seq, key, expected, value(seq));
         }

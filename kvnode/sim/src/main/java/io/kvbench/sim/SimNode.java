@@ -45,13 +45,14 @@ final class SimNode {
     private ReplicaDriver driver;
     long recordedCommitIndex;
 
-    SimNode(int id, RaftConfig config, DriverConfig driverConfig, long coreSeed, Mutation mutation) {
+    SimNode(int id, RaftConfig config, DriverConfig driverConfig, long coreSeed, Mutation mutation,
+            SimDisk.SnapshotListener snapshots) {
         this.id = id;
         this.config = config;
         this.driverConfig = driverConfig;
         this.coreSeed = coreSeed;
         this.mutation = mutation;
-        this.disk = new SimDisk(Path.of("node" + id, "hardstate"));
+        this.disk = new SimDisk(Path.of("node" + id, "hardstate"), snapshots);
     }
 
     /**
@@ -69,7 +70,7 @@ final class SimNode {
         core.breakRuleForTesting(mutation);
         KvStateMachine stateMachine = recovered.snapshot().isEmpty()
                 ? KvStateMachine.withWriteAudit(MAX_SESSIONS, SESSION_TIMEOUT_MILLIS, MAX_PENDING_REPLIES)
-                : KvStateMachine.restore(recovered.snapshot().data());
+                : KvStateMachine.restore(SimDisk.stateOf(recovered.snapshotFile()));
         driver = new ReplicaDriver(driverConfig, core, stateMachine, disk, transport, time, observer);
         driver.breakRuleForTesting(mutation);
         recordedCommitIndex = recovered.snapshot().lastIndex();

@@ -18,6 +18,7 @@ import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.Role;
 import io.kvbench.raft.RoleChange;
+import io.kvbench.raft.Snapshot;
 import io.kvbench.wal.HardStateDamagedException;
 
 import java.net.InetSocketAddress;
@@ -57,6 +58,24 @@ public final class Simulation {
     static final int MAX_PENDING_REQUESTS = 1024;
     /** As the node's: requests held while no leader is known, at most the minimum election timeout. */
     static final int MAX_PARKED_REQUESTS = 4096;
+    /**
+     * Snapshots travel in chunks of this many bytes, at most {@link #SNAPSHOT_WINDOW_CHUNKS} unacknowledged (the node's
+     * are 1 MiB and 4): a simulated state of a few kilobytes crosses in dozens of chunks, each lost, late, reordered
+     * or damaged like any message.
+     */
+    static final int SNAPSHOT_CHUNK_BYTES = 64;
+    static final int SNAPSHOT_WINDOW_CHUNKS = 3;
+    /** On every second seed, snapshots are also due by applied bytes and the log's bytes are bounded (node: heap/16, /8). */
+    static final long SNAPSHOT_EVERY_LOG_BYTES = 3000;
+    static final long MAX_LOG_BYTES = 8000;
+    /**
+     * On every third seed the state has a quota, a different one on each node (node {@code id}: this plus 150 x id
+     * bytes): writes are refused once the state is near it, and every replica must refuse the same ones, by the quota
+     * the leader stamped on each, or the replicas' states would differ at the end.
+     */
+    static final long QUOTA_BASE_BYTES = 1300;
+    /** In lossy fault mixes, the chance that a snapshot chunk arrives with a byte flipped (the follower's check fails). */
+    static final double DAMAGED_CHUNK_PROBABILITY = 0.02;
 
     private final SimOptions options;
     private final Random random;
@@ -109,16 +128,22 @@ public final class Simulation {
         Map<Integer, InetSocketAddress> clientAddresses = new TreeMap<>();
         for (int id : ids) clientAddresses.put(id, InetSocketAddress.createUnresolved("node-" + id, 8000 + id));
         for (int id : ids) {
+            boolean byteBounds = Math.floorMod(options.seed(), 2) == 0;
             RaftConfig config = RaftConfig.defaults(id, ids)
                     .withTimeouts(ELECTION_MIN_TICKS, ELECTION_MAX_TICKS, HEARTBEAT_TICKS, LEADER_LOST_MAX_TICKS)
                     .withAppendBounds(8, 4096, 4)
                     // Scaled down as the append bounds are (the node's is 4,096): a replica with a backlog applies it
                     // over several Readies, the node's path after a long partition or restart.
-                    .withMaxEntriesPerApply(4);
+                    .withMaxEntriesPerApply(4)
+                    .withMaxLogBytes(byteBounds ? MAX_LOG_BYTES : RaftConfig.DEFAULT_MAX_LOG_BYTES);
+            long quota = Math.floorMod(options.seed(), 3) == 0 ? QUOTA_BASE_BYTES + 150L * id : 0;
             DriverConfig driverConfig = new DriverConfig(id, clientAddresses, options.connectionClosedHint(),
                     MAX_PENDING_REQUESTS, MAX_PARKED_REQUESTS, TimeUnit.MILLISECONDS.toNanos(ELECTION_MIN_TICKS),
-                    SNAPSHOT_EVERY_ENTRIES);
-            SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation());
+                    SNAPSHOT_EVERY_ENTRIES)
+                    .withByteLimits(byteBounds ? SNAPSHOT_EVERY_LOG_BYTES : Long.MAX_VALUE, quota)
+                    .withSnapshotChunks(SNAPSHOT_CHUNK_BYTES, SNAPSHOT_WINDOW_CHUNKS);
+            SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation(),
+                    (snapshot, file) -> checker.onSnapshotStored(id, snapshot, file));
             nodes.add(node);
             try {
                 start(node);
@@ -154,7 +179,8 @@ public final class Simulation {
         return new SimResult(options, checker.violations(), eventCount, checker.acknowledgedWrites(),
                 checker.readsServed(), checker.leaderChanges(), checker.maxTerm(), finalCommitIndex(),
                 unsyncedRecordsLost(), tornRecords(), nodes.stream().mapToLong(n -> n.disk.failures()).sum(), rebuilds,
-                nodes.stream().mapToLong(n -> n.disk.damagedHardStateRestarts()).sum());
+                nodes.stream().mapToLong(n -> n.disk.damagedHardStateRestarts()).sum(), checker.snapshotsReceived(),
+                checker.quotaRefusals(), nodes.stream().mapToLong(n -> n.disk.damagedTransfers()).sum());
     }
 
     /**
@@ -221,6 +247,11 @@ public final class Simulation {
             }
             node.driver().snapshotWritten(written.written());
             node.driver().drain();
+        } else if (event instanceof Event.SnapshotIoDone done) {
+            SimNode node = node(done.nodeId());
+            if (!node.up || node.incarnation != done.incarnation()) return;
+            node.disk.completeSnapshotIo().accept(node.driver());
+            node.driver().drain();
         } else if (event instanceof Event.Hint hint) {
             SimNode node = node(hint.nodeId());
             if (!node.up || node.incarnation != hint.incarnation()) return;
@@ -267,6 +298,12 @@ public final class Simulation {
             public void snapshotWriting(WrittenSnapshot written) {
                 schedule(TICK / 10 + random.nextInt((int) TICK), new Event.SnapshotWritten(node.id, incarnation, written));
             }
+
+            @Override
+            public void snapshotIoStarted() {
+                boolean slow = slowDisk || slowDisks.contains(node.id);
+                schedule(TICK / 50 + random.nextInt((int) (slow ? TICK : TICK / 5)), new Event.SnapshotIoDone(node.id, incarnation));
+            }
         });
     }
 
@@ -291,6 +328,12 @@ public final class Simulation {
             }
 
             @Override
+            public void snapshotReceived(int leaderId, Snapshot snapshot, long totalBytes, long nanos) {
+                trace(() -> "node " + node.id + " installs " + snapshot + " (" + totalBytes + " bytes) from " + leaderId);
+                checker.onSnapshotReceived(node, snapshot);
+            }
+
+            @Override
             public void readServed(ClientReplyChannel channel, long readIndex) {
                 SimReplyChannel read = (SimReplyChannel) channel;
                 read.readIndex = readIndex;
@@ -312,6 +355,14 @@ public final class Simulation {
         checker.onSend(node(message.from()), message);
         if (cutLinks.contains(message.from() * 100 + message.to())) return;
         if (random.nextDouble() < dropProbability) return;
+        if (message instanceof Message.SnapshotChunk chunk && chunk.data().length > 0 && options.faults().lossy
+                && !healed && random.nextDouble() < DAMAGED_CHUNK_PROBABILITY) {
+            // Damaged on the way (no TCP checksum is perfect): the follower's check of the whole must catch it.
+            byte[] damaged = chunk.data().clone();
+            damaged[random.nextInt(damaged.length)] ^= (byte) (1 + random.nextInt(255));
+            message = new Message.SnapshotChunk(chunk.from(), chunk.to(), chunk.term(), chunk.snapshot(),
+                    chunk.totalBytes(), chunk.offset(), damaged);
+        }
         deliverLater(message);
         if (random.nextDouble() < duplicateProbability) deliverLater(message);
     }

@@ -33,6 +33,10 @@ class SimulationSeedsTest {
         assertThat(sweep.results().stream().mapToLong(SimResult::tornRecords).sum()).isGreaterThan(seeds / 20L);
         // Disks failed (a failed fsync or snapshot write), and each such node fail-stopped and came back on its disk.
         assertThat(sweep.results().stream().mapToLong(SimResult::storageFailures).sum()).isGreaterThan(seeds / 10L);
+        // Snapshots crossed in chunks, some damaged on the way and sent again; quotas refused writes (issue 20).
+        assertThat(sweep.results().stream().mapToLong(SimResult::snapshotsReceived).sum()).isGreaterThan(seeds / 2L);
+        assertThat(sweep.results().stream().mapToLong(SimResult::damagedTransfers).sum()).isGreaterThan(seeds / 20L);
+        assertThat(sweep.results().stream().mapToLong(SimResult::quotaRefusals).sum()).isGreaterThan(seeds);
     }
 
     @Test

@@ -6,7 +6,8 @@ import io.kvbench.raft.Snapshot;
 import java.util.List;
 
 /**
- * What {@link Wal#open} found on disk. {@code snapshot} is {@link Snapshot#EMPTY} when there is none;
+ * What {@link Wal#open} found on disk. {@code snapshot} is {@link Snapshot#EMPTY} when there is none (its content is
+ * read through {@link Wal#openSnapshot});
  * {@code entries} are contiguous and start right after the snapshot. {@code voteFenceIndex} is 0 except for a
  * node rebuilt after its storage was lost ({@link Wal#createRebuilt}): it grants no vote until its log reaches that
  * index (docs/storage-recovery.md).

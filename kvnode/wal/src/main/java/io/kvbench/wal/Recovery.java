@@ -124,7 +124,13 @@ final class Recovery {
         List<WalFiles.IndexedFile> files = WalFiles.snapshots(directory);
         if (files.isEmpty()) return Snapshot.EMPTY;
         WalFiles.IndexedFile newest = files.get(files.size() - 1);
-        Snapshot snapshot = SnapshotFile.read(channelFactory, newest.path(), newest.index());
+        // Checked whole (streamed through its checksum, memory bounded), but not kept: the node reads it again
+        // when it restores its state machine (Wal#openSnapshot).
+        Snapshot snapshot = SnapshotFile.verify(channelFactory, newest.path());
+        if (snapshot.lastIndex() != newest.index()) {
+            throw new WalCorruptionException(newest.path(), 1, "snapshot position " + snapshot
+                    + " does not match its file name index " + newest.index());
+        }
         // Older snapshots are deleted once a newer one is durable; a crash may have left them.
         for (WalFiles.IndexedFile older : files.subList(0, files.size() - 1)) AtomicFiles.delete(older.path());
         return snapshot;

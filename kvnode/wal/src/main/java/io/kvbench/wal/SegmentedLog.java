@@ -2,7 +2,6 @@ package io.kvbench.wal;
 
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
-import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -103,7 +102,7 @@ final class SegmentedLog implements AutoCloseable {
                 && pendingHardState.term() > durableHardState.term()) {
             writeHardState();
         }
-        if (batch.snapshot() != null) installSnapshot(batch.snapshot());
+        if (batch.snapshot() != null) installStagedSnapshot(batch.snapshot());
         for (Entry entry : batch.entries()) {
             if (entry.index() <= snapshotIndex) continue; // already covered by the snapshot
             if (entry.index() <= lastIndex) truncateFrom(entry.index());
@@ -228,20 +227,9 @@ final class SegmentedLog implements AutoCloseable {
     }
 
     /**
-     * Makes {@code snapshot} durable (a leader's, written here in full), then {@link #adoptSnapshot}.
-     */
-    private void installSnapshot(Snapshot snapshot) throws IOException {
-        requireNewer(snapshot.lastIndex());
-        flushPending();
-        AtomicFiles.replace(channelFactory, fsync, directory, WalFiles.snapshotName(snapshot.lastIndex()),
-                SnapshotFile.encode(snapshot));
-        fsync.syncDirectory(directory);
-        adoptSnapshot(snapshot.lastIndex(), snapshot.lastTerm());
-    }
-
-    /**
-     * Makes a snapshot that a background thread already wrote and forced the current one: only a rename and a
-     * directory fsync here, so entries queued behind it wait for no megabyte-sized write. Until the rename is
+     * Makes a snapshot that was already written and forced (by a background thread, or received from the leader and
+     * checked) the current one: only a rename and a directory fsync here, so entries queued behind it wait for no
+     * megabyte-sized write. Until the rename is
      * durable, recovery deletes the staged file and keeps the previous snapshot, whose log is still whole
      * (compaction comes after this).
      */

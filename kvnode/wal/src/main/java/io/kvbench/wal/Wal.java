@@ -196,21 +196,67 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Writes {@code snapshot} to a staged file and forces it, on the calling thread: meant for a background
-     * thread, so that neither the core's thread nor the WAL thread (and the entries queued on it) waits for a
-     * write of the whole state. Safe from any thread; touches nothing the WAL thread uses. The snapshot becomes
+     * Writes a snapshot whose last entry is {@code lastIndex}@{@code lastTerm} to a staged file, streaming
+     * {@code content} into it, and forces it, on the calling thread: meant for a background thread, so that neither the
+     * core's thread nor the WAL thread (and the entries queued on it) waits for a write of the whole state, and with
+     * bounded memory whatever its size. Safe from any thread; touches nothing the WAL thread uses. The snapshot becomes
      * the current one only through {@link #installStagedSnapshot}; until then a crash leaves the previous one.
      *
      * @throws IOException if the write or the force failed (the staged file may be left; recovery deletes it)
      * @throws WalFailedException if an earlier write or fsync failed
      */
-    public StagedSnapshot stageSnapshot(Snapshot snapshot) throws IOException {
-        if (snapshot == null || snapshot.isEmpty()) throw new IllegalArgumentException("no snapshot to stage: " + snapshot);
+    public StagedSnapshot stageSnapshot(long lastIndex, long lastTerm, SnapshotContent.Writer content) throws IOException {
+        if (lastIndex <= 0 || lastTerm <= 0) {
+            throw new IllegalArgumentException("no snapshot to stage at " + lastIndex + "@" + lastTerm);
+        }
         IOException cause = failure;
         if (cause != null) throw new WalFailedException(cause);
-        Path file = directory.resolve(WalFiles.stagedSnapshotName(snapshot.lastIndex()));
-        SnapshotFile.writeDurably(channelFactory, fsync, file, snapshot);
-        return new StagedSnapshot(snapshot.lastIndex(), snapshot.lastTerm(), Files.size(file), file);
+        Path file = directory.resolve(WalFiles.stagedSnapshotName(lastIndex));
+        long sizeBytes = SnapshotFile.writeDurably(channelFactory, fsync, file, lastIndex, lastTerm, content);
+        return new StagedSnapshot(lastIndex, lastTerm, sizeBytes, file);
+    }
+
+    /**
+     * Starts receiving {@code snapshot} from the leader: a temp file of {@code sizeBytes} (a snapshot file's bytes) that
+     * the returned object writes chunk by chunk and checks whole before it may be installed (in a {@link WalBatch}).
+     * Any earlier file for the same snapshot is truncated. Safe from any thread.
+     */
+    public IncomingSnapshot receiveSnapshot(Snapshot snapshot, long sizeBytes) throws IOException {
+        if (snapshot.isEmpty() || sizeBytes < SnapshotFile.HEADER_BYTES + SnapshotFile.TRAILER_BYTES) {
+            throw new IllegalArgumentException("no snapshot to receive: " + snapshot + " of " + sizeBytes + " bytes");
+        }
+        IOException cause = failure;
+        if (cause != null) throw new WalFailedException(cause);
+        return new IncomingSnapshot(channelFactory, fsync, directory.resolve(WalFiles.receivedSnapshotName(snapshot.lastIndex())),
+                snapshot, sizeBytes);
+    }
+
+    /**
+     * Opens the current snapshot's file (the one recovered, or installed since) for reading. Call it before anything
+     * could replace that snapshot (on the writer's thread); once open, it stays readable until closed.
+     */
+    public SnapshotFileReader openSnapshot(Snapshot snapshot) throws IOException {
+        SnapshotFileReader reader = SnapshotFileReader.open(channelFactory,
+                directory.resolve(WalFiles.snapshotName(snapshot.lastIndex())));
+        return checkedPosition(reader, snapshot);
+    }
+
+    /**
+     * Opens a staged or received snapshot for reading, before it is installed (its rename does not disturb an open
+     * reader): so the writer's thread can hold the file of the snapshot it is about to make current.
+     */
+    public SnapshotFileReader openStaged(StagedSnapshot staged) throws IOException {
+        return checkedPosition(SnapshotFileReader.open(channelFactory, staged.file),
+                new Snapshot(staged.lastIndex(), staged.lastTerm()));
+    }
+
+    private static SnapshotFileReader checkedPosition(SnapshotFileReader reader, Snapshot expected)
+            throws WalCorruptionException {
+        if (!reader.snapshot().equals(expected)) {
+            reader.close();
+            throw new WalCorruptionException(reader.file(), 1, "holds " + reader.snapshot() + ", not " + expected);
+        }
+        return reader;
     }
 
     /**

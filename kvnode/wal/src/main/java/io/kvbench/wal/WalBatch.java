@@ -2,16 +2,16 @@ package io.kvbench.wal;
 
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.HardState;
-import io.kvbench.raft.Snapshot;
 import java.util.List;
 
 /**
- * One unit of work from the core: any of a new hard state, a snapshot received from the leader, and new
- * contiguous log entries. They are applied in the order snapshot, entries, hard state, except that a higher term is
+ * One unit of work from the core: any of a new hard state, a snapshot received from the leader (already written and
+ * checked in full, {@link IncomingSnapshot#finish}: the batch installs it by a rename), and new contiguous log
+ * entries. They are applied in the order snapshot, entries, hard state, except that a higher term is
  * made durable before the snapshot and entries (so the log never holds a term the hard state does not); all three
  * are durable when the batch's callback reports so.
  */
-public record WalBatch(HardState hardState, List<Entry> entries, Snapshot snapshot) {
+public record WalBatch(HardState hardState, List<Entry> entries, StagedSnapshot snapshot) {
     private static final WalBatch EMPTY = new WalBatch(null, List.of(), null);
 
     public WalBatch {
@@ -22,7 +22,7 @@ public record WalBatch(HardState hardState, List<Entry> entries, Snapshot snapsh
                         + " then " + entries.get(i));
             }
         }
-        if (snapshot != null && snapshot.isEmpty()) {
+        if (snapshot != null && snapshot.lastIndex() <= 0) {
             throw new IllegalArgumentException("an empty snapshot is no snapshot: pass null");
         }
     }
@@ -35,7 +35,7 @@ public record WalBatch(HardState hardState, List<Entry> entries, Snapshot snapsh
         return new WalBatch(hardState, List.of(), null);
     }
 
-    public static WalBatch ofSnapshot(Snapshot snapshot) {
+    public static WalBatch ofSnapshot(StagedSnapshot snapshot) {
         return new WalBatch(null, List.of(), snapshot);
     }
 

@@ -41,6 +41,11 @@ final class WalFiles {
         return String.format("snapshot-%016x.staged", lastIndex) + TEMP_SUFFIX;
     }
 
+    /** A snapshot being received from the leader, chunk by chunk; a temp file until installed by rename. */
+    static String receivedSnapshotName(long lastIndex) {
+        return String.format("snapshot-%016x.received", lastIndex) + TEMP_SUFFIX;
+    }
+
     static List<IndexedFile> segments(Path directory) throws IOException {
         return list(directory, SEGMENT);
     }

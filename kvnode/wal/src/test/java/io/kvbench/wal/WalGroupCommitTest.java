@@ -144,7 +144,7 @@ class WalGroupCommitTest {
             for (long first = 1; first <= 200; first += 10) {
                 wal.submitAndWait(new WalBatch(new HardState(first, 1), entries(first, first + 9, 1), null));
             }
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(100, 1, new byte[] {1})));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 100, 1, new byte[] {1})));
             wal.compact(100);
             wal.submitAndWait(WalBatch.ofEntries(entries(150, 160, 2))); // truncation path too
             assertThat(wal.stats().forces()).isZero();
@@ -241,7 +241,10 @@ class WalGroupCommitTest {
         try (Wal wal = Wal.open(directory, observed)) {
             for (long index = 1; index <= 5; index++) wal.submitAndWait(WalTesting.withTerm(List.of(entry(index, 1))));
 
-            // One commit per batch here (each waited for), each timed; the observer's exception was not the WAL's.
+            // One commit per batch here (each waited for), each timed; the observer's exception was not the WAL's. The WAL
+            // thread calls the observer after the commit's callbacks, so the last one may still be on its way.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (commitNanos.size() < 5 && System.nanoTime() < deadline) Thread.onSpinWait();
             assertThat(commitNanos).hasSize(5).allSatisfy(nanos -> assertThat(nanos).isPositive());
             assertThat(wal.stats().groupCommits()).isEqualTo(5);
 

@@ -154,8 +154,8 @@ class WalRoundTripTest {
             wal.submitAndWait(WalTesting.withTerm(entries(1, 5, 1)));
             assertThatThrownBy(() -> wal.submit(WalTesting.withTerm(entries(7, 8, 1)), new WalTesting.FutureCallback()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gap");
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(4, 1, new byte[] {1})));
-            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(new Snapshot(3, 1, new byte[0])),
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 4, 1, new byte[] {1})));
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(WalTesting.received(wal, 3, 1, new byte[0])),
                     new WalTesting.FutureCallback())).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> wal.compact(5)).isInstanceOf(IllegalArgumentException.class);
         }
@@ -172,12 +172,13 @@ class WalRoundTripTest {
             wal.submitAndWait(WalBatch.ofEntries(entries(7, 8, 6)));
             // A snapshot from the leader of a newer term, in the batch that adopts that term: accepted.
             wal.submitAndWait(new WalBatch(new HardState(9, 0), List.of(),
-                    new Snapshot(20, 9, "state".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+                    WalTesting.received(wal, 20, 9, "state".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 
             // Entries or a snapshot of a term the hard state has not reached, or a term going back: refused at once.
             assertThatThrownBy(() -> wal.submit(WalBatch.ofEntries(entries(21, 21, 10)), NO_CALLBACK))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch holds term 10 but the hard state's term is 9");
-            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(new Snapshot(30, 10, new byte[1])), NO_CALLBACK))
+            StagedSnapshot tooNew = WalTesting.received(wal, 30, 10, new byte[1]);
+            assertThatThrownBy(() -> wal.submit(WalBatch.ofSnapshot(tooNew), NO_CALLBACK))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch holds term 10");
             assertThatThrownBy(() -> wal.submit(WalBatch.ofHardState(new HardState(8, 2)), NO_CALLBACK))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("terms never go back");

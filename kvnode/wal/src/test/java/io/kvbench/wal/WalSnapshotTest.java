@@ -38,7 +38,7 @@ class WalSnapshotTest {
     void snapshotThenCompactDeletesCoveredSegmentsAndSurvivesReopen() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 50, 1, STATE)));
             wal.compact(50);
             wal.submitAndWait(WalBatch.empty()); // compaction runs in order; this waits for it
         }
@@ -49,7 +49,7 @@ class WalSnapshotTest {
             RecoveredState state = wal.recoveredState();
             assertThat(state.snapshot().lastIndex()).isEqualTo(50);
             assertThat(state.snapshot().lastTerm()).isEqualTo(1);
-            assertThat(state.snapshot().data()).isEqualTo(STATE);
+            assertThat(WalTesting.content(wal, state.snapshot())).isEqualTo(STATE);
             assertThat(state.entries()).isEqualTo(fixedEntries(51, 100, 1));
         }
     }
@@ -58,8 +58,8 @@ class WalSnapshotTest {
     void newerSnapshotDeletesTheOlderFile() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(80, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 50, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 80, 1, STATE)));
         }
         assertThat(fileNames(directory)).filteredOn(name -> name.endsWith(".snap"))
                 .containsExactly(String.format("snapshot-%016x.snap", 80));
@@ -73,7 +73,7 @@ class WalSnapshotTest {
     void snapshotWhoseLastEntryTheLogDoesNotMatchDiscardsTheWholeLog() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(new WalBatch(new HardState(2, 0), List.of(), new Snapshot(60, 2, STATE)));
+            wal.submitAndWait(new WalBatch(new HardState(2, 0), List.of(), WalTesting.received(wal, 60, 2, STATE)));
             assertThat(segmentFiles(directory)).isEmpty();
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(61, 70, 2)));
         }
@@ -87,7 +87,7 @@ class WalSnapshotTest {
     void snapshotBeyondTheEndOfTheLogDiscardsIt() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 10, 1)));
-            wal.submitAndWait(new WalBatch(new HardState(3, 0), List.of(), new Snapshot(50, 3, STATE)));
+            wal.submitAndWait(new WalBatch(new HardState(3, 0), List.of(), WalTesting.received(wal, 50, 3, STATE)));
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(51, 52, 3)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
@@ -100,7 +100,7 @@ class WalSnapshotTest {
     void entriesInTheSnapshotsBatchAtOrBelowItAreIgnoredAndTheRestOverwrite() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(new WalBatch(new HardState(2, 0), fixedEntries(45, 60, 2), new Snapshot(50, 1, STATE)));
+            wal.submitAndWait(new WalBatch(new HardState(2, 0), fixedEntries(45, 60, 2), WalTesting.received(wal, 50, 1, STATE)));
         }
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().entries()).isEqualTo(fixedEntries(51, 60, 2));
@@ -114,7 +114,7 @@ class WalSnapshotTest {
             wal.submitAndWait(new WalBatch(new HardState(2, 0), fixedEntries(1, 100, 1), null));
         }
         // The snapshot reached the disk, the deletion of the mismatching log did not.
-        Files.write(directory.resolve(WalFiles.snapshotName(60)), SnapshotFile.encode(new Snapshot(60, 2, STATE)));
+        Files.write(directory.resolve(WalFiles.snapshotName(60)), WalTesting.snapshotFileBytes(60, 2, STATE));
 
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().snapshot().lastIndex()).isEqualTo(60);
@@ -130,7 +130,7 @@ class WalSnapshotTest {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
             Files.copy(segmentFiles(directory).get(0), saved.resolve("first"));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(50, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 50, 1, STATE)));
             wal.compact(50);
             wal.submitAndWait(WalBatch.empty());
         }
@@ -147,7 +147,7 @@ class WalSnapshotTest {
     void corruptSnapshotFileRefusesToOpen() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(entries(1, 10, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(5, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 5, 1, STATE)));
         }
         Path snapshotFile = directory.resolve(WalFiles.snapshotName(5));
         WalRecoveryTest.flipByte(snapshotFile, Files.size(snapshotFile) - 1);
@@ -162,7 +162,7 @@ class WalSnapshotTest {
     void logStartingAfterTheSnapshotLeavesAGap() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(20, 1, STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 20, 1, STATE)));
             wal.compact(20);
             wal.submitAndWait(WalBatch.empty());
         }

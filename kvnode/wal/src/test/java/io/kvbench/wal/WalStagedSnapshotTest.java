@@ -45,7 +45,7 @@ class WalStagedSnapshotTest {
     /** Entries 1..100, the old snapshot at 20 current and the log compacted to it. */
     private void writeLogWithOldSnapshot(Wal wal) throws IOException {
         wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-        wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(20, 1, OLD_STATE)));
+        wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 20, 1, OLD_STATE)));
         wal.compact(20);
         wal.submitAndWait(WalBatch.empty());
     }
@@ -60,7 +60,7 @@ class WalStagedSnapshotTest {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             RecoveredState state = wal.recoveredState();
             assertThat(state.snapshot().lastIndex()).isEqualTo(20);
-            assertThat(state.snapshot().data()).isEqualTo(OLD_STATE);
+            assertThat(WalTesting.content(wal, state.snapshot())).isEqualTo(OLD_STATE);
             assertThat(state.entries()).isEqualTo(fixedEntries(21, 100, 1));
         }
         assertThat(fileNames(directory)).noneMatch(name -> name.endsWith(WalFiles.TEMP_SUFFIX));
@@ -71,7 +71,7 @@ class WalStagedSnapshotTest {
             RecoveredState state = wal.recoveredState();
             assertThat(state.snapshot().lastIndex()).isEqualTo(60);
             assertThat(state.snapshot().lastTerm()).isEqualTo(1);
-            assertThat(state.snapshot().data()).isEqualTo(NEW_STATE);
+            assertThat(WalTesting.content(wal, state.snapshot())).isEqualTo(NEW_STATE);
             assertThat(state.entries()).isEqualTo(fixedEntries(61, 100, 1));
         }
         assertThat(fileNames(directory)).filteredOn(name -> name.endsWith(".snap"))
@@ -82,7 +82,7 @@ class WalStagedSnapshotTest {
     void stagedSnapshotInstalledThenCompactedSurvivesReopen() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             writeLogWithOldSnapshot(wal);
-            StagedSnapshot staged = wal.stageSnapshot(new Snapshot(60, 1, NEW_STATE));
+            StagedSnapshot staged = wal.stageSnapshot(60, 1, out -> out.write(NEW_STATE));
             assertThat(fileNames(directory)).contains(WalFiles.stagedSnapshotName(60))
                     .doesNotContain(WalFiles.snapshotName(60));
             assertThat(staged.sizeBytes()).isEqualTo(Files.size(directory.resolve(WalFiles.stagedSnapshotName(60))));
@@ -97,7 +97,7 @@ class WalStagedSnapshotTest {
         assertThat(segmentFiles(directory).get(0).getFileName().toString()).isEqualTo(WalFiles.segmentName(55));
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             assertThat(wal.recoveredState().snapshot().lastIndex()).isEqualTo(60);
-            assertThat(wal.recoveredState().snapshot().data()).isEqualTo(NEW_STATE);
+            assertThat(WalTesting.content(wal, wal.recoveredState().snapshot())).isEqualTo(NEW_STATE);
             assertThat(wal.recoveredState().entries()).isEqualTo(fixedEntries(61, 105, 1));
         }
     }
@@ -106,7 +106,7 @@ class WalStagedSnapshotTest {
     void crashAfterStagingBeforeInstallRecoversTheOldSnapshotAndTheWholeLog() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             writeLogWithOldSnapshot(wal);
-            wal.stageSnapshot(new Snapshot(60, 1, NEW_STATE));
+            wal.stageSnapshot(60, 1, out -> out.write(NEW_STATE));
         }
         assertRecoversOldSnapshotAndWholeLog();
     }
@@ -117,7 +117,7 @@ class WalStagedSnapshotTest {
             writeLogWithOldSnapshot(wal);
         }
         // A torn staged file: the crash came in the middle of its write.
-        byte[] whole = SnapshotFile.encode(new Snapshot(60, 1, NEW_STATE));
+        byte[] whole = WalTesting.snapshotFileBytes(60, 1, NEW_STATE);
         Files.write(directory.resolve(WalFiles.stagedSnapshotName(60)), Arrays.copyOf(whole, whole.length / 2));
         assertRecoversOldSnapshotAndWholeLog();
     }
@@ -126,7 +126,7 @@ class WalStagedSnapshotTest {
     void crashAfterTheRenameBeforeCompactionRecoversTheNewSnapshotAndTheLogAfterIt() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             writeLogWithOldSnapshot(wal);
-            installAndWait(wal, wal.stageSnapshot(new Snapshot(60, 1, NEW_STATE)));
+            installAndWait(wal, wal.stageSnapshot(60, 1, out -> out.write(NEW_STATE)));
         }
         assertThat(segmentFiles(directory).get(0).getFileName().toString()).isEqualTo(WalFiles.segmentName(19));
         assertRecoversNewSnapshotAndTheLogAfterIt();
@@ -139,7 +139,7 @@ class WalStagedSnapshotTest {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             writeLogWithOldSnapshot(wal);
             Files.copy(directory.resolve(WalFiles.snapshotName(20)), saved.resolve("old"));
-            installAndWait(wal, wal.stageSnapshot(new Snapshot(60, 1, NEW_STATE)));
+            installAndWait(wal, wal.stageSnapshot(60, 1, out -> out.write(NEW_STATE)));
             wal.compact(60);
             wal.submitAndWait(WalBatch.empty());
         }
@@ -163,7 +163,7 @@ class WalStagedSnapshotTest {
 
             // The WAL thread is stuck in its fsync; staging (write and force) completes anyway.
             int forcesBefore = channels.forces.get();
-            StagedSnapshot staged = wal.stageSnapshot(new Snapshot(2, 1, NEW_STATE));
+            StagedSnapshot staged = wal.stageSnapshot(2, 1, out -> out.write(NEW_STATE));
             assertThat(channels.forces.get()).as("the staged file was forced").isEqualTo(forcesBefore + 1);
             assertThat(blocked.result).isNotDone();
 
@@ -183,7 +183,7 @@ class WalStagedSnapshotTest {
         try (Wal wal = Wal.open(directory, WalOptions.defaults().withChannelFactory(channels))) {
             wal.submitAndWait(WalTesting.withTerm(List.of(entry(1, 1), entry(2, 1))));
             channels.writeFailure = new IOException("disk full");
-            assertThatThrownBy(() -> wal.stageSnapshot(new Snapshot(2, 1, NEW_STATE)))
+            assertThatThrownBy(() -> wal.stageSnapshot(2, 1, out -> out.write(NEW_STATE)))
                     .isInstanceOf(IOException.class).hasMessageContaining("disk full");
             channels.writeFailure = null;
             wal.submitAndWait(WalTesting.withTerm(List.of(entry(3, 1))));
@@ -198,9 +198,9 @@ class WalStagedSnapshotTest {
     void aStagedSnapshotNotNewerThanTheSubmittedOneIsRefusedAndCanBeDiscarded() throws Exception {
         try (Wal wal = Wal.open(directory, SMALL_SEGMENTS)) {
             wal.submitAndWait(WalTesting.withTerm(fixedEntries(1, 100, 1)));
-            StagedSnapshot staged = wal.stageSnapshot(new Snapshot(40, 1, NEW_STATE));
+            StagedSnapshot staged = wal.stageSnapshot(40, 1, out -> out.write(NEW_STATE));
             // Meanwhile a newer snapshot came from the leader.
-            wal.submitAndWait(WalBatch.ofSnapshot(new Snapshot(70, 1, OLD_STATE)));
+            wal.submitAndWait(WalBatch.ofSnapshot(WalTesting.received(wal, 70, 1, OLD_STATE)));
 
             assertThatThrownBy(() -> wal.installStagedSnapshot(staged, new WalTesting.FutureCallback()))
                     .isInstanceOf(IllegalArgumentException.class)

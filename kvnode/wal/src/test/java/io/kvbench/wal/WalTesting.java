@@ -3,6 +3,7 @@ package io.kvbench.wal;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.EntryType;
 import io.kvbench.raft.HardState;
+import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,35 @@ final class WalTesting {
         byte[] data = new byte[dataBytes];
         for (int i = 0; i < dataBytes; i++) data[i] = (byte) ('a' + (index + i) % 26);
         return Entry.command(index, term, data);
+    }
+
+    /** The bytes of a snapshot file holding {@code content}, as a leader would send them. */
+    static byte[] snapshotFileBytes(long lastIndex, long lastTerm, byte[] content) throws IOException {
+        Path scratch = Files.createTempFile("snapshot-file", ".tmp");
+        try {
+            SnapshotFile.writeDurably(FileChannelFactory.DEFAULT, new Fsync(SyncMode.NONE, FileChannelFactory.DEFAULT,
+                    new StatsRecorder()), scratch, lastIndex, lastTerm, out -> out.write(content));
+            return Files.readAllBytes(scratch);
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    /** A snapshot received from a leader, in chunks of 7 bytes, finished and ready to go into a batch. */
+    static StagedSnapshot received(Wal wal, long lastIndex, long lastTerm, byte[] content) throws IOException {
+        byte[] file = snapshotFileBytes(lastIndex, lastTerm, content);
+        IncomingSnapshot incoming = wal.receiveSnapshot(new Snapshot(lastIndex, lastTerm), file.length);
+        for (int offset = 0; offset < file.length; offset += 7) {
+            incoming.write(offset, java.util.Arrays.copyOfRange(file, offset, Math.min(file.length, offset + 7)));
+        }
+        return incoming.finish();
+    }
+
+    /** The content of the WAL's current snapshot, read back and verified. */
+    static byte[] content(Wal wal, Snapshot snapshot) throws IOException {
+        try (SnapshotFileReader reader = wal.openSnapshot(snapshot)) {
+            return reader.readContent(in -> in.readAllBytes());
+        }
     }
 
     static List<Path> segmentFiles(Path directory) throws IOException {

@@ -83,6 +83,18 @@ class ClientCommandsTest {
     }
 
     @Test
+    void aPutRefusedForTheQuotaPrintsOneLineAndExitsOne() {
+        cluster = new FakeClusterAccess(1, 0);
+        cluster.quotaBytes(500);
+
+        // The session the command registers holds 200 bytes; the put would add its key and value and a stored reply.
+        assertThat(run("put", "--nodes", cluster.addressList(), "big", "v".repeat(400))).isEqualTo(1);
+        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString().strip()).isEqualTo("client put: put big: quota exceeded: the store holds 200 of its 500 "
+                + "bytes and this write needs 571 more; not applied (delete keys to free space)");
+    }
+
+    @Test
     void casMismatchAndAbsentKeyExitOne() {
         cluster = new FakeClusterAccess(1, 0);
         String nodes = cluster.addressList();

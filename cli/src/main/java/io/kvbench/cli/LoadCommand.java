@@ -17,7 +17,8 @@ import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.reference.ReferenceRuns;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.client.cli.ClusterOptions;
 import picocli.CommandLine.Command;
@@ -123,9 +124,8 @@ public final class LoadCommand implements Callable<Integer> {
                 if (nodes != null) {
                     addresses = nodes;
                 } else {
-                    localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
-                            LocalKvCluster.javaCommand(System.getProperty("java.class.path"),
-                                    ReferenceRuns.defaultNodeJvmOptions()));
+                    localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync)
+                            .jvmOptions(NodeJvmOptions.THROUGHPUT).build(), out.resolve("cluster"));
                     localCluster.awaitLeader(Duration.ofSeconds(30));
                     addresses = new ArrayList<>(localCluster.clientAddresses().values());
                 }

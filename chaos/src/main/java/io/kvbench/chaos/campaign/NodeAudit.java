@@ -1,7 +1,7 @@
 package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.Cluster;
-import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.node.local.NodeStatus;
 import io.kvbench.chaos.history.Violation;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.kvbench.chaos.campaign;
 
-import io.kvbench.chaos.cluster.LocalClusterSpec;
+import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
@@ -36,8 +36,7 @@ class CampaignTest {
         CampaignResult result;
         List<StatusRecordingCluster.Call> statusCalls;
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+                directory.resolve("cluster"))) {
             StatusRecordingCluster recording = new StatusRecordingCluster(cluster);
             result = Campaign.run(spec, recording, directory.resolve("out"));
             statusCalls = recording.statusCalls();

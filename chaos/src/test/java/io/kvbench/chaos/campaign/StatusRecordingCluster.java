@@ -3,7 +3,7 @@ package io.kvbench.chaos.campaign;
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.ClusterTiming;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.node.local.NodeStatus;
 import io.kvbench.chaos.cluster.PeerLink;
 
 import java.io.IOException;

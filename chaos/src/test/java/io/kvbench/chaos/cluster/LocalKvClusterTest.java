@@ -1,5 +1,7 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.kv.KvCommand;
@@ -53,8 +55,7 @@ class LocalKvClusterTest {
     }
 
     private static LocalKvCluster start(int nodes, Path directory) throws Exception {
-        return LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(nodes).build(), directory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
+        return LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(nodes).build(), directory);
     }
 
     private static KvSessionClient client(LocalKvCluster cluster, int firstGuess) {

@@ -1,4 +1,4 @@
-package io.kvbench.bench.etcd;
+package io.kvbench.net;
 
 import org.junit.jupiter.api.Test;
 

@@ -102,12 +102,9 @@ public final class Campaign {
         }
         Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
         cluster.nodeIds().forEach(id -> addresses.put(id, cluster.clientAddress(id)));
-        KvClientOptions options = KvClientOptions.defaults()
-                .withAttemptTimeoutMillis(spec.attemptTimeout().toMillis())
-                .withOperationTimeoutMillis(spec.operationTimeout().toMillis());
-        options = new KvClientOptions(options.attemptTimeoutMillis(), options.operationTimeoutMillis(), options.maxInFlight(),
-                options.maxQueued(), 1, 10, 1, spec.clientFanOut());
-        KvClientOptions clientOptions = options;
+        KvClientOptions clientOptions = KvClientOptions.builder().attemptTimeoutMillis(spec.attemptTimeout().toMillis())
+                .operationTimeoutMillis(spec.operationTimeout().toMillis()).retryBackoffMillis(1, 10)
+                .failoverFanOut(spec.clientFanOut()).build();
         Target load = spec.hasLoadGenerator() ? new KvnodeTarget(new ArrayList<>(addresses.values()), CampaignLoad.CONNECTIONS,
                 clientOptions.withMaxInFlight(CampaignLoad.inFlightPerConnection(spec))) : null;
         try (NettyResources netty = new NettyResources("chaos-clients", 1, true, CLIENT_THREAD_PRIORITY)) {

@@ -14,7 +14,6 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
-import io.kvbench.bench.reference.ReferenceRuns;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.node.local.LocalClusterSpec;

@@ -58,7 +58,9 @@ public final class FreePorts {
     /** The first port of the kernel's ephemeral range (Linux); the usual default elsewhere. */
     static int ephemeralLow() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // Line by line: Files.readString and readAllBytes trust the size /proc reports (0) and, on JDK 17, return
+            // only the first byte ("3"), which made every allocation fall back to kernel-chosen ephemeral ports.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Integer.parseInt(range.split("\\s+")[0]);
         } catch (IOException | RuntimeException unreadable) {
             return DEFAULT_EPHEMERAL_LOW;

@@ -11,8 +11,8 @@ import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
-import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

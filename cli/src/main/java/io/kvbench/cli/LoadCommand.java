@@ -16,10 +16,10 @@ import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
-import io.kvbench.node.local.LocalClusterSpec;
-import io.kvbench.node.local.NodeJvmOptions;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.client.cli.ClusterOptions;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

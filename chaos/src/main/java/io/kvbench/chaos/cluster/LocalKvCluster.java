@@ -261,13 +261,13 @@ public final class LocalKvCluster implements Cluster {
     }
 
     @Override
-    public synchronized void kill(int nodeId) throws IOException {
+    public void kill(int nodeId) throws IOException {
         nodes.kill(nodeId).ifPresent(sent -> signalSentNanos.put(nodeId, sent));
         paused.remove(nodeId);
     }
 
     @Override
-    public synchronized void pause(int nodeId) throws IOException {
+    public void pause(int nodeId) throws IOException {
         requireRunning(nodeId);
         nodes.dropStatusConnection(nodeId);
         signalSentNanos.put(nodeId, Signals.stop(nodes.pid(nodeId)));
@@ -282,21 +282,21 @@ public final class LocalKvCluster implements Cluster {
     }
 
     @Override
-    public synchronized void resume(int nodeId) throws IOException {
+    public void resume(int nodeId) throws IOException {
         requireRunning(nodeId);
         Signals.send("CONT", nodes.pid(nodeId));
         paused.remove(nodeId);
     }
 
     @Override
-    public synchronized void terminate(int nodeId, Duration timeout) throws IOException {
+    public void terminate(int nodeId, Duration timeout) throws IOException {
         requireRunning(nodeId);
         if (paused.contains(nodeId)) resume(nodeId);
         nodes.terminate(nodeId, timeout);
     }
 
     @Override
-    public synchronized void restart(int nodeId) throws IOException {
+    public void restart(int nodeId) throws IOException {
         kill(nodeId);
         nodes.start(nodeId);
     }

@@ -1,11 +1,11 @@
 package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.ClusterTiming;
-import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
 import io.kvbench.chaos.netns.NetnsAvailability;
 import io.kvbench.chaos.netns.NetworkNamespaces;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

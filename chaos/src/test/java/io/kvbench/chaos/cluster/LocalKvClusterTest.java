@@ -1,7 +1,5 @@
 package io.kvbench.chaos.cluster;
 
-import io.kvbench.node.local.LocalClusterSpec;
-import io.kvbench.node.local.NodeStatus;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.kv.KvCommand;
@@ -11,6 +9,8 @@ import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
 package io.kvbench.chaos.cluster;
 
-import io.kvbench.node.local.LocalClusterSpec;
-import io.kvbench.node.local.NodeStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.kvbench.chaos.probe;
 
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

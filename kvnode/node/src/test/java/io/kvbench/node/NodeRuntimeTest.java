@@ -1,6 +1,5 @@
 package io.kvbench.node;
 
-import io.kvbench.node.local.LocalCluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.kv.KvCommand;
@@ -10,6 +9,7 @@ import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
 package io.kvbench.node;
 
-import io.kvbench.node.local.LocalCluster;
 import static io.kvbench.node.NodeRuntimeTest.bytes;
 import static io.kvbench.node.NodeRuntimeTest.call;
 import static io.kvbench.node.NodeRuntimeTest.connect;
@@ -13,6 +12,7 @@ import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvResult;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

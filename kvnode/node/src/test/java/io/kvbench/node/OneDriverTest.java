@@ -1,7 +1,7 @@
 package io.kvbench.node;
 
-import io.kvbench.node.local.LocalCluster;
 import io.kvbench.driver.ReplicaDriver;
+import io.kvbench.node.local.LocalCluster;
 import io.kvbench.sim.SimOptions;
 import io.kvbench.sim.Simulation;
 import org.junit.jupiter.api.Test;

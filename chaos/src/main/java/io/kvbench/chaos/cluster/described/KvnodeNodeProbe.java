@@ -1,8 +1,8 @@
 package io.kvbench.chaos.cluster.described;
 
-import io.kvbench.node.local.StatusProbe;
 import io.kvbench.chaos.cluster.LeaderInfo;
 import io.kvbench.node.local.NodeStatus;
+import io.kvbench.node.local.StatusProbe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

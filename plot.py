@@ -230,6 +230,11 @@ def run_title(run):
     return " | ".join(part for part in parts if part)
 
 
+def wrapped(label, width=42):
+    """A legend label broken into lines that fit beside one panel of a two-column chart."""
+    return textwrap.fill(label, width, break_on_hyphens=False)
+
+
 def run_legend(run):
     """A legend entry that tells runs apart: the target and its setup, and the commit."""
     sha = short_sha(run)
@@ -538,12 +543,13 @@ def plot_elections(files, labels, out):
             color = colors[index % len(colors)]
             p50, p99, largest = percentile(values, 0.50), percentile(values, 0.99), values[-1]
             fractions = [100.0 * (rank + 1) / len(values) for rank in range(len(values))]
+            # Wrapped: a long target label on one line widened the legend past its axes and collapsed the layout.
             cdf_axes.step(values, fractions, where="post", color=color,
-                          label=f"{label}: n={len(values)}, p50 {p50:.0f}, p99 {p99:.0f}, max {largest:.0f} ms")
+                          label=wrapped(label) + f"\nn={len(values)}, p50 {p50:.0f}, p99 {p99:.0f}, max {largest:.0f} ms")
             for mark, marker in ((p50, "o"), (p99, "^"), (largest, "x")):
                 cdf_axes.plot([mark], [100.0 * sum(1 for v in values if v <= mark) / len(values)], marker=marker,
                               color=color, linestyle="none")
-            histogram_axes.hist(values, bins=min(50, max(5, len(values) // 4)), color=color, alpha=0.5, label=label)
+            histogram_axes.hist(values, bins=min(50, max(5, len(values) // 4)), color=color, alpha=0.5, label=wrapped(label))
             for mark, style in ((p50, ":"), (p99, "--"), (largest, "-")):
                 histogram_axes.axvline(mark, color=color, linestyle=style, linewidth=1)
         for axes in (cdf_axes, histogram_axes):

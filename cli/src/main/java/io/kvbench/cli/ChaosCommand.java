@@ -11,13 +11,14 @@ import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.EtcdClusterAdapter;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.described.ClusterFile;
 import io.kvbench.chaos.cluster.described.DescribedCluster;
 import io.kvbench.chaos.cluster.described.NodeAction;
 import io.kvbench.chaos.cluster.NetworkMode;
 import io.kvbench.chaos.probe.FailoverProbe;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -136,7 +137,7 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "always", description = "kvnode: always or none (default: ${DEFAULT-VALUE}); etcd always fsyncs.")
     String fsync;
 
-    @Option(names = "--jvm-opts", defaultValue = LocalKvCluster.DEFAULT_JVM_OPTIONS,
+    @Option(names = "--jvm-opts", defaultValue = NodeJvmOptions.FAILOVER,
             description = "kvnode: JVM options of each node (default: ${DEFAULT-VALUE}). A kill -9 closes the node's "
                     + "sockets only after the kernel has freed its memory, so a smaller resident set is a faster failover.")
     String jvmOptions;
@@ -298,10 +299,10 @@ public final class ChaosCommand implements Callable<Integer> {
         if (target.equals("etcd")) {
             return EtcdClusterAdapter.start(EtcdClusterSpec.threeMembers().withTiming(heartbeat, electionMin), runDirectory);
         }
+        nodeJvmOptions = NodeJvmOptions.split(jvmOptions.isBlank() ? NodeJvmOptions.FAILOVER : jvmOptions);
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
-                .heartbeatMillis(heartbeat).leaderLostMaxMillis(leaderLostMaxMillis).connectionClosedHint(hint).fsync(fsync).network(networkMode).build();
-        nodeJvmOptions = jvmOptions.isBlank() ? LocalKvCluster.defaultJvmOptions() : List.of(jvmOptions.trim().split("\\s+"));
-        return LocalKvCluster.start(spec, runDirectory,
-                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), nodeJvmOptions));
+                .heartbeatMillis(heartbeat).leaderLostMaxMillis(leaderLostMaxMillis).connectionClosedHint(hint).fsync(fsync)
+                .jvmOptions(nodeJvmOptions).build();
+        return LocalKvCluster.start(spec, networkMode, runDirectory);
     }
 }

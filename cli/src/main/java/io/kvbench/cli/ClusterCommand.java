@@ -1,24 +1,25 @@
 package io.kvbench.cli;
 
 import io.kvbench.net.OptionRange;
-import io.kvbench.node.NodeTuning;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.kvbench.bench.etcd.FreePorts;
-import io.kvbench.net.ClientConnection;
-import io.kvbench.net.ClientResponse;
-import io.kvbench.net.NettyResources;
+import io.kvbench.net.NodeAddresses;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
+import io.kvbench.node.local.NodeStatus;
+import io.kvbench.node.local.StatusProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public final class ClusterCommand {
     public record NodeEntry(int id, long pid, String peer, String client, String dataDir, String log) {
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start N kvnode processes on 127.0.0.1 and wait until a leader is elected.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start N kvnode processes on 127.0.0.1 (DIR/n<id>/: data, events.jsonl, node.log, node.pid) and wait until a leader is elected.")
     static final class Start implements Callable<Integer> {
         @OptionRange(min = 1, max = 9)
         @Option(names = "--nodes", defaultValue = "3", description = "Cluster size, 3 or 5 (default: ${DEFAULT-VALUE}).")
@@ -71,8 +72,7 @@ public final class ClusterCommand {
         @Option(names = "--heartbeat-ms", defaultValue = "50", description = "The leader's heartbeat interval (default: ${DEFAULT-VALUE}).")
         int heartbeat;
 
-        @Option(names = "--jvm-opts", defaultValue = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:+UseTransparentHugePages "
-                + NodeTuning.THREAD_PRIORITY_JVM_OPTIONS,
+        @Option(names = "--jvm-opts", defaultValue = NodeJvmOptions.STANDING,
                 description = "JVM options of each node (default: ${DEFAULT-VALUE}); a small heap on huge pages also makes kill -9 close sockets sooner.")
         String jvmOptions;
 
@@ -88,42 +88,29 @@ public final class ClusterCommand {
             if (Files.exists(stateFile)) {
                 throw new UsageException("a cluster is already recorded in " + stateFile + "; run `kvbench cluster stop --dir " + directory + "` first");
             }
-            Files.createDirectories(directory);
-            List<Integer> ports = FreePorts.allocate(2 * nodeCount);
-            List<Integer> peerPorts = ports.subList(0, nodeCount);
-            List<Integer> clientPorts = ports.subList(nodeCount, 2 * nodeCount);
-            StringJoiner peers = new StringJoiner(",");
-            StringJoiner clients = new StringJoiner(",");
-            for (int i = 0; i < nodeCount; i++) {
-                peers.add((i + 1) + "=127.0.0.1:" + peerPorts.get(i));
-                clients.add((i + 1) + "=127.0.0.1:" + clientPorts.get(i));
-            }
-            String clusterId = "kvbench-" + ProcessHandle.current().pid();
+            LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).clusterId("kvbench-" + ProcessHandle.current().pid())
+                    .electionTimeoutMillis(electionMin, electionMax).heartbeatMillis(heartbeat).fsync(fsync).auditWrites(false)
+                    .jvmOptions(jvmOptions).build();
             List<NodeEntry> entries = new ArrayList<>();
             List<List<String>> commands = new ArrayList<>();
-            for (int i = 0; i < nodeCount; i++) {
-                int id = i + 1;
-                Path dataDir = directory.resolve("node-" + id).toAbsolutePath();
-                Path log = directory.resolve("node-" + id + ".log").toAbsolutePath();
-                List<String> command = new ArrayList<>(Home.javaCommand());
-                command.addAll(1, java.util.Arrays.asList(jvmOptions.trim().split("\\s+")));
-                command.addAll(List.of("io.kvbench.node.KvNodeCommand", "run", "--id", String.valueOf(id), "--cluster-id", clusterId,
-                        "--peers", peers.toString(), "--clients", clients.toString(), "--data-dir", dataDir.toString(),
-                        "--fsync", fsync, "--election-timeout-min-ms", String.valueOf(electionMin),
-                        "--election-timeout-max-ms", String.valueOf(electionMax), "--heartbeat-ms", String.valueOf(heartbeat)));
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-                commands.add(command);
-                // the current pid: a cluster file's start command rewrites it when it starts the node again
-                Files.writeString(LocalClusterFile.pidFile(directory, id), process.pid() + "\n");
-                entries.add(new NodeEntry(id, process.pid(), "127.0.0.1:" + peerPorts.get(i), "127.0.0.1:" + clientPorts.get(i),
-                        dataDir.toString(), log.toString()));
+            ClusterState state;
+            // The nodes outlive this command: detached once they serve, recorded before the wait for a leader.
+            try (LocalCluster cluster = LocalCluster.start(spec, directory.toAbsolutePath())) {
+                cluster.detach();
+                for (int id : cluster.nodeIds()) {
+                    commands.add(cluster.commandLine(id));
+                    // the current pid: a cluster file's start command rewrites it when it starts the node again
+                    Files.writeString(LocalClusterFile.pidFile(directory, id), cluster.pid(id) + "\n");
+                    entries.add(new NodeEntry(id, cluster.pid(id), NodeAddresses.format(cluster.peerAddress(id)),
+                            NodeAddresses.format(cluster.clientAddress(id)), cluster.dataDirectory(id).toString(),
+                            cluster.logFile(id).toString()));
+                }
+                state = new ClusterState(spec.clusterId(), entries, fsync);
+                JSON.writeValue(stateFile.toFile(), state);
+                if (clusterFile != null) LocalClusterFile.write(clusterFile, directory, state, commands, electionMin, electionMax, heartbeat);
+                int leader = cluster.awaitLeader(Duration.ofSeconds(30)).nodeId();
+                System.out.println("cluster of " + nodeCount + " started, leader node " + leader + ", fsync=" + fsync);
             }
-            ClusterState state = new ClusterState(clusterId, entries, fsync);
-            JSON.writeValue(stateFile.toFile(), state);
-            if (clusterFile != null) LocalClusterFile.write(clusterFile, directory, state, commands, electionMin, electionMax, heartbeat);
-            String leader = awaitLeader(state, Duration.ofSeconds(30));
-            System.out.println("cluster of " + nodeCount + " started, leader " + leader + ", fsync=" + fsync);
             System.out.println("client addresses: " + state.clientAddresses());
             System.out.println("state: " + stateFile);
             if (clusterFile != null) System.out.println("cluster file: " + clusterFile);
@@ -165,11 +152,12 @@ public final class ClusterCommand {
         public Integer call() throws Exception {
             ClusterState state = load(directory);
             boolean allUp = true;
-            try (NettyResources netty = new NettyResources("kvbench-status", 1)) {
+            try (StatusProbe probe = new StatusProbe("kvbench-status", Duration.ofSeconds(2))) {
                 for (NodeEntry node : state.nodes()) {
-                    String status = status(netty, node);
-                    allUp &= !status.startsWith("unreachable");
-                    System.out.println("node " + node.id() + " pid " + currentPid(directory, node) + " " + node.client() + ": " + status);
+                    Optional<NodeStatus> status = probe.status(node.id(), NodeAddresses.parse(node.client()));
+                    allUp &= status.isPresent();
+                    System.out.println("node " + node.id() + " pid " + currentPid(directory, node) + " " + node.client() + ": "
+                            + status.map(NodeStatus::json).orElse("unreachable"));
                 }
             }
             return allUp ? KvbenchMain.EXIT_OK : KvbenchMain.EXIT_CHECK_FAILED;
@@ -190,44 +178,4 @@ public final class ClusterCommand {
             return node.pid();
         }
     }
-
-    static String status(NettyResources netty, NodeEntry node) {
-        try (ClientConnection connection = ClientConnection.connect(netty, address(node.client())).get(2, TimeUnit.SECONDS)) {
-            ClientResponse response = connection.status().get(2, TimeUnit.SECONDS);
-            return response instanceof ClientResponse.Status status ? status.json() : String.valueOf(response);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unreachable (interrupted)";
-        } catch (java.util.concurrent.TimeoutException e) {
-            return "unreachable (no answer within 2 s)";
-        } catch (Exception e) {
-            // The cause's words, not a Java class name ("ConnectException").
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return "unreachable (" + (cause.getMessage() != null ? cause.getMessage() : "connection failed") + ")";
-        }
-    }
-
-    static String awaitLeader(ClusterState state, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (NettyResources netty = new NettyResources("kvbench-status", 1)) {
-            while (System.nanoTime() < deadline) {
-                for (NodeEntry node : state.nodes()) {
-                    if (status(netty, node).contains("\"role\":\"LEADER\"")) return "node " + node.id();
-                }
-                Thread.sleep(50); // polling a process we do not control; the deadline bounds it
-            }
-        }
-        throw new IllegalStateException("no leader within " + timeout + "; see the node logs in " + state.nodes().get(0).log());
-    }
-
-    static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) throw new UsageException("expected HOST:PORT, got '" + hostPort + "'");
-        try {
-            return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new UsageException("bad port in '" + hostPort + "'");
-        }
-    }
-
 }

@@ -18,8 +18,8 @@ import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CheckerResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,8 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
     private int demo(Path out) throws Exception {
         System.out.println("kvbench demo -> " + out);
         System.out.println("[1/5] starting a local 3-node kvnode cluster (fsync always, election timeout 150-300 ms, heartbeat 50 ms)");
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),
-                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"))) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(30)).nodeId();
             System.out.println("      leader: node " + leader);
 

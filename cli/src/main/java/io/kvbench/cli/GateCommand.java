@@ -11,8 +11,8 @@ import io.kvbench.chaos.campaign.Campaign;
 import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,8 +68,7 @@ public final class GateCommand implements Callable<Integer> {
         LoadSummary[] load = new LoadSummary[1];
         FloorResult[] floor = new FloorResult[1];
         CampaignResult[] chaos = new CampaignResult[1];
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"),
-                LocalKvCluster.javaCommand(System.getProperty("java.class.path"), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), out.resolve("cluster"))) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             items.add(step("short chaos campaign (5 leader kills)", () -> {
                 chaos[0] = Campaign.run(CampaignSpec.builder().runId("gate").gitSha(Git.sha(home)).fault(FaultKind.KILL_LEADER)

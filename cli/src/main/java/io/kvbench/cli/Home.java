@@ -26,10 +26,4 @@ public final class Home {
         }
         return Path.of("").toAbsolutePath();
     }
-
-    /** The java command and classpath that start kvnode processes from this installation. */
-    public static java.util.List<String> javaCommand() {
-        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return java.util.List.of(javaBinary, "-cp", System.getProperty("java.class.path"));
-    }
 }

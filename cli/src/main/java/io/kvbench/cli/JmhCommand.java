@@ -2,6 +2,7 @@ package io.kvbench.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kvbench.node.local.LocalCluster;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,7 +40,7 @@ public final class JmhCommand implements Callable<Integer> {
         if (!Files.exists(jar)) throw new UsageException(jar + " is missing; build with `mvn -pl bench -am package -DskipTests`");
         Path result = output != null ? output : ResultsLayout.newRun(ResultsLayout.defaultRoot(), "jmh").resolve(RESULT_FILE);
         Files.createDirectories(result.toAbsolutePath().getParent());
-        List<String> command = new ArrayList<>(List.of(Home.javaCommand().get(0), "-jar", jar.toString(), "-rf", "json", "-rff", result.toString()));
+        List<String> command = new ArrayList<>(List.of(LocalCluster.javaBinary(), "-jar", jar.toString(), "-rf", "json", "-rff", result.toString()));
         command.addAll(jmhArguments);
         int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
         if (exit == 0) {

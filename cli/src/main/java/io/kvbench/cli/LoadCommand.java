@@ -17,12 +17,12 @@ import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.proc.MeasuredProcesses;
-import io.kvbench.bench.reference.ReferenceRuns;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.client.cli.ClusterOptions;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,8 +147,8 @@ public final class LoadCommand implements Callable<Integer> {
                     processes = MeasuredProcesses.generatorOnly(processNames("node", nodes.size()),
                             "--nodes given: their processes are not known to this command");
                 } else {
-                    localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync).build(), out.resolve("cluster"),
-                            LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), ReferenceRuns.defaultNodeJvmOptions()));
+                    localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync)
+                            .jvmOptions(NodeJvmOptions.THROUGHPUT).build(), out.resolve("cluster"));
                     localCluster.awaitLeader(Duration.ofSeconds(30));
                     addresses = new ArrayList<>(localCluster.clientAddresses().values());
                     processes = CostLines.processes(localCluster);

@@ -3,6 +3,7 @@ package io.kvbench.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.chaos.cluster.described.CommandTemplate;
+import io.kvbench.node.local.LocalCluster;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,15 +13,16 @@ import java.util.stream.Collectors;
 /**
  * Writes a cluster file (docs/clusters.md) for a cluster {@code kvbench cluster start} launched, so that
  * {@code kvbench chaos --cluster-file} can drive it as it would drive remote hosts: each node's start command
- * repeats its command line in the background and records its pid in {@code DIR/node-<id>.pid}, which the
+ * repeats its command line in the background and records its pid in {@code DIR/n<id>/node.pid}, which the
  * signal commands read.
  */
 final class LocalClusterFile {
     private LocalClusterFile() {
     }
 
+    /** {@code DIR/n<id>/node.pid}, in the node's folder of the launcher's layout. */
     static Path pidFile(Path directory, int nodeId) {
-        return directory.resolve("node-" + nodeId + ".pid").toAbsolutePath();
+        return LocalCluster.nodeDirectory(directory, nodeId).resolve("node.pid").toAbsolutePath();
     }
 
     /**
@@ -44,8 +46,8 @@ final class LocalClusterFile {
             ClusterCommand.NodeEntry entry = state.nodes().get(i);
             ObjectNode node = nodes.addObject().put("id", entry.id()).put("client", entry.client()).put("peer", entry.peer())
                     .put("dataDir", entry.dataDir())
-                    // kvnode's default event log; on this machine its monotonic clock is the campaign's, so elections are timed from it
-                    .put("eventLog", Path.of(entry.dataDir()).resolve("events.jsonl").toString());
+                    // on this machine the event log's monotonic clock is the campaign's, so elections are timed from it
+                    .put("eventLog", LocalCluster.eventLog(directory.toAbsolutePath(), entry.id()).toString());
             node.putObject("vars").put("pidFile", quote(pidFile(directory, entry.id()).toString()));
             String commandLine = CommandTemplate.escape(commands.get(i).stream().map(LocalClusterFile::quote)
                     .collect(Collectors.joining(" ")));

@@ -19,10 +19,10 @@ class LocalClusterFileTest {
     @Test
     void theWrittenFileReadsBackWithEachNodesCommandLineIntact() throws Exception {
         List<ClusterCommand.NodeEntry> entries = List.of(
-                new ClusterCommand.NodeEntry(1, 11, "127.0.0.1:7001", "127.0.0.1:8001", directory.resolve("node-1").toString(),
-                        directory.resolve("node-1.log").toString()),
-                new ClusterCommand.NodeEntry(2, 12, "127.0.0.1:7002", "127.0.0.1:8002", directory.resolve("node-2").toString(),
-                        directory.resolve("node-2.log").toString()));
+                new ClusterCommand.NodeEntry(1, 11, "127.0.0.1:7001", "127.0.0.1:8001", directory.resolve("n1/data").toString(),
+                        directory.resolve("n1/node.log").toString()),
+                new ClusterCommand.NodeEntry(2, 12, "127.0.0.1:7002", "127.0.0.1:8002", directory.resolve("n2/data").toString(),
+                        directory.resolve("n2/node.log").toString()));
         // braces and a quote in the command line must come back as they were
         List<List<String>> commands = List.of(List.of("java", "-cp", "a b.jar", "run", "--id", "1", "{id}"),
                 List.of("java", "-Dx=it's", "run", "--id", "2"));
@@ -34,9 +34,9 @@ class LocalClusterFileTest {
         DescribedNode one = cluster.node(1).orElseThrow();
         String pidFile = "'" + LocalClusterFile.pidFile(directory, 1) + "'";
         assertThat(one.command(NodeAction.START)).contains("'java' '-cp' 'a b.jar' 'run' '--id' '1' '{id}' >> '"
-                + directory.resolve("node-1.log") + "' 2>&1 < /dev/null & echo $! > " + pidFile);
+                + directory.resolve("n1/node.log") + "' 2>&1 < /dev/null & echo $! > " + pidFile);
         assertThat(one.command(NodeAction.KILL)).contains("kill -KILL $(cat " + pidFile + ")");
-        assertThat(one.eventLog()).isEqualTo(directory.resolve("node-1").resolve("events.jsonl"));
+        assertThat(one.eventLog()).isEqualTo(directory.resolve("n1").resolve("events.jsonl"));
         assertThat(cluster.node(2).orElseThrow().command(NodeAction.START)).hasValueSatisfying(start ->
                 assertThat(start).startsWith("'java' '-Dx=it'\\''s' 'run' '--id' '2' >> "));
     }

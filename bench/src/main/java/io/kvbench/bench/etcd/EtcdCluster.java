@@ -1,5 +1,6 @@
 package io.kvbench.bench.etcd;
 
+import io.kvbench.net.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.kvbench.bench.jmh;
 
-import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
 import io.kvbench.client.KvClient;
 import io.kvbench.client.KvClientOptions;
 import io.kvbench.kv.KvResult;
-import io.kvbench.wal.SyncMode;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
@@ -41,7 +41,7 @@ public class ClientRoundTripBenchmark {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private Path directory;
-    private InProcessKvnodeCluster cluster;
+    private LocalCluster cluster;
     private KvClient client;
     private byte[] value;
     private long nextKey;
@@ -49,8 +49,10 @@ public class ClientRoundTripBenchmark {
     @Setup(Level.Trial)
     public void startCluster() throws Exception {
         directory = BenchmarkDirectories.create("cluster-");
-        cluster = InProcessKvnodeCluster.start(3, directory, SyncMode.ALWAYS, TIMEOUT);
-        client = KvClient.connect(cluster.clientAddresses(), KvClientOptions.defaults())
+        cluster = LocalCluster.start(LocalClusterSpec.builder().fsync("always").leaderLostMaxMillis(10).auditWrites(false)
+                .inProcess().build(), directory);
+        cluster.awaitLeader(TIMEOUT);
+        client = KvClient.connect(cluster.clientAddressList(), KvClientOptions.defaults())
                 .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         value = new byte[100];
         new Random(42).nextBytes(value);

@@ -3,11 +3,13 @@ package io.kvbench.bench.reference;
 import io.kvbench.bench.etcd.EtcdCluster;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.bench.etcd.EtcdTarget;
-import io.kvbench.bench.kvnode.KvnodeProcessCluster;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.OperationMix;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -53,8 +55,11 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
     }
 
     private RateSweep.Cluster startKvnode(Path directory) throws Exception {
-        List<String> jvmOptions = ReferenceRuns.defaultNodeJvmOptions();
-        KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, "always", classpath, jvmOptions);
+        List<String> jvmOptions = NodeJvmOptions.split(NodeJvmOptions.THROUGHPUT);
+        // As the reference runs' (ReferenceRuns.startKvnode), without their GC logs.
+        LocalCluster cluster = LocalCluster.start(LocalClusterSpec.builder().nodeCount(3).fsync("always").auditWrites(false)
+                .startTimeout(Duration.ofSeconds(60)).jvmOptions(jvmOptions).classPath(classpath)
+                .stopGracePeriod(Duration.ofSeconds(10)).build(), directory);
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("nodes", 3);
         description.put("fsync", "always");
@@ -63,7 +68,7 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             if (jitWarmup) {
                 log.println("sweep kvnode: warming the fresh cluster's JIT until it is quiet (up to "
                         + JitWarmup.MAX_WARMUP.toSeconds() + " s)");
-                JitWarmup.Result result = JitWarmup.run(cluster.clientAddresses(), LocalSweepClusters::warmupSpec,
+                JitWarmup.Result result = JitWarmup.run(cluster.clientAddressList(), LocalSweepClusters::warmupSpec,
                         directory.resolveSibling("jit-warmup"));
                 description.put("jitWarmup", result.describe());
             } else {
@@ -77,7 +82,7 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             @Override
             public Target target(int inFlight) {
                 int connections = Math.min(inFlight, ReferenceRuns.MAX_KVNODE_CONNECTIONS);
-                return new KvnodeTarget(cluster.clientAddresses(), connections, (inFlight + connections - 1) / connections,
+                return new KvnodeTarget(cluster.clientAddressList(), connections, (inFlight + connections - 1) / connections,
                         RateSweep.OPERATION_TIMEOUT);
             }
 

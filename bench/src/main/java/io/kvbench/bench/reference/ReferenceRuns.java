@@ -8,8 +8,6 @@ import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.bench.etcd.EtcdTarget;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
-import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
-import io.kvbench.bench.kvnode.KvnodeProcessCluster;
 import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.kvnode.NodeStatuses;
@@ -24,7 +22,9 @@ import io.kvbench.bench.proc.CpuUsage;
 import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
-import io.kvbench.wal.SyncMode;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -60,7 +60,7 @@ import org.apache.commons.csv.CSVRecord;
  * The floor includes the majority-write floor (its fsync probe in 3 threads at once: three nodes on one disk), and
  * each scenario's CPU per acknowledged write per process over its measured span (cpu.json, summary.csv). A
  * diagnostic beside them: the sequential scenario with {@code --fsync none}.
- * kvnode runs as three separate processes ({@link KvnodeProcessCluster}) unless {@code --in-process}. Raw
+ * kvnode runs as three separate processes ({@link LocalCluster}) unless {@code --in-process}. Raw
  * output goes to {@code <output>/runs/<time>/} (ignored by git); the small curated files (summary.csv,
  * latency.hgrm, service.hgrm, run.json, timeseries.csv, plus each kvnode node's status before and after)
  * are copied to {@code <output>/<scenario>/}, and one line per scenario to {@code <output>/summary.csv}.
@@ -94,21 +94,8 @@ public final class ReferenceRuns {
      * peak, so two builds can be compared at the same absolute rates.
      */
     private final double openLoopPeakOverride;
-    /** JVM options of each kvnode process ({@code --node-jvm-opts}, one string). */
+    /** JVM options of each kvnode process ({@code --node-jvm-opts}, one string; {@link NodeJvmOptions#THROUGHPUT} by default). */
     private final List<String> nodeJvmOptions;
-    /**
-     * With {@code -XX:ThreadPriorityPolicy=1} each node's event loop and WAL thread run at nice -5 and its JIT
-     * compiler threads at nice 19, as in the local clusters (etcd runs at nice -5 too, {@code EtcdMember}). Measured
-     * on 57e53cb, back to back, --skip-etcd: sequential p50 502 vs 628 us, p99 3.6 vs 7.7 ms; peak 16 clients 10,482
-     * vs 9,304/s, 64 clients 29,873 vs 25,277/s. {@code kvbench load} starts its own cluster (no {@code --nodes}) with
-     * these too, so its figures compare with the reference runs'; chaos campaigns use {@code LocalKvCluster}'s.
-     */
-    public static final String DEFAULT_NODE_JVM_OPTIONS = "-Xms256m -Xmx1g " + io.kvbench.node.NodeTuning.THREAD_PRIORITY_JVM_OPTIONS;
-
-    /** {@link #DEFAULT_NODE_JVM_OPTIONS}, one element per option. */
-    public static List<String> defaultNodeJvmOptions() {
-        return List.of(DEFAULT_NODE_JVM_OPTIONS.trim().split("\\s+"));
-    }
     /** One row per scenario: its name, then its summary.csv row by column (summary.csv of the reference folder). */
     private final List<Map<String, String>> scenarioRows = new ArrayList<>();
     /** Each fresh kvnode cluster's JIT warm-up ({@link JitWarmup}), by cluster, for reference.json. */
@@ -127,8 +114,7 @@ public final class ReferenceRuns {
         skipEtcdCheckPerf = options.containsKey("--skip-etcd-check-perf");
         peakRounds = intAtLeast(options, "--peak-rounds", "0", 0);
         openLoopPeakOverride = nonNegativeNumber(options, "--open-loop-peak", "0");
-        nodeJvmOptions = options.containsKey("--node-jvm-opts")
-                ? List.of(options.get("--node-jvm-opts").trim().split("\\s+")) : defaultNodeJvmOptions();
+        nodeJvmOptions = NodeJvmOptions.split(options.getOrDefault("--node-jvm-opts", NodeJvmOptions.THROUGHPUT));
     }
 
     static final String USAGE = String.join(System.lineSeparator(),
@@ -139,7 +125,7 @@ public final class ReferenceRuns {
             "  --warmup-seconds N     warm-up seconds per scenario (default: 5)",
             "  --peak-rounds N        only alternate kvnode and etcd peak runs N times",
             "  --open-loop-peak OPS   base the open-loop rates on this peak instead of the measured one",
-            "  --node-jvm-opts OPTS   JVM options of each kvnode process (default: " + DEFAULT_NODE_JVM_OPTIONS + ")",
+            "  --node-jvm-opts OPTS   JVM options of each kvnode process (default: " + NodeJvmOptions.THROUGHPUT + ")",
             "  --in-process           run the kvnode cluster in this JVM",
             "  --skip-etcd            do not start or measure etcd",
             "  --skip-etcd-check-perf do not run etcd's own client (etcdctl check perf, 60 s) beside etcd's peaks",
@@ -444,20 +430,23 @@ public final class ReferenceRuns {
     }
 
     KvnodeCluster startKvnode(Path directory, String fsync) throws IOException {
+        LocalClusterSpec.Builder spec = LocalClusterSpec.builder().nodeCount(3).fsync(fsync).auditWrites(false)
+                .startTimeout(Duration.ofSeconds(60));
         if (inProcess) {
-            SyncMode syncMode = fsync.equals("always") ? SyncMode.ALWAYS : SyncMode.NONE;
-            InProcessKvnodeCluster cluster = InProcessKvnodeCluster.start(3, directory, syncMode, Duration.ofSeconds(30));
-            return new KvnodeCluster(cluster.clientAddresses(), Map.of("generatorAndNodes", ProcessHandle.current().pid()), cluster);
+            LocalCluster cluster = LocalCluster.start(spec.leaderLostMaxMillis(10).inProcess().build(), directory);
+            cluster.awaitLeader(Duration.ofSeconds(30));
+            return new KvnodeCluster(cluster.clientAddressList(), Map.of("generatorAndNodes", ProcessHandle.current().pid()), cluster);
         }
         List<String> jvmOptions = new ArrayList<>(nodeJvmOptions);
         // GC pauses per node, to tell collector stalls from snapshot or scheduling stalls.
         jvmOptions.add("-Xlog:gc:file=" + rawOutput.toAbsolutePath().resolve(directory.getFileName() + "-gc-%p.log"));
-        KvnodeProcessCluster cluster = KvnodeProcessCluster.start(3, directory, fsync,
-                System.getProperty("java.class.path"), jvmOptions);
+        // Stopped with SIGTERM (a leader hands over first), then SIGKILL after 10 s.
+        LocalCluster cluster = LocalCluster.start(spec.jvmOptions(jvmOptions).classPath(System.getProperty("java.class.path"))
+                .stopGracePeriod(Duration.ofSeconds(10)).build(), directory);
         Map<String, Long> pids = new LinkedHashMap<>();
         for (int id = 1; id <= 3; id++) pids.put(MeasuredProcesses.node(id), cluster.pid(id));
         pids.put(MeasuredProcesses.GENERATOR, ProcessHandle.current().pid());
-        return new KvnodeCluster(cluster.clientAddresses(), pids, cluster);
+        return new KvnodeCluster(cluster.clientAddressList(), pids, cluster);
     }
 
     /** Either kind of cluster, and its nodes' status JSON (walBatchesPerForce, fsyncMode, ...) for profiling. */

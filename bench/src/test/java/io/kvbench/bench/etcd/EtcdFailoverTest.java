@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.kvbench.bench.target.OpResult;
 import io.kvbench.bench.target.Operation;
 import io.kvbench.bench.target.Outcome;
+import io.kvbench.net.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

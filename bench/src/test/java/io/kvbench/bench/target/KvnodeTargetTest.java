@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
-import io.kvbench.bench.kvnode.InProcessKvnodeCluster;
 import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.kvnode.NodeStatuses;
@@ -13,7 +12,8 @@ import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
-import io.kvbench.wal.SyncMode;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +33,13 @@ class KvnodeTargetTest {
 
     @TempDir
     static Path runDirectory;
-    private static InProcessKvnodeCluster cluster;
+    private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = InProcessKvnodeCluster.start(3, runDirectory.resolve("cluster"), SyncMode.ALWAYS, Duration.ofSeconds(20));
+        cluster = LocalCluster.start(LocalClusterSpec.builder().fsync("always").leaderLostMaxMillis(10).auditWrites(false)
+                .inProcess().build(), runDirectory.resolve("cluster"));
+        cluster.awaitLeader(Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -49,7 +51,7 @@ class KvnodeTargetTest {
     void putGetAndCompareAndSetMeanWhatTheySay() throws Exception {
         byte[] first = "first".getBytes(StandardCharsets.UTF_8);
         byte[] second = "second".getBytes(StandardCharsets.UTF_8);
-        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), 1, 64, Duration.ofSeconds(5))) {
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddressList(), 1, 64, Duration.ofSeconds(5))) {
             target.open();
             assertThat(target.fsyncMode()).isEqualTo("always");
             assertThat(call(target, Operation.get("absent")).outcome()).isEqualTo(Outcome.NOT_FOUND);
@@ -67,7 +69,7 @@ class KvnodeTargetTest {
     @Test
     void everyNodeReportsItsJvmsJitTotal() throws Exception {
         // In process, the three nodes are one JVM: each reports that JVM's total so far.
-        long[] totals = NodeJit.compileMillis(cluster.clientAddresses());
+        long[] totals = NodeJit.compileMillis(cluster.clientAddressList());
         long jvmTotal = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         assertThat(totals).hasSize(3);
         for (long total : totals) assertThat(total).isPositive().isLessThanOrEqualTo(jvmTotal);
@@ -81,19 +83,19 @@ class KvnodeTargetTest {
         AtomicReference<ArrayNode> atMeasureStart = new AtomicReference<>();
         AtomicLong readingNanos = new AtomicLong();
         LoadSummary summary;
-        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddressList(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
             target.open();
             summary = LoadGenerator.run(spec, target, runDirectory.resolve("span"), null, () -> {
                 long startNanos = System.nanoTime();
                 try {
-                    atMeasureStart.set(NodeStatuses.read(cluster.clientAddresses()));
+                    atMeasureStart.set(NodeStatuses.read(cluster.clientAddressList()));
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
                 readingNanos.set(System.nanoTime() - startNanos);
             });
         }
-        NodeLatencyReport report = NodeLatencyReport.between(atMeasureStart.get(), NodeStatuses.read(cluster.clientAddresses()));
+        NodeLatencyReport report = NodeLatencyReport.between(atMeasureStart.get(), NodeStatuses.read(cluster.clientAddressList()));
 
         assertThat(summary.errors() + summary.timeouts()).isZero();
         // The leader counts the writes it answered after its reading at the end of warm-up: the measured ones, less
@@ -124,7 +126,7 @@ class KvnodeTargetTest {
         Path output = runDirectory.resolve("load");
         FloorResult floor = Floor.measure(cluster.directory(), 100);
         LoadSummary summary;
-        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddresses(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
+        try (KvnodeTarget target = new KvnodeTarget(cluster.clientAddressList(), spec.connections(), spec.inFlightLimit(), spec.operationTimeout())) {
             target.open();
             summary = LoadGenerator.run(spec, target, output, floor);
         }

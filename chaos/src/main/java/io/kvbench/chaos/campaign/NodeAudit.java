@@ -1,8 +1,8 @@
 package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.Cluster;
-import io.kvbench.chaos.cluster.NodeStatus;
 import io.kvbench.chaos.history.Violation;
+import io.kvbench.node.local.NodeStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;

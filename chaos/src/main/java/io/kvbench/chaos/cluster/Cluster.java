@@ -1,5 +1,6 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.node.local.NodeStatus;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

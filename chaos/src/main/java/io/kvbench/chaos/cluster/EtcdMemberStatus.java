@@ -20,7 +20,7 @@ public record EtcdMemberStatus(String clusterId, String memberId, String leaderM
     }
 
     /**
-     * The same rule as {@link KvnodeStatusProbe#leaderOf} (a member saying it leads, at the highest term among the
+     * The same rule as {@link io.kvbench.node.local.NodeStatus#leaderOf} (a member saying it leads, at the highest term among the
      * responders, confirmed by a majority of the cluster reporting that term and that leader), so a paused leader
      * that still thinks it leads at an old term is never taken once the others moved on (Raft paper §5.1: a
      * higher term supersedes it). {@code statuses} are by node id; the leader's node id is the key of its own status.

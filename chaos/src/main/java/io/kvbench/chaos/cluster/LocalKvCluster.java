@@ -3,153 +3,81 @@ package io.kvbench.chaos.cluster;
 import io.kvbench.bench.proc.Signals;
 import io.kvbench.chaos.netns.BridgeNetwork;
 import io.kvbench.chaos.proxy.ProxyMesh;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /**
- * N kvnode processes, each with its own folder under the run directory ({@code n<id>/data},
- * {@code n<id>/events.jsonl}, {@code n<id>/node.log}), on the spec's {@link NetworkMode}: free ports on 127.0.0.1
+ * The chaos suite's {@link Cluster} on a local kvnode cluster: the nodes start through the one launcher
+ * ({@link LocalCluster}: child processes, its folders {@code n<id>/data}, {@code n<id>/events.jsonl},
+ * {@code n<id>/node.log}, its readiness rule) on the {@link NetworkMode} asked for: free ports on 127.0.0.1
  * (LOOPBACK), the same with peer links through proxies (PROXY), or each node in its own network namespace on a
  * bridge (NETNS; started as {@code ip netns exec <namespace> java ...}, which execs, so the tracked pid is the
- * JVM's). Faults act on one node by its pid. {@link #close()} stops every process this object started, then
- * removes the proxies or namespaces; a JVM shutdown hook does the same if the caller never gets to close it, and
- * a failed start undoes what it did before throwing.
+ * JVM's). What this class adds is chaos: the faults (kill, pause, terminate, restart by the node's pid; partitions
+ * through the network) and when each signal left. {@link #close()} stops the nodes, then removes the proxies or
+ * namespaces; a JVM shutdown hook does the same if the caller never gets to close it, and a failed start undoes
+ * what it did before throwing.
  */
 public final class LocalKvCluster implements Cluster {
-    /** The node's entry point: {@code KvNodeCommand run ...}. */
-    public static final String NODE_MAIN_CLASS = "io.kvbench.node.KvNodeCommand";
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    private static final Duration STATUS_TIMEOUT = Duration.ofMillis(500);
 
-    private final LocalClusterSpec spec;
-    private final Path runDirectory;
-    private final Map<Integer, LocalKvNode> nodes;
+    private final LocalCluster nodes;
     private final LocalNetwork network;
-    private final KvnodeStatusProbe statusProbe = new KvnodeStatusProbe("chaos-cluster-status", STATUS_TIMEOUT);
-    private final Thread shutdownHook = new Thread(this::stopAllAndRemoveNetwork, "local-kv-cluster-shutdown");
+    private final Set<Integer> paused = ConcurrentHashMap.newKeySet();
+    // System.nanoTime() just after the last SIGKILL or SIGSTOP left, by node
+    private final Map<Integer, Long> signalSentNanos = new ConcurrentHashMap<>();
+    private final Thread shutdownHook = new Thread(this::stopNodesAndRemoveNetwork, "local-kv-cluster-shutdown");
     private volatile boolean closed;
 
-    private LocalKvCluster(LocalClusterSpec spec, Path runDirectory, Map<Integer, LocalKvNode> nodes, LocalNetwork network) {
-        this.spec = spec;
-        this.runDirectory = runDirectory;
+    private LocalKvCluster(LocalCluster nodes, LocalNetwork network) {
         this.nodes = nodes;
         this.network = network;
     }
 
+    /** On free loopback ports; see {@link #start(LocalClusterSpec, NetworkMode, Path)}. */
+    public static LocalKvCluster start(LocalClusterSpec spec, Path runDirectory) throws IOException {
+        return start(spec, NetworkMode.LOOPBACK, runDirectory);
+    }
+
     /**
-     * Starts every node and waits (up to the spec's start timeout) until each has printed its ready line and
-     * answers a status request. Does not wait for a leader: see {@link #awaitLeader(Duration)}.
+     * Sets up the network, starts every node (child processes, with the spec's JVM options) and waits until each
+     * serves. Does not wait for a leader: see {@link #awaitLeader(Duration)}.
      *
-     * @param javaCommand the command that starts a JVM with the node's classes, up to (not including) the main
-     *                    class, e.g. {@code [/usr/bin/java, -cp, CLASSPATH]}; see {@link #javaCommand(String, List)}
+     * @param network LOOPBACK, PROXY or NETNS (peer links can be cut: partitions), or AUTO (NETNS where available,
+     *                else PROXY)
      */
-    public static LocalKvCluster start(LocalClusterSpec spec, Path runDirectory, List<String> javaCommand)
-            throws IOException {
-        Files.createDirectories(runDirectory);
-        LocalNetwork network = LocalNetwork.open(spec.network(), spec.nodeCount());
-        Map<Integer, LocalKvNode> nodes = new LinkedHashMap<>();
-        try {
-            String clients = addressList(network.clientAddresses());
-            for (int id = 1; id <= spec.nodeCount(); id++) {
-                // with proxies each node has its own list: itself at its real port, the others behind its links
-                String peers = addressList(network.peersFor(id));
-                Path nodeDirectory = runDirectory.resolve("n" + id);
-                List<String> command = new ArrayList<>(network.commandPrefix(id));
-                command.addAll(javaCommand);
-                command.add(NODE_MAIN_CLASS);
-                command.addAll(List.of("run", "--id", Integer.toString(id), "--peers", peers, "--clients", clients,
-                        "--data-dir", nodeDirectory.resolve("data").toString(),
-                        "--event-log", nodeDirectory.resolve("events.jsonl").toString()));
-                command.addAll(spec.timingArguments());
-                nodes.put(id, new LocalKvNode(id, network.clientAddresses().get(id), nodeDirectory, command));
-            }
-        } catch (RuntimeException e) {
-            network.close();
-            throw e;
+    public static LocalKvCluster start(LocalClusterSpec spec, NetworkMode network, Path runDirectory) throws IOException {
+        if (spec.backend() != LocalClusterSpec.Backend.PROCESSES) {
+            throw new IllegalArgumentException("faults act on processes: the chaos suite's nodes run as child processes");
         }
-        LocalKvCluster cluster = new LocalKvCluster(spec, runDirectory, nodes, network);
+        LocalNetwork addresses = LocalNetwork.open(network, spec.nodeCount());
+        LocalCluster nodes;
         try {
-            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
-            for (LocalKvNode node : nodes.values()) {
-                node.start();
-            }
-            long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-            for (int id : nodes.keySet()) {
-                cluster.awaitServing(id, deadline);
-            }
-            return cluster;
+            nodes = LocalCluster.start(spec, runDirectory, addresses);
         } catch (IOException | RuntimeException e) {
-            cluster.close();
+            addresses.close();
             throw e;
         }
+        LocalKvCluster cluster = new LocalKvCluster(nodes, addresses);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        return cluster;
     }
 
-    /**
-     * A java command line for the nodes: this JVM's {@code java} binary, the given JVM options and class path.
-     * In a surefire test pass {@link #testClassPath()}; from the CLI jar, {@code System.getProperty("java.class.path")}.
-     */
-    public static List<String> javaCommand(String classPath, List<String> jvmOptions) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>();
-        command.add(java);
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
-        return command;
-    }
-
-    /**
-     * Small heaps and the serial collector: several nodes share two cores with the test and its clients. The heap on
-     * transparent huge pages: a kill -9 closes a process's sockets only after the kernel has unmapped its memory,
-     * page by page, so the surviving nodes' fast-failover hint comes that much later; measured here, a killed node's
-     * connections closed after 7.9 ms instead of 9.8 (p50 of 6), and 2.5 instead of 9.0 ms for a plain JVM holding
-     * 40 MB. Where the kernel has no transparent huge pages the JVM says so and goes on without.
-     *
-     * <p>Thread priorities: with {@code -XX:ThreadPriorityPolicy=1} the JVM maps Java priorities to nice values, so a
-     * node's event loop and WAL thread (both at {@code Thread.MAX_PRIORITY}: every message waits on their wake-ups) run
-     * at nice -5 and its JIT compiler threads at nice 19. On two shared cores a node restarted a second earlier is
-     * still compiling when the next leader dies; at equal priority its compiler threads delayed the survivors'
-     * election by milliseconds at each step. Measured, 3 x 30 leader kills each, interleaved: unavailability p50
-     * 33.4 instead of 40.6 ms. Raising a priority needs root or CAP_SYS_NICE; without it the JVM warns once and
-     * applies only the lowered compiler priority.
-     */
-    public static final String DEFAULT_JVM_OPTIONS =
-            "-Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UseTransparentHugePages"
-                    + " " + io.kvbench.node.NodeTuning.THREAD_PRIORITY_JVM_OPTIONS;
-
-    /** {@link #DEFAULT_JVM_OPTIONS}, one element per option. */
-    public static List<String> defaultJvmOptions() {
-        return List.of(DEFAULT_JVM_OPTIONS.split(" "));
-    }
-
-    /** The full class path inside a surefire fork, else this JVM's. */
-    public static String testClassPath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    }
-
-    private static String addressList(Map<Integer, InetSocketAddress> addresses) {
-        return addresses.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + entry.getValue().getHostString() + ":" + entry.getValue().getPort())
-                .collect(Collectors.joining(","));
-    }
-
-    /** The network in effect: the spec's, with AUTO resolved to NETNS or PROXY. */
+    /** The network in effect: the one asked for, with AUTO resolved to NETNS or PROXY. */
     public NetworkMode network() {
         return network.mode();
     }
@@ -174,14 +102,14 @@ public final class LocalKvCluster implements Cluster {
      */
     @Override
     public void isolate(int nodeId) throws IOException {
-        node(nodeId);
+        requireNode(nodeId);
         network.isolate(nodeId);
     }
 
     /** Heals every peer link to and from the node. */
     @Override
     public void rejoin(int nodeId) throws IOException {
-        node(nodeId);
+        requireNode(nodeId);
         network.rejoin(nodeId);
     }
 
@@ -211,9 +139,13 @@ public final class LocalKvCluster implements Cluster {
 
     private void requireNodes(Collection<PeerLink> links) {
         for (PeerLink link : links) {
-            node(link.from());
-            node(link.to());
+            requireNode(link.from());
+            requireNode(link.to());
         }
+    }
+
+    private void requireNode(int nodeId) {
+        nodes.isRunning(nodeId); // throws for an unknown id
     }
 
     @Override
@@ -222,101 +154,101 @@ public final class LocalKvCluster implements Cluster {
     }
 
     public LocalClusterSpec spec() {
-        return spec;
+        return nodes.spec();
     }
 
     @Override
     public List<Integer> nodeIds() {
-        return List.copyOf(nodes.keySet());
+        return nodes.nodeIds();
     }
 
     @Override
     public ClusterTiming timing() {
-        return spec.timing();
+        LocalClusterSpec spec = nodes.spec();
+        return new ClusterTiming(spec.electionTimeoutMinMillis(), spec.electionTimeoutMaxMillis(), spec.heartbeatMillis());
     }
 
     @Override
     public InetSocketAddress clientAddress(int nodeId) {
-        return node(nodeId).clientAddress;
+        return nodes.clientAddress(nodeId);
     }
 
     /** The node's own peer (raft) listen address; with proxies, the real one behind them. */
     public InetSocketAddress peerAddress(int nodeId) {
-        node(nodeId);
-        return network.peersFor(nodeId).get(nodeId);
+        return nodes.peerAddress(nodeId);
     }
 
     /** Every node's client address, by id. */
     public Map<Integer, InetSocketAddress> clientAddresses() {
-        Map<Integer, InetSocketAddress> addresses = new LinkedHashMap<>();
-        nodes.forEach((id, node) -> addresses.put(id, node.clientAddress));
-        return addresses;
+        return nodes.clientAddresses();
     }
 
     @Override
     public Path runDirectory() {
-        return runDirectory;
+        return nodes.directory();
     }
 
     @Override
     public Optional<Path> eventLog(int nodeId) {
-        return Optional.of(node(nodeId).eventLog);
+        return Optional.of(nodes.eventLog(nodeId));
     }
 
     public Path logFile(int nodeId) {
-        return node(nodeId).logFile;
+        return nodes.logFile(nodeId);
     }
 
     public Path dataDirectory(int nodeId) {
-        return node(nodeId).dataDirectory;
+        return nodes.dataDirectory(nodeId);
     }
 
     /** "running", or "exit code N" once the node's process ended. */
     public String exitDescription(int nodeId) {
-        return node(nodeId).exitDescription();
+        return nodes.exitDescription(nodeId);
     }
 
     public long pid(int nodeId) {
-        return node(nodeId).pid();
+        return nodes.pid(nodeId);
     }
 
     @Override
     public boolean isRunning(int nodeId) {
-        return node(nodeId).isAlive();
+        return nodes.isRunning(nodeId);
     }
 
     @Override
     public boolean isPaused(int nodeId) {
-        return node(nodeId).paused;
+        requireNode(nodeId);
+        return paused.contains(nodeId);
     }
 
-    /** The node's status, or empty if it does not answer within 500 ms (stopped, paused, starting). */
+    /** The node's status, or empty if it is paused, stopped or does not answer within 500 ms (starting). */
     @Override
     public Optional<NodeStatus> status(int nodeId) {
-        LocalKvNode node = node(nodeId);
-        if (!node.isAlive() || node.paused) {
-            return Optional.empty();
-        }
-        return statusProbe.status(nodeId, node.clientAddress);
+        if (isPaused(nodeId)) return Optional.empty();
+        return nodes.status(nodeId);
     }
 
-    private void dropStatusConnection(int nodeId) {
-        statusProbe.forget(nodeId);
-    }
-
-    /** Statuses of every node that answers, by id. */
+    /** Statuses of every node that answers, by id; paused nodes are not asked. */
     public Map<Integer, NodeStatus> statuses() {
-        return KvnodeStatusProbe.statusesOf(this);
+        return nodes.statuses(this::askable);
     }
 
     @Override
     public Optional<LeaderInfo> findLeader() {
-        return KvnodeStatusProbe.leaderOf(statuses(), nodes.size());
+        return nodes.findLeader(this::askable).map(LocalKvCluster::leaderInfo);
     }
 
     @Override
     public LeaderInfo awaitLeader(Duration timeout) throws IOException {
-        return KvnodeStatusProbe.awaitLeader(this, timeout, "logs under " + runDirectory);
+        return leaderInfo(nodes.awaitLeader(timeout, this::askable));
+    }
+
+    private boolean askable(int nodeId) {
+        return !paused.contains(nodeId);
+    }
+
+    private static LeaderInfo leaderInfo(NodeStatus leader) {
+        return new LeaderInfo(leader.nodeId(), leader.term());
     }
 
     /** Waits until the node's applied index reaches {@code index}; throws IOException after the timeout. */
@@ -335,86 +267,59 @@ public final class LocalKvCluster implements Cluster {
 
     @Override
     public void kill(int nodeId) throws IOException {
-        dropStatusConnection(nodeId);
-        node(nodeId).kill();
+        nodes.kill(nodeId).ifPresent(sent -> signalSentNanos.put(nodeId, sent));
+        paused.remove(nodeId);
     }
 
     @Override
     public void pause(int nodeId) throws IOException {
-        dropStatusConnection(nodeId);
-        node(nodeId).pause();
+        requireRunning(nodeId);
+        nodes.dropStatusConnection(nodeId);
+        signalSentNanos.put(nodeId, Signals.stop(nodes.pid(nodeId)));
+        paused.add(nodeId);
     }
 
     @Override
     public OptionalLong signalSentNanos(int nodeId) {
-        return node(nodeId).signalSentNanos();
+        requireNode(nodeId);
+        Long sent = signalSentNanos.get(nodeId);
+        return sent == null ? OptionalLong.empty() : OptionalLong.of(sent);
     }
 
     @Override
     public void resume(int nodeId) throws IOException {
-        node(nodeId).resume();
+        requireRunning(nodeId);
+        Signals.send("CONT", nodes.pid(nodeId));
+        paused.remove(nodeId);
     }
 
     @Override
     public void terminate(int nodeId, Duration timeout) throws IOException {
-        dropStatusConnection(nodeId);
-        node(nodeId).terminate(timeout);
+        requireRunning(nodeId);
+        if (paused.contains(nodeId)) resume(nodeId);
+        nodes.terminate(nodeId, timeout);
     }
 
     @Override
     public void restart(int nodeId) throws IOException {
-        dropStatusConnection(nodeId);
-        LocalKvNode node = node(nodeId);
-        node.kill();
-        node.start();
-        awaitServing(nodeId, System.nanoTime() + spec.startTimeout().toNanos());
+        kill(nodeId);
+        nodes.start(nodeId);
     }
 
     /** Starts every stopped node again (after a whole-cluster stop) and waits until each serves. */
     public void restartStopped() throws IOException {
-        List<Integer> started = new ArrayList<>();
-        for (LocalKvNode node : nodes.values()) {
-            if (!node.isAlive()) {
-                node.start();
-                started.add(node.id);
-            }
-        }
-        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-        for (int id : started) awaitServing(id, deadline);
+        nodes.startStopped();
     }
 
-    private void awaitServing(int nodeId, long deadlineNanos) throws IOException {
-        LocalKvNode node = node(nodeId);
-        while (!node.printedReady()) {
-            if (!node.isAlive()) {
-                throw new IOException("n" + nodeId + " exited while starting (" + node.exitDescription() + "); log "
-                        + node.logFile + ":\n" + node.logTail());
-            }
-            if (System.nanoTime() - deadlineNanos > 0) {
-                throw new IOException("n" + nodeId + " printed no ready line in time; log " + node.logFile + ":\n" + node.logTail());
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-        while (status(nodeId).isEmpty()) {
-            if (System.nanoTime() - deadlineNanos > 0) {
-                throw new IOException("n" + nodeId + " does not answer status; log " + node.logFile);
-            }
-            LockSupport.parkNanos(POLL_NANOS);
-        }
-    }
-
-    private LocalKvNode node(int nodeId) {
-        LocalKvNode node = nodes.get(nodeId);
-        if (node == null) throw new IllegalArgumentException("no node " + nodeId + " in " + nodes.keySet());
-        return node;
+    private void requireRunning(int nodeId) {
+        if (!nodes.isRunning(nodeId)) throw new IllegalStateException("n" + nodeId + " is not running");
     }
 
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        stopAllAndRemoveNetwork();
-        statusProbe.close();
+        stopNodesAndRemoveNetwork();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -422,158 +327,14 @@ public final class LocalKvCluster implements Cluster {
         }
     }
 
-    /** The nodes first: a namespace whose processes still run would outlive its deletion. */
-    private void stopAllAndRemoveNetwork() {
-        stopAll();
+    /** The nodes first (SIGKILL works on a paused process too): a namespace whose processes still run would outlive its deletion. */
+    private void stopNodesAndRemoveNetwork() {
+        nodes.close();
         network.close();
-    }
-
-    private void stopAll() {
-        for (int id : nodes.keySet()) {
-            dropStatusConnection(id);
-        }
-        for (LocalKvNode node : nodes.values()) {
-            node.forceStop();
-        }
     }
 
     @Override
     public String toString() {
-        return "LocalKvCluster" + clientAddresses() + " on " + network.mode().label() + " in " + runDirectory;
-    }
-
-    /** One node: its command line, folder, and the process while it runs. */
-    private static final class LocalKvNode {
-        final int id;
-        final InetSocketAddress clientAddress;
-        final Path dataDirectory;
-        final Path eventLog;
-        final Path logFile;
-        final List<String> command;
-        private Process process;
-        private long logOffsetAtStart;
-        volatile boolean paused;
-        // System.nanoTime() just after the last SIGKILL or SIGSTOP left
-        private OptionalLong signalSentNanos = OptionalLong.empty();
-
-        LocalKvNode(int id, InetSocketAddress clientAddress, Path directory, List<String> command) {
-            this.id = id;
-            this.clientAddress = clientAddress;
-            this.dataDirectory = directory.resolve("data");
-            this.eventLog = directory.resolve("events.jsonl");
-            this.logFile = directory.resolve("node.log");
-            this.command = List.copyOf(command);
-        }
-
-        synchronized void start() throws IOException {
-            if (process != null && process.isAlive()) {
-                throw new IllegalStateException("n" + id + " already runs as pid " + process.pid());
-            }
-            Files.createDirectories(dataDirectory);
-            logOffsetAtStart = Files.exists(logFile) ? Files.size(logFile) : 0;
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-            process.getOutputStream().close();
-            paused = false;
-        }
-
-        synchronized boolean isAlive() {
-            return process != null && process.isAlive();
-        }
-
-        synchronized long pid() {
-            if (process == null) throw new IllegalStateException("n" + id + " was never started");
-            return process.pid();
-        }
-
-        /** True once this run of the node has printed {@code kvnode N ready}. */
-        boolean printedReady() throws IOException {
-            if (!Files.exists(logFile)) return false;
-            byte[] bytes = Files.readAllBytes(logFile);
-            int from = (int) Math.min(logOffsetAtStart, bytes.length);
-            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).contains("kvnode " + id + " ready");
-        }
-
-        String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(logFile);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return "(cannot read: " + e + ")";
-            }
-        }
-
-        synchronized String exitDescription() {
-            return process == null || process.isAlive() ? "running" : "exit code " + process.exitValue();
-        }
-
-        synchronized void kill() throws IOException {
-            if (isAlive()) {
-                process.destroyForcibly();
-                signalSentNanos = OptionalLong.of(System.nanoTime());
-                awaitExit(Duration.ofSeconds(10), "SIGKILL");
-            }
-            paused = false;
-        }
-
-        synchronized OptionalLong signalSentNanos() {
-            return signalSentNanos;
-        }
-
-        synchronized void pause() throws IOException {
-            requireAlive();
-            signalSentNanos = OptionalLong.of(Signals.stop(process.pid()));
-            paused = true;
-        }
-
-        synchronized void resume() throws IOException {
-            requireAlive();
-            Signals.send("CONT", process.pid());
-            paused = false;
-        }
-
-        synchronized void terminate(Duration timeout) throws IOException {
-            requireAlive();
-            if (paused) resume();
-            process.destroy();
-            try {
-                awaitExit(timeout, "SIGTERM");
-            } catch (IOException e) {
-                process.destroyForcibly();
-                throw e;
-            }
-        }
-
-        /** For close and the shutdown hook: SIGCONT if paused (harmless otherwise), then SIGKILL, by pid. */
-        synchronized void forceStop() {
-            if (!isAlive()) return;
-            try {
-                if (paused) Signals.send("CONT", process.pid());
-            } catch (IOException e) {
-                // SIGKILL works on a stopped process too
-            }
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            paused = false;
-        }
-
-        private void requireAlive() {
-            if (!isAlive()) throw new IllegalStateException("n" + id + " is not running");
-        }
-
-        private void awaitExit(Duration timeout, String what) throws IOException {
-            try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new IOException("n" + id + " (pid " + process.pid() + ") did not exit within " + timeout + " after " + what);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted waiting for n" + id + " to exit", e);
-            }
-        }
+        return "LocalKvCluster" + clientAddresses() + " on " + network.mode().label() + " in " + runDirectory();
     }
 }

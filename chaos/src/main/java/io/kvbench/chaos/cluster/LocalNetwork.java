@@ -1,10 +1,10 @@
 package io.kvbench.chaos.cluster;
 
-import io.kvbench.bench.etcd.FreePorts;
 import io.kvbench.chaos.netns.BridgeNetwork;
 import io.kvbench.chaos.netns.NetnsAvailability;
 import io.kvbench.chaos.netns.NetworkNamespaces;
 import io.kvbench.chaos.proxy.ProxyMesh;
+import io.kvbench.node.local.NodeAddressPlan;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,10 +18,11 @@ import java.util.stream.IntStream;
 
 /**
  * Where a {@link LocalKvCluster}'s nodes listen and how their peer links are cut, for one {@link NetworkMode}:
- * free loopback ports, the same behind a {@link ProxyMesh}, or fixed ports on each node's own address in a
- * {@link BridgeNetwork}. {@link #close()} releases the proxies or deletes the namespaces.
+ * free loopback ports ({@link NodeAddressPlan#loopback}), the same behind a {@link ProxyMesh}, or fixed ports on each
+ * node's own address in a {@link BridgeNetwork}. The launcher starts the nodes on this plan. {@link #close()}
+ * releases the proxies or deletes the namespaces.
  */
-final class LocalNetwork implements AutoCloseable {
+final class LocalNetwork implements NodeAddressPlan, AutoCloseable {
     /** In a namespace every node has the whole port range to itself, so the ports are fixed, as on real hosts. */
     static final int NAMESPACE_PEER_PORT = 7001;
     static final int NAMESPACE_CLIENT_PORT = 8001;
@@ -55,11 +56,9 @@ final class LocalNetwork implements AutoCloseable {
             }
             return new LocalNetwork(mode, peers, clients, null, bridge);
         }
-        List<Integer> ports = FreePorts.allocate(2 * nodeCount);
-        for (int id = 1; id <= nodeCount; id++) {
-            peers.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1))));
-            clients.put(id, new InetSocketAddress("127.0.0.1", ports.get(2 * (id - 1) + 1)));
-        }
+        NodeAddressPlan loopback = NodeAddressPlan.loopback(nodeCount);
+        peers.putAll(loopback.peersFor(1)); // on loopback every node reaches the others where they listen
+        clients.putAll(loopback.clientAddresses());
         ProxyMesh mesh = mode == NetworkMode.PROXY ? ProxyMesh.start(peers) : null;
         return new LocalNetwork(mode, peers, clients, mesh, null);
     }
@@ -87,7 +86,8 @@ final class LocalNetwork implements AutoCloseable {
     }
 
     /** Node {@code nodeId}'s {@code --peers} list: itself at its listen address, the others as it reaches them. */
-    Map<Integer, InetSocketAddress> peersFor(int nodeId) {
+    @Override
+    public Map<Integer, InetSocketAddress> peersFor(int nodeId) {
         if (mesh != null) return mesh.peersFor(nodeId);
         Map<Integer, InetSocketAddress> sorted = new LinkedHashMap<>();
         peerAddresses.keySet().stream().sorted().forEach(id -> sorted.put(id, peerAddresses.get(id)));
@@ -95,14 +95,16 @@ final class LocalNetwork implements AutoCloseable {
     }
 
     /** Every node's client address, in id order. */
-    Map<Integer, InetSocketAddress> clientAddresses() {
+    @Override
+    public Map<Integer, InetSocketAddress> clientAddresses() {
         Map<Integer, InetSocketAddress> sorted = new LinkedHashMap<>();
         clientAddresses.keySet().stream().sorted().forEach(id -> sorted.put(id, clientAddresses.get(id)));
         return sorted;
     }
 
     /** What goes before the node's java command: {@code ip netns exec <namespace>} on NETNS, else nothing. */
-    List<String> commandPrefix(int nodeId) {
+    @Override
+    public List<String> commandPrefix(int nodeId) {
         return bridge == null ? List.of() : bridge.execPrefix(nodeId);
     }
 

@@ -1,12 +1,12 @@
 package io.kvbench.chaos.campaign;
 
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.chaos.history.History;
 import io.kvbench.chaos.history.HistoryOp;
 import io.kvbench.chaos.history.Outcome;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -44,8 +44,7 @@ class CampaignTest {
         CampaignResult result;
         List<StatusRecordingCluster.Call> statusCalls;
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+                directory.resolve("cluster"))) {
             StatusRecordingCluster recording = new StatusRecordingCluster(cluster);
             result = Campaign.run(spec, recording, directory.resolve("out"));
             statusCalls = recording.statusCalls();
@@ -119,8 +118,7 @@ class CampaignTest {
         long unknownButApplied = 0;
         List<HistoryOp> unknownWrites;
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
+                directory.resolve("cluster"));
              NettyResources netty = new NettyResources("test-reader", 1)) {
             result = Campaign.run(spec, cluster, out);
             unknownWrites = History.read(out.resolve("history.csv")).operations().stream()

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.chaos.cluster.EtcdClusterAdapter;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,8 +81,7 @@ class FirstAckProbeTest {
     void kvnodeWithoutTheConnectionClosedHintFirstAcknowledgedWriteFollowsItsLeader() throws Exception {
         CampaignResult result;
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).electionTimeoutMillis(150, 300)
-                        .heartbeatMillis(30).connectionClosedHint(false).build(), directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+                        .heartbeatMillis(30).connectionClosedHint(false).build(), directory.resolve("cluster"))) {
             result = Campaign.run(spec("probe-kvnode-nohint"), cluster, directory.resolve("out"));
         }
         print(result);

@@ -1,11 +1,11 @@
 package io.kvbench.chaos.campaign;
 
 import io.kvbench.chaos.cluster.ClusterTiming;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
 import io.kvbench.chaos.netns.NetnsAvailability;
 import io.kvbench.chaos.netns.NetworkNamespaces;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,9 +49,8 @@ class LinkPartitionCampaignTest {
                 .trialInterval(Duration.ofMillis(2000)).downtime(Duration.ofMillis(1000)).seed(42)
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
         Path out = directory.resolve("out");
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(network).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(), network,
+                directory.resolve("cluster"))) {
             CampaignResult result = Campaign.run(spec, cluster, out);
             Map<Integer, List<EventLogReader.RoleEvent>> events = new HashMap<>();
             for (int id : cluster.nodeIds()) events.put(id, EventLogReader.roleEvents(cluster.eventLog(id).orElseThrow()));

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.chaos.cluster.ClusterTiming;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -57,8 +57,7 @@ class NemesisCampaignTest {
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50)
                 .generatorRatePerSecond(generatorRatePerSecond).build();
         try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+                directory.resolve("cluster"))) {
             CampaignResult result = Campaign.run(spec, cluster, directory.resolve("out"));
             Map<Integer, List<EventLogReader.RoleEvent>> events = new HashMap<>();
             List<Transfer> transfers = new ArrayList<>();

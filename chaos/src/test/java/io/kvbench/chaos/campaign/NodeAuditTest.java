@@ -27,11 +27,11 @@ class NodeAuditTest {
 
     @Test
     void runJsonNamesEachSkippedKvnodeOnlyCheckWithItsReason() {
-        assertThat(Campaign.skippedChecks("etcd", false, 1.0, List.of())).containsOnlyKeys("nodeAudit", "eventLogTimings")
+        assertThat(CampaignWriter.skippedChecks("etcd", false, 1.0, List.of())).containsOnlyKeys("nodeAudit", "eventLogTimings")
                 .hasEntrySatisfying("nodeAudit", reason -> assertThat(reason).startsWith("etcd keeps no per-write audit"))
                 .hasEntrySatisfying("eventLogTimings", reason -> assertThat(reason)
                         .isEqualTo("etcd writes no role-change event log; elections timed by polling status every 1 ms"));
-        assertThat(Campaign.skippedChecks("kvnode", true, Double.NaN, List.of(new NodeAudit.Report(1, 10, 0, 12, true)))).isEmpty();
-        assertThat(Campaign.skippedChecks("kvnode", false, 5.0, List.of())).containsOnlyKeys("nodeAudit", "eventLogTimings");
+        assertThat(CampaignWriter.skippedChecks("kvnode", true, Double.NaN, List.of(new NodeAudit.Report(1, 10, 0, 12, true)))).isEmpty();
+        assertThat(CampaignWriter.skippedChecks("kvnode", false, 5.0, List.of())).containsOnlyKeys("nodeAudit", "eventLogTimings");
     }
 }

@@ -1,8 +1,8 @@
 package io.kvbench.chaos.campaign;
 
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,9 +32,8 @@ class PartitionCampaignTest {
                 .trialInterval(Duration.ofSeconds(3)).downtime(Duration.ofMillis(1000)).seed(42)
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
         CampaignResult result;
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.PROXY).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(), NetworkMode.PROXY,
+                directory.resolve("cluster"))) {
             result = Campaign.run(spec, cluster, out);
         }
         System.out.println(Files.readString(out.resolve("verdict.txt")));

@@ -3,8 +3,8 @@ package io.kvbench.chaos.campaign;
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.ClusterTiming;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.NodeStatus;
 import io.kvbench.chaos.cluster.PeerLink;
+import io.kvbench.node.local.NodeStatus;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -9,6 +9,8 @@ import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,8 +54,7 @@ class LocalKvClusterTest {
     }
 
     private static LocalKvCluster start(int nodes, Path directory) throws Exception {
-        return LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(nodes).build(), directory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
+        return LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(nodes).build(), directory);
     }
 
     private static KvSessionClient client(LocalKvCluster cluster, int firstGuess) {

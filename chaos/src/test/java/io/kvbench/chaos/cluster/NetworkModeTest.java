@@ -24,15 +24,6 @@ class NetworkModeTest {
     }
 
     @Test
-    void specDefaultsToLoopbackAndKeepsTheProxiedPeersSpelling() {
-        assertThat(LocalClusterSpec.builder().build().network()).isEqualTo(NetworkMode.LOOPBACK);
-        assertThat(LocalClusterSpec.builder().proxiedPeers(true).build().network()).isEqualTo(NetworkMode.PROXY);
-        assertThat(LocalClusterSpec.builder().proxiedPeers(false).build().network()).isEqualTo(NetworkMode.LOOPBACK);
-        assertThat(LocalClusterSpec.builder().network(NetworkMode.AUTO).build().network()).isEqualTo(NetworkMode.AUTO);
-        assertThatThrownBy(() -> LocalClusterSpec.builder().network(null).build()).isInstanceOf(NullPointerException.class);
-    }
-
-    @Test
     void autoTakesNamespacesWhereTheyWorkElseProxiesAndNetnsFailsSayingWhy() throws Exception {
         NetnsAvailability no = new NetnsAvailability(false, "`ip netns add kvbprobe1x1` failed (exit 1): Operation not permitted");
         NetnsAvailability yes = new NetnsAvailability(true, "");

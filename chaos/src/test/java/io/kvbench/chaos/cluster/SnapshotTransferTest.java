@@ -1,5 +1,8 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
+import io.kvbench.node.local.NodeStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.client.KvClient;
@@ -47,12 +50,11 @@ class SnapshotTransferTest {
 
     @Test
     void aSnapshotLargerThanAFrameReachesAFollowerInChunksAndResumesAfterADroppedConnection() throws Exception {
-        LocalClusterSpec spec = LocalClusterSpec.builder().electionTimeoutMillis(1000, 2000).heartbeatMillis(100)
-                .network(NetworkMode.PROXY).build();
-        List<String> jvm = new ArrayList<>(LocalKvCluster.defaultJvmOptions());
+        List<String> jvm = new ArrayList<>(NodeJvmOptions.split(NodeJvmOptions.FAILOVER));
         jvm.replaceAll(option -> option.startsWith("-Xmx") ? "-Xmx" + HEAP : option);
-        try (LocalKvCluster cluster = LocalKvCluster.start(spec, runDirectory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), jvm))) {
+        LocalClusterSpec spec = LocalClusterSpec.builder().electionTimeoutMillis(1000, 2000).heartbeatMillis(100)
+                .jvmOptions(jvm).build();
+        try (LocalKvCluster cluster = LocalKvCluster.start(spec, NetworkMode.PROXY, runDirectory)) {
             LeaderInfo leader = cluster.awaitLeader(Duration.ofSeconds(30));
             int follower = leader.nodeId() == 1 ? 2 : 1;
             cluster.kill(follower);

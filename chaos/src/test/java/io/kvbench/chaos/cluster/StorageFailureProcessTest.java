@@ -1,5 +1,7 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.net.NettyResources;
 import org.junit.jupiter.api.Test;
@@ -39,11 +41,10 @@ class StorageFailureProcessTest {
 
     @Test
     void aLeaderWhoseDiskFillsExitsWithOneLineAndTheOthersServe() throws Exception {
-        List<String> jvmOptions = new ArrayList<>(LocalKvCluster.defaultJvmOptions());
+        List<String> jvmOptions = new ArrayList<>(NodeJvmOptions.split(NodeJvmOptions.FAILOVER));
         jvmOptions.add("-Dkvnode.test.diskFullWhenExists=" + TRIGGER);
         try (NettyResources netty = new NettyResources("test-clients", 1);
-             LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().build(), runDirectory,
-                     LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), jvmOptions));
+             LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().jvmOptions(jvmOptions).build(), runDirectory);
              KvSessionClient client = new KvSessionClient(netty, cluster.clientAddresses(), 1, Duration.ofMillis(500),
                      Duration.ofSeconds(30))) {
             LeaderInfo leader = cluster.awaitLeader(WAIT);

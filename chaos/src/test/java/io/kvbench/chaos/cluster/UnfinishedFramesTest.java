@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,8 +66,7 @@ class UnfinishedFramesTest {
         // ms elects a new leader with or without a flood. What the flood did before the limits (the leader buffered
         // until its direct memory ran out) deposed the leader at this timeout too.
         LocalClusterSpec spec = LocalClusterSpec.builder().electionTimeoutMillis(1000, 2000).heartbeatMillis(100).build();
-        try (LocalKvCluster cluster = LocalKvCluster.start(spec, runDirectory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
+        try (LocalKvCluster cluster = LocalKvCluster.start(spec, runDirectory);
              KvSessionClient client = new KvSessionClient(netty, cluster.clientAddresses(), 1, Duration.ofMillis(500),
                      Duration.ofSeconds(10))) {
             cluster.awaitLeader(Duration.ofSeconds(10));

@@ -1,5 +1,7 @@
 package io.kvbench.chaos.cluster;
 
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeJvmOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvbench.client.KvClient;
@@ -45,13 +47,13 @@ class ValueFloodTest {
     @Test
     void mebibyteValuesAreWrittenUntilRefusedAndTheClusterServesAndRestarts() throws Exception {
         // Election timeout [1, 2) s: nodes of this shared machine's other builds hold the cores for hundreds of ms.
-        LocalClusterSpec spec = LocalClusterSpec.builder().electionTimeoutMillis(1000, 2000).heartbeatMillis(100).build();
         byte[] value = new byte[VALUE_BYTES];
         Arrays.fill(value, (byte) 'x');
-        List<String> jvm = new ArrayList<>(LocalKvCluster.defaultJvmOptions());
+        List<String> jvm = new ArrayList<>(NodeJvmOptions.split(NodeJvmOptions.FAILOVER));
         jvm.replaceAll(option -> option.startsWith("-Xmx") ? "-Xmx" + HEAP : option);
-        try (LocalKvCluster cluster = LocalKvCluster.start(spec, runDirectory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), jvm))) {
+        LocalClusterSpec spec = LocalClusterSpec.builder().electionTimeoutMillis(1000, 2000).heartbeatMillis(100)
+                .jvmOptions(jvm).build();
+        try (LocalKvCluster cluster = LocalKvCluster.start(spec, runDirectory)) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             List<java.net.InetSocketAddress> nodes = new ArrayList<>(cluster.clientAddresses().values());
             KvClientOptions options = KvClientOptions.defaults().withAttemptTimeoutMillis(2_000).withOperationTimeoutMillis(60_000);

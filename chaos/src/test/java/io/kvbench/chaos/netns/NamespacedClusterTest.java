@@ -3,11 +3,11 @@ package io.kvbench.chaos.netns;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
-import io.kvbench.chaos.cluster.NodeStatus;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,8 +54,8 @@ class NamespacedClusterTest {
         NettyResources netty = new NettyResources("netns-test-clients", 1);
         List<String> namespaces = new ArrayList<>();
         List<String> links = new ArrayList<>();
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.NETNS).build(),
-                runDirectory, LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(), NetworkMode.NETNS,
+                runDirectory)) {
             assertThat(cluster.network()).isEqualTo(NetworkMode.NETNS);
             BridgeNetwork network = cluster.bridgeNetwork().orElseThrow();
             links.add(network.bridgeName());

@@ -5,9 +5,9 @@ import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
 import io.kvbench.chaos.campaign.TrialRecord;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,9 +43,8 @@ class NamespacedPartitionCampaignTest {
                 .trialInterval(Duration.ofSeconds(3)).downtime(Duration.ofMillis(1000)).seed(42)
                 .uniqueWriters(2).registerClients(2).registerKeys(3).ratePerThread(50).build();
         CampaignResult result;
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.NETNS).build(),
-                directory.resolve("cluster"),
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(), NetworkMode.NETNS,
+                directory.resolve("cluster"))) {
             assertThat(cluster.network()).isEqualTo(NetworkMode.NETNS);
             result = Campaign.run(spec, cluster, out);
         }

@@ -1,8 +1,8 @@
 package io.kvbench.chaos.probe;
 
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +32,7 @@ class KvnodeProbeSessionTest {
     void aFollowersSessionThatExpiredBetweenFaultsIsRenewedBeforeTheNextOne() throws Exception {
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(3).heartbeatMillis(30)
                 .extraNodeArguments(List.of("--session-timeout-ms", Long.toString(SESSION_TIMEOUT_MILLIS))).build();
-        try (LocalKvCluster cluster = LocalKvCluster.start(spec, directory,
-                LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
+        try (LocalKvCluster cluster = LocalKvCluster.start(spec, directory);
              FailoverProbe probe = FailoverProbe.open(cluster, "session-test/", Duration.ofMillis(1), Thread.NORM_PRIORITY)) {
             cluster.awaitLeader(Duration.ofSeconds(30));
             probe.prepare(Duration.ofSeconds(30));

@@ -3,11 +3,11 @@ package io.kvbench.chaos.proxy;
 import io.kvbench.chaos.client.ClientOutcome;
 import io.kvbench.chaos.client.KvSessionClient;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.LocalClusterSpec;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.chaos.cluster.NetworkMode;
-import io.kvbench.chaos.cluster.NodeStatus;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.node.local.NodeStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +36,8 @@ class PartitionLeaderTest {
     @Test
     void isolatedLeaderIsReplacedStepsDownAndRejoinsAsFollowerAfterHeal() throws Exception {
         NettyResources netty = new NettyResources("partition-test-clients", 1);
-        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).network(NetworkMode.PROXY).build(),
-                runDirectory, LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()))) {
+        try (LocalKvCluster cluster = LocalKvCluster.start(LocalClusterSpec.builder().nodeCount(3).build(), NetworkMode.PROXY,
+                runDirectory)) {
             assertThat(cluster.proxyMesh()).isPresent();
             LeaderInfo old = cluster.awaitLeader(TIMEOUT);
             int other = cluster.nodeIds().stream().filter(id -> id != old.nodeId()).findFirst().orElseThrow();

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -175,6 +176,16 @@ public final class KvNodeMain implements Callable<Integer> {
         // prints: closing its connections would add INFO lines that say nothing an operator needs.
         runtime.whenStorageFailed().thenRun(() -> java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF)).join();
         return 1;
+    }
+
+    /**
+     * The configuration {@code kvnode run OPTIONS} runs with: how an in-process node of a local cluster gets the very
+     * configuration its child-process twin would. Bad options throw as they would on the command line.
+     */
+    public static NodeConfig configOf(List<String> runOptions) {
+        KvNodeMain main = new KvNodeMain();
+        new CommandLine(main).parseArgs(runOptions.toArray(String[]::new));
+        return main.config();
     }
 
     /** The node's configuration from the options. */

@@ -9,6 +9,7 @@ import io.kvbench.kv.KvResultCodec;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,10 +28,10 @@ class NodeRuntimeTest {
 
     @Test
     void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
-        try (InProcessCluster cluster = new InProcessCluster(3, directory);
+        try (LocalCluster cluster = TestClusters.start(3, directory);
              NettyResources netty = new NettyResources("test-client", 1)) {
-            int leader = cluster.awaitLeader(Duration.ofSeconds(10));
-            int follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
+            int leader = cluster.awaitLeader(Duration.ofSeconds(10)).nodeId();
+            int follower = cluster.nodeIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
 
             // A follower redirects to the leader's client address.
             try (ClientConnection toFollower = connect(netty, cluster, follower)) {
@@ -38,7 +39,7 @@ class NodeRuntimeTest {
                 assertThat(response).isInstanceOf(ClientResponse.NotLeader.class);
                 assertThat(((ClientResponse.NotLeader) response).leaderId()).isEqualTo(leader);
                 assertThat(((ClientResponse.NotLeader) response).leaderClientAddress())
-                        .isEqualTo("127.0.0.1:" + cluster.clientAddresses.get(leader).getPort());
+                        .isEqualTo("127.0.0.1:" + cluster.clientAddress(leader).getPort());
             }
 
             long clientId;
@@ -54,8 +55,8 @@ class NodeRuntimeTest {
                 assertThat(read(toLeader, "key-100")).isEqualTo("v100");
             }
 
-            cluster.stop(leader);
-            int newLeader = cluster.awaitLeader(Duration.ofSeconds(10));
+            cluster.kill(leader);
+            int newLeader = cluster.awaitLeader(Duration.ofSeconds(10)).nodeId();
             assertThat(newLeader).isNotEqualTo(leader);
             try (ClientConnection toNewLeader = connect(netty, cluster, newLeader)) {
                 assertThat(read(toNewLeader, "key-42")).isEqualTo("v42");
@@ -65,17 +66,17 @@ class NodeRuntimeTest {
 
             // The stopped node restarts from its WAL and catches up.
             cluster.start(leader);
-            InProcessCluster.awaitCondition(() -> cluster.nodes.get(leader).status().appliedIndex()
-                    >= cluster.nodes.get(newLeader).status().commitIndex(), Duration.ofSeconds(10), "the restarted node to catch up");
-            assertThat(Files.readString(directory.resolve("node-" + leader + ".events.jsonl"))).contains("\"role\":\"LEADER\"");
+            TestClusters.awaitCondition(() -> cluster.runtime(leader).status().appliedIndex()
+                    >= cluster.runtime(newLeader).status().commitIndex(), Duration.ofSeconds(10), "the restarted node to catch up");
+            assertThat(Files.readString(cluster.eventLog(leader))).contains("\"role\":\"LEADER\"");
 
             // The write audit (--audit-writes) saw 101 distinct writes, the retry of seq 100 not applied again,
             // on every node, the restarted one included.
-            InProcessCluster.awaitCondition(() -> cluster.ids().stream()
-                            .allMatch(id -> cluster.nodes.get(id).status().auditedWrites() == 101),
+            TestClusters.awaitCondition(() -> cluster.nodeIds().stream()
+                            .allMatch(id -> cluster.runtime(id).status().auditedWrites() == 101),
                     Duration.ofSeconds(10), "every node to apply seq 101");
-            for (int id : cluster.ids()) {
-                StatusSnapshot status = cluster.nodes.get(id).status();
+            for (int id : cluster.nodeIds()) {
+                StatusSnapshot status = cluster.runtime(id).status();
                 assertThat(status.auditedWrites()).as("node %d audited writes", id).isEqualTo(101);
                 assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
                 // The JIT total a benchmark compares before and after a measurement: this JVM's, so far.
@@ -108,8 +109,8 @@ class NodeRuntimeTest {
         return new ObjectMapper().readTree(((ClientResponse.Status) answer).json());
     }
 
-    static ClientConnection connect(NettyResources netty, InProcessCluster cluster, int id) throws Exception {
-        return ClientConnection.connect(netty, cluster.clientAddresses.get(id)).get(5, TimeUnit.SECONDS);
+    static ClientConnection connect(NettyResources netty, LocalCluster cluster, int id) throws Exception {
+        return ClientConnection.connect(netty, cluster.clientAddress(id)).get(5, TimeUnit.SECONDS);
     }
 
     static KvResult call(ClientConnection connection, KvCommand command) throws Exception {

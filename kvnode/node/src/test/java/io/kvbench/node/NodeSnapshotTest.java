@@ -12,6 +12,7 @@ import io.kvbench.kv.KvCommand;
 import io.kvbench.kv.KvResult;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +63,9 @@ class NodeSnapshotTest {
     void writesAreServedWhileASnapshotIsTakenAndTheNodeRestartsFromIt() throws Exception {
         Map<Integer, HeldExecutor> executors = new TreeMap<>();
         for (int id = 1; id <= 3; id++) executors.put(id, new HeldExecutor());
-        try (InProcessCluster cluster = new InProcessCluster(3, directory, 20, executors::get);
+        try (LocalCluster cluster = TestClusters.start(3, directory, 20, executors::get);
              NettyResources netty = new NettyResources("test-client", 1)) {
-            int leader = cluster.awaitLeader(WAIT);
+            int leader = cluster.awaitLeader(WAIT).nodeId();
             HeldExecutor leaderJobs = executors.get(leader);
             long clientId;
             try (ClientConnection connection = connect(netty, cluster, leader)) {
@@ -76,15 +77,15 @@ class NodeSnapshotTest {
                 // although 90 more entries pass the threshold again, and nothing is compacted yet.
                 putAll(connection, clientId, 31, 120);
                 assertThat(leaderJobs.heldCount()).isEqualTo(1);
-                assertThat(cluster.nodes.get(leader).status().firstIndex()).isEqualTo(1);
+                assertThat(cluster.runtime(leader).status().firstIndex()).isEqualTo(1);
                 assertThat(snapshotEvents(leader)).isEmpty();
 
                 leaderJobs.runNext();
-                InProcessCluster.awaitCondition(() -> cluster.nodes.get(leader).status().firstIndex() > 1, WAIT,
+                TestClusters.awaitCondition(() -> cluster.runtime(leader).status().firstIndex() > 1, WAIT,
                         "the leader to compact once its snapshot is back");
                 JsonNode first = awaitSnapshotEvents(leader, 1).get(0);
                 assertThat(first.get("index").asLong()).isBetween(20L, 35L);
-                assertThat(cluster.nodes.get(leader).status().firstIndex()).isEqualTo(first.get("index").asLong() + 1);
+                assertThat(cluster.runtime(leader).status().firstIndex()).isEqualTo(first.get("index").asLong() + 1);
                 assertThat(first.get("bytes").asLong()).isPositive();
                 assertThat(first.get("applied_since").asLong()).as("entries applied while it was taken").isGreaterThan(80);
                 assertThat(first.has("capture_us") && first.has("write_us")).isTrue();
@@ -95,17 +96,17 @@ class NodeSnapshotTest {
                 assertThat(awaitSnapshotEvents(leader, 2).get(1).get("index").asLong())
                         .isEqualTo(first.get("index").asLong() + first.get("applied_since").asLong());
                 putAll(connection, clientId, 121, 121);
-                for (int id : cluster.ids()) {
+                for (int id : cluster.nodeIds()) {
                     if (id != leader) executors.get(id).runNext();
                 }
-                for (int id : cluster.ids()) awaitSnapshotEvents(id, id == leader ? 2 : 1);
+                for (int id : cluster.nodeIds()) awaitSnapshotEvents(id, id == leader ? 2 : 1);
             }
             long leaderSnapshotIndex = snapshotEvents(leader).get(1).get("index").asLong();
 
-            for (int id : cluster.ids()) cluster.stop(id);
+            for (int id : cluster.nodeIds()) cluster.kill(id);
             for (int id = 1; id <= 3; id++) cluster.start(id);
             assertThat(lastStartedEvent(leader).get("snapshot_index").asLong()).isEqualTo(leaderSnapshotIndex);
-            int newLeader = cluster.awaitLeader(WAIT);
+            int newLeader = cluster.awaitLeader(WAIT).nodeId();
             try (ClientConnection connection = connect(netty, cluster, newLeader)) {
                 for (int seq = 1; seq <= 121; seq++) assertThat(read(connection, "key-" + seq)).isEqualTo("v" + seq);
                 // The session and its stored reply came back from the snapshot: a retry is not applied again.
@@ -118,34 +119,34 @@ class NodeSnapshotTest {
 
     @Test
     void frequentBackgroundSnapshotsKeepEveryWriteAcrossARestart() throws Exception {
-        try (InProcessCluster cluster = new InProcessCluster(3, directory, 10, id -> null);
+        try (LocalCluster cluster = TestClusters.start(3, directory, 10, id -> null);
              NettyResources netty = new NettyResources("test-client", 1)) {
-            int leader = cluster.awaitLeader(WAIT);
+            int leader = cluster.awaitLeader(WAIT).nodeId();
             long clientId;
             try (ClientConnection connection = connect(netty, cluster, leader)) {
                 clientId = ((KvResult.SessionRegistered) call(connection, new KvCommand.RegisterSession())).clientId();
                 putAll(connection, clientId, 1, 200);
             }
-            InProcessCluster.awaitCondition(() -> cluster.ids().stream()
-                    .allMatch(id -> cluster.nodes.get(id).status().auditedWrites() == 200), WAIT, "every node to apply");
-            for (int id : cluster.ids()) {
+            TestClusters.awaitCondition(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> cluster.runtime(id).status().auditedWrites() == 200), WAIT, "every node to apply");
+            for (int id : cluster.nodeIds()) {
                 assertThat(awaitSnapshotEvents(id, 5)).allSatisfy(event -> assertThat(event.get("bytes").asLong()).isPositive());
-                InProcessCluster.awaitCondition(() -> cluster.nodes.get(id).status().firstIndex() > 150, WAIT,
+                TestClusters.awaitCondition(() -> cluster.runtime(id).status().firstIndex() > 150, WAIT,
                         "node " + id + " to compact");
             }
 
-            for (int id : cluster.ids()) cluster.stop(id);
+            for (int id : cluster.nodeIds()) cluster.kill(id);
             for (int id = 1; id <= 3; id++) cluster.start(id);
-            for (int id : cluster.ids()) assertThat(lastStartedEvent(id).get("snapshot_index").asLong()).isGreaterThan(150);
-            int newLeader = cluster.awaitLeader(WAIT);
+            for (int id : cluster.nodeIds()) assertThat(lastStartedEvent(id).get("snapshot_index").asLong()).isGreaterThan(150);
+            int newLeader = cluster.awaitLeader(WAIT).nodeId();
             try (ClientConnection connection = connect(netty, cluster, newLeader)) {
                 for (int seq = 1; seq <= 200; seq++) assertThat(read(connection, "key-" + seq)).isEqualTo("v" + seq);
                 putAll(connection, clientId, 201, 201);
             }
-            InProcessCluster.awaitCondition(() -> cluster.ids().stream()
-                    .allMatch(id -> cluster.nodes.get(id).status().auditedWrites() == 201), WAIT, "every node to apply 201");
-            for (int id : cluster.ids()) {
-                assertThat(cluster.nodes.get(id).status().auditRepeatApplications()).as("node %d repeats", id).isZero();
+            TestClusters.awaitCondition(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> cluster.runtime(id).status().auditedWrites() == 201), WAIT, "every node to apply 201");
+            for (int id : cluster.nodeIds()) {
+                assertThat(cluster.runtime(id).status().auditRepeatApplications()).as("node %d repeats", id).isZero();
             }
         }
     }
@@ -159,7 +160,7 @@ class NodeSnapshotTest {
 
     private List<JsonNode> events(int nodeId, String name) throws IOException {
         List<JsonNode> found = new ArrayList<>();
-        for (String line : Files.readAllLines(directory.resolve("node-" + nodeId + ".events.jsonl"))) {
+        for (String line : Files.readAllLines(LocalCluster.eventLog(directory, nodeId))) {
             JsonNode event = JSON.readTree(line);
             if (name.equals(event.get("event").asText())) found.add(event);
         }
@@ -171,7 +172,7 @@ class NodeSnapshotTest {
     }
 
     private List<JsonNode> awaitSnapshotEvents(int nodeId, int count) throws IOException {
-        InProcessCluster.awaitCondition(() -> {
+        TestClusters.awaitCondition(() -> {
             try {
                 return snapshotEvents(nodeId).size() >= count;
             } catch (IOException e) {

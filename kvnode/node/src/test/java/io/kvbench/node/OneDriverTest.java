@@ -1,6 +1,7 @@
 package io.kvbench.node;
 
 import io.kvbench.driver.ReplicaDriver;
+import io.kvbench.node.local.LocalCluster;
 import io.kvbench.sim.SimOptions;
 import io.kvbench.sim.Simulation;
 import org.junit.jupiter.api.Test;
@@ -20,11 +21,11 @@ class OneDriverTest {
     Path directory;
 
     @Test
-    void theSimulationDrivesTheClassTheNodeRuns() {
+    void theSimulationDrivesTheClassTheNodeRuns() throws Exception {
         Simulation simulation = new Simulation(SimOptions.forSeed(1));
-        try (InProcessCluster cluster = new InProcessCluster(3, directory)) {
-            int leader = cluster.awaitLeader(Duration.ofSeconds(10));
-            Class<?> nodeDriver = cluster.nodes.get(leader).driver().getClass();
+        try (LocalCluster cluster = TestClusters.start(3, directory)) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(10)).nodeId();
+            Class<?> nodeDriver = cluster.runtime(leader).driver().getClass();
 
             assertThat(nodeDriver).isSameAs(ReplicaDriver.class);
             for (int id = 1; id <= SimOptions.forSeed(1).nodeCount(); id++) {

@@ -1,5 +1,6 @@
 package io.kvbench.node;
 
+import io.kvbench.node.local.LocalCluster;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftCore;
 import io.kvbench.raft.Ready;
@@ -42,16 +43,16 @@ class RebuildTest {
 
     @Test
     void aRebuiltNodeDoesNotVoteTwiceInATermItMayHaveVotedIn() throws Exception {
-        try (InProcessCluster cluster = new InProcessCluster(3, directory)) {
-            int leader = cluster.awaitLeader(Duration.ofSeconds(10));
-            int victim = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
-            int otherFollower = cluster.ids().stream().filter(id -> id != leader && id != victim).findFirst().orElseThrow();
-            InProcessCluster.awaitCondition(() -> cluster.nodes.get(victim).status().term() == cluster.nodes.get(leader).status().term()
-                    && cluster.nodes.get(victim).status().leaderId() == leader, Duration.ofSeconds(10), "the victim to follow the leader");
+        try (LocalCluster cluster = TestClusters.start(3, directory)) {
+            int leader = cluster.awaitLeader(Duration.ofSeconds(10)).nodeId();
+            int victim = cluster.nodeIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+            int otherFollower = cluster.nodeIds().stream().filter(id -> id != leader && id != victim).findFirst().orElseThrow();
+            TestClusters.awaitCondition(() -> cluster.runtime(victim).status().term() == cluster.runtime(leader).status().term()
+                    && cluster.runtime(victim).status().leaderId() == leader, Duration.ofSeconds(10), "the victim to follow the leader");
             // The victim may have voted in this term (for the leader, or for the other follower had it campaigned).
-            long votedTerm = cluster.nodes.get(victim).status().term();
+            long votedTerm = cluster.runtime(victim).status().term();
             NodeConfig victimConfig = cluster.config(victim);
-            cluster.stop(victim);
+            cluster.kill(victim);
 
             // Both copies of its hard state damaged: its term and vote are lost, and it must not start.
             Path data = victimConfig.dataDirectory();
@@ -68,7 +69,7 @@ class RebuildTest {
             // kvbench node-rebuild asks each member for its status JSON over the client protocol; here, in-process.
             var command = new picocli.CommandLine(new RebuildCommand((members, timeout) -> {
                 Map<Integer, String> statuses = new java.util.TreeMap<>();
-                for (int id : members.keySet()) statuses.put(id, cluster.nodes.get(id).status().toJson());
+                for (int id : members.keySet()) statuses.put(id, cluster.runtime(id).status().toJson());
                 return statuses;
             }));
             command.setOut(new PrintWriter(out));
@@ -81,7 +82,7 @@ class RebuildTest {
             try (Wal wal = Wal.open(data, WalOptions.defaults())) {
                 RecoveredState rebuilt = wal.recoveredState();
                 fenceIndex = rebuilt.voteFenceIndex();
-                long leaderLastIndex = cluster.nodes.get(leader).status().lastIndex();
+                long leaderLastIndex = cluster.runtime(leader).status().lastIndex();
                 assertThat(rebuilt.hardState().term()).isEqualTo(votedTerm);
                 assertThat(rebuilt.voteFenceIndex()).isEqualTo(leaderLastIndex).isPositive();
                 // The core the node starts with, on this storage (as NodeRuntime builds it).
@@ -100,14 +101,14 @@ class RebuildTest {
 
             // Started, it follows the same leader and catches up to the leader's log.
             cluster.start(victim);
-            long commitIndex = cluster.nodes.get(leader).status().commitIndex();
+            long commitIndex = cluster.runtime(leader).status().commitIndex();
             // (The leader knew it had acknowledged them: only the rebuilt node's report of its shorter log makes the
             // leader send them again; RebuiltNodeTest has the rule.)
-            InProcessCluster.awaitCondition(() -> cluster.nodes.get(victim).status().appliedIndex() >= commitIndex
-                            && cluster.nodes.get(victim).status().lastIndex() >= fenceIndex,
+            TestClusters.awaitCondition(() -> cluster.runtime(victim).status().appliedIndex() >= commitIndex
+                            && cluster.runtime(victim).status().lastIndex() >= fenceIndex,
                     Duration.ofSeconds(20), "the rebuilt node to catch up to index " + commitIndex + " and its fence " + fenceIndex);
-            assertThat(cluster.nodes.get(victim).status().leaderId()).isEqualTo(leader);
-            assertThat(cluster.nodes.get(leader).status().term()).isEqualTo(votedTerm);
+            assertThat(cluster.runtime(victim).status().leaderId()).isEqualTo(leader);
+            assertThat(cluster.runtime(leader).status().term()).isEqualTo(votedTerm);
         }
     }
 
@@ -122,8 +123,8 @@ class RebuildTest {
         return responses;
     }
 
-    private static String clientList(InProcessCluster cluster) {
-        return cluster.clientAddresses.entrySet().stream()
+    private static String clientList(LocalCluster cluster) {
+        return cluster.clientAddresses().entrySet().stream()
                 .map((Map.Entry<Integer, java.net.InetSocketAddress> e) -> e.getKey() + "=127.0.0.1:" + e.getValue().getPort())
                 .collect(Collectors.joining(","));
     }

@@ -13,6 +13,7 @@ import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.ErrorCode;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,10 +43,10 @@ class StorageFailStopTest {
 
     @Test
     void aLeaderWhoseDiskFailsStopsAndAnotherIsElected() throws Exception {
-        try (InProcessCluster cluster = new InProcessCluster(3, directory, 50, id -> null, id -> DiskFullTrigger.when(diskFull(id)));
+        try (LocalCluster cluster = TestClusters.start(3, directory, 50, id -> null, id -> DiskFullTrigger.when(diskFull(id)));
              NettyResources netty = new NettyResources("test-client", 1)) {
-            int leader = cluster.awaitLeader(WAIT);
-            NodeRuntime failing = cluster.nodes.get(leader);
+            int leader = cluster.awaitLeader(WAIT).nodeId();
+            NodeRuntime failing = cluster.runtime(leader);
             long leaderTerm = failing.status().term();
             long clientId;
             try (ClientConnection toLeader = connect(netty, cluster, leader)) {
@@ -63,15 +64,15 @@ class StorageFailStopTest {
 
             String line = failing.whenStorageFailed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertThat(line).startsWith("kvnode " + leader + ": storage failed, stopping: ")
-                    .containsPattern("(write|fdatasync|fsync) " + java.util.regex.Pattern.quote(directory.resolve("node-" + leader).toString()))
+                    .containsPattern("(write|fdatasync|fsync) " + java.util.regex.Pattern.quote(cluster.dataDirectory(leader).toString()))
                     .contains("No space left on device")
                     .doesNotContain("\n");
             assertThat(failing.status().role()).isEqualTo("FAILED");
             assertThat(failing.status().storageFailed()).isTrue();
-            InProcessCluster.awaitCondition(() -> refusesConnections(netty, cluster, leader), WAIT, "its client port to close");
+            TestClusters.awaitCondition(() -> refusesConnections(netty, cluster, leader), WAIT, "its client port to close");
 
             int newLeader = awaitLeaderOtherThan(cluster, leader);
-            assertThat(cluster.nodes.get(newLeader).status().term()).isGreaterThan(leaderTerm);
+            assertThat(cluster.runtime(newLeader).status().term()).isGreaterThan(leaderTerm);
             try (ClientConnection toNewLeader = connect(netty, cluster, newLeader)) {
                 assertThat(read(toNewLeader, "key-1")).isEqualTo("v1");
                 // The retry of the write the failed leader answered STORAGE_FAILED: applied once, whichever copy.
@@ -80,24 +81,26 @@ class StorageFailStopTest {
             }
             assertThat(failing.status().role()).as("the failed node never claims leadership again").isEqualTo("FAILED");
 
-            // Restarted on the still-full disk: it stops again at its first write, naming the file.
-            cluster.stop(leader);
-            cluster.start(leader);
-            String again = cluster.nodes.get(leader).whenStorageFailed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(again).containsPattern("(write|fdatasync|fsync) " + java.util.regex.Pattern.quote(directory.resolve("node-" + leader).toString()));
+            // Restarted on the still-full disk: it stops again at its first write, naming the file. Started here, not
+            // by the cluster, which would wait for a node that serves.
+            cluster.kill(leader);
+            try (NodeRuntime again = NodeRuntime.start(cluster.config(leader), null, DiskFullTrigger.when(diskFull(leader)))) {
+                String restartLine = again.whenStorageFailed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(restartLine).containsPattern("(write|fdatasync|fsync) "
+                        + java.util.regex.Pattern.quote(cluster.dataDirectory(leader).toString()));
+            }
 
             // The disk has room again: it starts from what its disk holds and catches up.
-            cluster.stop(leader);
             Files.delete(diskFull(leader));
             cluster.start(leader);
-            long committed = cluster.nodes.get(newLeader).status().commitIndex();
-            InProcessCluster.awaitCondition(() -> cluster.nodes.get(leader).status().appliedIndex() >= committed, WAIT,
+            long committed = cluster.runtime(newLeader).status().commitIndex();
+            TestClusters.awaitCondition(() -> cluster.runtime(leader).status().appliedIndex() >= committed, WAIT,
                     "the repaired node to catch up");
-            assertThat(cluster.nodes.get(leader).whenStorageFailed()).isNotDone();
+            assertThat(cluster.runtime(leader).whenStorageFailed()).isNotDone();
         }
     }
 
-    private static boolean refusesConnections(NettyResources netty, InProcessCluster cluster, int id) {
+    private static boolean refusesConnections(NettyResources netty, LocalCluster cluster, int id) {
         try (ClientConnection ignored = connect(netty, cluster, id)) {
             return false;
         } catch (Exception refused) {
@@ -105,14 +108,14 @@ class StorageFailStopTest {
         }
     }
 
-    private static int awaitLeaderOtherThan(InProcessCluster cluster, int failed) {
-        InProcessCluster.awaitCondition(() -> leaderOtherThan(cluster, failed).isPresent(), WAIT,
+    private static int awaitLeaderOtherThan(LocalCluster cluster, int failed) {
+        TestClusters.awaitCondition(() -> leaderOtherThan(cluster, failed).isPresent(), WAIT,
                 "a leader other than the failed node " + failed);
         return leaderOtherThan(cluster, failed).orElseThrow();
     }
 
-    private static Optional<Integer> leaderOtherThan(InProcessCluster cluster, int failed) {
-        return cluster.ids().stream().filter(id -> id != failed && "LEADER".equals(cluster.nodes.get(id).status().role())).findFirst();
+    private static Optional<Integer> leaderOtherThan(LocalCluster cluster, int failed) {
+        return cluster.nodeIds().stream().filter(id -> id != failed && "LEADER".equals(cluster.runtime(id).status().role())).findFirst();
     }
 
     private static KvCommand.Put put(long clientId, long seq) {

@@ -10,12 +10,12 @@ import io.kvbench.kv.KvResult;
 import io.kvbench.net.ClientConnection;
 import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.wal.WalOptions;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +36,7 @@ class WalBackPressureTest {
 
     @TempDir
     Path directory;
+    private Path eventLog;
 
     /** Holds the WAL thread after a commit, once armed, until released. */
     private final CountDownLatch walHeld = new CountDownLatch(1);
@@ -61,14 +62,14 @@ class WalBackPressureTest {
 
     @Test
     void aFullWalQueuePausesClientReadsWithoutBlockingTheEventLoop() throws Exception {
-        Map<Integer, InetSocketAddress> peers = Map.of(1, new InetSocketAddress("127.0.0.1", InProcessCluster.freePort()));
-        Map<Integer, InetSocketAddress> clients = Map.of(1, new InetSocketAddress("127.0.0.1", InProcessCluster.freePort()));
-        NodeConfig config = NodeConfig.builder(1, peers, clients, directory.resolve("data"))
-                .eventLogFile(directory.resolve("events.jsonl")).build();
-        try (NodeRuntime node = NodeRuntime.start(config, null, holdingWal());
+        LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(1).auditWrites(false)
+                .inProcess(config -> NodeRuntime.start(config, null, holdingWal())).build();
+        try (LocalCluster cluster = LocalCluster.start(spec, directory);
              NettyResources netty = new NettyResources("test-client", 1);
-             ClientConnection connection = ClientConnection.connect(netty, clients.get(1)).get(5, TimeUnit.SECONDS)) {
-            InProcessCluster.awaitCondition(() -> "LEADER".equals(node.status().role()), WAIT, "the single node to lead");
+             ClientConnection connection = ClientConnection.connect(netty, cluster.clientAddress(1)).get(5, TimeUnit.SECONDS)) {
+            NodeRuntime node = cluster.runtime(1);
+            eventLog = cluster.eventLog(1);
+            TestClusters.awaitCondition(() -> "LEADER".equals(node.status().role()), WAIT, "the single node to lead");
             long clientId = ((KvResult.SessionRegistered) call(connection, new KvCommand.RegisterSession())).clientId();
 
             // The next commit (this write's) holds the WAL thread once its callbacks ran: the write is answered.
@@ -78,16 +79,16 @@ class WalBackPressureTest {
 
             // This write's batch waits in the queue (capacity 1): full, so the node stops reading clients.
             CompletableFuture<ClientResponse> queued = connection.command(KvCommandCodec.encode(put(clientId, 2), 0));
-            InProcessCluster.awaitCondition(() -> Files.exists(directory.resolve("events.jsonl"))
+            TestClusters.awaitCondition(() -> Files.exists(eventLog)
                     && eventLog().contains("client_reads_paused"), WAIT, "client reads to pause");
             long pausedNanos = System.nanoTime();
-            InProcessCluster.awaitCondition(() -> node.status().monotonicNanos() > pausedNanos, WAIT, "a status refresh");
+            TestClusters.awaitCondition(() -> node.status().monotonicNanos() > pausedNanos, WAIT, "a status refresh");
             long lastIndexWhilePaused = node.status().lastIndex();
 
             // Sent while paused: not read. The event loop still ticks (the status is refreshed every 10 ticks).
             CompletableFuture<ClientResponse> unread = connection.command(KvCommandCodec.encode(put(clientId, 3), 0));
             long sentNanos = System.nanoTime();
-            InProcessCluster.awaitCondition(() -> node.status().monotonicNanos() > sentNanos + 100_000_000L, WAIT,
+            TestClusters.awaitCondition(() -> node.status().monotonicNanos() > sentNanos + 100_000_000L, WAIT,
                     "the event loop to go on ticking with the WAL thread held");
             assertThat(node.status().lastIndex()).as("no request read while paused").isEqualTo(lastIndexWhilePaused);
             assertThat(queued).isNotDone();
@@ -96,9 +97,9 @@ class WalBackPressureTest {
             releaseWal.countDown();
             assertThat(queued.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
             assertThat(unread.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
-            InProcessCluster.awaitCondition(() -> node.status().lastIndex() > lastIndexWhilePaused, WAIT,
+            TestClusters.awaitCondition(() -> node.status().lastIndex() > lastIndexWhilePaused, WAIT,
                     "the request sent while paused to be in the log");
-            InProcessCluster.awaitCondition(() -> eventLog().contains("client_reads_resumed"), WAIT, "client reads to resume");
+            TestClusters.awaitCondition(() -> eventLog().contains("client_reads_resumed"), WAIT, "client reads to resume");
         } finally {
             releaseWal.countDown();
         }
@@ -110,7 +111,7 @@ class WalBackPressureTest {
 
     private String eventLog() {
         try {
-            return Files.readString(directory.resolve("events.jsonl"));
+            return Files.readString(eventLog);
         } catch (java.io.IOException e) {
             return "";
         }

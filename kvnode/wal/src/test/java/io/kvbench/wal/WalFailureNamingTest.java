@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvbench.raft.HardState;
-import io.kvbench.raft.Snapshot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -76,7 +75,7 @@ class WalFailureNamingTest {
             channels.writeFailureForPathsEndingWith = WalFiles.TEMP_SUFFIX;
             channels.writeFailure = new IOException(NO_SPACE);
 
-            assertThatThrownBy(() -> wal.stageSnapshot(new Snapshot(5, 1, new byte[100])))
+            assertThatThrownBy(() -> wal.stageSnapshot(5, 1, out -> out.write(new byte[100])))
                     .isInstanceOf(WalIoException.class)
                     .hasMessage("write " + directory.resolve(WalFiles.stagedSnapshotName(5)) + " failed: " + NO_SPACE);
         }

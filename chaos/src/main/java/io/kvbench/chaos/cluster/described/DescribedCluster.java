@@ -3,7 +3,7 @@ package io.kvbench.chaos.cluster.described;
 import io.kvbench.chaos.cluster.Cluster;
 import io.kvbench.chaos.cluster.ClusterTiming;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.node.local.NodeStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.kvbench.chaos.cluster.described;
 import io.kvbench.chaos.cluster.EtcdMemberStatus;
 import io.kvbench.chaos.cluster.EtcdStatusProbe;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.node.local.NodeStatus;
 
 import java.io.IOException;
 import java.net.URI;

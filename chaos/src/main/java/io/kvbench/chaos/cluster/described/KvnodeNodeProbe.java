@@ -1,8 +1,8 @@
 package io.kvbench.chaos.cluster.described;
 
-import io.kvbench.chaos.cluster.KvnodeStatusProbe;
 import io.kvbench.chaos.cluster.LeaderInfo;
-import io.kvbench.chaos.cluster.NodeStatus;
+import io.kvbench.node.local.NodeStatus;
+import io.kvbench.node.local.StatusProbe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,16 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Asks a described cluster's kvnodes for their status over the client protocol ({@link KvnodeStatusProbe}). */
+/** Asks a described cluster's kvnodes for their status over the client protocol ({@link StatusProbe}). */
 final class KvnodeNodeProbe implements NodeProbe {
     private final ClusterFile file;
     private final Map<Integer, InetSocketAddress> clientAddresses = new LinkedHashMap<>();
-    private final KvnodeStatusProbe probe;
+    private final StatusProbe probe;
 
     KvnodeNodeProbe(ClusterFile file, Duration timeout) {
         this.file = file;
         file.nodes().forEach(node -> clientAddresses.put(node.id(), node.client().toSocketAddress()));
-        this.probe = new KvnodeStatusProbe("described-cluster-status", timeout);
+        this.probe = new StatusProbe("described-cluster-status", timeout);
     }
 
     /** A kvnode reports its own Raft id: it must be the id the file gives for that address. */
@@ -38,12 +38,12 @@ final class KvnodeNodeProbe implements NodeProbe {
 
     @Override
     public Optional<LeaderInfo> findLeader(Collection<Integer> askable) {
-        return KvnodeStatusProbe.leaderOf(statuses(askable), file.nodes().size());
+        return NodeStatus.leaderOf(statuses(askable), file.nodes().size()).map(leader -> new LeaderInfo(leader.nodeId(), leader.term()));
     }
 
     @Override
     public String describe(Collection<Integer> askable) {
-        return KvnodeStatusProbe.describe(statuses(askable).values());
+        return NodeStatus.describe(statuses(askable).values());
     }
 
     @Override

@@ -5,8 +5,8 @@ import io.kvbench.chaos.campaign.CampaignResult;
 import io.kvbench.chaos.campaign.CampaignSpec;
 import io.kvbench.chaos.campaign.FaultKind;
 import io.kvbench.chaos.campaign.TrialRecord;
-import io.kvbench.chaos.cluster.KvnodeStatusProbe;
 import io.kvbench.chaos.cluster.LeaderInfo;
+import io.kvbench.node.local.StatusProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +72,7 @@ class DescribedClusterTest {
 
                 cluster.pause(paused); // left paused on purpose: close() must resume it
             }
-            try (KvnodeStatusProbe probe = new KvnodeStatusProbe("test-status", Duration.ofSeconds(2))) {
+            try (StatusProbe probe = new StatusProbe("test-status", Duration.ofSeconds(2))) {
                 assertThat(probe.status(paused, file.node(paused).orElseThrow().client().toSocketAddress()))
                         .as("the node paused before close answers after it").isPresent();
             }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvbench.bench.etcd.FreePorts;
-import io.kvbench.chaos.cluster.LocalKvCluster;
+import io.kvbench.net.FreePorts;
+import io.kvbench.node.local.LocalCluster;
+import io.kvbench.node.local.NodeJvmOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,8 +39,10 @@ final class LocalShellCluster {
     /** Writes the cluster file for {@code nodeCount} nodes on free loopback ports (does not start them). */
     static LocalShellCluster write(Path directory, int nodeCount) throws IOException {
         LocalShellCluster cluster = new LocalShellCluster(directory);
-        List<String> java = new ArrayList<>(LocalKvCluster.javaCommand(LocalKvCluster.testClassPath(), LocalKvCluster.defaultJvmOptions()));
-        java.addAll(List.of(LocalKvCluster.NODE_MAIN_CLASS, "run"));
+        // The launcher's command line (LocalCluster), started here by the cluster file's shell commands under test.
+        List<String> java = new ArrayList<>(List.of(LocalCluster.javaBinary()));
+        java.addAll(NodeJvmOptions.split(NodeJvmOptions.FAILOVER));
+        java.addAll(List.of("-cp", LocalCluster.ownClassPath(), LocalCluster.NODE_MAIN_CLASS, "run"));
 
         ObjectNode root = JSON.createObjectNode();
         root.put("target", "kvnode");

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kvbench.bench.etcd.FreePorts;
+import io.kvbench.net.FreePorts;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.kvbench.chaos.cluster;
+package io.kvbench.node.local;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ class LeaderOfTest {
         Map<Integer, NodeStatus> statuses = new LinkedHashMap<>();
         statuses.put(1, status(1, "LEADER", 3, 1));
         statuses.put(2, status(2, "FOLLOWER", 3, 1));
-        assertThat(KvnodeStatusProbe.leaderOf(statuses, 3)).contains(new LeaderInfo(1, 3));
+        assertThat(NodeStatus.leaderOf(statuses, 3)).map(leader -> leader.nodeId() + "@" + leader.term()).contains("1@3");
     }
 
     @Test
@@ -26,14 +26,14 @@ class LeaderOfTest {
         statuses.put(1, status(1, "LEADER", 3, 1));
         statuses.put(2, status(2, "FOLLOWER", 4, 0));
         statuses.put(3, status(3, "CANDIDATE", 4, 0));
-        assertThat(KvnodeStatusProbe.leaderOf(statuses, 3)).isEmpty();
+        assertThat(NodeStatus.leaderOf(statuses, 3)).isEmpty();
         statuses.put(2, status(2, "FOLLOWER", 4, 3));
         statuses.put(3, status(3, "LEADER", 4, 3));
-        assertThat(KvnodeStatusProbe.leaderOf(statuses, 3)).contains(new LeaderInfo(3, 4));
+        assertThat(NodeStatus.leaderOf(statuses, 3)).map(leader -> leader.nodeId() + "@" + leader.term()).contains("3@4");
     }
 
     @Test
     void aLeaderAloneIsNotConfirmed() {
-        assertThat(KvnodeStatusProbe.leaderOf(Map.of(1, status(1, "LEADER", 2, 1)), 3)).isEmpty();
+        assertThat(NodeStatus.leaderOf(Map.of(1, status(1, "LEADER", 2, 1)), 3)).isEmpty();
     }
 }

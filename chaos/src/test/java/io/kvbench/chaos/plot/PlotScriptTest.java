@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,8 +110,10 @@ class PlotScriptTest {
                 file("kvnode-seed-12/elections.csv"), "--out", results.resolve("elections").toString());
         assertThat(run.exitCode()).as(run.output()).isZero();
         // The SVG keeps each text as a comment: the legends name what was measured.
-        // (Legend labels are wrapped to fit their panel: compared with the line breaks as spaces.)
-        String svg = Files.readString(results.resolve("elections.svg")).replaceAll("\\s+", " ");
+        // Legend labels are wrapped to fit their panel, and the SVG keeps each line as its own comment, in order: the
+        // comments joined with spaces give the labels back.
+        String svg = Pattern.compile("<!-- (.*?) -->").matcher(Files.readString(results.resolve("elections.svg"))).results()
+                .map(match -> match.group(1)).collect(Collectors.joining(" "));
         // Two campaigns of one target are told apart by their folders.
         assertThat(svg).contains(etcd + " n=").contains(kvnode + " (kvnode-seed-11)").contains(kvnode + " (kvnode-seed-12)");
     }

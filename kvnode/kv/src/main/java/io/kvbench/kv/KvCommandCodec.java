@@ -15,13 +15,15 @@ import java.nio.ByteBuffer;
  *   version u8 | type u8 | leaderTimeMillis i64 | quotaBytes i64 | fields of the type
  * </pre>
  * The leader stamps {@code leaderTimeMillis} and {@code quotaBytes} ({@link #withLeaderStamp}); a client sends 0 in
- * both. Version 2 added {@code quotaBytes}.
+ * both. Version 2 added {@code quotaBytes}; version 1 entries (in logs written before it) still decode, with no quota.
  * Strings are i32 length + UTF-8; byte arrays are i32 length + bytes, with length -1 for null (distinct
  * from empty). Key and value limits ({@link KvLimits}) are checked both ways: an encoder refuses with
  * IllegalArgumentException (a caller bug), a decoder with {@link MalformedCommandException}.
  */
 public final class KvCommandCodec {
     public static final int VERSION = 2;
+    /** The format before quotas: the same without {@code quotaBytes}. Decoded, never encoded. */
+    static final int VERSION_WITHOUT_QUOTA = 1;
 
     static final int TYPE_REGISTER_SESSION = 1;
     static final int TYPE_PUT = 2;
@@ -93,7 +95,7 @@ public final class KvCommandCodec {
         if (bytes == null) throw new MalformedCommandException("command bytes are null");
         WireReader in = new WireReader(bytes, MalformedCommandException::new);
         int version = in.readUnsignedByte("version");
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_QUOTA) {
             throw new MalformedCommandException("unsupported command version " + version + ", expected " + VERSION);
         }
         int type = in.readUnsignedByte("type");
@@ -105,7 +107,7 @@ public final class KvCommandCodec {
         if (leaderTimeMillis < 0) {
             throw new MalformedCommandException("leaderTimeMillis is negative: " + leaderTimeMillis);
         }
-        long quotaBytes = in.readLong("quotaBytes");
+        long quotaBytes = version == VERSION_WITHOUT_QUOTA ? ProposedCommand.NO_QUOTA : in.readLong("quotaBytes");
         if (quotaBytes < 0) throw new MalformedCommandException("quotaBytes is negative: " + quotaBytes);
         KvCommand command;
         try {

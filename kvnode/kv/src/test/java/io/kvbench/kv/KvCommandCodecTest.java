@@ -77,15 +77,30 @@ class KvCommandCodecTest {
     }
 
     @Test
-    void aRegistrationWithoutAnIdKeepsItsFormerBytesAndTypeSevenCarriesTheId() {
-        // Entries written before registration ids decode as they did: a registration with none.
-        assertThat(KvCommandCodec.encode(new RegisterSession(), 0)).hasSize(10);
+    void aRegistrationWithoutAnIdIsTheHeaderAloneAndTypeSevenCarriesTheId() {
+        // A registration without an id is type 1 and the header alone (version, type, leader time, quota), as before
+        // registration ids; type 7 adds the id after the header.
+        assertThat(KvCommandCodec.encode(new RegisterSession(), 0)).hasSize(18);
         byte[] withId = KvCommandCodec.encode(new RegisterSession(42), 0);
-        assertThat(withId).hasSize(18);
+        assertThat(withId).hasSize(26);
         assertThat(withId[1]).isEqualTo((byte) 7);
         byte[] zeroId = withId.clone();
-        java.nio.ByteBuffer.wrap(zeroId).putLong(10, 0);
+        java.nio.ByteBuffer.wrap(zeroId).putLong(18, 0);
         assertMalformed(zeroId, "registrationId 0");
+    }
+
+    @Test
+    void aVersionOneCommandFromAnOlderLogDecodesWithoutAQuota() {
+        byte[] current = KvCommandCodec.encode(new Put(7, 3, 1, "k", new byte[] {1, 2}), 1234);
+        // Version 1: the same bytes without the 8 of quotaBytes after leaderTimeMillis.
+        byte[] versionOne = new byte[current.length - 8];
+        System.arraycopy(current, 0, versionOne, 0, 10);
+        System.arraycopy(current, 18, versionOne, 10, current.length - 18);
+        versionOne[0] = 1;
+        ProposedCommand decoded = KvCommandCodec.decode(versionOne);
+        assertThat(decoded.leaderTimeMillis()).isEqualTo(1234);
+        assertThat(decoded.quotaBytes()).isEqualTo(ProposedCommand.NO_QUOTA);
+        assertThat(decoded.command()).isEqualTo(KvCommandCodec.decode(current).command());
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * peak in closed loop, then open-loop steps at fractions of it ({@link RateSweep}); the curve and the spectra drawn.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Measure latency against throughput: each target's peak, then open-loop steps from 10 % to 100 % of it.",
+        description = {"Measure latency against throughput: each target's peak, then open-loop steps from 10 %% to 100 %% of it.",
                 "Each target runs on a fresh local 3-node cluster (kvnode with its JIT warmed first, as the reference runs).",
                 "Writes sweep.csv, run.json, each step's load files under TARGET/step-NNN/, latency-vs-throughput.png,",
                 "sweep-spectra.png and report.html."})

@@ -6,6 +6,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +51,28 @@ class HelpTextTest {
             }
         }
         assertThat(problems).as("options and parameters without a description").isEmpty();
+    }
+
+    /**
+     * picocli formats help texts as format strings: a lone '%' (sweep's "from 10 % to 100 %") makes it print a
+     * warning on stderr and show the raw text. Every command's whole help must render without one.
+     */
+    @Test
+    void everyHelpTextRendersWithoutAFormatWarning() {
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> problems = new ArrayList<>();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            for (CommandSpec command : allCommands()) {
+                err.reset();
+                command.commandLine().getUsageMessage();
+                if (err.size() > 0) problems.add(command.qualifiedName() + ": " + err.toString(StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(problems).as("help texts picocli could not format").isEmpty();
     }
 
     private static String name(ArgSpec argument) {

@@ -12,14 +12,16 @@ import io.kvbench.net.ClientResponse;
 import io.kvbench.net.NettyResources;
 import io.kvbench.node.local.LocalCluster;
 import io.kvbench.node.local.LocalClusterSpec;
+import io.kvbench.wal.FileChannelFactory;
+import io.kvbench.wal.ForwardingFileChannel;
 import io.kvbench.wal.WalOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,25 +40,36 @@ class WalBackPressureTest {
     Path directory;
     private Path eventLog;
 
-    /** Holds the WAL thread after a commit, once armed, until released. */
+    /** Holds the WAL thread in its next fsync, once armed, until released. */
     private final CountDownLatch walHeld = new CountDownLatch(1);
     private final CountDownLatch releaseWal = new CountDownLatch(1);
-    private volatile boolean holdNextCommit;
+    private volatile boolean holdNextForce;
 
+    /**
+     * The WAL's queue holds one batch, and its files' next {@code force} after arming blocks. Armed once a write was
+     * answered, so the blocked fsync is a later group's: an answered write's fsync has returned. (Holding in the
+     * commit observer instead raced: it runs after the group's callbacks, so a reply could reach the test and arm
+     * the hold before the observer of that same group ran, which then held the WAL before the next write.)
+     */
     private UnaryOperator<WalOptions> holdingWal() {
         return options -> {
-            LongConsumer measured = options.commitNanosObserver();
-            return options.withQueueCapacityBatches(1).withCommitNanosObserver(nanos -> {
-                measured.accept(nanos);
-                if (!holdNextCommit) return;
-                holdNextCommit = false;
-                walHeld.countDown();
-                try {
-                    releaseWal.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            FileChannelFactory files = options.channelFactory();
+            return options.withQueueCapacityBatches(1).withChannelFactory((path, openOptions) ->
+                    new ForwardingFileChannel(files.open(path, openOptions)) {
+                        @Override
+                        public void force(boolean metaData) throws IOException {
+                            if (holdNextForce) {
+                                holdNextForce = false;
+                                walHeld.countDown();
+                                try {
+                                    releaseWal.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            }
+                            super.force(metaData);
+                        }
+                    });
         };
     }
 
@@ -72,9 +85,9 @@ class WalBackPressureTest {
             TestClusters.awaitCondition(() -> "LEADER".equals(node.status().role()), WAIT, "the single node to lead");
             long clientId = ((KvResult.SessionRegistered) call(connection, new KvCommand.RegisterSession())).clientId();
 
-            // The next commit (this write's) holds the WAL thread once its callbacks ran: the write is answered.
-            holdNextCommit = true;
-            assertThat(call(connection, put(clientId, 1))).isInstanceOf(KvResult.Written.class);
+            // This write's fsync holds the WAL thread: the write waits, unanswered.
+            holdNextForce = true;
+            CompletableFuture<ClientResponse> held = connection.command(KvCommandCodec.encode(put(clientId, 1), 0));
             assertThat(walHeld.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
             // This write's batch waits in the queue (capacity 1): full, so the node stops reading clients.
@@ -91,10 +104,12 @@ class WalBackPressureTest {
             TestClusters.awaitCondition(() -> node.status().monotonicNanos() > sentNanos + 100_000_000L, WAIT,
                     "the event loop to go on ticking with the WAL thread held");
             assertThat(node.status().lastIndex()).as("no request read while paused").isEqualTo(lastIndexWhilePaused);
+            assertThat(held).isNotDone();
             assertThat(queued).isNotDone();
             assertThat(unread).isNotDone();
 
             releaseWal.countDown();
+            assertThat(held.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
             assertThat(queued.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
             assertThat(unread.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ClientResponse.Result.class);
             TestClusters.awaitCondition(() -> node.status().lastIndex() > lastIndexWhilePaused, WAIT,

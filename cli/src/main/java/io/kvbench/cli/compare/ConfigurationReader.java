@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -25,6 +26,8 @@ final class ConfigurationReader {
     /** Optional keys read from the top level, {@code parameters} or {@code campaign} of any run.json. */
     private static final List<String> OPTIONAL_KEYS = List.of("targetLabel", "targetVersion", "probeIntervalMillis");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** "kvnode <short sha>," or "kvnode (commit unknown)," at the start of a label (chaos' TargetLabel). */
+    private static final Pattern KVNODE_COMMIT_IN_LABEL = Pattern.compile("^kvnode (?:[0-9a-f]{7,40}|\\(commit unknown\\)),");
 
     /** A configuration and the commit it was measured on ("" when not recorded). */
     record Described(Configuration configuration, String commit) {
@@ -142,6 +145,16 @@ final class ConfigurationReader {
                 }
             }
         }
+        keys.computeIfPresent("targetLabel", (key, label) -> withoutOwnCommit(label));
+    }
+
+    /**
+     * A kvnode label names the commit it was built from ("kvnode 8cb1166, heartbeat 30 ms, ..."): that is the version
+     * a comparison compares, not part of the configuration, or no two versions would ever match. An etcd label's
+     * version stays: etcd is the same target on both sides only when its version is.
+     */
+    static String withoutOwnCommit(String targetLabel) {
+        return KVNODE_COMMIT_IN_LABEL.matcher(targetLabel).replaceFirst("kvnode,");
     }
 
     /** The commit a run.json names ({@code gitSha} or {@code campaign.gitSha}), or "". */

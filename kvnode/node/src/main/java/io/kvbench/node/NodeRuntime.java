@@ -43,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
@@ -87,6 +88,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final EventLoop coreLoop;
     private final Runnable drainTask = this::drainInbox;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Drains scheduled from another thread (the WAL's, snapshot I/O): each may wake the event loop. */
+    private final LongAdder crossThreadWakeups = new LongAdder();
     private final long tickNanos;
     private long nextTickNanos;
     private ScheduledFuture<?> tickTimer;
@@ -123,7 +126,8 @@ public final class NodeRuntime implements AutoCloseable {
                 .withSyncMode(config.syncMode()).withCommitNanosObserver(measurements.walCommitObserver())));
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
-        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads);
+        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads,
+                config.walCompletionsPerGroup());
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
@@ -195,6 +199,7 @@ public final class NodeRuntime implements AutoCloseable {
         inboxSize.incrementAndGet();
         inbox.add(task);
         if (!drainScheduled.getAndSet(true)) {
+            if (!coreLoop.inEventLoop()) crossThreadWakeups.increment();
             try {
                 coreLoop.execute(drainTask);
             } catch (RejectedExecutionException e) {
@@ -345,7 +350,18 @@ public final class NodeRuntime implements AutoCloseable {
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, driver, connectedPeers.size(), wal.stats(), startedWallMillis,
-                clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats());
+                clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats(),
+                writePath());
+    }
+
+    /** The write path's switches and hand-off counters (null parts before the ports are open). */
+    private StatusSnapshot.WritePath writePath() {
+        return new StatusSnapshot.WritePath(config.tickMillis(), config.walCompletionsPerGroup() ? "per-group" : "per-batch",
+                config.appendAcksPerTurn() ? "per-turn" : "per-append",
+                peerConnections == null ? 0 : peerConnections.sentMessageCount(),
+                peerConnections == null ? 0 : peerConnections.socketFlushCount(),
+                clientServer == null ? 0 : clientServer.socketFlushCount(), storage.completionTasks(),
+                crossThreadWakeups.sum());
     }
 
     // ---------------------------------------------------------------- lifecycle

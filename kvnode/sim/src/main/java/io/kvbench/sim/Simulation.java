@@ -141,7 +141,8 @@ public final class Simulation {
                     MAX_PENDING_REQUESTS, MAX_PARKED_REQUESTS, TimeUnit.MILLISECONDS.toNanos(ELECTION_MIN_TICKS),
                     SNAPSHOT_EVERY_ENTRIES)
                     .withByteLimits(byteBounds ? SNAPSHOT_EVERY_LOG_BYTES : Long.MAX_VALUE, quota)
-                    .withSnapshotChunks(SNAPSHOT_CHUNK_BYTES, SNAPSHOT_WINDOW_CHUNKS);
+                    .withSnapshotChunks(SNAPSHOT_CHUNK_BYTES, SNAPSHOT_WINDOW_CHUNKS)
+                    .withAppendAcksPerTurn(options.appendAcksPerTurn());
             SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation(),
                     (snapshot, file) -> checker.onSnapshotStored(id, snapshot, file));
             nodes.add(node);

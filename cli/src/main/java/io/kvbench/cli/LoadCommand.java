@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.kvnode.NodeStatuses;
+import io.kvbench.bench.kvnode.NodeWritePath;
 import io.kvbench.bench.load.KeyDistribution;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -182,6 +183,9 @@ public final class LoadCommand implements Callable<Integer> {
             if (localCluster != null) recordLocalCluster(out.resolve("run.json"));
             print(summary, localCluster != null ? "the local cluster's data directory" : "this command's output folder"
                     + " (not the nodes' disks: for nodes elsewhere, kvbench floor on each host)", CostLines.leaderNodeId(statusesAfter));
+            if (statusesAfter != null && statusesAtMeasureStart.get() != null) {
+                reportWritePath(statusesAtMeasureStart.get(), statusesAfter, summary.count() - summary.errors(), out);
+            }
             if (statusesAfter != null
                     && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
@@ -306,6 +310,14 @@ public final class LoadCommand implements Callable<Integer> {
         Files.writeString(out.resolve("node-latency.json"),
                 new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toMap()));
         return report;
+    }
+
+    /** The nodes' write-path hand-offs per acknowledged operation over the measured span; also write-path.csv. */
+    static void reportWritePath(ArrayNode atMeasureStart, ArrayNode after, long operations, Path out) throws IOException {
+        List<String> lines = NodeWritePath.write(atMeasureStart, after, operations, out.resolve("write-path.csv"));
+        if (lines.isEmpty()) return;
+        System.out.println("write path per acknowledged operation (nodes' counters, measured span):");
+        for (String line : lines) System.out.println("  " + line);
     }
 
     private Target target(List<InetSocketAddress> addresses) {

@@ -131,6 +131,17 @@ public final class ReplicaDriver {
     }
 
     /**
+     * How many {@link #tick()}s from now the next one may act: the core's next timeout ({@link
+     * RaftCore#ticksUntilNextAction()}), or 1 while something the driver checks every tick is under way (a request
+     * parked during an election, a snapshot transfer). For a runtime that sleeps until then (issue 19's next-deadline
+     * timer); ask again after every input.
+     */
+    public int ticksUntilNextAction() {
+        if (!parkedRequests.isEmpty() || snapshotSender.active() || snapshotReceiver.active()) return 1;
+        return core.ticksUntilNextAction();
+    }
+
+    /**
      * A peer's message; call {@link #drain} after a batch. Ignored once storage failed. The core handles every
      * message's term first (§5.1), snapshot chunks and their acknowledgements included; then the transfers move bytes.
      */

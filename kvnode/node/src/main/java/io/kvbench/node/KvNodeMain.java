@@ -156,6 +156,11 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "per-group (one task per fsync group) (default: ${DEFAULT-VALUE}).")
     String walCompletions;
 
+    @Option(names = "--tick-timer", defaultValue = "every-tick",
+            description = "When the event loop counts ticks: every-tick (a timer every --tick-ms) or next-deadline (a timer "
+                    + "for the next heartbeat, timeout or other action, the ticks since counted at once) (default: ${DEFAULT-VALUE}).")
+    String tickTimer;
+
     @Option(names = "--append-acks", defaultValue = "per-append",
             description = "A follower's acknowledgements: per-append, or per-turn (one per leader and event-loop turn, the "
                     + "highest index made durable) (default: ${DEFAULT-VALUE}).")
@@ -244,7 +249,8 @@ public final class KvNodeMain implements Callable<Integer> {
                 .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
                 .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets())
                 .walCompletionsPerGroup(choice("--wal-completions", walCompletions, "per-batch", "per-group"))
-                .appendAcksPerTurn(choice("--append-acks", appendAcks, "per-append", "per-turn")).build();
+                .appendAcksPerTurn(choice("--append-acks", appendAcks, "per-append", "per-turn"))
+                .tickTimerAtNextDeadline(choice("--tick-timer", tickTimer, "every-tick", "next-deadline")).build();
     }
 
     /** False for {@code whenFalse}, true for {@code whenTrue}; anything else is a usage error naming the option. */

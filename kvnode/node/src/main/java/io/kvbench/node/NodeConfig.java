@@ -44,6 +44,7 @@ public final class NodeConfig {
     private final ByteBudgets byteBudgets;
     private final boolean walCompletionsPerGroup;
     private final boolean appendAcksPerTurn;
+    private final boolean tickTimerAtNextDeadline;
 
     private NodeConfig(Builder builder) {
         this.nodeId = builder.nodeId;
@@ -68,6 +69,7 @@ public final class NodeConfig {
         this.byteBudgets = builder.byteBudgets != null ? builder.byteBudgets : ByteBudgets.defaults();
         this.walCompletionsPerGroup = builder.walCompletionsPerGroup;
         this.appendAcksPerTurn = builder.appendAcksPerTurn;
+        this.tickTimerAtNextDeadline = builder.tickTimerAtNextDeadline;
         if (!peerAddresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--peers must include this node's own id " + nodeId + ": " + peerAddresses.keySet());
         }
@@ -183,6 +185,11 @@ public final class NodeConfig {
         return appendAcksPerTurn;
     }
 
+    /** The core's timer fires at the driver's next action, not every tick ({@code --tick-timer next-deadline}; issue 19). */
+    public boolean tickTimerAtNextDeadline() {
+        return tickTimerAtNextDeadline;
+    }
+
     public InetSocketAddress peerAddress() {
         return peerAddresses.get(nodeId);
     }
@@ -238,6 +245,7 @@ public final class NodeConfig {
         private ByteBudgets byteBudgets;
         private boolean walCompletionsPerGroup;
         private boolean appendAcksPerTurn;
+        private boolean tickTimerAtNextDeadline;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
@@ -338,6 +346,12 @@ public final class NodeConfig {
         /** A follower acknowledges once per leader and turn rather than per append; default false (per append). */
         public Builder appendAcksPerTurn(boolean value) {
             appendAcksPerTurn = value;
+            return this;
+        }
+
+        /** The timer fires at the driver's next action rather than every tick; default false (every tick). */
+        public Builder tickTimerAtNextDeadline(boolean value) {
+            tickTimerAtNextDeadline = value;
             return this;
         }
 

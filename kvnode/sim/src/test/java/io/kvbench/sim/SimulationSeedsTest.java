@@ -50,6 +50,22 @@ class SimulationSeedsTest {
         assertThat(sweep.results().stream().mapToLong(SimResult::acknowledgedWrites).sum()).isGreaterThan(seeds * 10L);
     }
 
+    /**
+     * {@code kvnode run --tick-timer next-deadline} (issue 19): every node's timer fires at its driver's next action and
+     * counts the ticks since in a burst, every input counts the ticks due first. The same faults, every invariant and
+     * liveness after healing; {@code -Dsim.deadlineSeeds=N} sets the count.
+     */
+    @Test
+    void aTimerAtTheNextDeadlineKeepsEveryInvariantAndRecoversAfterHealing() {
+        int seeds = Integer.getInteger("sim.deadlineSeeds", 300);
+        SeedSweep sweep = SeedSweep.run(1L, seeds, Mutation.NONE, false, options -> options.withTickAtNextDeadline(true));
+        System.out.println("timer at the next deadline: " + sweep.summary());
+        assertThat(sweep.failures()).as("failing seeds:%s", firstFailures(sweep)).isEmpty();
+        assertThat(sweep.results().stream().mapToLong(SimResult::acknowledgedWrites).sum()).isGreaterThan(seeds * 10L);
+        assertThat(sweep.results().stream().filter(r -> r.options().faults().crashes).mapToLong(SimResult::leaderChanges).sum())
+                .isGreaterThan(seeds / 5L * 2);
+    }
+
     @Test
     void aHealthyClusterWithFlappingConnectionsElectsExactlyOneLeader() {
         // The connection-closed hint must not cause elections while the leader is alive and reachable.

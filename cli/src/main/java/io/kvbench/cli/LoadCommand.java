@@ -7,9 +7,11 @@ import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.kvnode.NodeStatuses;
+import io.kvbench.bench.kvnode.NodeWritePath;
 import io.kvbench.bench.load.KeyDistribution;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
@@ -21,6 +23,7 @@ import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.chaos.cluster.LocalKvCluster;
 import io.kvbench.client.cli.ClusterOptions;
+import io.kvbench.node.KvNodeMain;
 import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.node.local.NodeJvmOptions;
 import picocli.CommandLine.Command;
@@ -116,6 +119,16 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--fsync", defaultValue = "always", description = "For the local cluster: always or none (default: ${DEFAULT-VALUE}).")
     String fsync;
 
+    @Option(names = "--node-arg", paramLabel = "OPTION",
+            description = "For the local cluster: one more `kvnode run` option for every node, as --node-arg=--tick-ms=5 "
+                    + "(repeatable; one that names an option the cluster sets replaces it). Checked as kvnode run checks "
+                    + "it before anything starts; recorded in run.json. For A/B runs of the node's switches from one jar.")
+    List<String> nodeArguments = new ArrayList<>();
+
+    @Option(names = "--node-jvm-opts", paramLabel = "OPTIONS",
+            description = "For the local cluster: each node's JVM options, one string (default: " + NodeJvmOptions.THROUGHPUT + ").")
+    String nodeJvmOptions;
+
     @Option(names = "--no-floor", description = "Skip measuring the machine's floor (fsync alone and by every node at once,"
             + " loopback RTT) in the same run.")
     boolean noFloor;
@@ -148,7 +161,7 @@ public final class LoadCommand implements Callable<Integer> {
                             "--nodes given: their processes are not known to this command");
                 } else {
                     localCluster = LocalKvCluster.start(LocalClusterSpec.builder().fsync(fsync)
-                            .jvmOptions(NodeJvmOptions.THROUGHPUT).build(), out.resolve("cluster"));
+                            .jvmOptions(nodeJvmOptions()).extraNodeArguments(nodeArguments).build(), out.resolve("cluster"));
                     localCluster.awaitLeader(Duration.ofSeconds(30));
                     addresses = new ArrayList<>(localCluster.clientAddresses().values());
                     processes = CostLines.processes(localCluster);
@@ -167,8 +180,12 @@ public final class LoadCommand implements Callable<Integer> {
                     statusesBefore == null ? null : () -> statusesAtMeasureStart.set(readStatuses(nodeAddresses)), !quiet,
                     processes);
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
+            if (localCluster != null) recordLocalCluster(out.resolve("run.json"));
             print(summary, localCluster != null ? "the local cluster's data directory" : "this command's output folder"
                     + " (not the nodes' disks: for nodes elsewhere, kvbench floor on each host)", CostLines.leaderNodeId(statusesAfter));
+            if (statusesAfter != null && statusesAtMeasureStart.get() != null) {
+                reportWritePath(statusesAtMeasureStart.get(), statusesAfter, summary.count() - summary.errors(), out);
+            }
             if (statusesAfter != null
                     && reportNodes(spec, statusesBefore, statusesAtMeasureStart.get(), statusesAfter, out)) {
                 System.out.println("for steady-state figures give a fresh cluster a longer --warmup-s, or load it first");
@@ -194,6 +211,20 @@ public final class LoadCommand implements Callable<Integer> {
         } finally {
             target.close();
         }
+    }
+
+    private String nodeJvmOptions() {
+        return nodeJvmOptions != null ? nodeJvmOptions : NodeJvmOptions.THROUGHPUT;
+    }
+
+    /** run.json's {@code localCluster}: the options the command gave every node of the cluster it started. */
+    private void recordLocalCluster(Path runJson) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode info = (ObjectNode) json.readTree(runJson.toFile());
+        ObjectNode cluster = info.putObject("localCluster");
+        cluster.putPOJO("nodeArguments", nodeArguments);
+        cluster.put("nodeJvmOptions", nodeJvmOptions());
+        json.writerWithDefaultPrettyPrinter().writeValue(runJson.toFile(), info);
     }
 
     /** {@code prefix1} to {@code prefix<count>}: the names of processes whose pids are not known. */
@@ -281,6 +312,14 @@ public final class LoadCommand implements Callable<Integer> {
         return report;
     }
 
+    /** The nodes' write-path hand-offs per acknowledged operation over the measured span; also write-path.csv. */
+    static void reportWritePath(ArrayNode atMeasureStart, ArrayNode after, long operations, Path out) throws IOException {
+        List<String> lines = NodeWritePath.write(atMeasureStart, after, operations, out.resolve("write-path.csv"));
+        if (lines.isEmpty()) return;
+        System.out.println("write path per acknowledged operation (nodes' counters, measured span):");
+        for (String line : lines) System.out.println("  " + line);
+    }
+
     private Target target(List<InetSocketAddress> addresses) {
         if (target.equals("kvnode")) return new KvnodeTarget(addresses, connections, Math.max(1, inFlight / connections) + 1, Duration.ofMillis(timeoutMillis));
         if (etcdEndpoints == null) throw new UsageException("--target etcd needs --etcd-endpoints http://HOST:PORT,...");
@@ -302,6 +341,14 @@ public final class LoadCommand implements Callable<Integer> {
             default -> throw new UsageException("--distribution must be uniform or zipfian, not " + distribution);
         };
         if (mix.size() != 3) throw new UsageException("--mix takes read,write,cas percentages, e.g. 10,80,10");
+        if ((!nodeArguments.isEmpty() || nodeJvmOptions != null) && (nodes != null || !target.equals("kvnode"))) {
+            throw new UsageException("--node-arg and --node-jvm-opts are for the local cluster (kvnode without --nodes)");
+        }
+        try {
+            KvNodeMain.checkOptionsForEveryNode(nodeArguments);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--node-arg: " + e.getMessage());
+        }
         OperationMix operationMix = new OperationMix(mix.get(0), mix.get(1), mix.get(2));
         return LoadSpec.builder().mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
                 .warmup(Duration.ofSeconds(warmupSeconds)).connections(connections).inFlightLimit(inFlight).keyCount(keys)

@@ -20,11 +20,14 @@ import java.util.TreeMap;
  *                              replicated state may hold (the state machine refuses writes beyond it); 0: none
  * @param snapshotChunkBytes    a snapshot travels to a follower in chunks of at most this many bytes (§7)
  * @param snapshotWindowChunks  chunks sent to one follower and not yet acknowledged, at most
+ * @param appendAcksPerTurn     a follower sends one acknowledgement per leader and {@link ReplicaDriver#drain} (the
+ *                              highest index made durable), not one per append it persisted; off by default (issue 19:
+ *                              kept only if an interleaved A/B says it pays)
  */
 public record DriverConfig(int nodeId, Map<Integer, InetSocketAddress> clientAddresses, boolean connectionClosedHint,
                            int maxPendingRequests, int maxParkedRequests, long parkTimeoutNanos,
                            long snapshotEveryEntries, long snapshotEveryLogBytes, long quotaBytes,
-                           int snapshotChunkBytes, int snapshotWindowChunks) {
+                           int snapshotChunkBytes, int snapshotWindowChunks, boolean appendAcksPerTurn) {
     /** 1 MiB: a sixteenth of the peer frame limit, and two of them fit any peer inbound budget (docs/limits.md). */
     public static final int DEFAULT_SNAPSHOT_CHUNK_BYTES = 1 << 20;
     public static final int DEFAULT_SNAPSHOT_WINDOW_CHUNKS = 4;
@@ -46,16 +49,24 @@ public record DriverConfig(int nodeId, Map<Integer, InetSocketAddress> clientAdd
     public DriverConfig(int nodeId, Map<Integer, InetSocketAddress> clientAddresses, boolean connectionClosedHint,
                         int maxPendingRequests, int maxParkedRequests, long parkTimeoutNanos, long snapshotEveryEntries) {
         this(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, maxParkedRequests, parkTimeoutNanos,
-                snapshotEveryEntries, Long.MAX_VALUE, 0, DEFAULT_SNAPSHOT_CHUNK_BYTES, DEFAULT_SNAPSHOT_WINDOW_CHUNKS);
+                snapshotEveryEntries, Long.MAX_VALUE, 0, DEFAULT_SNAPSHOT_CHUNK_BYTES, DEFAULT_SNAPSHOT_WINDOW_CHUNKS, false);
     }
 
     public DriverConfig withByteLimits(long everyLogBytes, long quota) {
         return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, maxParkedRequests,
-                parkTimeoutNanos, snapshotEveryEntries, everyLogBytes, quota, snapshotChunkBytes, snapshotWindowChunks);
+                parkTimeoutNanos, snapshotEveryEntries, everyLogBytes, quota, snapshotChunkBytes, snapshotWindowChunks,
+                appendAcksPerTurn);
     }
 
     public DriverConfig withSnapshotChunks(int chunkBytes, int windowChunks) {
         return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, maxParkedRequests,
-                parkTimeoutNanos, snapshotEveryEntries, snapshotEveryLogBytes, quotaBytes, chunkBytes, windowChunks);
+                parkTimeoutNanos, snapshotEveryEntries, snapshotEveryLogBytes, quotaBytes, chunkBytes, windowChunks,
+                appendAcksPerTurn);
+    }
+
+    public DriverConfig withAppendAcksPerTurn(boolean perTurn) {
+        return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, maxParkedRequests,
+                parkTimeoutNanos, snapshotEveryEntries, snapshotEveryLogBytes, quotaBytes, snapshotChunkBytes,
+                snapshotWindowChunks, perTurn);
     }
 }

@@ -13,6 +13,7 @@ import io.kvbench.net.RequestKind;
 import io.kvbench.raft.Entry;
 import io.kvbench.raft.EntryType;
 import io.kvbench.raft.Message;
+import io.kvbench.raft.Message.AppendResponse;
 import io.kvbench.raft.Message.SnapshotChunk;
 import io.kvbench.raft.Message.SnapshotChunkAck;
 import io.kvbench.raft.Message.SnapshotRequest;
@@ -68,6 +69,8 @@ public final class ReplicaDriver {
     private final SnapshotReceiver snapshotReceiver;
     /** Readies handed to storage and not yet durable, in order; Readies with nothing to persist queue behind them. */
     private final ArrayDeque<Ready> persistQueue = new ArrayDeque<>();
+    /** With {@link DriverConfig#appendAcksPerTurn()}: the acknowledgements made sendable this turn, sent by {@link #drain}. */
+    private final AppendAcksPerTurn heldAcks = new AppendAcksPerTurn(this::sendToPeer);
     private KvStateMachine stateMachine;
     private long lastSnapshotIndex;
     private boolean snapshotInProgress;
@@ -128,6 +131,17 @@ public final class ReplicaDriver {
     }
 
     /**
+     * How many {@link #tick()}s from now the next one may act: the core's next timeout ({@link
+     * RaftCore#ticksUntilNextAction()}), or 1 while something the driver checks every tick is under way (a request
+     * parked during an election, a snapshot transfer). For a runtime that sleeps until then (issue 19's next-deadline
+     * timer); ask again after every input.
+     */
+    public int ticksUntilNextAction() {
+        if (!parkedRequests.isEmpty() || snapshotSender.active() || snapshotReceiver.active()) return 1;
+        return core.ticksUntilNextAction();
+    }
+
+    /**
      * A peer's message; call {@link #drain} after a batch. Ignored once storage failed. The core handles every
      * message's term first (§5.1), snapshot chunks and their acknowledgements included; then the transfers move bytes.
      */
@@ -185,6 +199,7 @@ public final class ReplicaDriver {
     public void drain() {
         if (!parkedRequests.isEmpty() && !storageFailed && core.role() == Role.LEADER) releaseParkedRequests();
         while (!storageFailed && core.hasReady()) handleReady(core.ready());
+        heldAcks.sendAll();
         noteLeaderReady();
     }
 
@@ -209,6 +224,7 @@ public final class ReplicaDriver {
         clientRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
         parkedRequests.failAll(ErrorCode.STORAGE_FAILED, storageFailure);
         persistQueue.clear();
+        heldAcks.clear();
         observer.storageFailed(cause, storageFailure);
     }
 
@@ -385,7 +401,13 @@ public final class ReplicaDriver {
 
     private void finishPersist(Ready ready) {
         if (mutation != Mutation.SEND_BEFORE_PERSIST) {
-            for (Message message : ready.messagesAfterPersist()) send(message); // no leader appends here
+            for (Message message : ready.messagesAfterPersist()) { // no leader appends here
+                if (config.appendAcksPerTurn() && message instanceof AppendResponse ack && ack.success()) {
+                    heldAcks.hold(ack);
+                } else {
+                    send(message);
+                }
+            }
         }
         core.persisted(ready);
     }

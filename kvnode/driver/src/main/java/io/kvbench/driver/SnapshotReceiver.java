@@ -142,6 +142,11 @@ public final class SnapshotReceiver {
         }
     }
 
+    /** Whether a snapshot is being received (checked every tick: appends may catch the follower up first). */
+    boolean active() {
+        return staged != null;
+    }
+
     Progress progress() {
         return staged == null ? null : new Progress(leaderId, staged.snapshot(), staged.sizeBytes(), writtenBytes, startedNanos);
     }

@@ -174,6 +174,11 @@ public final class SnapshotSender {
         byFollower.clear();
     }
 
+    /** Whether a transfer is under way (its stalls are checked every tick). */
+    boolean active() {
+        return !byFollower.isEmpty();
+    }
+
     List<Progress> progress() {
         List<Progress> out = new ArrayList<>(byFollower.size());
         for (Transfer t : byFollower.values()) {

@@ -8,6 +8,7 @@ import io.kvbench.raft.HardState;
 import io.kvbench.raft.Message;
 import io.kvbench.raft.RaftConfig;
 import io.kvbench.raft.RaftCore;
+import io.kvbench.raft.Role;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Three drivers whose storage, network and clock the test works by hand: nothing is durable, delivered or late
@@ -81,6 +85,11 @@ final class DriverCluster {
     long nowNanos;
 
     DriverCluster() {
+        this(UnaryOperator.identity());
+    }
+
+    /** With every driver's configuration adjusted by {@code adjust} (a switch on, say). */
+    DriverCluster(UnaryOperator<DriverConfig> adjust) {
         List<Integer> voters = List.of(1, 2, 3);
         Map<Integer, InetSocketAddress> clients = new TreeMap<>();
         for (int id : voters) clients.put(id, InetSocketAddress.createUnresolved("node-" + id, 8000 + id));
@@ -99,10 +108,26 @@ final class DriverCluster {
             RaftConfig raft = RaftConfig.defaults(id, voters).withTimeouts(10, 20, 3, 2);
             ManualStorage storage = new ManualStorage();
             storages.put(id, storage);
-            drivers.put(id, new ReplicaDriver(new DriverConfig(id, clients, true, 100, 100, PARK_TIMEOUT_NANOS, 1_000_000),
+            drivers.put(id, new ReplicaDriver(adjust.apply(new DriverConfig(id, clients, true, 100, 100, PARK_TIMEOUT_NANOS, 1_000_000)),
                     new RaftCore(raft, new Random(id)), KvStateMachine.withWriteAudit(16, 600_000, 16), storage,
                     network::add, time, DriverObserver.NONE));
         }
+    }
+
+    /** Node 1 through its pre-vote, to the point where its vote requests are out and its term and vote are being written. */
+    void campaignOnNodeOne() {
+        for (int tick = 0; tick < 40 && driver(1).core().role() != Role.PRE_CANDIDATE; tick++) driver(1).tick();
+        assertThat(driver(1).core().role()).isEqualTo(Role.PRE_CANDIDATE);
+        deliver(message -> message instanceof Message.VoteRequest request && request.preVote());
+        deliver(message -> message instanceof Message.VoteResponse response && response.preVote());
+        assertThat(driver(1).core().role()).isEqualTo(Role.CANDIDATE);
+    }
+
+    /** Node 1 elected, everything delivered and durable. */
+    void electNodeOne() {
+        campaignOnNodeOne();
+        settle();
+        assertThat(driver(1).core().role()).isEqualTo(Role.LEADER);
     }
 
     ReplicaDriver driver(int id) {

@@ -25,19 +25,12 @@ import org.junit.jupiter.api.Test;
 class ReadyOrderTest {
     private final DriverCluster cluster = new DriverCluster();
 
-    /** Node 1 through its pre-vote, to the point where its vote requests are out and its term and vote are being written. */
     private void campaignOnNodeOne() {
-        for (int tick = 0; tick < 40 && cluster.driver(1).core().role() != Role.PRE_CANDIDATE; tick++) cluster.driver(1).tick();
-        assertThat(cluster.driver(1).core().role()).isEqualTo(Role.PRE_CANDIDATE);
-        cluster.deliver(message -> message instanceof Message.VoteRequest request && request.preVote());
-        cluster.deliver(message -> message instanceof Message.VoteResponse response && response.preVote());
-        assertThat(cluster.driver(1).core().role()).isEqualTo(Role.CANDIDATE);
+        cluster.campaignOnNodeOne();
     }
 
     private void electNodeOne() {
-        campaignOnNodeOne();
-        cluster.settle();
-        assertThat(cluster.driver(1).core().role()).isEqualTo(Role.LEADER);
+        cluster.electNodeOne();
     }
 
     @Test

@@ -24,6 +24,7 @@ public final class ClientServer implements AutoCloseable {
     private final ClientRequestHandler requestHandler;
     private final ChannelGroup acceptedChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final PortIntake intake;
+    private final SocketFlushCounter socketFlushes = new SocketFlushCounter();
     private Channel serverChannel;
     /** While set, client connections are not read (see {@link #pauseReading}); new ones start paused too. */
     private volatile boolean readingPaused;
@@ -50,6 +51,7 @@ public final class ClientServer implements AutoCloseable {
                         acceptedChannels.add(channel);
                         if (readingPaused) channel.config().setAutoRead(false);
                         configurePipeline(channel, config, intake, requestHandler);
+                        channel.pipeline().addFirst(socketFlushes);
                     }
                 })
                 .bind(bindAddress).syncUninterruptibly().channel();
@@ -66,6 +68,11 @@ public final class ClientServer implements AutoCloseable {
     /** Connections, buffered bytes and refusals of this port, for the node's status. */
     public InboundStats inboundStats() {
         return intake.stats();
+    }
+
+    /** Flushes that reached a client socket (replies; {@link SocketFlushCounter}). */
+    public long socketFlushCount() {
+        return socketFlushes.count();
     }
 
     /**

@@ -40,6 +40,7 @@ public final class PeerClient implements AutoCloseable {
     private final LongAdder sentMessages = new LongAdder();
     private final LongAdder droppedMessages = new LongAdder();
     private final LongAdder failedAttempts = new LongAdder();
+    private final SocketFlushCounter socketFlushes = new SocketFlushCounter();
     /** Set once the handshake succeeds, cleared when that connection closes; read by senders on any thread. */
     private volatile Channel connectedChannel;
     private volatile boolean stopped;
@@ -70,6 +71,7 @@ public final class PeerClient implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(socketFlushes);
                         channel.pipeline().addLast(new FlushConsolidationHandler(
                                 FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
                         channel.pipeline().addLast(new FrameDecoder(config.maxFrameBytes(), PeerCodec::decode));
@@ -123,6 +125,11 @@ public final class PeerClient implements AutoCloseable {
     /** Messages dropped because the peer was unreachable or its connection was backed up. */
     public long droppedMessageCount() {
         return droppedMessages.sum();
+    }
+
+    /** Flushes that reached this peer's socket, after the loop turn's flushes were merged ({@link SocketFlushCounter}). */
+    public long socketFlushCount() {
+        return socketFlushes.count();
     }
 
     /** Connections that failed or closed: refused, timed out, rejected at the handshake, or lost. */

@@ -37,6 +37,16 @@ public final class PeerConnections implements AutoCloseable {
         return client(peerNodeId).isConnected();
     }
 
+    /** Messages handed to every peer's connection so far ({@link PeerClient#sentMessageCount}). */
+    public long sentMessageCount() {
+        return clients.values().stream().mapToLong(PeerClient::sentMessageCount).sum();
+    }
+
+    /** Flushes that reached every peer's socket so far ({@link PeerClient#socketFlushCount}). */
+    public long socketFlushCount() {
+        return clients.values().stream().mapToLong(PeerClient::socketFlushCount).sum();
+    }
+
     public PeerClient client(int peerNodeId) {
         PeerClient client = clients.get(peerNodeId);
         if (client == null) throw new IllegalArgumentException("node " + peerNodeId + " is not a peer");

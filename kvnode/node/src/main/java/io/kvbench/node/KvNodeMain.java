@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -149,6 +150,22 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "(default: a sixteenth of the heap; at most half of --max-log-bytes).")
     Long snapshotEveryLogBytes;
 
+    // Issue 19's A/B switches: each defaults to the behaviour before it, so one jar runs both sides of a comparison.
+    @Option(names = "--wal-completions", defaultValue = "per-batch",
+            description = "How the WAL thread's completions reach the event loop: per-batch (one task per submitted batch) or "
+                    + "per-group (one task per fsync group) (default: ${DEFAULT-VALUE}).")
+    String walCompletions;
+
+    @Option(names = "--tick-timer", defaultValue = "every-tick",
+            description = "When the event loop counts ticks: every-tick (a timer every --tick-ms) or next-deadline (a timer "
+                    + "for the next heartbeat, timeout or other action, the ticks since counted at once) (default: ${DEFAULT-VALUE}).")
+    String tickTimer;
+
+    @Option(names = "--append-acks", defaultValue = "per-append",
+            description = "A follower's acknowledgements: per-append, or per-turn (one per leader and event-loop turn, the "
+                    + "highest index made durable) (default: ${DEFAULT-VALUE}).")
+    String appendAcks;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -188,6 +205,36 @@ public final class KvNodeMain implements Callable<Integer> {
         return main.config();
     }
 
+    /** Options a local cluster sets for each node itself: not to be given for every node. */
+    private static final List<String> PER_NODE_OPTIONS = List.of("--id", "--peers", "--clients", "--data-dir", "--event-log");
+
+    /**
+     * Checks {@code options}, {@code kvnode run} options to be given to every node of a local cluster (a benchmark's
+     * {@code --node-arg}), as {@code kvnode run} would: known options, values in their ranges, a consistent
+     * configuration. Options the cluster sets per node are refused.
+     *
+     * @throws IllegalArgumentException with one line naming what is wrong
+     */
+    public static void checkOptionsForEveryNode(List<String> options) {
+        for (String option : options) {
+            String name = option.split("=", 2)[0];
+            if (PER_NODE_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException(name + " is set for each node by the local cluster, not for every node");
+            }
+        }
+        List<String> arguments = new ArrayList<>(List.of("--id", "1", "--peers", "1=127.0.0.1:1",
+                "--clients", "1=127.0.0.1:2", "--data-dir", "unused"));
+        arguments.addAll(options);
+        KvNodeMain main = new KvNodeMain();
+        try {
+            CommandLine.ParseResult parsed = new CommandLine(main).parseArgs(arguments.toArray(String[]::new));
+            OptionRanges.check(parsed);
+            main.config();
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** The node's configuration from the options. */
     NodeConfig config() {
         SyncMode syncMode = switch (fsync) {
@@ -200,7 +247,18 @@ public final class KvNodeMain implements Callable<Integer> {
                 .electionTimeoutMillis(electionTimeoutMinMillis, electionTimeoutMaxMillis).heartbeatIntervalMillis(heartbeatMillis)
                 .leaderLostTimeoutMaxMillis(leaderLostMaxMillis).connectionClosedHint(connectionClosedHint).syncMode(syncMode)
                 .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
-                .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets()).build();
+                .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets())
+                .walCompletionsPerGroup(choice("--wal-completions", walCompletions, "per-batch", "per-group"))
+                .appendAcksPerTurn(choice("--append-acks", appendAcks, "per-append", "per-turn"))
+                .tickTimerAtNextDeadline(choice("--tick-timer", tickTimer, "every-tick", "next-deadline")).build();
+    }
+
+    /** False for {@code whenFalse}, true for {@code whenTrue}; anything else is a usage error naming the option. */
+    private boolean choice(String option, String value, String whenFalse, String whenTrue) {
+        if (value.equals(whenFalse)) return false;
+        if (value.equals(whenTrue)) return true;
+        throw new CommandLine.ParameterException(new CommandLine(this),
+                option + " must be " + whenFalse + " or " + whenTrue + ", not " + value);
     }
 
     /** The byte budgets the options ask for, the rest from the heap; each checked with its option's name (exit 2). */

@@ -42,6 +42,9 @@ public final class NodeConfig {
     private final boolean auditWrites;
     private final InboundLimits inboundLimits;
     private final ByteBudgets byteBudgets;
+    private final boolean walCompletionsPerGroup;
+    private final boolean appendAcksPerTurn;
+    private final boolean tickTimerAtNextDeadline;
 
     private NodeConfig(Builder builder) {
         this.nodeId = builder.nodeId;
@@ -64,6 +67,9 @@ public final class NodeConfig {
         this.auditWrites = builder.auditWrites;
         this.inboundLimits = builder.inboundLimits != null ? builder.inboundLimits : InboundLimits.defaults();
         this.byteBudgets = builder.byteBudgets != null ? builder.byteBudgets : ByteBudgets.defaults();
+        this.walCompletionsPerGroup = builder.walCompletionsPerGroup;
+        this.appendAcksPerTurn = builder.appendAcksPerTurn;
+        this.tickTimerAtNextDeadline = builder.tickTimerAtNextDeadline;
         if (!peerAddresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--peers must include this node's own id " + nodeId + ": " + peerAddresses.keySet());
         }
@@ -169,6 +175,21 @@ public final class NodeConfig {
         return byteBudgets;
     }
 
+    /** One core-thread task per WAL group instead of one per batch ({@code --wal-completions per-group}; issue 19). */
+    public boolean walCompletionsPerGroup() {
+        return walCompletionsPerGroup;
+    }
+
+    /** A follower's acknowledgements, one per leader and turn ({@code --append-acks per-turn}; issue 19). */
+    public boolean appendAcksPerTurn() {
+        return appendAcksPerTurn;
+    }
+
+    /** The core's timer fires at the driver's next action, not every tick ({@code --tick-timer next-deadline}; issue 19). */
+    public boolean tickTimerAtNextDeadline() {
+        return tickTimerAtNextDeadline;
+    }
+
     public InetSocketAddress peerAddress() {
         return peerAddresses.get(nodeId);
     }
@@ -192,7 +213,8 @@ public final class NodeConfig {
     DriverConfig driverConfig() {
         return new DriverConfig(nodeId, clientAddresses, connectionClosedHint, maxPendingRequests, MAX_PARKED_REQUESTS,
                 TimeUnit.MILLISECONDS.toNanos(electionTimeoutMinMillis), snapshotEveryEntries)
-                .withByteLimits(byteBudgets.snapshotEveryLogBytes(), byteBudgets.quotaBytes());
+                .withByteLimits(byteBudgets.snapshotEveryLogBytes(), byteBudgets.quotaBytes())
+                .withAppendAcksPerTurn(appendAcksPerTurn);
     }
 
     private int ticks(int millis) {
@@ -221,6 +243,9 @@ public final class NodeConfig {
         private boolean auditWrites;
         private InboundLimits inboundLimits;
         private ByteBudgets byteBudgets;
+        private boolean walCompletionsPerGroup;
+        private boolean appendAcksPerTurn;
+        private boolean tickTimerAtNextDeadline;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
@@ -309,6 +334,24 @@ public final class NodeConfig {
         /** The state's quota and the log's limits; default {@link ByteBudgets#defaults()}, from the heap. */
         public Builder byteBudgets(ByteBudgets value) {
             byteBudgets = value;
+            return this;
+        }
+
+        /** One core-thread task per WAL group rather than per batch; default false (per batch). */
+        public Builder walCompletionsPerGroup(boolean value) {
+            walCompletionsPerGroup = value;
+            return this;
+        }
+
+        /** A follower acknowledges once per leader and turn rather than per append; default false (per append). */
+        public Builder appendAcksPerTurn(boolean value) {
+            appendAcksPerTurn = value;
+            return this;
+        }
+
+        /** The timer fires at the driver's next action rather than every tick; default false (every tick). */
+        public Builder tickTimerAtNextDeadline(boolean value) {
+            tickTimerAtNextDeadline = value;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.kvbench.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvbench.driver.DeadlineTicks;
 import io.kvbench.driver.DriverObserver;
 import io.kvbench.driver.ReplicaDriver;
 import io.kvbench.driver.TimeSource;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
@@ -87,9 +89,16 @@ public final class NodeRuntime implements AutoCloseable {
     private final EventLoop coreLoop;
     private final Runnable drainTask = this::drainInbox;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Drains scheduled from another thread (the WAL's, snapshot I/O): each may wake the event loop. */
+    private final LongAdder crossThreadWakeups = new LongAdder();
     private final long tickNanos;
     private long nextTickNanos;
     private ScheduledFuture<?> tickTimer;
+    /** {@code --tick-timer next-deadline}: the timer fires when the driver next acts, not every tick (issue 19). */
+    private final boolean timerAtNextDeadline;
+    /** Next-deadline timer: the ticks counted (null with a timer every tick), and when the timer fires (core thread). */
+    private final DeadlineTicks deadlineTicks;
+    private long timerDueNanos = Long.MAX_VALUE;
 
     // Owned by the core thread.
     private final HashSet<Integer> connectedPeers = new HashSet<>();
@@ -118,12 +127,16 @@ public final class NodeRuntime implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
+        this.timerAtNextDeadline = config.tickTimerAtNextDeadline();
+        // Before the ports open: a message may be drained before the timer's first task runs.
+        this.deadlineTicks = timerAtNextDeadline ? new DeadlineTicks(tickNanos, System.nanoTime()) : null;
         this.eventLog = new EventLog(config.eventLogFile(), config.nodeId());
         this.wal = Wal.open(config.dataDirectory(), walOptions.apply(WalOptions.defaults()
                 .withSyncMode(config.syncMode()).withCommitNanosObserver(measurements.walCommitObserver())));
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
-        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads);
+        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads,
+                config.walCompletionsPerGroup());
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
@@ -171,7 +184,8 @@ public final class NodeRuntime implements AutoCloseable {
         clientServer.start(config.clientAddress());
         coreLoop.execute(() -> {
             nextTickNanos = System.nanoTime();
-            onTick();
+            if (timerAtNextDeadline) scheduleDeadline();
+            else onTick();
         });
     }
 
@@ -195,6 +209,7 @@ public final class NodeRuntime implements AutoCloseable {
         inboxSize.incrementAndGet();
         inbox.add(task);
         if (!drainScheduled.getAndSet(true)) {
+            if (!coreLoop.inEventLoop()) crossThreadWakeups.increment();
             try {
                 coreLoop.execute(drainTask);
             } catch (RejectedExecutionException e) {
@@ -277,6 +292,7 @@ public final class NodeRuntime implements AutoCloseable {
         if (!running) return;
         drainScheduled.set(false);
         guarded(() -> {
+            if (timerAtNextDeadline) countTicksDue(); // before the inputs: the lease is judged by the ticks counted
             Runnable task;
             int ran = 0;
             while (ran < MAX_TASKS_PER_DRAIN && (task = inbox.poll()) != null) {
@@ -285,6 +301,7 @@ public final class NodeRuntime implements AutoCloseable {
                 ran++;
             }
             if (ran > 0) driver.drain();
+            if (timerAtNextDeadline) afterInputs();
         });
         // More than one batch queued: let the event loop read sockets in between, then continue.
         if (!inbox.isEmpty() && !drainScheduled.getAndSet(true)) coreLoop.execute(drainTask);
@@ -304,6 +321,51 @@ public final class NodeRuntime implements AutoCloseable {
         long now = System.nanoTime();
         nextTickNanos = Math.max(nextTickNanos + tickNanos, now);
         tickTimer = coreLoop.schedule(this::onTick, nextTickNanos - now, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The next-deadline timer fired ({@code --tick-timer next-deadline}): count the ticks due, refresh the status, sleep
+     * until the driver's next action. An idle follower wakes once per election timeout or heartbeat received instead of
+     * every tick; a leader once per heartbeat interval.
+     */
+    private void onDeadline() {
+        if (!running) return;
+        tickTimer = null;
+        timerDueNanos = Long.MAX_VALUE;
+        guarded(() -> {
+            countTicksDue();
+            refreshStatus();
+        });
+        scheduleDeadline();
+    }
+
+    private void countTicksDue() {
+        deadlineTicks.countTicksDue(driver, System.nanoTime());
+    }
+
+    /**
+     * After inputs (next-deadline timer): an input can bring the next action closer (a new role, a lost leader's hint, a
+     * parked request): fire sooner then. Readers on other threads see a role or term change at once, as the fixed
+     * tick's periodic refresh showed it within 10 ticks.
+     */
+    private void afterInputs() {
+        StatusSnapshot status = lastStatus;
+        RaftCore core = driver.core();
+        if (status == null || status.term() != core.term() || !status.role().equals(core.role().name())
+                || status.leaderId() != core.leaderId()) {
+            refreshStatus();
+        }
+        scheduleDeadline();
+    }
+
+    /** Sets the timer for the driver's next action, unless it already fires by then (firing early costs a recount). */
+    private void scheduleDeadline() {
+        if (!running) return;
+        long dueNanos = deadlineTicks.nextActionNanos(driver);
+        if (tickTimer != null && timerDueNanos <= dueNanos) return;
+        if (tickTimer != null) tickTimer.cancel(false);
+        timerDueNanos = dueNanos;
+        tickTimer = coreLoop.schedule(this::onDeadline, Math.max(0, dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** A broken invariant in the core: stop the process rather than continue with unknown state. */
@@ -345,7 +407,19 @@ public final class NodeRuntime implements AutoCloseable {
     private void refreshStatus() {
         ticksSinceStatusRefresh = 0;
         lastStatus = StatusSnapshot.of(config, driver, connectedPeers.size(), wal.stats(), startedWallMillis,
-                clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats());
+                clientServer == null ? null : clientServer.inboundStats(), peerServer == null ? null : peerServer.inboundStats(),
+                writePath());
+    }
+
+    /** The write path's switches and hand-off counters (null parts before the ports are open). */
+    private StatusSnapshot.WritePath writePath() {
+        return new StatusSnapshot.WritePath(config.tickMillis(), timerAtNextDeadline ? "next-deadline" : "every-tick",
+                config.walCompletionsPerGroup() ? "per-group" : "per-batch",
+                config.appendAcksPerTurn() ? "per-turn" : "per-append",
+                peerConnections == null ? 0 : peerConnections.sentMessageCount(),
+                peerConnections == null ? 0 : peerConnections.socketFlushCount(),
+                clientServer == null ? 0 : clientServer.socketFlushCount(), storage.completionTasks(),
+                crossThreadWakeups.sum());
     }
 
     // ---------------------------------------------------------------- lifecycle

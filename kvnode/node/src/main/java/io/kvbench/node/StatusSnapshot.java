@@ -30,7 +30,8 @@ import java.util.Optional;
  * connections, bytes of unfinished frames held against its budget and refusals by reason (null before the port is
  * open); {@code memory} is the JVM's heap and direct memory. {@code budgets} is what the node holds against its byte
  * budgets (docs/limits.md); {@code followers}, on a leader, each follower's replication and any snapshot on its way to
- * it; {@code snapshotReceiving}, on a follower, the snapshot it is receiving (null if none).
+ * it; {@code snapshotReceiving}, on a follower, the snapshot it is receiving (null if none); {@code writePath}, the
+ * switches of issue 19 in effect and the counters of the write path's hand-offs (system calls and tasks per write).
  */
 public record StatusSnapshot(int nodeId, String clusterId, String role, long term, int leaderId,
                              String leaderClientAddress, long commitIndex, long appliedIndex, long lastIndex,
@@ -40,7 +41,7 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                              long auditedWrites, long auditRepeatApplications, long jitCompileMillis,
                              long monotonicNanos, long startedWallMillis, InboundStats clientInbound,
                              InboundStats peerInbound, MemoryUse memory, Budgets budgets, List<FollowerStatus> followers,
-                             ReceivingStatus snapshotReceiving) {
+                             ReceivingStatus snapshotReceiving, WritePath writePath) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The role a node reports once its storage failed, while it stops (fail-stop). */
     public static final String FAILED_ROLE = "FAILED";
@@ -71,8 +72,23 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
     public record ReceivingStatus(int leaderId, long index, long term, long bytes, long receivedBytes, long elapsedMillis) {
     }
 
+    /**
+     * The write path's switches ({@code kvnode run --tick-ms}, {@code --tick-timer}, {@code --wal-completions}, {@code
+     * --append-acks}) and its
+     * counters since the node started, to be divided by the writes between two readings: {@code peerMessagesSent}
+     * messages handed to the peer connections, {@code peerSocketFlushes} and {@code clientSocketFlushes} flushes that
+     * reached a socket (each a write system call or more, after the turn's flushes were merged), {@code
+     * walCompletionTasks} tasks the WAL's completions posted to the event loop, {@code crossThreadWakeups} drains of the
+     * event loop's inbox scheduled from another thread (each may wake it).
+     */
+    public record WritePath(int tickMillis, String tickTimer, String walCompletions, String appendAcks, long peerMessagesSent,
+                            long peerSocketFlushes, long clientSocketFlushes, long walCompletionTasks,
+                            long crossThreadWakeups) {
+    }
+
     static StatusSnapshot of(NodeConfig config, ReplicaDriver driver, int peersConnected, WalStats walStats,
-                             long startedWallMillis, InboundStats clientInbound, InboundStats peerInbound) {
+                             long startedWallMillis, InboundStats clientInbound, InboundStats peerInbound,
+                             WritePath writePath) {
         RaftCore core = driver.core();
         KvStateMachine stateMachine = driver.stateMachine();
         boolean storageFailed = driver.storageHasFailed();
@@ -93,7 +109,7 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
                 new Budgets(stateMachine.sizeBytes(), config.byteBudgets().quotaBytes(), stateMachine.quotaRefusals(),
                         core.logBytes(), config.byteBudgets().maxLogBytes(), driver.appliedLogBytes(),
                         config.byteBudgets().snapshotEveryLogBytes()),
-                followers(driver), receiving(driver));
+                followers(driver), receiving(driver), writePath);
     }
 
     private static List<FollowerStatus> followers(ReplicaDriver driver) {

@@ -47,19 +47,8 @@ final class WalStorage implements Storage, AutoCloseable {
     /** Reads and writes snapshot chunks, one task at a time, in order. */
     private final ExecutorService transferIo;
     private ReplicaDriver driver;
-    private final Runnable persisted = () -> driver.persisted();
-    /** One callback for every batch: completions carry no data and arrive in submission order. */
-    private final WalCallback persistCallback = new WalCallback() {
-        @Override
-        public void onDurable() {
-            coreThread.accept(persisted);
-        }
-
-        @Override
-        public void onFailure(IOException cause) {
-            coreThread.accept(() -> driver.storageFailed(cause));
-        }
-    };
+    /** Hands the WAL thread's completions to the core thread, one task per batch or per group. */
+    private final WalCompletions completions;
     /** The current snapshot's file, open; null while there is none. Core thread. */
     private SharedReader current;
 
@@ -114,10 +103,13 @@ final class WalStorage implements Storage, AutoCloseable {
     /**
      * @param coreThread  queues a task on the node's core thread
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
+     * @param completionsPerGroup one core-thread task per WAL group, not per batch ({@code --wal-completions per-group})
      */
-    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull)
-            throws IOException {
+    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull,
+               boolean completionsPerGroup) throws IOException {
         this.wal = wal;
+        this.completions = new WalCompletions(coreThread, () -> driver.persisted(), cause -> driver.storageFailed(cause),
+                completionsPerGroup);
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
@@ -149,7 +141,7 @@ final class WalStorage implements Storage, AutoCloseable {
             replaceCurrent(wal.openStaged(received)); // opened before the WAL thread renames it
         }
         try {
-            wal.submit(new WalBatch(hardState, entries, received), persistCallback);
+            wal.submit(new WalBatch(hardState, entries, received), completions.callback());
         } catch (WalFailedException e) {
             throw e.getCause();
         }
@@ -284,6 +276,11 @@ final class WalStorage implements Storage, AutoCloseable {
         try (SnapshotFileReader reader = wal.openStaged(((Incoming) received).finished)) {
             return reader.readContent(KvStateMachine::restore);
         }
+    }
+
+    /** Tasks the WAL's completions posted to the core thread so far. */
+    long completionTasks() {
+        return completions.tasksPosted();
     }
 
     private void replaceCurrent(SnapshotFileReader reader) {

@@ -1,9 +1,11 @@
 package io.kvbench.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -34,7 +36,8 @@ class KvNodeMainTest {
                 "--clients", "1=127.0.0.1:8001", "--data-dir", "d1", "--event-log", "e.jsonl", "--tick-ms", "2",
                 "--election-timeout-min-ms", "200", "--election-timeout-max-ms", "400", "--heartbeat-ms", "40",
                 "--leader-lost-max-ms", "6", "--connection-closed-hint", "false", "--fsync", "none",
-                "--snapshot-every", "500", "--audit-writes", "--max-sessions", "7", "--session-timeout-ms", "9000");
+                "--snapshot-every", "500", "--audit-writes", "--max-sessions", "7", "--session-timeout-ms", "9000",
+                "--tick-timer", "next-deadline", "--wal-completions", "per-group", "--append-acks", "per-turn");
         NodeConfig config = main.config();
 
         assertThat(config.clusterId()).isEqualTo("lab");
@@ -50,5 +53,36 @@ class KvNodeMainTest {
         assertThat(config.auditWrites()).isTrue();
         assertThat(config.maxSessions()).isEqualTo(7);
         assertThat(config.sessionTimeoutMillis()).isEqualTo(9000);
+        assertThat(config.tickTimerAtNextDeadline()).isTrue();
+        assertThat(config.walCompletionsPerGroup()).isTrue();
+        assertThat(config.appendAcksPerTurn()).isTrue();
+        assertThat(config.driverConfig().appendAcksPerTurn()).isTrue();
+    }
+
+    /** Issue 19's switches default to the behaviour before them. */
+    @Test
+    void theWritePathSwitchesAreOffByDefault() {
+        KvNodeMain main = new KvNodeMain();
+        new CommandLine(main).parseArgs("--id", "1", "--peers", "1=127.0.0.1:7001", "--clients", "1=127.0.0.1:8001",
+                "--data-dir", "d1");
+        NodeConfig config = main.config();
+        assertThat(config.tickTimerAtNextDeadline()).isFalse();
+        assertThat(config.walCompletionsPerGroup()).isFalse();
+        assertThat(config.appendAcksPerTurn()).isFalse();
+        assertThat(config.driverConfig().appendAcksPerTurn()).isFalse();
+    }
+
+    /** A benchmark's --node-arg: checked as `kvnode run` checks its options, one line naming what is wrong. */
+    @Test
+    void optionsForEveryNodeOfALocalClusterAreCheckedAsKvnodeRunChecksThem() {
+        KvNodeMain.checkOptionsForEveryNode(List.of("--tick-ms=5", "--append-acks", "per-turn"));
+        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--tick-ms=0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--tick-ms must be from 1 to 1000, not 0");
+        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--wal-completions=sometimes")))
+                .hasMessage("--wal-completions must be per-batch or per-group, not sometimes");
+        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--no-such-option")))
+                .hasMessageContaining("Unknown option: '--no-such-option'");
+        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--data-dir=/tmp/x")))
+                .hasMessage("--data-dir is set for each node by the local cluster, not for every node");
     }
 }

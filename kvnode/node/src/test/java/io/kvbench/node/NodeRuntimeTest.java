@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,22 @@ class NodeRuntimeTest {
 
     @Test
     void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
-        try (LocalCluster cluster = TestClusters.start(3, directory);
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("every-tick", "per-batch", "per-append"));
+    }
+
+    /**
+     * The same with issue 19's switches on: the timer at the next deadline instead of every tick, one WAL completion
+     * task per group, one acknowledgement per leader and turn. Each must keep elections, failover and catch-up working.
+     */
+    @Test
+    void withTheWritePathSwitchesOnTheSameHolds() throws Exception {
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of("--tick-timer", "next-deadline", "--wal-completions", "per-group",
+                "--append-acks", "per-turn"), List.of("next-deadline", "per-group", "per-turn"));
+    }
+
+    /** {@code switches}: the tick timer, WAL completions and append acknowledgements each node must report. */
+    private void electsReplicatesAndSurvivesTheLeaderStopping(List<String> nodeArguments, List<String> switches) throws Exception {
+        try (LocalCluster cluster = TestClusters.start(3, directory, nodeArguments);
              NettyResources netty = new NettyResources("test-client", 1)) {
             int leader = cluster.awaitLeader(Duration.ofSeconds(10)).nodeId();
             int follower = cluster.nodeIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
@@ -79,6 +95,12 @@ class NodeRuntimeTest {
                 StatusSnapshot status = cluster.runtime(id).status();
                 assertThat(status.auditedWrites()).as("node %d audited writes", id).isEqualTo(101);
                 assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
+                // It ran with the switches asked for, and its write path's counters moved (status writePath).
+                StatusSnapshot.WritePath path = status.writePath();
+                assertThat(List.of(path.tickTimer(), path.walCompletions(), path.appendAcks())).isEqualTo(switches);
+                assertThat(path.peerMessagesSent()).as("node %d peer messages", id).isPositive();
+                assertThat(path.peerSocketFlushes()).as("node %d peer flushes (handshakes too)", id).isPositive();
+                assertThat(path.walCompletionTasks()).as("node %d WAL completion tasks", id).isPositive();
                 // The JIT total a benchmark compares before and after a measurement: this JVM's, so far.
                 assertThat(status.jitCompileMillis()).as("node %d JIT total", id)
                         .isBetween(0L, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime());

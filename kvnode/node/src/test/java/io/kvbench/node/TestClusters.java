@@ -7,6 +7,7 @@ import io.kvbench.wal.WalOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
@@ -23,7 +24,12 @@ final class TestClusters {
     }
 
     static LocalCluster start(int size, Path directory) throws IOException {
-        return start(size, directory, 50, id -> null);
+        return start(size, directory, List.of());
+    }
+
+    /** With {@code nodeArguments} added to every node's {@code kvnode run} options. */
+    static LocalCluster start(int size, Path directory, List<String> nodeArguments) throws IOException {
+        return start(size, directory, 50, id -> null, id -> UnaryOperator.identity(), nodeArguments);
     }
 
     /** {@code snapshotExecutors}: per node id, the executor its snapshot jobs run on; null for the node's own thread. */
@@ -35,9 +41,18 @@ final class TestClusters {
     /** {@code walOptions}: per node id, what its WAL's options become (e.g. a channel factory that injects failures). */
     static LocalCluster start(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors,
                               IntFunction<UnaryOperator<WalOptions>> walOptions) throws IOException {
+        return start(size, directory, snapshotEveryEntries, snapshotExecutors, walOptions, List.of());
+    }
+
+    private static LocalCluster start(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors,
+                                      IntFunction<UnaryOperator<WalOptions>> walOptions, List<String> nodeArguments)
+            throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--snapshot-every", Integer.toString(snapshotEveryEntries),
+                "--max-sessions", "1000"));
+        arguments.addAll(nodeArguments);
         return LocalCluster.start(LocalClusterSpec.builder().nodeCount(size).clusterId("test-" + directory.getFileName())
                 .heartbeatMillis(30).leaderLostMaxMillis(10).auditWrites(true)
-                .extraNodeArguments(List.of("--snapshot-every", Integer.toString(snapshotEveryEntries), "--max-sessions", "1000"))
+                .extraNodeArguments(arguments)
                 .inProcess(config -> NodeRuntime.start(config, snapshotExecutors.apply(config.nodeId()), walOptions.apply(config.nodeId())))
                 .build(), directory);
     }

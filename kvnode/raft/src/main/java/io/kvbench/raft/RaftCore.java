@@ -124,6 +124,28 @@ public final class RaftCore {
 
     // ---------------------------------------------------------------- inputs
 
+    /**
+     * How many {@link #tick()}s from now the next one acts (a heartbeat, check-quorum, a leadership transfer given up,
+     * an election or pre-vote timeout, a pre-vote resent); the ticks before it only count. For a runtime that sleeps
+     * until then rather than waking every tick (issue 19): it still calls {@link #tick()} once per unit of time that
+     * passed, before stepping what arrived meanwhile (the lease, §4.2.3, is judged by the count), and asks again after
+     * every input, which can bring the next action closer (a lost leader's hint, a new role). At least 1.
+     */
+    public int ticksUntilNextAction() {
+        int next;
+        if (role == Role.LEADER) {
+            next = Math.min(config.heartbeatIntervalTicks() - heartbeatElapsedTicks,
+                    config.electionTimeoutMinTicks() - electionElapsedTicks);
+            if (transferTargetId != 0) next = Math.min(next, config.electionTimeoutMaxTicks() - transferElapsedTicks);
+        } else {
+            next = randomizedElectionTimeoutTicks - electionElapsedTicks;
+            if (role == Role.PRE_CANDIDATE) {
+                next = Math.min(next, config.heartbeatIntervalTicks() - electionElapsedTicks % config.heartbeatIntervalTicks());
+            }
+        }
+        return Math.max(1, next);
+    }
+
     /** One unit of time passed. */
     public void tick() {
         if (role == Role.LEADER) {

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Runs a range of seeds and tallies them by fault mix. */
 public record SeedSweep(List<SimResult> results, List<SimResult> failures, long elapsedMillis) {
@@ -17,11 +18,17 @@ public record SeedSweep(List<SimResult> results, List<SimResult> failures, long 
 
     /** With {@code storageFaults}, only the seeds whose fault mix crashes nodes run (the others never lose storage). */
     public static SeedSweep run(long firstSeed, int count, Mutation mutation, boolean storageFaults) {
+        return run(firstSeed, count, mutation, storageFaults, UnaryOperator.identity());
+    }
+
+    /** As above, each seed's options adjusted by {@code adjust} (a driver switch on, say). */
+    public static SeedSweep run(long firstSeed, int count, Mutation mutation, boolean storageFaults,
+                                UnaryOperator<SimOptions> adjust) {
         long start = System.nanoTime();
         List<SimResult> results = new ArrayList<>();
         List<SimResult> failures = new ArrayList<>();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            SimOptions options = SimOptions.forSeed(seed).withMutation(mutation).withStorageFaults(storageFaults);
+            SimOptions options = adjust.apply(SimOptions.forSeed(seed).withMutation(mutation).withStorageFaults(storageFaults));
             if (storageFaults && !options.faults().crashes) continue;
             SimResult result = new Simulation(options).run();
             results.add(result);

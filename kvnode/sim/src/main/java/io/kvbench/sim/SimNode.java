@@ -1,5 +1,6 @@
 package io.kvbench.sim;
 
+import io.kvbench.driver.DeadlineTicks;
 import io.kvbench.driver.DriverConfig;
 import io.kvbench.driver.DriverObserver;
 import io.kvbench.driver.ReplicaDriver;
@@ -44,6 +45,13 @@ final class SimNode {
     int incarnation;
     private ReplicaDriver driver;
     long recordedCommitIndex;
+    /**
+     * With {@link SimOptions#tickAtNextDeadline()}: this incarnation's ticks (null until its first tick event), and when
+     * its one live timer fires (a tick event at another time is a timer replaced by a sooner one).
+     */
+    DeadlineTicks deadlineTicks;
+    int deadlineTicksIncarnation = -1;
+    long timerDue = Long.MIN_VALUE;
 
     SimNode(int id, RaftConfig config, DriverConfig driverConfig, long coreSeed, Mutation mutation,
             SimDisk.SnapshotListener snapshots) {

@@ -1,5 +1,6 @@
 package io.kvbench.sim;
 
+import io.kvbench.driver.DeadlineTicks;
 import io.kvbench.driver.DriverConfig;
 import io.kvbench.driver.DriverObserver;
 import io.kvbench.driver.TimeSource;
@@ -141,7 +142,8 @@ public final class Simulation {
                     MAX_PENDING_REQUESTS, MAX_PARKED_REQUESTS, TimeUnit.MILLISECONDS.toNanos(ELECTION_MIN_TICKS),
                     SNAPSHOT_EVERY_ENTRIES)
                     .withByteLimits(byteBounds ? SNAPSHOT_EVERY_LOG_BYTES : Long.MAX_VALUE, quota)
-                    .withSnapshotChunks(SNAPSHOT_CHUNK_BYTES, SNAPSHOT_WINDOW_CHUNKS);
+                    .withSnapshotChunks(SNAPSHOT_CHUNK_BYTES, SNAPSHOT_WINDOW_CHUNKS)
+                    .withAppendAcksPerTurn(options.appendAcksPerTurn());
             SimNode node = new SimNode(id, config, driverConfig, options.seed() * 1_000_003L + id, options.mutation(),
                     (snapshot, file) -> checker.onSnapshotStored(id, snapshot, file));
             nodes.add(node);
@@ -220,13 +222,19 @@ public final class Simulation {
         if (event instanceof Event.Tick tick) {
             SimNode node = node(tick.nodeId());
             if (!node.up || node.incarnation != tick.incarnation()) return;
+            if (options.tickAtNextDeadline()) {
+                onDeadlineTimer(node);
+                return;
+            }
             node.driver().tick();
             schedule(TICK, new Event.Tick(node.id, node.incarnation));
         } else if (event instanceof Event.Deliver deliver) {
             SimNode node = node(deliver.message().to());
             if (!node.up) return;
+            beforeInput(node);
             node.driver().receive(deliver.message());
             node.driver().drain();
+            afterInput(node);
         } else if (event instanceof Event.GroupCommitted committed) {
             SimNode node = node(committed.nodeId());
             if (!node.up || node.incarnation != committed.incarnation()) return;
@@ -235,8 +243,10 @@ public final class Simulation {
                 failStop(node);
                 return;
             }
+            beforeInput(node);
             for (int completed = node.disk.completeGroup(); completed > 0; completed--) node.driver().persisted();
             node.driver().drain();
+            afterInput(node);
         } else if (event instanceof Event.SnapshotWritten written) {
             SimNode node = node(written.nodeId());
             if (!node.up || node.incarnation != written.incarnation()) return;
@@ -245,19 +255,25 @@ public final class Simulation {
                 failStop(node);
                 return;
             }
+            beforeInput(node);
             node.driver().snapshotWritten(written.written());
             node.driver().drain();
+            afterInput(node);
         } else if (event instanceof Event.SnapshotIoDone done) {
             SimNode node = node(done.nodeId());
             if (!node.up || node.incarnation != done.incarnation()) return;
+            beforeInput(node);
             node.disk.completeSnapshotIo().accept(node.driver());
             node.driver().drain();
+            afterInput(node);
         } else if (event instanceof Event.Hint hint) {
             SimNode node = node(hint.nodeId());
             if (!node.up || node.incarnation != hint.incarnation()) return;
             trace(() -> "hint to " + hint.nodeId() + ": connection to " + hint.peerId() + " closed; " + node.core());
+            beforeInput(node);
             node.driver().peerDisconnected(hint.peerId());
             node.driver().drain();
+            afterInput(node);
         } else if (event instanceof Event.ClientWake wake) {
             clientWake(clients.get(wake.clientIndex()));
         } else if (event instanceof Event.ClientRequest request) {
@@ -271,6 +287,41 @@ public final class Simulation {
         } else if (event instanceof Event.Heal) {
             heal();
         }
+    }
+
+    // ---------------------------------------------------------------- the next-deadline timer (SimOptions)
+
+    /**
+     * A node's timer fired ({@code kvnode run --tick-timer next-deadline}): this incarnation's first tick event starts
+     * its count; a later one counts the ticks due, unless a sooner timer replaced it. Then the timer is set for the
+     * driver's next action, as NodeRuntime does, through the same {@link DeadlineTicks}.
+     */
+    private void onDeadlineTimer(SimNode node) {
+        if (node.deadlineTicksIncarnation != node.incarnation) {
+            node.deadlineTicks = new DeadlineTicks(TICK, now);
+            node.deadlineTicksIncarnation = node.incarnation;
+        } else {
+            if (now != node.timerDue) return; // replaced by a sooner one
+            node.deadlineTicks.countTicksDue(node.driver(), now);
+        }
+        node.timerDue = Long.MIN_VALUE;
+        afterInput(node);
+    }
+
+    /** Before an input, a node on the next-deadline timer counts the ticks due: its lease is judged by them. */
+    private void beforeInput(SimNode node) {
+        if (options.tickAtNextDeadline() && node.deadlineTicksIncarnation == node.incarnation) {
+            node.deadlineTicks.countTicksDue(node.driver(), now);
+        }
+    }
+
+    /** After an input (or its timer), a node's timer fires no later than its driver's next action. */
+    private void afterInput(SimNode node) {
+        if (!options.tickAtNextDeadline() || node.deadlineTicksIncarnation != node.incarnation || !node.up) return;
+        long due = node.deadlineTicks.nextActionNanos(node.driver());
+        if (node.timerDue >= now && node.timerDue <= due) return; // the live timer fires by then
+        node.timerDue = due;
+        schedule(due - now, new Event.Tick(node.id, node.incarnation));
     }
 
     private void schedule(long delay, Event.Kind kind) {
@@ -412,9 +463,11 @@ public final class Simulation {
         ClientRequest clientRequest = command instanceof KvCommand.Get
                 ? ClientRequest.read(request.requestId(), payload)
                 : ClientRequest.command(request.requestId(), payload);
+        beforeInput(node);
         node.driver().clientRequest(clientRequest, new SimReplyChannel(node, client, request.requestId(), this::replySent),
                 time.nanoTime());
         node.driver().drain();
+        afterInput(node);
     }
 
     /** A driver answered: check the answer as it leaves, then let the network carry it (or lose it). */

@@ -27,10 +27,34 @@ class FailoverTimingTest {
         assertThat(percentile(withHint, 0.5)).isLessThan(percentile(withoutHint, 0.5) / 2);
     }
 
+    /**
+     * The timer at the next deadline ({@code kvnode run --tick-timer next-deadline}, issue 19) counts the same ticks in
+     * bursts: the same bounds hold, and failover takes no more than a tick longer at the median than with a tick event
+     * every tick.
+     */
+    @Test
+    void theTimerAtTheNextDeadlineElectsAsFast() {
+        double[] everyTick = trials(true, false);
+        double[] atDeadline = trials(true, true);
+        double[] atDeadlineWithoutHint = trials(false, true);
+        System.out.println("ticks to new leader with hint, timer every tick:      " + describe(everyTick));
+        System.out.println("ticks to new leader with hint, timer at next deadline: " + describe(atDeadline));
+        System.out.println("ticks to new leader without hint, timer at next deadline: " + describe(atDeadlineWithoutHint));
+        assertThat(atDeadline[atDeadline.length - 1]).isLessThan(10.0 * Simulation.ELECTION_MAX_TICKS);
+        assertThat(atDeadlineWithoutHint[atDeadlineWithoutHint.length - 1]).isLessThan(10.0 * Simulation.ELECTION_MAX_TICKS);
+        assertThat(percentile(atDeadline, 0.5)).isLessThanOrEqualTo(percentile(everyTick, 0.5) + 1);
+        assertThat(percentile(atDeadline, 0.5)).isLessThan(percentile(atDeadlineWithoutHint, 0.5) / 2);
+    }
+
     private static double[] trials(boolean hint) {
+        return trials(hint, false);
+    }
+
+    private static double[] trials(boolean hint, boolean timerAtNextDeadline) {
         double[] ticks = new double[TRIALS];
         for (int i = 0; i < TRIALS; i++) {
-            SimOptions options = SimOptions.forSeed(10_000 + i).withFaults(FaultMix.CALM, 3).withHint(hint);
+            SimOptions options = SimOptions.forSeed(10_000 + i).withFaults(FaultMix.CALM, 3).withHint(hint)
+                    .withTickAtNextDeadline(timerAtNextDeadline);
             ticks[i] = new Simulation(options).measureFailoverTicks();
         }
         Arrays.sort(ticks);

@@ -6,8 +6,10 @@ import io.kvbench.node.NodeRuntime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How to start a local kvnode cluster, built with {@link #builder()}. The node settings default to
@@ -141,18 +143,30 @@ public final class LocalClusterSpec {
         return nodeStarter;
     }
 
-    /** The {@code kvnode run} options every node gets (without id, addresses and directories). */
+    /**
+     * The {@code kvnode run} options every node gets (without id, addresses and directories). An extra argument that
+     * names one of the spec's own options ({@code --tick-ms=5} or {@code --tick-ms 5}) replaces it: kvnode takes each
+     * option once.
+     */
     public List<String> nodeArguments() {
-        List<String> arguments = new ArrayList<>(List.of(
-                "--cluster-id", clusterId,
-                "--tick-ms", Integer.toString(tickMillis),
-                "--election-timeout-min-ms", Integer.toString(electionTimeoutMinMillis),
-                "--election-timeout-max-ms", Integer.toString(electionTimeoutMaxMillis),
-                "--heartbeat-ms", Integer.toString(heartbeatMillis),
-                "--leader-lost-max-ms", Integer.toString(leaderLostMaxMillis),
-                "--connection-closed-hint", Boolean.toString(connectionClosedHint),
-                "--fsync", fsync));
-        if (auditWrites) arguments.add("--audit-writes");
+        Set<String> overridden = new HashSet<>();
+        for (String argument : extraNodeArguments) {
+            if (argument.startsWith("--")) overridden.add(argument.split("=", 2)[0]);
+        }
+        List<String> arguments = new ArrayList<>();
+        String[][] own = {
+                {"--cluster-id", clusterId},
+                {"--tick-ms", Integer.toString(tickMillis)},
+                {"--election-timeout-min-ms", Integer.toString(electionTimeoutMinMillis)},
+                {"--election-timeout-max-ms", Integer.toString(electionTimeoutMaxMillis)},
+                {"--heartbeat-ms", Integer.toString(heartbeatMillis)},
+                {"--leader-lost-max-ms", Integer.toString(leaderLostMaxMillis)},
+                {"--connection-closed-hint", Boolean.toString(connectionClosedHint)},
+                {"--fsync", fsync}};
+        for (String[] option : own) {
+            if (!overridden.contains(option[0])) arguments.addAll(List.of(option));
+        }
+        if (auditWrites && !overridden.contains("--audit-writes")) arguments.add("--audit-writes");
         arguments.addAll(extraNodeArguments);
         return arguments;
     }
@@ -185,7 +199,7 @@ public final class LocalClusterSpec {
         public Builder fsync(String value) { fsync = value; return this; }
         public Builder tickMillis(int value) { tickMillis = value; return this; }
         public Builder auditWrites(boolean value) { auditWrites = value; return this; }
-        /** Appended to every node's {@code kvnode run} options. */
+        /** Appended to every node's {@code kvnode run} options; one naming an option of the spec replaces it. */
         public Builder extraNodeArguments(List<String> value) { extraNodeArguments = value; return this; }
         public Builder startTimeout(Duration value) { startTimeout = value; return this; }
         /** Child processes with these JVM options (one element per option; see {@link NodeJvmOptions}). */

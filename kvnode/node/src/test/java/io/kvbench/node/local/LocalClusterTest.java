@@ -75,6 +75,16 @@ class LocalClusterTest {
         }
     }
 
+    /** kvnode takes each option once: an extra argument naming one of the spec's options replaces it. */
+    @Test
+    void anExtraNodeArgumentReplacesTheSpecsOwnOptionOfThatName() {
+        LocalClusterSpec spec = LocalClusterSpec.builder().auditWrites(true)
+                .extraNodeArguments(List.of("--tick-ms=5", "--fsync", "none", "--append-acks=per-turn")).build();
+        assertThat(spec.nodeArguments()).doesNotContain("--tick-ms", "always").endsWith("--tick-ms=5", "--fsync", "none",
+                "--append-acks=per-turn").contains("--audit-writes", "--heartbeat-ms");
+        assertThat(LocalClusterSpec.builder().build().nodeArguments()).containsSequence("--tick-ms", "1");
+    }
+
     @Test
     void aNodeThatExitsWhileStartingFailsTheStartWithItsOutputAndNothingIsLeftRunning() throws Exception {
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(2).auditWrites(false)

@@ -1,0 +1,54 @@
+package io.kvbench.bench.kvnode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** write-path.csv: each node's write-path counters between two status readings, divided by the operations. */
+class NodeWritePathTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path directory;
+
+    private static ObjectNode status(int nodeId, String role, long peerMessages, long peerFlushes, long clientFlushes,
+                                     long walTasks, long wakeups) {
+        ObjectNode status = JSON.createObjectNode().put("nodeId", nodeId).put("role", role);
+        status.putObject("writePath").put("tickMillis", 1).put("tickTimer", "every-tick").put("walCompletions", "per-batch")
+                .put("appendAcks", "per-turn").put("peerMessagesSent", peerMessages).put("peerSocketFlushes", peerFlushes)
+                .put("clientSocketFlushes", clientFlushes).put("walCompletionTasks", walTasks).put("crossThreadWakeups", wakeups);
+        return status;
+    }
+
+    @Test
+    void eachNodesCountersOverTheSpanArePerOperation() throws Exception {
+        ArrayNode before = JSON.createArrayNode().add(status(1, "LEADER", 100, 90, 50, 40, 40)).add(status(2, "FOLLOWER", 10, 10, 0, 5, 5));
+        ArrayNode after = JSON.createArrayNode().add(status(1, "LEADER", 300, 290, 150, 140, 130)).add(status(2, "FOLLOWER", 60, 60, 0, 55, 50));
+        Path file = directory.resolve("write-path.csv");
+
+        List<String> lines = NodeWritePath.write(before, after, 100, file);
+
+        assertThat(Files.readAllLines(file)).containsExactly(String.join(",", NodeWritePath.COLUMNS),
+                "1,LEADER,1,every-tick,per-batch,per-turn,100,2.000,2.000,1.000,1.000,0.900",
+                "2,FOLLOWER,1,every-tick,per-batch,per-turn,100,0.500,0.500,0.000,0.500,0.450");
+        assertThat(lines).containsExactly(
+                "node 1 (LEADER): peer messages 2.000, peer flushes 2.000, client flushes 1.000, WAL completion tasks 1.000, cross-thread wake-ups 0.900",
+                "node 2 (FOLLOWER): peer messages 0.500, peer flushes 0.500, client flushes 0.000, WAL completion tasks 0.500, cross-thread wake-ups 0.450");
+    }
+
+    @Test
+    void nodesWithoutTheCountersWriteNothing() throws Exception {
+        ArrayNode statuses = JSON.createArrayNode().add(JSON.createObjectNode().put("nodeId", 1));
+        Path file = directory.resolve("write-path.csv");
+        assertThat(NodeWritePath.write(statuses, statuses, 100, file)).isEmpty();
+        assertThat(file).doesNotExist();
+    }
+}

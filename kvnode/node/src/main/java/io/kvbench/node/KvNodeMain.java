@@ -156,7 +156,7 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "per-group (one task per fsync group) (default: ${DEFAULT-VALUE}).")
     String walCompletions;
 
-    @Option(names = "--tick-timer", defaultValue = "next-deadline",
+    @Option(names = "--tick-timer", defaultValue = "every-tick",
             description = "When the event loop counts ticks: every-tick (a timer every --tick-ms) or next-deadline (a timer "
                     + "for the next heartbeat, timeout or other action, the ticks since counted at once) (default: ${DEFAULT-VALUE}).")
     String tickTimer;

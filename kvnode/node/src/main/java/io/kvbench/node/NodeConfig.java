@@ -245,12 +245,7 @@ public final class NodeConfig {
         private ByteBudgets byteBudgets;
         private boolean walCompletionsPerGroup;
         private boolean appendAcksPerTurn;
-        /**
-         * On by default since the interleaved A/B of 2026-12-07 (kvbench compare, 6 rounds, sequential writes, one
-         * jar): CPU per write -22 %, each node's -35 %, p50 -12.6 %, throughput +14.6 %, all p = 0.002; an idle node
-         * wakes ~40 times a second instead of ~1,000 (issue 19).
-         */
-        private boolean tickTimerAtNextDeadline = true;
+        private boolean tickTimerAtNextDeadline;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {

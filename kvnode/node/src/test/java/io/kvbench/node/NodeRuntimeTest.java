@@ -29,14 +29,7 @@ class NodeRuntimeTest {
 
     @Test
     void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
-        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("next-deadline", "per-batch", "per-append"));
-    }
-
-    /** The timer every tick, as before issue 19 made the next deadline the default. */
-    @Test
-    void withATimerEveryTickTheSameHolds() throws Exception {
-        electsReplicatesAndSurvivesTheLeaderStopping(List.of("--tick-timer", "every-tick"),
-                List.of("every-tick", "per-batch", "per-append"));
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("every-tick", "per-batch", "per-append"));
     }
 
     /**

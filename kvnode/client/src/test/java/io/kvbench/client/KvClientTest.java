@@ -135,12 +135,16 @@ class KvClientTest {
 
         // Answered by node 2 while the attempt on node 1 was still waiting: only the fanned-out copy could do that.
         assertThat(System.nanoTime() - startNanos).isLessThan(TimeUnit.MILLISECONDS.toNanos(PATIENT.attemptTimeoutMillis()));
-        assertThat(client.stats().fanOutSends()).isEqualTo(1);
+        // At least the copy to node 2. Each retry made while the leader is unknown fans out again, and how many
+        // retries the dead leader's close costs depends on when the client notices it (3 copies were seen once, in
+        // a clean-clone CI run); the timing above is what shows a copy, not the retry, answered.
+        long fanOutSends = client.stats().fanOutSends();
+        assertThat(fanOutSends).isGreaterThanOrEqualTo(1);
         assertThat(client.currentLeader()).contains(cluster.node(2).address);
         assertThat(cluster.onCore(() -> cluster.stateMachine.timesApplied(client.clientId(), 1))).isEqualTo(1);
         // The leader is known again: the next write goes to node 2 alone.
         KvClient.await(client.put("k2", bytes("v2")));
-        assertThat(client.stats().fanOutSends()).isEqualTo(1);
+        assertThat(client.stats().fanOutSends()).isEqualTo(fanOutSends);
     }
 
     @Test

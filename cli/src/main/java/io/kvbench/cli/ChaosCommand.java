@@ -17,6 +17,7 @@ import io.kvbench.chaos.cluster.described.DescribedCluster;
 import io.kvbench.chaos.cluster.described.NodeAction;
 import io.kvbench.chaos.cluster.NetworkMode;
 import io.kvbench.chaos.probe.FailoverProbe;
+import io.kvbench.node.KvNodeMain;
 import io.kvbench.node.local.LocalClusterSpec;
 import io.kvbench.node.local.NodeJvmOptions;
 import picocli.CommandLine.Command;
@@ -29,6 +30,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -142,6 +144,12 @@ public final class ChaosCommand implements Callable<Integer> {
                     + "sockets only after the kernel has freed its memory, so a smaller resident set is a faster failover.")
     String jvmOptions;
 
+    @Option(names = "--node-arg", paramLabel = "OPTION",
+            description = "kvnode, local cluster: one more `kvnode run` option for every node, as --node-arg=--tick-timer=next-deadline "
+                    + "(repeatable; one that names an option the cluster sets replaces it). Checked as kvnode run checks it before "
+                    + "anything starts; recorded in run.json as node_arguments. For A/B campaigns of the node's switches from one jar.")
+    List<String> nodeArguments = new ArrayList<>();
+
     @Option(names = "--out", description = "Output folder (default: results/<version>/chaos-<target>-<fault>/<time>/).")
     Path output;
 
@@ -160,7 +168,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
     /** Options that shape a cluster this command starts; a described cluster has its own. */
     private static final List<String> LOCAL_CLUSTER_OPTIONS = List.of("--target", "--nodes", "--election-timeout-min-ms",
-            "--election-timeout-max-ms", "--heartbeat-ms", "--connection-closed-hint", "--fsync", "--network", "--jvm-opts");
+            "--election-timeout-max-ms", "--heartbeat-ms", "--connection-closed-hint", "--fsync", "--network", "--jvm-opts", "--node-arg");
 
     @Spec
     CommandSpec commandSpec;
@@ -179,6 +187,14 @@ public final class ChaosCommand implements Callable<Integer> {
         if (!target.equals("kvnode") && !target.equals("etcd")) throw new UsageException("--target must be kvnode or etcd, not " + target);
         // Every numeric option's range is checked before this runs (OptionRange); what is left is how options combine.
         if (nodeCount != 3 && nodeCount != 5) throw new UsageException("--nodes must be 3 or 5, not " + nodeCount);
+        if (!nodeArguments.isEmpty() && (described != null || !target.equals("kvnode"))) {
+            throw new UsageException("--node-arg is for the local kvnode cluster (not etcd, not --cluster-file)");
+        }
+        try {
+            KvNodeMain.checkOptionsForEveryNode(nodeArguments);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--node-arg: " + e.getMessage());
+        }
         Duration probeInterval = probeInterval();
         FaultKind faultKind = parseFault();
         NetworkMode networkMode = described != null ? null : networkMode(faultKind);
@@ -291,6 +307,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode run = (ObjectNode) ClusterCommand.JSON.readTree(runJson.toFile());
         run.put("network", networkUsed);
         if (nodeJvmOptions != null) run.put("node_jvm_options", String.join(" ", nodeJvmOptions));
+        if (nodeJvmOptions != null) run.putPOJO("node_arguments", nodeArguments);
         run.put("harness_jvm_options", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         ClusterCommand.JSON.writeValue(runJson.toFile(), run);
     }
@@ -302,7 +319,7 @@ public final class ChaosCommand implements Callable<Integer> {
         nodeJvmOptions = NodeJvmOptions.split(jvmOptions.isBlank() ? NodeJvmOptions.FAILOVER : jvmOptions);
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(nodeCount).electionTimeoutMillis(electionMin, electionMax)
                 .heartbeatMillis(heartbeat).leaderLostMaxMillis(leaderLostMaxMillis).connectionClosedHint(hint).fsync(fsync)
-                .jvmOptions(nodeJvmOptions).build();
+                .jvmOptions(nodeJvmOptions).extraNodeArguments(nodeArguments).build();
         return LocalKvCluster.start(spec, networkMode, runDirectory);
     }
 }

@@ -156,9 +156,10 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "per-group (one task per fsync group) (default: ${DEFAULT-VALUE}).")
     String walCompletions;
 
-    @Option(names = "--tick-timer", defaultValue = "every-tick",
+    @Option(names = "--tick-timer", defaultValue = "next-deadline",
             description = "When the event loop counts ticks: every-tick (a timer every --tick-ms) or next-deadline (a timer "
-                    + "for the next heartbeat, timeout or other action, the ticks since counted at once) (default: ${DEFAULT-VALUE}).")
+                    + "for the next heartbeat, timeout or other action, the ticks since counted at once; 22 %% less CPU per write, "
+                    + "issue 19) (default: ${DEFAULT-VALUE}).")
     String tickTimer;
 
     @Option(names = "--append-acks", defaultValue = "per-append",

@@ -245,7 +245,7 @@ public final class NodeConfig {
         private ByteBudgets byteBudgets;
         private boolean walCompletionsPerGroup;
         private boolean appendAcksPerTurn;
-        private boolean tickTimerAtNextDeadline;
+        private boolean tickTimerAtNextDeadline = true;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {

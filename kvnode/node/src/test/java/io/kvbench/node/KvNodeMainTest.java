@@ -37,7 +37,7 @@ class KvNodeMainTest {
                 "--election-timeout-min-ms", "200", "--election-timeout-max-ms", "400", "--heartbeat-ms", "40",
                 "--leader-lost-max-ms", "6", "--connection-closed-hint", "false", "--fsync", "none",
                 "--snapshot-every", "500", "--audit-writes", "--max-sessions", "7", "--session-timeout-ms", "9000",
-                "--tick-timer", "next-deadline", "--wal-completions", "per-group", "--append-acks", "per-turn");
+                "--tick-timer", "every-tick", "--wal-completions", "per-group", "--append-acks", "per-turn");
         NodeConfig config = main.config();
 
         assertThat(config.clusterId()).isEqualTo("lab");
@@ -53,20 +53,24 @@ class KvNodeMainTest {
         assertThat(config.auditWrites()).isTrue();
         assertThat(config.maxSessions()).isEqualTo(7);
         assertThat(config.sessionTimeoutMillis()).isEqualTo(9000);
-        assertThat(config.tickTimerAtNextDeadline()).isTrue();
+        assertThat(config.tickTimerAtNextDeadline()).isFalse();
         assertThat(config.walCompletionsPerGroup()).isTrue();
         assertThat(config.appendAcksPerTurn()).isTrue();
         assertThat(config.driverConfig().appendAcksPerTurn()).isTrue();
     }
 
-    /** Issue 19's switches default to the behaviour before them. */
+    /**
+     * Issue 19's switches: the timer at the next deadline is the default (kept by an interleaved A/B: less CPU per
+     * write, failover not significantly different once the status rebuild left the election's path); the other two
+     * default to the behaviour before them.
+     */
     @Test
-    void theWritePathSwitchesAreOffByDefault() {
+    void theWritePathDefaults() {
         KvNodeMain main = new KvNodeMain();
         new CommandLine(main).parseArgs("--id", "1", "--peers", "1=127.0.0.1:7001", "--clients", "1=127.0.0.1:8001",
                 "--data-dir", "d1");
         NodeConfig config = main.config();
-        assertThat(config.tickTimerAtNextDeadline()).isFalse();
+        assertThat(config.tickTimerAtNextDeadline()).isTrue();
         assertThat(config.walCompletionsPerGroup()).isFalse();
         assertThat(config.appendAcksPerTurn()).isFalse();
         assertThat(config.driverConfig().appendAcksPerTurn()).isFalse();

@@ -29,6 +29,8 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_MATPLOTLIB = 3
 
 TIMESERIES_COLUMNS = ["elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us"]
+# Written by kvbench load since issue 19 (empty where not measured): the run's processes' CPU and run-queue wait.
+TIMESERIES_SCHEDULER_COLUMNS = ["cpu_ms", "run_queue_wait_ms"]
 FAULTS_COLUMNS = ["fault_start_s", "recovered_s", "fault", "victim"]
 ELECTIONS_COLUMNS = [
     "run_id", "git_sha", "target", "trial", "seed", "fault", "victim", "old_leader", "old_term", "new_leader",
@@ -370,9 +372,10 @@ def read_timeseries(path):
     rows = read_csv(path, TIMESERIES_COLUMNS)
     if not rows:
         raise InputError(f"{path}: no rows")
-    series = {column: [] for column in TIMESERIES_COLUMNS}
+    columns = TIMESERIES_COLUMNS + [column for column in TIMESERIES_SCHEDULER_COLUMNS if column in rows[0]]
+    series = {column: [] for column in columns}
     for line, row in enumerate(rows, start=2):
-        for column in TIMESERIES_COLUMNS:
+        for column in columns:
             series[column].append(number(row, column, path, line))
     if any(value is None for value in series["elapsed_s"]):
         raise InputError(f"{path}: elapsed_s must be set on every row")
@@ -392,8 +395,9 @@ def drop_partial_last_interval(series):
     if not (intervals[-1] < 0.9 * typical or series["whole_seconds_only"]):
         return None
     dropped = elapsed[-1]
-    for column in TIMESERIES_COLUMNS:
-        series[column] = series[column][:-1]
+    for column in TIMESERIES_COLUMNS + TIMESERIES_SCHEDULER_COLUMNS:
+        if column in series:
+            series[column] = series[column][:-1]
     return dropped
 
 
@@ -432,6 +436,24 @@ def plot_rates(axes, series, prefix, style):
     for column, label in (("ops", "ops/s"), ("errors", "errors/s"), ("timeouts", "timeouts/s")):
         rates = [(value or 0.0) / interval for value, interval in zip(series[column], intervals)]
         axes.plot(elapsed, rates, label=prefix + label, linewidth=1.3, drawstyle="steps-pre", linestyle=style)
+
+
+def has_scheduler_figures(series):
+    return any(value is not None for value in series.get("run_queue_wait_ms", []))
+
+
+def plot_scheduler(axes, series):
+    """The run's processes' CPU and run-queue wait per second of each interval (kvbench load's SchedulerWait)."""
+    elapsed = series["elapsed_s"]
+    previous = [0.0] + elapsed[:-1]
+    for column, label in (("cpu_ms", "CPU used, all processes"),
+                          ("run_queue_wait_ms", "runnable, waiting for a CPU (run queue)")):
+        points = [(t, value / max(t - before, 1e-9) / 1000.0) for t, before, value in zip(elapsed, previous, series[column])
+                  if value is not None]
+        axes.plot([t for t, _ in points], [v for _, v in points], label=label, linewidth=1.3, drawstyle="steps-pre")
+    axes.set_ylabel("CPU-seconds per second")
+    axes.set_title("Scheduler: CPU used and time runnable but waiting, summed over the nodes' and generator's threads",
+                   fontsize=10)
 
 
 def fault_label_step(count):
@@ -484,17 +506,19 @@ def plot_timeseries(directory, out):
     load_path = os.path.join(directory, "load", "timeseries.csv")
     load = read_timeseries(load_path) if os.path.exists(load_path) else None
     dropped = [drop_partial_last_interval(s) for s in ([series, load] if load else [series])]
-    rows = 2 if load is None else 3
+    scheduler = has_scheduler_figures(series)
+    rows = (2 if load is None else 3) + (1 if scheduler else 0)
     table_columns = max(1, math.ceil(len(faults) / FAULT_TABLE_ROWS_PER_COLUMN))
     width_ratios = [4, 1.3 * table_columns] if faults else [1]
-    figure = plt.figure(figsize=(10 + (2.6 * table_columns if faults else 0), 7 if load is None else 10),
+    figure = plt.figure(figsize=(10 + (2.6 * table_columns if faults else 0), (7 if load is None else 10) + (2.5 if scheduler else 0)),
                         constrained_layout=True)
     grid = figure.add_gridspec(rows, len(width_ratios), width_ratios=width_ratios,
-                               height_ratios=[2, 1] if load is None else [2, 2, 1])
+                               height_ratios=([2, 1] if load is None else [2, 2, 1]) + ([1] if scheduler else []))
     latency_axes = figure.add_subplot(grid[0, 0])
     panels = [latency_axes]
     for row in range(1, rows):
         panels.append(figure.add_subplot(grid[row, 0], sharex=latency_axes))
+    scheduler_axes = panels.pop() if scheduler else None
     latency_panels, rate_axes = panels[:-1], panels[-1]
     plot_latency(latency_axes, series, "Latency per interval" if load is None
                  else "Latency per interval: checked clients (one operation outstanding each)")
@@ -503,13 +527,16 @@ def plot_timeseries(directory, out):
         plot_latency(latency_panels[1], load, "Latency per interval: open-loop load generator (from the intended send time)")
         plot_rates(rate_axes, load, "load ", "--")
     rate_axes.set_ylabel("operations per second")
+    if scheduler_axes is not None:
+        plot_scheduler(scheduler_axes, series)
+        rate_axes = scheduler_axes  # the time axis's label goes under the lowest panel
     note = "; the last interval, cut short by the end of the run, is not drawn" if any(d is not None for d in dropped) else ""
     rate_axes.set_xlabel("time since load start (s)" + note)
     end = max(series["elapsed_s"][-1], load["elapsed_s"][-1] if load else 0.0)
     shade_faults(panels, latency_panels, faults, end, legend="fault until recovery (numbers: table)")
     if faults:
         fault_table(figure.add_subplot(grid[:, 1]), faults)
-    for axes in panels:
+    for axes in panels + ([scheduler_axes] if scheduler_axes is not None else []):
         axes.grid(True, alpha=0.3)
         axes.legend(loc="upper right", fontsize=7, framealpha=0.7)
     run = find_run_json(directory)

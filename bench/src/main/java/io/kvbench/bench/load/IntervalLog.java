@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import io.kvbench.bench.proc.SchedulerWait;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.apache.commons.csv.CSVFormat;
@@ -21,7 +22,8 @@ import org.apache.commons.csv.CSVPrinter;
 final class IntervalLog implements AutoCloseable {
 
     static final List<String> TIMESERIES_COLUMNS =
-            List.of("elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us");
+            List.of("elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us", "cpu_ms",
+                    "run_queue_wait_ms");
 
     private final PrintStream hlogStream;
     private final HistogramLogWriter hlogWriter;
@@ -41,16 +43,26 @@ final class IntervalLog implements AutoCloseable {
                 .setHeader(TIMESERIES_COLUMNS.toArray(String[]::new)).setRecordSeparator("\n").get());
     }
 
-    void write(double elapsedSeconds, Histogram latencyMicros, long answered, long errors, long timeouts)
-            throws IOException {
+    /**
+     * @param scheduler the interval's CPU and run-queue wait of the run's processes, summed over their threads
+     *                  ({@link SchedulerWait}); unreadable (the last two columns empty) when not measured
+     */
+    void write(double elapsedSeconds, Histogram latencyMicros, long answered, long errors, long timeouts,
+            SchedulerWait.Sample scheduler) throws IOException {
         // Max column in milliseconds (ratio 1000 for values in µs), as the format's readers expect.
         hlogWriter.outputIntervalHistogram(latencyMicros.getStartTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0,
                 latencyMicros.getEndTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0, latencyMicros, 1000.0);
         hlogStream.flush();
         timeseries.printRecord(String.format(Locale.ROOT, "%.3f", elapsedSeconds), answered, errors, timeouts,
                 latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(90),
-                latencyMicros.getValueAtPercentile(99), latencyMicros.getMaxValue());
+                latencyMicros.getValueAtPercentile(99), latencyMicros.getMaxValue(),
+                scheduler.readable() ? millis(scheduler.onCpuNanos()) : "",
+                scheduler.readable() ? millis(scheduler.runQueueWaitNanos()) : "");
         timeseries.flush();
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
     }
 
     @Override

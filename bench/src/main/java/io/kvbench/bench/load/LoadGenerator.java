@@ -4,6 +4,7 @@ import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.CpuUsage;
 import io.kvbench.bench.proc.MeasuredProcesses;
+import io.kvbench.bench.proc.SchedulerWait;
 import io.kvbench.bench.target.Target;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,6 +119,7 @@ public final class LoadGenerator {
             LoadGenerator generator = new LoadGenerator(spec, target, outputDirectory, floor, progress);
             generator.processes = processes;
             generator.cpuAtMeasureStart = cpuAtStart;
+            generator.schedulerAtIntervalStart = processes == null ? null : SchedulerWait.sample(processes.pidsByName());
             generator.measureStartHandled = true;
             return generator.run();
         }
@@ -245,6 +247,7 @@ public final class LoadGenerator {
         if (processes == null) return;
         acknowledgedAtMeasureStart = counters.acknowledged.sum();
         cpuAtMeasureStart = CpuUsage.sample(processes.pidsByName());
+        schedulerAtIntervalStart = SchedulerWait.sample(processes.pidsByName());
     }
 
     /** The CPU spent since {@link #beginCpuSpan()}, per operation acknowledged since; called once all have completed. */
@@ -300,11 +303,22 @@ public final class LoadGenerator {
         intervalLatency.setEndTimeStamp(clock.wallMillisAt(intervalEndNanos));
         intervalLog.write((intervalEndNanos - clock.measureStartNanos) / 1e9, intervalLatency,
                 counters.intervalAnswered.sumThenReset(), counters.intervalErrors.sumThenReset(),
-                counters.intervalTimeouts.sumThenReset());
+                counters.intervalTimeouts.sumThenReset(), schedulerInterval());
         lastIntervalLatencyMicrosP99 = intervalLatency.getValueAtPercentile(99);
     }
 
     private long lastIntervalLatencyMicrosP99;
+    /** The measured processes' scheduler figures at the start of the interval being written (null: not measured). */
+    private SchedulerWait.Sample schedulerAtIntervalStart;
+
+    /** The interval's CPU and run-queue wait of the measured processes ({@link SchedulerWait}), read on this thread. */
+    private SchedulerWait.Sample schedulerInterval() {
+        if (processes == null || schedulerAtIntervalStart == null) return SchedulerWait.Sample.UNREADABLE;
+        SchedulerWait.Sample now = SchedulerWait.sample(processes.pidsByName());
+        SchedulerWait.Sample interval = now.minus(schedulerAtIntervalStart);
+        schedulerAtIntervalStart = now;
+        return interval;
+    }
 
     private void printProgress(long nowNanos, long intervalNanos) {
         if (!printToStderr) {

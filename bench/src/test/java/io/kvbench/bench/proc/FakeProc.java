@@ -36,6 +36,13 @@ public final class FakeProc {
         return this;
     }
 
+    /** {@code <pid>/task/<tid>/schedstat}: on-CPU ns, run-queue wait ns, timeslices. */
+    public FakeProc schedstat(long pid, long tid, long onCpuNanos, long runQueueWaitNanos) {
+        write(root.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(tid)).resolve("schedstat"),
+                onCpuNanos + " " + runQueueWaitNanos + " 17\n");
+        return this;
+    }
+
     /** The thread has exited: its task folder is gone. */
     public FakeProc threadExited(long pid, long tid) {
         deleteRecursively(root.resolve(Long.toString(pid)).resolve("task").resolve(Long.toString(tid)));

@@ -162,9 +162,9 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "issue 19) (default: ${DEFAULT-VALUE}).")
     String tickTimer;
 
-    @Option(names = "--append-acks", defaultValue = "per-append",
-            description = "A follower's acknowledgements: per-append, or per-turn (one per leader and event-loop turn, the "
-                    + "highest index made durable) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--append-acks", defaultValue = "per-turn",
+            description = "A follower's acknowledgements: per-turn (one per leader and event-loop turn, the highest index "
+                    + "made durable; 10 %% less CPU per write, issue 19) or per-append (default: ${DEFAULT-VALUE}).")
     String appendAcks;
 
     @Override

@@ -244,7 +244,7 @@ public final class NodeConfig {
         private InboundLimits inboundLimits;
         private ByteBudgets byteBudgets;
         private boolean walCompletionsPerGroup;
-        private boolean appendAcksPerTurn;
+        private boolean appendAcksPerTurn = true;
         private boolean tickTimerAtNextDeadline = true;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,

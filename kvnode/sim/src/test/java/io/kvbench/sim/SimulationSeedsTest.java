@@ -60,6 +60,16 @@ class SimulationSeedsTest {
                 options -> options.withTickAtNextDeadline(true));
     }
 
+    /**
+     * Both together, as {@code kvnode run} ships them since issue 19's A/Bs ({@code -Dsim.shippedSeeds=N} sets the count).
+     * The sweeps above keep the earlier settings, which the default options still simulate.
+     */
+    @Test
+    void theShippedWritePathKeepsEveryInvariantAndRecoversAfterHealing() {
+        passesEverySeed("timer at the next deadline and acks per turn", Integer.getInteger("sim.shippedSeeds", 300),
+                options -> options.withTickAtNextDeadline(true).withAppendAcksPerTurn(true));
+    }
+
     /** A sweep of {@code seeds} with a switch on ({@code adjust}): none fails, and the runs wrote and changed leaders. */
     private static void passesEverySeed(String label, int seeds, UnaryOperator<SimOptions> adjust) {
         SeedSweep sweep = SeedSweep.run(1L, seeds, Mutation.NONE, false, adjust);

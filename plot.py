@@ -29,8 +29,9 @@ EXIT_BAD_INPUT = 2
 EXIT_NO_MATPLOTLIB = 3
 
 TIMESERIES_COLUMNS = ["elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us"]
-# Written by kvbench load since issue 19 (empty where not measured): the run's processes' CPU and run-queue wait.
-TIMESERIES_SCHEDULER_COLUMNS = ["cpu_ms", "run_queue_wait_ms"]
+# Written by kvbench load since issue 19 (empty where not measured): the run's processes' CPU, run-queue wait and JVM
+# stop-the-world time.
+TIMESERIES_SCHEDULER_COLUMNS = ["cpu_ms", "run_queue_wait_ms", "jvm_stopped_ms"]
 FAULTS_COLUMNS = ["fault_start_s", "recovered_s", "fault", "victim"]
 ELECTIONS_COLUMNS = [
     "run_id", "git_sha", "target", "trial", "seed", "fault", "victim", "old_leader", "old_term", "new_leader",
@@ -443,16 +444,20 @@ def has_scheduler_figures(series):
 
 
 def plot_scheduler(axes, series):
-    """The run's processes' CPU and run-queue wait per second of each interval (kvbench load's SchedulerWait)."""
+    """The run's processes' CPU, run-queue wait and JVM pauses per second of each interval (SchedulerWait, JvmPauses)."""
     elapsed = series["elapsed_s"]
     previous = [0.0] + elapsed[:-1]
     for column, label in (("cpu_ms", "CPU used, all processes"),
-                          ("run_queue_wait_ms", "runnable, waiting for a CPU (run queue)")):
+                          ("run_queue_wait_ms", "runnable, waiting for a CPU (run queue)"),
+                          ("jvm_stopped_ms", "JVMs stopped (GC and other safepoints)")):
+        if column not in series:
+            continue
         points = [(t, value / max(t - before, 1e-9) / 1000.0) for t, before, value in zip(elapsed, previous, series[column])
                   if value is not None]
         axes.plot([t for t, _ in points], [v for _, v in points], label=label, linewidth=1.3, drawstyle="steps-pre")
-    axes.set_ylabel("CPU-seconds per second")
-    axes.set_title("Scheduler: CPU used and time runnable but waiting, summed over the nodes' and generator's threads",
+    axes.set_ylabel("seconds per second, summed")
+    axes.set_yscale("symlog", linthresh=0.01)
+    axes.set_title("Where time went: CPU used, time runnable but waiting, JVMs stopped (nodes' and generator's, summed)",
                    fontsize=10)
 
 

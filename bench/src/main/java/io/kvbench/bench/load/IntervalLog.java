@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import io.kvbench.bench.proc.JvmPauses;
 import io.kvbench.bench.proc.SchedulerWait;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -23,7 +24,7 @@ final class IntervalLog implements AutoCloseable {
 
     static final List<String> TIMESERIES_COLUMNS =
             List.of("elapsed_s", "ops", "errors", "timeouts", "p50_us", "p90_us", "p99_us", "max_us", "cpu_ms",
-                    "run_queue_wait_ms");
+                    "run_queue_wait_ms", "jvm_stopped_ms");
 
     private final PrintStream hlogStream;
     private final HistogramLogWriter hlogWriter;
@@ -45,10 +46,11 @@ final class IntervalLog implements AutoCloseable {
 
     /**
      * @param scheduler the interval's CPU and run-queue wait of the run's processes, summed over their threads
-     *                  ({@link SchedulerWait}); unreadable (the last two columns empty) when not measured
+     *                  ({@link SchedulerWait}); unreadable (its two columns empty) when not measured
+     * @param pauses    the interval's stop-the-world time of the run's JVMs, summed ({@link JvmPauses}); likewise
      */
     void write(double elapsedSeconds, Histogram latencyMicros, long answered, long errors, long timeouts,
-            SchedulerWait.Sample scheduler) throws IOException {
+            SchedulerWait.Sample scheduler, JvmPauses.Sample pauses) throws IOException {
         // Max column in milliseconds (ratio 1000 for values in µs), as the format's readers expect.
         hlogWriter.outputIntervalHistogram(latencyMicros.getStartTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0,
                 latencyMicros.getEndTimeStamp() / 1000.0 - hlogWriter.getBaseTime() / 1000.0, latencyMicros, 1000.0);
@@ -57,7 +59,8 @@ final class IntervalLog implements AutoCloseable {
                 latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(90),
                 latencyMicros.getValueAtPercentile(99), latencyMicros.getMaxValue(),
                 scheduler.readable() ? millis(scheduler.onCpuNanos()) : "",
-                scheduler.readable() ? millis(scheduler.runQueueWaitNanos()) : "");
+                scheduler.readable() ? millis(scheduler.runQueueWaitNanos()) : "",
+                pauses.readable() ? millis(pauses.stoppedNanos()) : "");
         timeseries.flush();
     }
 

@@ -3,6 +3,7 @@ package io.kvbench.bench.load;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.CpuUsage;
+import io.kvbench.bench.proc.JvmPauses;
 import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.proc.SchedulerWait;
 import io.kvbench.bench.target.Target;
@@ -120,6 +121,7 @@ public final class LoadGenerator {
             generator.processes = processes;
             generator.cpuAtMeasureStart = cpuAtStart;
             generator.schedulerAtIntervalStart = processes == null ? null : SchedulerWait.sample(processes.pidsByName());
+            generator.pausesAtIntervalStart = processes == null ? null : JvmPauses.sample(processes.pidsByName());
             generator.measureStartHandled = true;
             return generator.run();
         }
@@ -248,6 +250,7 @@ public final class LoadGenerator {
         acknowledgedAtMeasureStart = counters.acknowledged.sum();
         cpuAtMeasureStart = CpuUsage.sample(processes.pidsByName());
         schedulerAtIntervalStart = SchedulerWait.sample(processes.pidsByName());
+        pausesAtIntervalStart = JvmPauses.sample(processes.pidsByName());
     }
 
     /** The CPU spent since {@link #beginCpuSpan()}, per operation acknowledged since; called once all have completed. */
@@ -303,13 +306,25 @@ public final class LoadGenerator {
         intervalLatency.setEndTimeStamp(clock.wallMillisAt(intervalEndNanos));
         intervalLog.write((intervalEndNanos - clock.measureStartNanos) / 1e9, intervalLatency,
                 counters.intervalAnswered.sumThenReset(), counters.intervalErrors.sumThenReset(),
-                counters.intervalTimeouts.sumThenReset(), schedulerInterval());
+                counters.intervalTimeouts.sumThenReset(), schedulerInterval(), pausesInterval());
         lastIntervalLatencyMicrosP99 = intervalLatency.getValueAtPercentile(99);
     }
 
     private long lastIntervalLatencyMicrosP99;
     /** The measured processes' scheduler figures at the start of the interval being written (null: not measured). */
     private SchedulerWait.Sample schedulerAtIntervalStart;
+
+    /** ... and their JVMs' stop-the-world time at the start of it (null: not measured). */
+    private JvmPauses.Sample pausesAtIntervalStart;
+
+    /** The interval's stop-the-world time of the measured processes' JVMs ({@link JvmPauses}), read on this thread. */
+    private JvmPauses.Sample pausesInterval() {
+        if (processes == null || pausesAtIntervalStart == null) return JvmPauses.Sample.UNREADABLE;
+        JvmPauses.Sample now = JvmPauses.sample(processes.pidsByName());
+        JvmPauses.Sample interval = now.minus(pausesAtIntervalStart);
+        pausesAtIntervalStart = now;
+        return interval;
+    }
 
     /** The interval's CPU and run-queue wait of the measured processes ({@link SchedulerWait}), read on this thread. */
     private SchedulerWait.Sample schedulerInterval() {

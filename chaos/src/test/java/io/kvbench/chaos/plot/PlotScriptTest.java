@@ -258,23 +258,24 @@ class PlotScriptTest {
         assertThat(rates.path("xlabel").asText()).contains("the last interval, cut short by the end of the run, is not drawn");
     }
 
-    /** Issue 19: a load run's CPU and run-queue wait per second, under the rates; an interval without them is skipped. */
+    /** Issue 19: a load run's CPU, run-queue wait and JVM pauses per second, under the rates; empty cells are skipped. */
     @Test
     void aLoadRunsSchedulerFiguresGetAPanelOfTheirOwn() throws Exception {
         Files.writeString(results.resolve("timeseries.csv"), "elapsed_s,ops,errors,timeouts,p50_us,p90_us,p99_us,max_us,"
-                + "cpu_ms,run_queue_wait_ms\n1.000,1000,0,0,800,900,1000,2000,900.0,40.0\n"
-                + "2.000,1000,0,0,800,900,9000,12000,1500.0,600.0\n3.000,1000,0,0,800,900,1000,2000,,\n");
+                + "cpu_ms,run_queue_wait_ms,jvm_stopped_ms\n1.000,1000,0,0,800,900,1000,2000,900.0,40.0,0.0\n"
+                + "2.000,1000,0,0,800,900,9000,12000,1500.0,600.0,45.2\n3.000,1000,0,0,800,900,1000,2000,,,\n");
         Files.delete(results.resolve("faults.csv"));
 
         JsonNode chart = describeOne(plot("--describe", describeFile(), "timeseries", results.toString()), "timeseries");
 
         assertThat(chart.path("axes")).hasSize(3);
         JsonNode scheduler = chart.path("axes").get(2);
-        assertThat(scheduler.path("title").asText()).startsWith("Scheduler: CPU used and time runnable but waiting");
-        assertThat(scheduler.path("ylabel").asText()).isEqualTo("CPU-seconds per second");
+        assertThat(scheduler.path("title").asText()).startsWith("Where time went: CPU used, time runnable but waiting, JVMs stopped");
+        assertThat(scheduler.path("ylabel").asText()).isEqualTo("seconds per second, summed");
         assertThat(scheduler.path("lines").get(0).path("label").asText()).isEqualTo("CPU used, all processes");
         assertThat(scheduler.path("lines").get(1).path("label").asText()).isEqualTo("runnable, waiting for a CPU (run queue)");
         assertThat(scheduler.path("lines").get(1).path("points").asInt()).isEqualTo(2);
+        assertThat(scheduler.path("lines").get(2).path("label").asText()).isEqualTo("JVMs stopped (GC and other safepoints)");
         assertThat(scheduler.path("xlabel").asText()).startsWith("time since load start (s)");
     }
 

@@ -54,12 +54,13 @@ class CompareRefsTest {
                 "--out", out.toString(), "--scratch", scratch.toString(), "--no-plot");
 
         assertThat(run.exitCode()).as(run.errors()).isZero();
-        assertThat(Files.readAllLines(orderFile)).containsExactly("old run-1", "new run-1", "old run-2", "new run-2",
-                "old run-3", "new run-3", "old run-4", "new run-4", "old run-5", "new run-5", "old run-6",
-                "new run-6");
+        // Interleaved and counterbalanced: each side runs first in half of the rounds.
+        assertThat(Files.readAllLines(orderFile)).containsExactly("old run-1", "new run-1", "new run-2", "old run-2",
+                "old run-3", "new run-3", "new run-4", "old run-4", "old run-5", "new run-5", "new run-6",
+                "old run-6");
         assertThat(Files.readAllLines(out.resolve("run-order.txt"))).containsExactly("A run-1", "B run-1",
-                "A run-2", "B run-2", "A run-3", "B run-3", "A run-4", "B run-4", "A run-5", "B run-5", "A run-6",
-                "B run-6");
+                "B run-2", "A run-2", "A run-3", "B run-3", "B run-4", "A run-4", "A run-5", "B run-5", "B run-6",
+                "A run-6");
         assertThat(out.resolve("v0.10").resolve("run-6").resolve("summary.csv")).exists();
         assertThat(out.resolve(commitB).resolve("run-1").resolve("summary.csv")).exists();
         assertThat(out.resolve("v0.10").resolve("build.log")).exists();
@@ -69,8 +70,8 @@ class CompareRefsTest {
         assertThat(Files.readString(out.resolve("compare.csv"))).contains("kvnode OPEN_LOOP: rate=1000,write_p99_us,"
                 + "lower,4003.5,4001,4006,5003.5,5001,5006,").contains(",6,6,true");
         assertThat(run.errors()).contains("compare: 2 builds, then 6 rounds x 1 scenario(s) x 2 sides = 12 runs; "
-                + "estimated", "compare: [1/14] building A (v0.10, ", "compare: [14/14] round 6/6: B (" + commitB
-                + ") run-6; elapsed ", "ETA ", "compare: all 12 runs done in ");
+                + "estimated", "compare: [1/14] building A (v0.10, ", "compare: [14/14] round 6/6: A (v0.10) run-6; elapsed ",
+                "ETA ", "compare: all 12 runs done in ");
         assertWorktreesRemoved();
     }
 

@@ -72,11 +72,11 @@ class CompareSuiteEndToEndTest {
             assertThat(group).anySatisfy(line -> assertThat(line).startsWith("  " + metric + " ").contains("4/4", "lower"));
         }
         assertThat(run.errors()).contains("compare: 2 builds, then 4 rounds x 1 scenario(s) x 2 sides = 8 runs;",
-                "compare: [10/10] round 4/4: B (v-after) sequential-writes; elapsed ");
+                "compare: [10/10] round 4/4: A (v-before) sequential-writes; elapsed ");
         assertThat(Files.readAllLines(out.resolve("run-order.txt"))).containsExactly("A run-1 sequential-writes",
-                "B run-1 sequential-writes", "A run-2 sequential-writes", "B run-2 sequential-writes",
-                "A run-3 sequential-writes", "B run-3 sequential-writes", "A run-4 sequential-writes",
-                "B run-4 sequential-writes");
+                "B run-1 sequential-writes", "B run-2 sequential-writes", "A run-2 sequential-writes",
+                "A run-3 sequential-writes", "B run-3 sequential-writes", "B run-4 sequential-writes",
+                "A run-4 sequential-writes");
         // Each run is named in its run.json, its nodes' data folders are gone, their logs stay.
         Path firstRun = out.resolve("v-before").resolve("run-1").resolve("sequential-writes");
         assertThat(firstRun.resolve("run.json")).content().contains("\"scenario\" : \"sequential-writes\"");

@@ -60,9 +60,12 @@ public final class JvmPauses {
         return readable ? new Sample(stopped, true) : Sample.UNREADABLE;
     }
 
-    /** {@code java.io.tmpdir}/hsperfdata_{@code user.name}, where HotSpot writes it on Linux. */
+    /**
+     * /tmp/hsperfdata_{@code user.name}: HotSpot on Linux writes it under /tmp whatever {@code java.io.tmpdir} says
+     * (os::get_temp_directory), so a JVM started with another tmpdir is still found.
+     */
     static Path defaultFolder() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + System.getProperty("user.name"));
+        return Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"));
     }
 
     /** The process's safepoint time in ns, or null when its file is missing or not a perfdata file this reads. */

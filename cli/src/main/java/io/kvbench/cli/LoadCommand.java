@@ -15,6 +15,7 @@ import io.kvbench.bench.kvnode.NodeWritePath;
 import io.kvbench.bench.load.KeyDistribution;
 import io.kvbench.bench.load.LoadGenerator;
 import io.kvbench.bench.load.LoadMode;
+import io.kvbench.bench.load.LoadPacing;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
@@ -115,6 +116,12 @@ public final class LoadCommand implements Callable<Integer> {
     @OptionRange(min = 1, max = 3_600_000)
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-operation deadline, retries included (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
+
+    @Option(names = "--pacing", defaultValue = "threads",
+            description = "Which thread paces and sends: threads (the generator's own sender thread) or event-loop (the "
+                    + "client's I/O thread, on timers, as wrk2; kvnode only, etcd falls back to threads). Latency runs "
+                    + "from the intended time either way (default: ${DEFAULT-VALUE}).")
+    String pacing;
 
     @Option(names = "--fsync", defaultValue = "always", description = "For the local cluster: always or none (default: ${DEFAULT-VALUE}).")
     String fsync;
@@ -350,7 +357,13 @@ public final class LoadCommand implements Callable<Integer> {
             throw new UsageException("--node-arg: " + e.getMessage());
         }
         OperationMix operationMix = new OperationMix(mix.get(0), mix.get(1), mix.get(2));
-        return LoadSpec.builder().mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
+        LoadPacing loadPacing;
+        try {
+            loadPacing = LoadPacing.fromLabel(pacing);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--" + e.getMessage());
+        }
+        return LoadSpec.builder().pacing(loadPacing).mode(loadMode).targetRatePerSecond(rate).duration(Duration.ofSeconds(durationSeconds))
                 .warmup(Duration.ofSeconds(warmupSeconds)).connections(connections).inFlightLimit(inFlight).keyCount(keys)
                 .keyDistribution(keyDistribution).zipfianTheta(theta).valueSizeBytes(valueSize).mix(operationMix).seed(seed)
                 .operationTimeout(Duration.ofMillis(timeoutMillis)).build();

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * Drives a {@link Target} with a {@link LoadSpec} and writes the results to a directory: {@code latency.hlog},
  * {@code timeseries.csv}, {@code latency.hgrm}, {@code service.hgrm}, {@code summary.csv}, {@code run.json}.
  *
- * <p>The caller opens and closes the target. Sender threads pace and send ({@link Sender}); the calling
+ * <p>The caller opens and closes the target. Sender threads ({@link Sender}) or the target's own I/O thread
+ * ({@link LoopPacer}) pace and send, as the spec's {@link LoadPacing} says; the calling
  * thread reports once a second: interval histograms to the log, a row to the time series, a progress line
  * to stderr ({@link #run}); or the same on a thread of its own until stopped ({@link #start}).
  */
@@ -51,7 +53,10 @@ public final class LoadGenerator {
     private Thread atMeasureStartThread;
     /** How long a run waits at its end for {@link #atMeasureStart} to finish, if it is still running. */
     private static final long MEASURE_START_JOIN_MILLIS = 60_000;
-    private List<Sender> senders;
+    /** Each pacer's sends and histograms: one per sender thread, or the one on the target's loop. */
+    private List<RequestDispatch> dispatches;
+    /** What paced this run: the spec's choice, or sender threads if the target has no loop to pace on. */
+    private LoadPacing pacingUsed;
     /** Whose CPU the run measures over the measured span; null: none. */
     private MeasuredProcesses processes;
     /** The CPU sample at the end of warm-up, with the acknowledged operations then; null until taken. */
@@ -162,16 +167,26 @@ public final class LoadGenerator {
 
     LoadSummary run() throws IOException {
         Semaphore permits = new Semaphore(spec.inFlightLimit());
-        senders = new ArrayList<>();
+        ScheduledExecutorService loop = spec.pacing() == LoadPacing.TARGET_EVENT_LOOP ? target.sendingLoop() : null;
+        pacingUsed = loop != null ? LoadPacing.TARGET_EVENT_LOOP : LoadPacing.SENDER_THREADS;
+        if (loop == null && spec.pacing() == LoadPacing.TARGET_EVENT_LOOP && printToStderr) {
+            System.err.println("load: " + target.name() + " has no I/O thread to pace on; pacing with sender threads");
+        }
+        dispatches = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        CountDownLatch sendersDone = new CountDownLatch(spec.senderThreads());
+        CountDownLatch sendersDone = new CountDownLatch(loop != null ? 1 : spec.senderThreads());
         // A sender thread that has sent its last request stays alive until the CPU at the end of the span is read:
         // /proc loses an exited thread's own figures, and the senders' would be lost in the generator's "other".
         CountDownLatch endOfSpanRead = new CountDownLatch(1);
         try (IntervalLog intervalLog = new IntervalLog(outputDirectory, clock.wallMillisAt(clock.measureStartNanos))) {
-            for (int index = 0; index < spec.senderThreads(); index++) {
+            if (loop != null) {
+                LoopPacer pacer = new LoopPacer(spec, target, loop, permits, clock, counters, sendersDone);
+                dispatches.add(pacer.dispatch);
+                pacer.start();
+            }
+            for (int index = 0; loop == null && index < spec.senderThreads(); index++) {
                 Sender sender = new Sender(index, spec, target, permits, clock, counters);
-                senders.add(sender);
+                dispatches.add(sender.dispatch);
                 Thread thread = new Thread(() -> {
                     try {
                         sender.run();
@@ -196,9 +211,10 @@ public final class LoadGenerator {
         }
         LoadSummary summary = summarize();
         ResultFiles.writeAll(summary);
-        // A stopped run records the duration it ran, not the one it was allowed.
-        LoadSpec ran = stopped ? spec.toBuilder().duration(Duration.ofNanos(Math.max(1, clock.endNanos() - clock.measureStartNanos)))
-                .build() : spec;
+        // A stopped run records the duration it ran, not the one it was allowed; every run the pacing it used.
+        LoadSpec.Builder ranBuilder = spec.toBuilder().pacing(pacingUsed);
+        if (stopped) ranBuilder.duration(Duration.ofNanos(Math.max(1, clock.endNanos() - clock.measureStartNanos)));
+        LoadSpec ran = ranBuilder.build();
         RunInfo.write(outputDirectory.resolve("run.json"), ran, target.name(), target.fsyncMode(), floor,
                 startWallTime, Instant.now());
         // A quiet run's caller judges the rate: under faults, timeouts lower it without any saturation.
@@ -297,9 +313,9 @@ public final class LoadGenerator {
     private void writeInterval(IntervalLog intervalLog, long intervalStartNanos, long intervalEndNanos)
             throws IOException {
         Histogram intervalLatency = MicrosHistograms.newHistogram();
-        for (Sender sender : senders) {
-            intervalLatency.add(sender.latencyMicros.getIntervalHistogram());
-            totalServiceMicros.add(sender.serviceMicros.getIntervalHistogram());
+        for (RequestDispatch dispatch : dispatches) {
+            intervalLatency.add(dispatch.latencyMicros.getIntervalHistogram());
+            totalServiceMicros.add(dispatch.serviceMicros.getIntervalHistogram());
         }
         totalLatencyMicros.add(intervalLatency);
         intervalLatency.setStartTimeStamp(clock.wallMillisAt(intervalStartNanos));

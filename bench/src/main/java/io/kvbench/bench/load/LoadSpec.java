@@ -22,7 +22,9 @@ import java.util.Objects;
  * @param mix                  read/write/cas percentages
  * @param seed                 seeds keys, operation kinds and values; sender thread k uses seed + k
  * @param operationTimeout     an operation not answered by then counts as a timeout
- * @param senderThreads        threads that pace and send (keep small: the target shares the machine)
+ * @param senderThreads        threads that pace and send (keep small: the target shares the machine); with
+ *                             {@link LoadPacing#TARGET_EVENT_LOOP} pacing, the target's one loop does instead
+ * @param pacing               which thread paces and sends ({@link LoadPacing})
  */
 public record LoadSpec(
         LoadMode mode,
@@ -38,7 +40,8 @@ public record LoadSpec(
         OperationMix mix,
         long seed,
         Duration operationTimeout,
-        int senderThreads) {
+        int senderThreads,
+        LoadPacing pacing) {
 
     public LoadSpec {
         Objects.requireNonNull(mode, "mode");
@@ -47,6 +50,7 @@ public record LoadSpec(
         Objects.requireNonNull(keyDistribution, "keyDistribution");
         Objects.requireNonNull(mix, "mix");
         Objects.requireNonNull(operationTimeout, "operationTimeout");
+        Objects.requireNonNull(pacing, "pacing");
         require(mode == LoadMode.CLOSED_LOOP || targetRatePerSecond > 0, "targetRatePerSecond must be > 0");
         require(!duration.isNegative() && !duration.isZero(), "duration must be > 0");
         require(!warmup.isNegative(), "warmup must be >= 0");
@@ -74,7 +78,8 @@ public record LoadSpec(
         return new Builder().mode(mode).targetRatePerSecond(targetRatePerSecond).duration(duration).warmup(warmup)
                 .connections(connections).inFlightLimit(inFlightLimit).keyCount(keyCount)
                 .keyDistribution(keyDistribution).zipfianTheta(zipfianTheta).valueSizeBytes(valueSizeBytes)
-                .mix(mix).seed(seed).operationTimeout(operationTimeout).senderThreads(senderThreads);
+                .mix(mix).seed(seed).operationTimeout(operationTimeout).senderThreads(senderThreads)
+                .pacing(pacing);
     }
 
     /** The parameters as plain values for run.json (Jackson has no java.time support without a module). */
@@ -96,6 +101,7 @@ public record LoadSpec(
         map.put("seed", seed);
         map.put("operationTimeoutMillis", operationTimeout.toMillis());
         map.put("senderThreads", senderThreads);
+        map.put("pacing", pacing.label());
         return map;
     }
 
@@ -115,6 +121,7 @@ public record LoadSpec(
         private long seed = 1;
         private Duration operationTimeout = Duration.ofSeconds(5);
         private int senderThreads = 1;
+        private LoadPacing pacing = LoadPacing.SENDER_THREADS;
 
         public Builder mode(LoadMode value) { mode = value; return this; }
         public Builder targetRatePerSecond(double value) { targetRatePerSecond = value; return this; }
@@ -130,10 +137,11 @@ public record LoadSpec(
         public Builder seed(long value) { seed = value; return this; }
         public Builder operationTimeout(Duration value) { operationTimeout = value; return this; }
         public Builder senderThreads(int value) { senderThreads = value; return this; }
+        public Builder pacing(LoadPacing value) { pacing = value; return this; }
 
         public LoadSpec build() {
             return new LoadSpec(mode, targetRatePerSecond, duration, warmup, connections, inFlightLimit, keyCount,
-                    keyDistribution, zipfianTheta, valueSizeBytes, mix, seed, operationTimeout, senderThreads);
+                    keyDistribution, zipfianTheta, valueSizeBytes, mix, seed, operationTimeout, senderThreads, pacing);
         }
     }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +132,12 @@ public final class KvnodeTarget implements Target {
             default:
                 throw new IllegalArgumentException("unknown operation " + operation.kind());
         }
+    }
+
+    /** The clients' one I/O thread: every client's connection and timers live on it. */
+    @Override
+    public ScheduledExecutorService sendingLoop() {
+        return netty == null ? null : netty.group().next();
     }
 
     private static OpResult found(KvResult.Value read) {

@@ -56,6 +56,12 @@ public final class StallingTarget implements Target {
         return result;
     }
 
+    /** The responder's thread: a generator pacing on it sends from where the answers come, as on a client's loop. */
+    @Override
+    public ScheduledExecutorService sendingLoop() {
+        return responder;
+    }
+
     @Override
     public String fsyncMode() {
         return "none";

@@ -2,6 +2,7 @@ package io.kvbench.bench.target;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A system under test. {@link #execute} must not block: the load generator keeps many operations in flight
@@ -21,6 +22,16 @@ public interface Target extends AutoCloseable {
      * where the target can tell); it may complete on any thread, including the caller's.
      */
     CompletableFuture<OpResult> execute(Operation operation);
+
+    /**
+     * The single thread on which {@link #execute} costs least, because the target does its I/O there (a Netty event
+     * loop: a call from it writes to the socket at once instead of waking the loop with a task), or null if there is
+     * none. With {@link io.kvbench.bench.load.LoadPacing#TARGET_EVENT_LOOP} the generator paces and sends on it.
+     * Valid between {@link #open} and {@link #close}.
+     */
+    default ScheduledExecutorService sendingLoop() {
+        return null;
+    }
 
     /** How the target makes writes durable, recorded in run.json beside the results. */
     default String fsyncMode() {

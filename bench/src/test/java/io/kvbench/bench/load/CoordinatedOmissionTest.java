@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +37,13 @@ class CoordinatedOmissionTest {
      */
     private static final int IN_FLIGHT_LIMIT = 16;
 
-    @Test
+    /** Either pacer, the generator's own thread or the target's loop (which keeps running while answers stall). */
+    @ParameterizedTest
+    @EnumSource(LoadPacing.class)
     @Timeout(30)
-    void aStallShowsAsRTimesTRequestsSpreadFromZeroToTFromTheIntendedTime(@TempDir Path directory) throws Exception {
-        LoadSpec spec = LoadSpec.builder().targetRatePerSecond(RATE_PER_SECOND).duration(Duration.ofSeconds(3))
+    void aStallShowsAsRTimesTRequestsSpreadFromZeroToTFromTheIntendedTime(LoadPacing pacing, @TempDir Path directory)
+            throws Exception {
+        LoadSpec spec = LoadSpec.builder().pacing(pacing).targetRatePerSecond(RATE_PER_SECOND).duration(Duration.ofSeconds(3))
                 .warmup(Duration.ZERO).inFlightLimit(IN_FLIGHT_LIMIT).operationTimeout(Duration.ofSeconds(5)).build();
         LoadSummary summary;
         try (StallingTarget target = new StallingTarget(Duration.ofNanos(100_000), Duration.ofMillis(1500),

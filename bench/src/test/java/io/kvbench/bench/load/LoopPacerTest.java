@@ -1,0 +1,121 @@
+package io.kvbench.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pacing on the target's own I/O thread ({@link LoadPacing#TARGET_EVENT_LOOP}): every request is sent from that
+ * thread, at the promised rate (open loop) or as the in-flight limit allows (closed loop), never more in flight than
+ * the limit, and a target that never answers still ends the run with every measured request counted as a timeout.
+ */
+class LoopPacerTest {
+
+    private static final double RATE_PER_SECOND = 2000;
+
+    private static LoadSpec.Builder onTheLoop() {
+        return LoadSpec.builder().pacing(LoadPacing.TARGET_EVENT_LOOP).seed(5);
+    }
+
+    @Test
+    @Timeout(30)
+    void openLoopSendsEveryRequestFromTheLoopAtTheRate(@TempDir Path directory) throws Exception {
+        LoadSpec spec = onTheLoop().targetRatePerSecond(RATE_PER_SECOND).duration(Duration.ofSeconds(3))
+                .warmup(Duration.ofMillis(500)).build();
+        // Answers at once, inside execute: a pacer that sent the next request from the completion would recurse.
+        LoopTarget target = new LoopTarget(0, true);
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        assertThat(summary.achievedRatePerSecond()).isCloseTo(RATE_PER_SECOND, within(0.03 * RATE_PER_SECOND));
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.timeouts()).isZero();
+        // Warm-up and measured span together: 3.5 s at the rate, every one from the loop's thread.
+        assertThat((double) target.executed.get()).isCloseTo(3.5 * RATE_PER_SECOND, within(0.03 * 3.5 * RATE_PER_SECOND));
+        assertThat(target.executedOffTheLoop.get()).isZero();
+        assertThat(new ObjectMapper().readTree(directory.resolve("run.json").toFile()).path("parameters")
+                .path("pacing").asText()).isEqualTo("event-loop");
+    }
+
+    @Test
+    @Timeout(30)
+    void openLoopBehindItsLimitMeasuresFromTheIntendedTime(@TempDir Path directory) throws Exception {
+        // 2 in flight, each answered after 5 ms: at most 400/s get through against 1000/s intended, so the backlog
+        // grows through the run and the last requests waited most of it. Service time stays near 5 ms.
+        long serviceNanos = TimeUnit.MILLISECONDS.toNanos(5);
+        LoadSpec spec = onTheLoop().targetRatePerSecond(1000).inFlightLimit(2).duration(Duration.ofSeconds(2))
+                .warmup(Duration.ZERO).operationTimeout(Duration.ofSeconds(20)).build();
+        LoopTarget target = new LoopTarget(serviceNanos, true);
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        assertThat(target.mostOutstanding.get()).isLessThanOrEqualTo(2);
+        assertThat(target.executedOffTheLoop.get()).isZero();
+        // Every intended request was sent in the end (the give-up time is far) and answered.
+        assertThat(summary.count()).isEqualTo(2000);
+        assertThat(summary.timeouts()).isZero();
+        assertThat(summary.serviceMicros().getValueAtPercentile(50)).isBetween(4_000L, 50_000L);
+        // The last request was intended at 2 s and sent after 2000 x 2.5 ms = 5 s: it waited about 3 s.
+        assertThat(summary.latencyMicros().getMaxValue()).isGreaterThan(2_000_000L);
+    }
+
+    @Test
+    @Timeout(30)
+    void closedLoopKeepsItsClientsBusyAndNeverExceedsThem(@TempDir Path directory) throws Exception {
+        long serviceNanos = TimeUnit.MILLISECONDS.toNanos(2);
+        LoadSpec spec = onTheLoop().mode(LoadMode.CLOSED_LOOP).inFlightLimit(8).duration(Duration.ofSeconds(2))
+                .warmup(Duration.ZERO).build();
+        LoopTarget target = new LoopTarget(serviceNanos, true);
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        assertThat(target.mostOutstanding.get()).isEqualTo(8);
+        assertThat(target.executedOffTheLoop.get()).isZero();
+        // 8 clients at 2 ms each: 4,000/s at most; a loop that kept them busy gets most of it on a loaded machine.
+        assertThat(summary.achievedRatePerSecond()).isBetween(1_500.0, 4_100.0);
+        assertThat(summary.errors()).isZero();
+        assertThat(summary.timeouts()).isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void aTargetThatNeverAnswersEndsTheRunWithEveryMeasuredRequestATimeout(@TempDir Path directory) throws Exception {
+        // 4 in flight, never answered; each times out after 300 ms, freeing its permit for the backlog, which
+        // times out in turn, until the give-up time (end + timeout) counts what is left unsent.
+        LoadSpec spec = onTheLoop().targetRatePerSecond(100).inFlightLimit(4).duration(Duration.ofSeconds(1))
+                .warmup(Duration.ZERO).operationTimeout(Duration.ofMillis(300)).build();
+        LoopTarget target = new LoopTarget(0, false);
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        assertThat(summary.timeouts()).isEqualTo(100);
+        assertThat(summary.count()).isZero();
+        assertThat(target.executed.get()).isBetween(4L, 100L);
+    }
+
+    @Test
+    @Timeout(30)
+    void aTargetWithoutALoopIsPacedBySenderThreadsAndRunJsonSaysSo(@TempDir Path directory) throws Exception {
+        LoadSpec spec = onTheLoop().targetRatePerSecond(500).duration(Duration.ofSeconds(1)).warmup(Duration.ZERO).build();
+        CountingTarget target = new CountingTarget();
+        LoadSummary summary = LoadGenerator.run(spec, target, directory);
+        assertThat(summary.count()).isEqualTo(500);
+        assertThat(new ObjectMapper().readTree(directory.resolve("run.json").toFile()).path("parameters")
+                .path("pacing").asText()).isEqualTo("threads");
+    }
+}

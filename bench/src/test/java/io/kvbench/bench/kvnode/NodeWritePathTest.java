@@ -22,8 +22,8 @@ class NodeWritePathTest {
     private static ObjectNode status(int nodeId, String role, long peerMessages, long peerFlushes, long clientFlushes,
                                      long walTasks, long wakeups) {
         ObjectNode status = JSON.createObjectNode().put("nodeId", nodeId).put("role", role);
-        status.putObject("writePath").put("tickMillis", 1).put("tickTimer", "every-tick").put("walCompletions", "per-batch")
-                .put("appendAcks", "per-turn").put("peerMessagesSent", peerMessages).put("peerSocketFlushes", peerFlushes)
+        status.putObject("writePath").put("tickMillis", 1).put("tickTimer", "every-tick").put("appendAcks", "per-turn")
+                .put("peerMessagesSent", peerMessages).put("peerSocketFlushes", peerFlushes)
                 .put("clientSocketFlushes", clientFlushes).put("walCompletionTasks", walTasks).put("crossThreadWakeups", wakeups);
         return status;
     }
@@ -37,8 +37,8 @@ class NodeWritePathTest {
         List<String> lines = NodeWritePath.write(before, after, 100, file);
 
         assertThat(Files.readAllLines(file)).containsExactly(String.join(",", NodeWritePath.COLUMNS),
-                "1,LEADER,1,every-tick,per-batch,per-turn,100,2.000,2.000,1.000,1.000,0.900",
-                "2,FOLLOWER,1,every-tick,per-batch,per-turn,100,0.500,0.500,0.000,0.500,0.450");
+                "1,LEADER,1,every-tick,per-turn,100,2.000,2.000,1.000,1.000,0.900",
+                "2,FOLLOWER,1,every-tick,per-turn,100,0.500,0.500,0.000,0.500,0.450");
         assertThat(lines).containsExactly(
                 "node 1 (LEADER): peer messages 2.000, peer flushes 2.000, client flushes 1.000, WAL completion tasks 1.000, cross-thread wake-ups 0.900",
                 "node 2 (FOLLOWER): peer messages 0.500, peer flushes 0.500, client flushes 0.000, WAL completion tasks 0.500, cross-thread wake-ups 0.450");

@@ -151,11 +151,6 @@ public final class KvNodeMain implements Callable<Integer> {
     Long snapshotEveryLogBytes;
 
     // Issue 19's A/B switches: each defaults to the behaviour before it, so one jar runs both sides of a comparison.
-    @Option(names = "--wal-completions", defaultValue = "per-batch",
-            description = "How the WAL thread's completions reach the event loop: per-batch (one task per submitted batch) or "
-                    + "per-group (one task per fsync group) (default: ${DEFAULT-VALUE}).")
-    String walCompletions;
-
     @Option(names = "--tick-timer", defaultValue = "next-deadline",
             description = "When the event loop counts ticks: every-tick (a timer every --tick-ms) or next-deadline (a timer "
                     + "for the next heartbeat, timeout or other action, the ticks since counted at once; 22 %% less CPU per write, "
@@ -249,7 +244,6 @@ public final class KvNodeMain implements Callable<Integer> {
                 .leaderLostTimeoutMaxMillis(leaderLostMaxMillis).connectionClosedHint(connectionClosedHint).syncMode(syncMode)
                 .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
                 .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets())
-                .walCompletionsPerGroup(choice("--wal-completions", walCompletions, "per-batch", "per-group"))
                 .appendAcksPerTurn(choice("--append-acks", appendAcks, "per-append", "per-turn"))
                 .tickTimerAtNextDeadline(choice("--tick-timer", tickTimer, "every-tick", "next-deadline")).build();
     }

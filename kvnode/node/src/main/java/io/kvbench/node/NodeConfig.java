@@ -42,7 +42,6 @@ public final class NodeConfig {
     private final boolean auditWrites;
     private final InboundLimits inboundLimits;
     private final ByteBudgets byteBudgets;
-    private final boolean walCompletionsPerGroup;
     private final boolean appendAcksPerTurn;
     private final boolean tickTimerAtNextDeadline;
 
@@ -67,7 +66,6 @@ public final class NodeConfig {
         this.auditWrites = builder.auditWrites;
         this.inboundLimits = builder.inboundLimits != null ? builder.inboundLimits : InboundLimits.defaults();
         this.byteBudgets = builder.byteBudgets != null ? builder.byteBudgets : ByteBudgets.defaults();
-        this.walCompletionsPerGroup = builder.walCompletionsPerGroup;
         this.appendAcksPerTurn = builder.appendAcksPerTurn;
         this.tickTimerAtNextDeadline = builder.tickTimerAtNextDeadline;
         if (!peerAddresses.containsKey(nodeId)) {
@@ -175,11 +173,6 @@ public final class NodeConfig {
         return byteBudgets;
     }
 
-    /** One core-thread task per WAL group instead of one per batch ({@code --wal-completions per-group}; issue 19). */
-    public boolean walCompletionsPerGroup() {
-        return walCompletionsPerGroup;
-    }
-
     /** A follower's acknowledgements, one per leader and turn ({@code --append-acks per-turn}; issue 19). */
     public boolean appendAcksPerTurn() {
         return appendAcksPerTurn;
@@ -243,7 +236,6 @@ public final class NodeConfig {
         private boolean auditWrites;
         private InboundLimits inboundLimits;
         private ByteBudgets byteBudgets;
-        private boolean walCompletionsPerGroup;
         private boolean appendAcksPerTurn = true;
         private boolean tickTimerAtNextDeadline = true;
 
@@ -334,12 +326,6 @@ public final class NodeConfig {
         /** The state's quota and the log's limits; default {@link ByteBudgets#defaults()}, from the heap. */
         public Builder byteBudgets(ByteBudgets value) {
             byteBudgets = value;
-            return this;
-        }
-
-        /** One core-thread task per WAL group rather than per batch; default false (per batch). */
-        public Builder walCompletionsPerGroup(boolean value) {
-            walCompletionsPerGroup = value;
             return this;
         }
 

@@ -138,8 +138,7 @@ public final class NodeRuntime implements AutoCloseable {
                 .withSyncMode(config.syncMode()).withCommitNanosObserver(measurements.walCommitObserver())));
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
-        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads,
-                config.walCompletionsPerGroup());
+        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads);
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
@@ -426,7 +425,6 @@ public final class NodeRuntime implements AutoCloseable {
     /** The write path's switches and hand-off counters (null parts before the ports are open). */
     private StatusSnapshot.WritePath writePath() {
         return new StatusSnapshot.WritePath(config.tickMillis(), timerAtNextDeadline ? "next-deadline" : "every-tick",
-                config.walCompletionsPerGroup() ? "per-group" : "per-batch",
                 config.appendAcksPerTurn() ? "per-turn" : "per-append",
                 peerConnections == null ? 0 : peerConnections.sentMessageCount(),
                 peerConnections == null ? 0 : peerConnections.socketFlushCount(),

@@ -73,15 +73,14 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
     }
 
     /**
-     * The write path's switches ({@code kvnode run --tick-ms}, {@code --tick-timer}, {@code --wal-completions}, {@code
-     * --append-acks}) and its
+     * The write path's switches ({@code kvnode run --tick-ms}, {@code --tick-timer}, {@code --append-acks}) and its
      * counters since the node started, to be divided by the writes between two readings: {@code peerMessagesSent}
      * messages handed to the peer connections, {@code peerSocketFlushes} and {@code clientSocketFlushes} flushes that
      * reached a socket (each a write system call or more, after the turn's flushes were merged), {@code
      * walCompletionTasks} tasks the WAL's completions posted to the event loop, {@code crossThreadWakeups} drains of the
      * event loop's inbox scheduled from another thread (each may wake it).
      */
-    public record WritePath(int tickMillis, String tickTimer, String walCompletions, String appendAcks, long peerMessagesSent,
+    public record WritePath(int tickMillis, String tickTimer, String appendAcks, long peerMessagesSent,
                             long peerSocketFlushes, long clientSocketFlushes, long walCompletionTasks,
                             long crossThreadWakeups) {
     }

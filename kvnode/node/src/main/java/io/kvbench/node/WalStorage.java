@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -47,8 +48,24 @@ final class WalStorage implements Storage, AutoCloseable {
     /** Reads and writes snapshot chunks, one task at a time, in order. */
     private final ExecutorService transferIo;
     private ReplicaDriver driver;
-    /** Hands the WAL thread's completions to the core thread, one task per batch or per group. */
-    private final WalCompletions completions;
+    private final Runnable persisted = () -> driver.persisted();
+    /** Tasks the WAL's completions posted to the core thread (for the node's status: tasks per write). */
+    private final LongAdder completionTasks = new LongAdder();
+    /**
+     * One callback for every batch: completions carry no data and arrive in submission order, each a task of its own
+     * on the core thread (one task per fsync group instead made no difference in issue 19's A/B).
+     */
+    private final WalCallback persistCallback = new WalCallback() {
+        @Override
+        public void onDurable() {
+            postCompletion(persisted);
+        }
+
+        @Override
+        public void onFailure(IOException cause) {
+            postCompletion(() -> driver.storageFailed(cause));
+        }
+    };
     /** The current snapshot's file, open; null while there is none. Core thread. */
     private SharedReader current;
 
@@ -103,13 +120,10 @@ final class WalStorage implements Storage, AutoCloseable {
     /**
      * @param coreThread  queues a task on the node's core thread
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
-     * @param completionsPerGroup one core-thread task per WAL group, not per batch ({@code --wal-completions per-group})
      */
-    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull,
-               boolean completionsPerGroup) throws IOException {
+    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull)
+            throws IOException {
         this.wal = wal;
-        this.completions = new WalCompletions(coreThread, () -> driver.persisted(), cause -> driver.storageFailed(cause),
-                completionsPerGroup);
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
@@ -141,7 +155,7 @@ final class WalStorage implements Storage, AutoCloseable {
             replaceCurrent(wal.openStaged(received)); // opened before the WAL thread renames it
         }
         try {
-            wal.submit(new WalBatch(hardState, entries, received), completions.callback());
+            wal.submit(new WalBatch(hardState, entries, received), persistCallback);
         } catch (WalFailedException e) {
             throw e.getCause();
         }
@@ -280,7 +294,13 @@ final class WalStorage implements Storage, AutoCloseable {
 
     /** Tasks the WAL's completions posted to the core thread so far. */
     long completionTasks() {
-        return completions.tasksPosted();
+        return completionTasks.sum();
+    }
+
+    /** WAL thread. */
+    private void postCompletion(Runnable task) {
+        completionTasks.increment();
+        coreThread.accept(task);
     }
 
     private void replaceCurrent(SnapshotFileReader reader) {

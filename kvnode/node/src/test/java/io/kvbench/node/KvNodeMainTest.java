@@ -37,7 +37,7 @@ class KvNodeMainTest {
                 "--election-timeout-min-ms", "200", "--election-timeout-max-ms", "400", "--heartbeat-ms", "40",
                 "--leader-lost-max-ms", "6", "--connection-closed-hint", "false", "--fsync", "none",
                 "--snapshot-every", "500", "--audit-writes", "--max-sessions", "7", "--session-timeout-ms", "9000",
-                "--tick-timer", "every-tick", "--wal-completions", "per-group", "--append-acks", "per-append");
+                "--tick-timer", "every-tick", "--append-acks", "per-append");
         NodeConfig config = main.config();
 
         assertThat(config.clusterId()).isEqualTo("lab");
@@ -54,7 +54,6 @@ class KvNodeMainTest {
         assertThat(config.maxSessions()).isEqualTo(7);
         assertThat(config.sessionTimeoutMillis()).isEqualTo(9000);
         assertThat(config.tickTimerAtNextDeadline()).isFalse();
-        assertThat(config.walCompletionsPerGroup()).isTrue();
         assertThat(config.appendAcksPerTurn()).isFalse();
         assertThat(config.driverConfig().appendAcksPerTurn()).isFalse();
     }
@@ -62,8 +61,7 @@ class KvNodeMainTest {
     /**
      * Issue 19's switches, each decided by an interleaved A/B: the timer at the next deadline (less CPU per write,
      * failover not significantly different once the status rebuild left the election's path) and one append
-     * acknowledgement per turn (less CPU per write, more throughput) are the defaults; WAL completions per group made
-     * no measurable difference and stay off.
+     * acknowledgement per turn (less CPU per write, more throughput) are the defaults.
      */
     @Test
     void theWritePathDefaults() {
@@ -72,7 +70,6 @@ class KvNodeMainTest {
                 "--data-dir", "d1");
         NodeConfig config = main.config();
         assertThat(config.tickTimerAtNextDeadline()).isTrue();
-        assertThat(config.walCompletionsPerGroup()).isFalse();
         assertThat(config.appendAcksPerTurn()).isTrue();
         assertThat(config.driverConfig().appendAcksPerTurn()).isTrue();
     }
@@ -83,8 +80,8 @@ class KvNodeMainTest {
         KvNodeMain.checkOptionsForEveryNode(List.of("--tick-ms=5", "--append-acks", "per-turn"));
         assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--tick-ms=0")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--tick-ms must be from 1 to 1000, not 0");
-        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--wal-completions=sometimes")))
-                .hasMessage("--wal-completions must be per-batch or per-group, not sometimes");
+        assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--append-acks=sometimes")))
+                .hasMessage("--append-acks must be per-append or per-turn, not sometimes");
         assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--no-such-option")))
                 .hasMessageContaining("Unknown option: '--no-such-option'");
         assertThatThrownBy(() -> KvNodeMain.checkOptionsForEveryNode(List.of("--data-dir=/tmp/x")))

@@ -29,20 +29,20 @@ class NodeRuntimeTest {
 
     @Test
     void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
-        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("next-deadline", "per-batch", "per-turn"));
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("next-deadline", "per-turn"));
     }
 
     /**
      * The same with issue 19's other settings: the timer every tick and one acknowledgement per append (the defaults
-     * before), one WAL completion task per group. Each must keep elections, failover and catch-up working.
+     * before). Each must keep elections, failover and catch-up working.
      */
     @Test
     void withTheOtherWritePathSettingsTheSameHolds() throws Exception {
-        electsReplicatesAndSurvivesTheLeaderStopping(List.of("--tick-timer", "every-tick", "--wal-completions", "per-group",
-                "--append-acks", "per-append"), List.of("every-tick", "per-group", "per-append"));
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of("--tick-timer", "every-tick", "--append-acks", "per-append"),
+                List.of("every-tick", "per-append"));
     }
 
-    /** {@code switches}: the tick timer, WAL completions and append acknowledgements each node must report. */
+    /** {@code switches}: the tick timer and append acknowledgements each node must report. */
     private void electsReplicatesAndSurvivesTheLeaderStopping(List<String> nodeArguments, List<String> switches) throws Exception {
         try (LocalCluster cluster = TestClusters.start(3, directory, nodeArguments);
              NettyResources netty = new NettyResources("test-client", 1)) {
@@ -97,7 +97,7 @@ class NodeRuntimeTest {
                 assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
                 // It ran with the switches asked for, and its write path's counters moved (status writePath).
                 StatusSnapshot.WritePath path = status.writePath();
-                assertThat(List.of(path.tickTimer(), path.walCompletions(), path.appendAcks())).isEqualTo(switches);
+                assertThat(List.of(path.tickTimer(), path.appendAcks())).isEqualTo(switches);
                 assertThat(path.peerMessagesSent()).as("node %d peer messages", id).isPositive();
                 assertThat(path.peerSocketFlushes()).as("node %d peer flushes (handshakes too)", id).isPositive();
                 assertThat(path.walCompletionTasks()).as("node %d WAL completion tasks", id).isPositive();

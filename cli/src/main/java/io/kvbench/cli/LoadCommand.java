@@ -117,9 +117,9 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", defaultValue = "10000", description = "Per-operation deadline, retries included (default: ${DEFAULT-VALUE}).")
     long timeoutMillis;
 
-    @Option(names = "--pacing", defaultValue = "threads",
-            description = "Which thread paces and sends: threads (the generator's own sender thread) or event-loop (the "
-                    + "client's I/O thread, on timers, as wrk2; kvnode only, etcd falls back to threads). Latency runs "
+    @Option(names = "--pacing", defaultValue = "event-loop",
+            description = "Which thread paces and sends: event-loop (the client's own I/O thread, on timers, as wrk2) or "
+                    + "threads (a sender thread of the generator's, handing each request to that loop). Latency runs "
                     + "from the intended time either way (default: ${DEFAULT-VALUE}).")
     String pacing;
 

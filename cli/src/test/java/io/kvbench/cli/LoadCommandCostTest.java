@@ -74,8 +74,9 @@ class LoadCommandCostTest {
             assertThat(row.get("process")).isEqualTo("node" + leader);
             assertThat(row.get("thread_class")).isEqualTo("wal");
         }).anySatisfy(row -> {
+            // Paced on the client's own event loop (the default): no sender thread, the loop does the sending.
             assertThat(row.get("process")).isEqualTo("generator");
-            assertThat(row.get("thread_class")).isEqualTo("load_sender");
+            assertThat(row.get("thread_class")).isEqualTo("event_loop");
         });
         for (String process : processes) {
             CSVRecord all = cpu.stream().filter(row -> row.get("process").equals(process)

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -153,6 +154,12 @@ public final class EtcdTarget implements Target {
             pools.add(new FixedChannelPool(bootstrap, new PipelineSetUp(), ChannelHealthChecker.ACTIVE,
                     null, -1, connectionsPerEndpoint, Integer.MAX_VALUE, true, true));
         }
+    }
+
+    /** The one event loop every connection pool, timer and answer runs on. */
+    @Override
+    public ScheduledExecutorService sendingLoop() {
+        return group == null ? null : group.next();
     }
 
     @Override

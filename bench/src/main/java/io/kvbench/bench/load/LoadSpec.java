@@ -105,7 +105,10 @@ public record LoadSpec(
         return map;
     }
 
-    /** Defaults: open loop, 1000/s for 10 s after 2 s warm-up, 8 connections, 64 in flight, 1000 uniform keys, 100-byte writes. */
+    /**
+     * Defaults: open loop, 1000/s for 10 s after 2 s warm-up, 8 connections, 64 in flight, 1000 uniform keys, 100-byte
+     * writes, paced on the target's own loop (issue 19's A/B).
+     */
     public static final class Builder {
         private LoadMode mode = LoadMode.OPEN_LOOP;
         private double targetRatePerSecond = 1000;
@@ -121,7 +124,7 @@ public record LoadSpec(
         private long seed = 1;
         private Duration operationTimeout = Duration.ofSeconds(5);
         private int senderThreads = 1;
-        private LoadPacing pacing = LoadPacing.SENDER_THREADS;
+        private LoadPacing pacing = LoadPacing.TARGET_EVENT_LOOP;
 
         public Builder mode(LoadMode value) { mode = value; return this; }
         public Builder targetRatePerSecond(double value) { targetRatePerSecond = value; return this; }

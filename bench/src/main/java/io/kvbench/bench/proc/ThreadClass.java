@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * {@code DefaultThreadFactory} names it {@code kvnode-<id>-<pool>-<n>}: every socket and the consensus core) and its
  * WAL thread ({@code wal-<data folder>}: the writes and fsyncs); the generator's on its client's event loops
  * ({@code kvnode-target-<pool>-<n>}, which /proc cuts to {@code kvnode-target-<pool>}; a KvClient's own,
- * {@code kvclient-<pool>-<n>}) and its {@code load-sender-<n>} threads. The JVM's own work is split off because it
+ * {@code kvclient-<pool>-<n>}; they also pace and send, by default) and its {@code load-sender-<n>} threads (with
+ * {@code --pacing threads}). The JVM's own work is split off because it
  * is not the write path's: the JIT compilers (a fresh JVM compiles for tens of seconds) and GC with the VM thread
  * (safepoints; the serial collector runs there).
  */

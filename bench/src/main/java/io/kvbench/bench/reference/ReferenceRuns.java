@@ -152,7 +152,8 @@ public final class ReferenceRuns {
     }
 
     public static void main(String[] args) throws Exception {
-        // Park-only pacing unless told otherwise: with 2 shared cores, a spinning open-loop sender took ~70% of a
+        // With sender-thread pacing (LoadPacing.SENDER_THREADS; the default paces on the client's loop, no spin):
+        // park-only pacing unless told otherwise: with 2 shared cores, a spinning open-loop sender took ~70% of a
         // core from the nodes in the first runs (cpu.json). Late sends still count: latency is from intended time.
         if (System.getProperty(SPIN_THRESHOLD_PROPERTY) == null) System.setProperty(SPIN_THRESHOLD_PROPERTY, "0");
         ReferenceRuns runs;

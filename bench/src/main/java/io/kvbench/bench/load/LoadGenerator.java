@@ -55,6 +55,8 @@ public final class LoadGenerator {
     private static final long MEASURE_START_JOIN_MILLIS = 60_000;
     /** Each pacer's sends and histograms: one per sender thread, or the one on the target's loop. */
     private List<RequestDispatch> dispatches;
+    /** The pacer on the target's loop, if that paces this run (null: sender threads, or not started yet). */
+    private volatile LoopPacer loopPacer;
     /** What paced this run: the spec's choice, or sender threads if the target has no loop to pace on. */
     private LoadPacing pacingUsed;
     /** Whose CPU the run measures over the measured span; null: none. */
@@ -163,6 +165,9 @@ public final class LoadGenerator {
     void stop() {
         stopped = true;
         clock.endNoLaterThan(System.nanoTime());
+        // A pacer on the target's loop would notice at its next timer or completion; a stop should end it now.
+        LoopPacer pacer = loopPacer;
+        if (pacer != null) pacer.wake();
     }
 
     LoadSummary run() throws IOException {
@@ -182,6 +187,7 @@ public final class LoadGenerator {
             if (loop != null) {
                 LoopPacer pacer = new LoopPacer(spec, target, loop, permits, clock, counters, sendersDone);
                 dispatches.add(pacer.dispatch);
+                loopPacer = pacer;
                 pacer.start();
             }
             for (int index = 0; loop == null && index < spec.senderThreads(); index++) {

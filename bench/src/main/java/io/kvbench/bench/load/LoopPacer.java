@@ -4,6 +4,7 @@ import io.kvbench.bench.target.Target;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,19 +12,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Paces and sends on the target's own I/O thread ({@link LoadPacing#TARGET_EVENT_LOOP}), as wrk2 does on its event
  * loops: no thread of the generator's own, so no hand-off per request. Open loop: request i goes out when a timer
- * on the loop fires at its intended time (every request whose time has come is sent in that turn). Closed loop: a
- * completion gives its permit back and the loop sends the next request in its next turn. Latency still runs from
- * the intended time ({@link RequestDispatch}): a timer that fires late, or a loop busy with replies, counts against
- * the target, never hidden.
+ * on the loop fires at its intended time (every request whose time has come is sent in that turn, up to
+ * {@link #MAX_SENDS_PER_TURN} and the free permits). Closed loop: a completion gives its permit back and the loop
+ * sends the next request in its next turn. Latency still runs from the intended time ({@link RequestDispatch}): a
+ * timer that fires late, or a loop busy with replies, counts against the target, never hidden.
  *
- * <p>Everything but {@link #onPermitReleased} runs on the loop, so the pacer's state needs no lock; completions may
- * come on other threads (a timeout, a target that answers on the caller's thread) and reach the loop as a task.
+ * <p>Everything but {@link #onPermitReleased} and {@link #wake} runs on the loop, so the pacer's timers and schedule
+ * need no lock; completions may come on other threads (a timeout, a target that answers on the caller's thread) and
+ * reach the loop as a task.
  */
 final class LoopPacer implements Runnable {
 
     /**
      * Requests sent in one turn of the loop at most before it goes back to its sockets: a pacer far behind its
-     * schedule (after a stall) would otherwise hold the replies back while it sends thousands.
+     * schedule (after a stall) would otherwise hold the replies back while it sends a thousand. The rest go in a
+     * task scheduled for the next turn: a Netty loop runs every task queued during its task pass before it polls its
+     * sockets again, but takes scheduled ones only at the start of a pass.
      */
     static final int MAX_SENDS_PER_TURN = 64;
 
@@ -39,9 +43,16 @@ final class LoopPacer implements Runnable {
 
     /** The next request of the open-loop schedule. */
     private long nextRequest;
-    /** When the timer already set on the loop fires (valid while {@link #timerSet}): no second one for the same time. */
-    private long timerAtNanos;
-    private boolean timerSet;
+    /**
+     * At most one timer for the next send and one for a deadline (the give-up time, or the closed loop's end) are
+     * pending: a new one replaces a pending one only if it is earlier. Each fired timer runs {@link #pace()}, which
+     * sets the next.
+     */
+    private ScheduledFuture<?> sendTimer;
+    private long sendTimerAtNanos;
+    private ScheduledFuture<?> deadlineTimer;
+    private long deadlineTimerAtNanos;
+    /** The fields above are the loop's; {@link #finish} may run elsewhere, so it cancels what it last saw. */
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Set while the pacer waits for a permit: only then does a completion bring it back to the loop. */
     private volatile boolean waitingForPermit;
@@ -64,22 +75,39 @@ final class LoopPacer implements Runnable {
     /** Sets the first timer: the schedule's start, and (closed loop) its end, in case nothing completes then. */
     void start() {
         try {
-            loop.execute(() -> {
-                setTimer(clock.startNanos);
-                if (spec.mode() == LoadMode.CLOSED_LOOP) {
-                    loop.schedule(this::pace, Math.max(0, clock.endNanos() - System.nanoTime()), TimeUnit.NANOSECONDS);
-                }
-            });
+            loop.execute(() -> guarded(() -> {
+                setSendTimer(clock.startNanos);
+                if (spec.mode() == LoadMode.CLOSED_LOOP) setDeadlineTimer(clock.endNanos());
+            }));
         } catch (RejectedExecutionException closed) {
             finish();
         }
+    }
+
+    /** Brings the pacer to the loop now: the end was brought forward ({@link LoadGenerator#stop()}). Any thread. */
+    void wake() {
+        requeue();
     }
 
     /** A queued run ({@link #requeue}). */
     @Override
     public void run() {
         queued.set(false);
-        pace();
+        guarded(this::pace);
+    }
+
+    /**
+     * An exception escaping the pacer would end its sending silently (the loop logs it, or swallows it) and the run
+     * would wait out its drain deadline; instead the run ends now, with what it has, and says why.
+     */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            System.err.println("load: the pacer on " + Thread.currentThread().getName() + " failed, ending the run: " + e);
+            clock.abort();
+            finish();
+        }
     }
 
     private void pace() {
@@ -89,13 +117,13 @@ final class LoopPacer implements Runnable {
             return;
         }
         if (spec.mode() == LoadMode.OPEN_LOOP) {
-            runOpenLoop();
+            paceOpenLoop();
         } else {
-            runClosedLoop();
+            paceClosedLoop();
         }
     }
 
-    private void runOpenLoop() {
+    private void paceOpenLoop() {
         for (int sent = 0; ; sent++) {
             long intendedNanos = clock.intendedSendNanos(nextRequest);
             if (intendedNanos - clock.endNanos() >= 0) {
@@ -104,11 +132,11 @@ final class LoopPacer implements Runnable {
             }
             long nowNanos = System.nanoTime();
             if (intendedNanos - nowNanos > 0) {
-                setTimer(intendedNanos);
+                setSendTimer(intendedNanos);
                 return;
             }
             if (sent == MAX_SENDS_PER_TURN) {
-                requeue();
+                setSendTimer(nowNanos);
                 return;
             }
             if (!permits.tryAcquire()) {
@@ -127,10 +155,10 @@ final class LoopPacer implements Runnable {
         }
     }
 
-    private void runClosedLoop() {
+    private void paceClosedLoop() {
         long nowNanos = System.nanoTime();
         if (nowNanos - clock.startNanos < 0) {
-            setTimer(clock.startNanos);
+            setSendTimer(clock.startNanos);
             return;
         }
         for (int sent = 0; ; sent++) {
@@ -140,7 +168,7 @@ final class LoopPacer implements Runnable {
                 return;
             }
             if (sent == MAX_SENDS_PER_TURN) {
-                requeue();
+                setSendTimer(nowNanos);
                 return;
             }
             if (!permits.tryAcquire()) {
@@ -164,7 +192,7 @@ final class LoopPacer implements Runnable {
             requeue();
             return;
         }
-        if (giveUpNanos != Long.MIN_VALUE) setTimer(giveUpNanos);
+        if (giveUpNanos != Long.MIN_VALUE) setDeadlineTimer(giveUpNanos);
     }
 
     private void onPermitReleased() {
@@ -185,24 +213,47 @@ final class LoopPacer implements Runnable {
         }
     }
 
-    /** A timer for {@code atNanos} unless one is set for then already; an earlier one set before it still fires. */
-    private void setTimer(long atNanos) {
-        if (timerSet && timerAtNanos == atNanos) return;
-        timerSet = true;
-        timerAtNanos = atNanos;
+    /** A timer for the next send at {@code atNanos}, unless one pending fires no later. */
+    private void setSendTimer(long atNanos) {
+        if (sendTimer != null && sendTimerAtNanos - atNanos <= 0) return;
+        if (sendTimer != null) sendTimer.cancel(false);
+        sendTimerAtNanos = atNanos;
+        sendTimer = schedule(atNanos, () -> {
+            // Fired: no longer pending, so the pace below may set the next one.
+            if (sendTimerAtNanos == atNanos) sendTimer = null;
+            pace();
+        });
+    }
+
+    /** A timer for a deadline at {@code atNanos}, unless one pending fires no later. */
+    private void setDeadlineTimer(long atNanos) {
+        if (deadlineTimer != null && deadlineTimerAtNanos - atNanos <= 0) return;
+        if (deadlineTimer != null) deadlineTimer.cancel(false);
+        deadlineTimerAtNanos = atNanos;
+        deadlineTimer = schedule(atNanos, () -> {
+            if (deadlineTimerAtNanos == atNanos) deadlineTimer = null;
+            pace();
+        });
+    }
+
+    private ScheduledFuture<?> schedule(long atNanos, Runnable onLoop) {
         try {
-            loop.schedule(() -> {
-                if (timerSet && timerAtNanos == atNanos) timerSet = false;
-                pace();
-            }, Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return loop.schedule(() -> guarded(onLoop), Math.max(0, atNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closed) {
             clock.abort();
             finish();
+            return null;
         }
     }
 
     /** No more sends from this pacer; what was sent is still awaited by the generator. Once. */
     private void finish() {
-        if (finished.compareAndSet(false, true)) done.countDown();
+        if (!finished.compareAndSet(false, true)) return;
+        // Pending timers would only find the pacer finished; cancelled, they do not hold it until they are due.
+        ScheduledFuture<?> send = sendTimer;
+        ScheduledFuture<?> deadline = deadlineTimer;
+        if (send != null) send.cancel(false);
+        if (deadline != null) deadline.cancel(false);
+        done.countDown();
     }
 }

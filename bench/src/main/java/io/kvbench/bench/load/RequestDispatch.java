@@ -49,6 +49,11 @@ final class RequestDispatch {
             future = target.execute(operation);
         } catch (RuntimeException thrown) {
             future = CompletableFuture.completedFuture(OpResult.failed("execute_threw_" + thrown.getClass().getSimpleName()));
+        } catch (Error fatal) {
+            // Not a result: the pacer ends the run. This request was never sent, so it is neither awaited nor in flight.
+            counters.outstanding.decrement();
+            permits.release();
+            throw fatal;
         }
         future.completeOnTimeout(OpResult.timeout(), operationTimeoutNanos, TimeUnit.NANOSECONDS)
                 .whenComplete((result, error) -> complete(result, error, intendedNanos, sendNanos));

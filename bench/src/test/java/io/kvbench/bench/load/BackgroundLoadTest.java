@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,14 +20,17 @@ class BackgroundLoadTest {
 
     private static final double RATE_PER_SECOND = 500;
 
-    @Test
+    /** Paced by a sender thread (a target without a loop) and on the target's loop (kvnode's and etcd's case). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     @Timeout(30)
-    void runsUntilStoppedThenDrainsAndWritesTheDurationItRan(@TempDir Path directory) throws Exception {
+    void runsUntilStoppedThenDrainsAndWritesTheDurationItRan(boolean targetHasALoop, @TempDir Path directory) throws Exception {
         LoadSpec spec = LoadSpec.builder().targetRatePerSecond(RATE_PER_SECOND).duration(Duration.ofHours(1))
                 .warmup(Duration.ofMillis(200)).seed(3).build();
         LoadSummary summary;
         long stoppedAfterMeasureStartNanos;
-        try (NoopTarget target = new NoopTarget()) {
+        long finishTookNanos;
+        try (NoopTarget target = targetHasALoop ? NoopTarget.withLoop() : new NoopTarget()) {
             target.open();
             BackgroundLoad load = LoadGenerator.start(spec, target, directory);
             Path timeseries = directory.resolve("timeseries.csv");
@@ -37,8 +41,15 @@ class BackgroundLoadTest {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             stoppedAfterMeasureStartNanos = System.nanoTime() - load.measureStartNanos();
+            long finishStartNanos = System.nanoTime();
             summary = load.finish();
+            finishTookNanos = System.nanoTime() - finishStartNanos;
         }
+        // Stopping ends the sending at once; the run then waits for what is outstanding (nothing, here) and at most a
+        // reporting tick. Not the hour it was allowed, nor an operation timeout.
+        assertThat(finishTookNanos).isLessThan(TimeUnit.SECONDS.toNanos(3));
+        assertThat(new ObjectMapper().readTree(directory.resolve("run.json").toFile()).path("parameters")
+                .path("pacing").asText()).isEqualTo(targetHasALoop ? "event-loop" : "threads");
         double ranSeconds = stoppedAfterMeasureStartNanos / 1e9;
         assertThat(summary.durationSeconds()).isBetween(2.0, ranSeconds + 0.5);
         // Every request intended before the stop was sent and answered: the rate times the time it ran.

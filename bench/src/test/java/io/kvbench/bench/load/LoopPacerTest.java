@@ -42,6 +42,16 @@ class LoopPacerTest {
         // Warm-up and measured span together: 3.5 s at the rate, every one from the loop's thread.
         assertThat((double) target.executed.get()).isCloseTo(3.5 * RATE_PER_SECOND, within(0.03 * 3.5 * RATE_PER_SECOND));
         assertThat(target.executedOffTheLoop.get()).isZero();
+        // Sent at their times, not ahead of them: a pacer that ignored its timers would send them in a burst.
+        int sends = (int) Math.min(target.executed.get(), target.sendNanos.length);
+        double spanSeconds = (target.sendNanos[sends - 1] - target.sendNanos[0]) / 1e9;
+        assertThat(spanSeconds).isGreaterThanOrEqualTo(0.97 * (sends - 1) / RATE_PER_SECOND);
+        // Each no earlier than its share of the schedule after the first (which may itself be up to 50 ms late).
+        long firstLateToleranceNanos = TimeUnit.MILLISECONDS.toNanos(50);
+        for (int i = 1; i < sends; i++) {
+            assertThat(target.sendNanos[i] - target.sendNanos[0]).as("send %d after the first", i)
+                    .isGreaterThanOrEqualTo(Math.round(i * 1e9 / RATE_PER_SECOND) - firstLateToleranceNanos);
+        }
         assertThat(new ObjectMapper().readTree(directory.resolve("run.json").toFile()).path("parameters")
                 .path("pacing").asText()).isEqualTo("event-loop");
     }
@@ -105,7 +115,50 @@ class LoopPacerTest {
         }
         assertThat(summary.timeouts()).isEqualTo(100);
         assertThat(summary.count()).isZero();
-        assertThat(target.executed.get()).isBetween(4L, 100L);
+        // Each timeout (on CompletableFuture's own thread, off the loop) frees a permit that the pacer, waiting for
+        // one, must take at once: 4 at 0, 0.3, 0.6, 0.9 and 1.2 s, about 20. A pacer deaf to those would send 8.
+        assertThat(target.executed.get()).isBetween(16L, 100L);
+    }
+
+    @Test
+    @Timeout(30)
+    void aStallOfTheLoopItselfShowsAsRTimesTRequestsFromTheIntendedTime(@TempDir Path directory) throws Exception {
+        // The pacing thread cannot run for 500 ms at 1.5 s: every request intended meanwhile goes out late, when it
+        // runs again, and its latency counts the wait (the stall the generator must never hide, on its own thread).
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(500);
+        LoadSpec spec = onTheLoop().targetRatePerSecond(1000).inFlightLimit(16).duration(Duration.ofSeconds(3))
+                .warmup(Duration.ZERO).build();
+        LoopTarget target = new LoopTarget(TimeUnit.MICROSECONDS.toNanos(100), true)
+                .blockingTheLoop(TimeUnit.MILLISECONDS.toNanos(1500), stallNanos);
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        long slowMicros = 20_000;
+        long slow = summary.latencyMicros().getCountBetweenValues(slowMicros, Long.MAX_VALUE);
+        double expectedSlow = 1000 * (stallNanos / 1e9 - slowMicros / 1e6);
+        assertThat((double) slow).isCloseTo(expectedSlow, within(0.2 * expectedSlow));
+        assertThat((double) summary.latencyMicros().getMaxValue()).isCloseTo(500_000, within(100_000.0));
+        assertThat(summary.timeouts()).isZero();
+    }
+
+    @Test
+    @Timeout(30)
+    void anErrorInThePacerEndsTheRunAtOnceInsteadOfAtTheDrainDeadline(@TempDir Path directory) throws Exception {
+        // Operation timeout 20 s: a pacer that died silently would leave the run waiting ~41 s for its drain deadline.
+        LoadSpec spec = onTheLoop().targetRatePerSecond(1000).duration(Duration.ofSeconds(2)).warmup(Duration.ZERO)
+                .operationTimeout(Duration.ofSeconds(20)).build();
+        LoopTarget target = new LoopTarget(0, true).throwingErrorAt(100);
+        long startNanos = System.nanoTime();
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            summary = LoadGenerator.run(spec, target, directory);
+        }
+        assertThat(System.nanoTime() - startNanos).isLessThan(TimeUnit.SECONDS.toNanos(10));
+        assertThat(target.executed.get()).isEqualTo(100);
+        assertThat(summary.count()).isEqualTo(99);
     }
 
     @Test

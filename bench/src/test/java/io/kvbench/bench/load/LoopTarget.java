@@ -21,6 +21,13 @@ final class LoopTarget implements Target {
     private final long serviceNanos;
     private final boolean answer;
     private ScheduledExecutorService loop;
+    /** The execute call (1-based) that throws an Error instead; 0: none. */
+    private long throwErrorAt;
+    /** When the loop thread is blocked, and for how long (0: never): a stall of the pacing thread itself. */
+    private long blockLoopAfterOpenNanos;
+    private long blockLoopNanos;
+    /** System.nanoTime() of every execute call, in order, up to its capacity. */
+    final long[] sendNanos = new long[100_000];
     final AtomicLong executed = new AtomicLong();
     final AtomicLong executedOffTheLoop = new AtomicLong();
     final AtomicInteger outstanding = new AtomicInteger();
@@ -29,6 +36,19 @@ final class LoopTarget implements Target {
     LoopTarget(long serviceNanos, boolean answer) {
         this.serviceNanos = serviceNanos;
         this.answer = answer;
+    }
+
+    /** The {@code call}-th execute throws an Error, as a bug in a target would. */
+    LoopTarget throwingErrorAt(long call) {
+        throwErrorAt = call;
+        return this;
+    }
+
+    /** Blocks the loop thread for {@code lengthNanos} once, {@code afterOpenNanos} after {@link #open}. */
+    LoopTarget blockingTheLoop(long afterOpenNanos, long lengthNanos) {
+        blockLoopAfterOpenNanos = afterOpenNanos;
+        blockLoopNanos = lengthNanos;
+        return this;
     }
 
     @Override
@@ -43,6 +63,11 @@ final class LoopTarget implements Target {
             thread.setDaemon(true);
             return thread;
         });
+        if (blockLoopNanos > 0) {
+            // Simulates the thread itself not running (a GC pause, a descheduled process), which only a sleep on it does.
+            loop.schedule(() -> java.util.concurrent.locks.LockSupport.parkNanos(blockLoopNanos), blockLoopAfterOpenNanos,
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -52,7 +77,9 @@ final class LoopTarget implements Target {
 
     @Override
     public CompletableFuture<OpResult> execute(Operation operation) {
-        executed.incrementAndGet();
+        long call = executed.incrementAndGet();
+        if (call <= sendNanos.length) sendNanos[(int) call - 1] = System.nanoTime();
+        if (call == throwErrorAt) throw new AssertionError("target bug at call " + call);
         if (!Thread.currentThread().getName().equals(LOOP_THREAD_NAME)) executedOffTheLoop.incrementAndGet();
         mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
         CompletableFuture<OpResult> result = new CompletableFuture<>();

@@ -25,7 +25,7 @@ public record Configuration(Map<String, String> keys) {
             "mode", "fault", "benchmark", "params", "unit", "clusterSize", "clients", "connections", "inFlightLimit",
             "rate", "fsync", "network", "electionTimeoutMinMillis", "electionTimeoutMaxMillis",
             "heartbeatMillis", "probeIntervalMillis", "clientFanOut", "valueSizeBytes", "keys", "keyDistribution",
-            "readWriteCasPercent");
+            "readWriteCasPercent", "pacing");
 
     /** The keys that say what was run (rather than how): configurations of one experiment are expected to match. */
     static final List<String> EXPERIMENT_KEYS = List.of("scenario", "target", "benchmark", "mode", "fault");

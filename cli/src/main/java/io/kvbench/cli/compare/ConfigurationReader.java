@@ -88,6 +88,8 @@ final class ConfigurationReader {
                         + text(parameters.path("writePercent")) + "/" + text(parameters.path("casPercent")));
             }
             put(keys, "clusterSize", runJson.path("clusterSize"));
+            // Which thread paced the generator; every load run before the choice existed was paced by sender threads.
+            keys.put("pacing", parameters.has("pacing") ? text(parameters.path("pacing")) : "threads");
             commit = text(runJson.path("gitSha"));
             common(runJson, keys);
         } else if (summaryRow != null) {

@@ -69,7 +69,7 @@ final class LoopPacer implements Runnable {
         this.operations = new OperationSource(spec, spec.seed());
         this.operationTimeoutNanos = spec.operationTimeout().toNanos();
         this.done = done;
-        this.dispatch = new RequestDispatch(spec, target, permits, clock, counters, this::onPermitReleased);
+        this.dispatch = new RequestDispatch(spec, target, permits, clock, counters, this::onPermitReleased, loop);
     }
 
     /** Sets the first timer: the schedule's start, and (closed loop) its end, in case nothing completes then. */

@@ -5,6 +5,9 @@ import io.kvbench.bench.target.Operation;
 import io.kvbench.bench.target.Target;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
@@ -27,18 +30,25 @@ final class RequestDispatch {
     private final long operationTimeoutNanos;
     /** Runs after each completion has given its permit back (a pacer waiting for one); may run on any thread. */
     private final Runnable afterPermitReleased;
+    /**
+     * Where each request's timeout timer is set: the pacing loop's own timers when sends happen on it (setting and
+     * cancelling one there wakes no thread), or null for CompletableFuture's shared delay thread, which is woken
+     * whenever its queue's head changes: with one request in flight, on every request.
+     */
+    private final ScheduledExecutorService timeoutTimers;
     /** Recorder is safe for many concurrent writers, so completion callbacks on any thread may record. */
     final Recorder latencyMicros = MicrosHistograms.newRecorder();
     final Recorder serviceMicros = MicrosHistograms.newRecorder();
 
     RequestDispatch(LoadSpec spec, Target target, Semaphore permits, RunClock clock, RunCounters counters,
-            Runnable afterPermitReleased) {
+            Runnable afterPermitReleased, ScheduledExecutorService timeoutTimers) {
         this.target = target;
         this.permits = permits;
         this.clock = clock;
         this.counters = counters;
         this.operationTimeoutNanos = spec.operationTimeout().toNanos();
         this.afterPermitReleased = afterPermitReleased;
+        this.timeoutTimers = timeoutTimers;
     }
 
     void send(Operation operation, long intendedNanos) {
@@ -55,8 +65,25 @@ final class RequestDispatch {
             permits.release();
             throw fatal;
         }
-        future.completeOnTimeout(OpResult.timeout(), operationTimeoutNanos, TimeUnit.NANOSECONDS)
-                .whenComplete((result, error) -> complete(result, error, intendedNanos, sendNanos));
+        if (timeoutTimers == null || future.isDone()) {
+            future.completeOnTimeout(OpResult.timeout(), operationTimeoutNanos, TimeUnit.NANOSECONDS)
+                    .whenComplete((result, error) -> complete(result, error, intendedNanos, sendNanos));
+            return;
+        }
+        CompletableFuture<OpResult> pending = future;
+        ScheduledFuture<?> timeout;
+        try {
+            timeout = timeoutTimers.schedule(() -> pending.complete(OpResult.timeout()), operationTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            pending.complete(OpResult.failed("pacing_loop_closed"));
+            timeout = null;
+        }
+        ScheduledFuture<?> timer = timeout;
+        pending.whenComplete((result, error) -> {
+            if (timer != null) timer.cancel(false);
+            complete(result, error, intendedNanos, sendNanos);
+        });
     }
 
     /**

@@ -38,7 +38,7 @@ final class Sender implements Runnable {
         this.operations = new OperationSource(spec, spec.seed() + index);
         this.operationTimeoutNanos = spec.operationTimeout().toNanos();
         // The thread waiting for a permit is woken by the semaphore itself.
-        this.dispatch = new RequestDispatch(spec, target, permits, clock, counters, () -> { });
+        this.dispatch = new RequestDispatch(spec, target, permits, clock, counters, () -> { }, null);
     }
 
     @Override

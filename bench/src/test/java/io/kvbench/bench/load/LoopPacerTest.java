@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Pacing on the target's own I/O thread ({@link LoadPacing#TARGET_EVENT_LOOP}): every request is sent from that
@@ -80,13 +82,17 @@ class LoopPacerTest {
         assertThat(summary.latencyMicros().getMaxValue()).isGreaterThan(2_000_000L);
     }
 
-    @Test
+    /** Answers on the loop (kvnode's and etcd's clients) and from another thread (each wakes the pacer across). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
     @Timeout(30)
-    void closedLoopKeepsItsClientsBusyAndNeverExceedsThem(@TempDir Path directory) throws Exception {
+    void closedLoopKeepsItsClientsBusyAndNeverExceedsThem(boolean answersOffTheLoop, @TempDir Path directory)
+            throws Exception {
         long serviceNanos = TimeUnit.MILLISECONDS.toNanos(2);
         LoadSpec spec = onTheLoop().mode(LoadMode.CLOSED_LOOP).inFlightLimit(8).duration(Duration.ofSeconds(2))
                 .warmup(Duration.ZERO).build();
         LoopTarget target = new LoopTarget(serviceNanos, true);
+        if (answersOffTheLoop) target.answeringOffTheLoop();
         LoadSummary summary;
         try (target) {
             target.open();
@@ -115,8 +121,7 @@ class LoopPacerTest {
         }
         assertThat(summary.timeouts()).isEqualTo(100);
         assertThat(summary.count()).isZero();
-        // Each timeout (on CompletableFuture's own thread, off the loop) frees a permit that the pacer, waiting for
-        // one, must take at once: 4 at 0, 0.3, 0.6, 0.9 and 1.2 s, about 20. A pacer deaf to those would send 8.
+        // Each timeout frees a permit that the pacer, waiting for one, must take at once: 4 at 0, 0.3, 0.6, 0.9 and 1.2 s, about 20. A pacer deaf to those would send 8.
         assertThat(target.executed.get()).isBetween(16L, 100L);
     }
 

@@ -26,6 +26,8 @@ final class LoopTarget implements Target {
     /** When the loop thread is blocked, and for how long (0: never): a stall of the pacing thread itself. */
     private long blockLoopAfterOpenNanos;
     private long blockLoopNanos;
+    /** Answers come from this thread instead of the loop (null: from the loop), as from a pool of the target's. */
+    private ScheduledExecutorService answerer;
     /** System.nanoTime() of every execute call, in order, up to its capacity. */
     final long[] sendNanos = new long[100_000];
     final AtomicLong executed = new AtomicLong();
@@ -36,6 +38,16 @@ final class LoopTarget implements Target {
     LoopTarget(long serviceNanos, boolean answer) {
         this.serviceNanos = serviceNanos;
         this.answer = answer;
+    }
+
+    /** Answers from a thread of their own, not the loop: the pacer must be brought back to its loop by them. */
+    LoopTarget answeringOffTheLoop() {
+        answerer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "loop-target-answers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return this;
     }
 
     /** The {@code call}-th execute throws an Error, as a bug in a target would. */
@@ -88,7 +100,7 @@ final class LoopTarget implements Target {
             outstanding.decrementAndGet();
             result.complete(OpResult.ok());
         } else {
-            loop.schedule(() -> {
+            (answerer != null ? answerer : loop).schedule(() -> {
                 outstanding.decrementAndGet();
                 result.complete(OpResult.ok());
             }, serviceNanos, TimeUnit.NANOSECONDS);
@@ -99,5 +111,6 @@ final class LoopTarget implements Target {
     @Override
     public void close() {
         if (loop != null) loop.shutdownNow();
+        if (answerer != null) answerer.shutdownNow();
     }
 }

@@ -127,6 +127,37 @@ class LoopPacerTest {
 
     @Test
     @Timeout(30)
+    void aPacerThatKeepsReachingItsLimitKeepsAFewTimersNotOneMorePerWait(@TempDir Path directory) throws Exception {
+        // 4 in flight at 1000/s, answers in 0.5 ms but every 40th in 30 ms: the pacer runs out of permits and catches
+        // up again about 75 times. Each wait sets a give-up timer; pending at once should be the 4 answers, their 4
+        // timeout timers and a few of the pacer's, not one more per wait (they would stay queued until the give-up).
+        LoadSpec spec = onTheLoop().targetRatePerSecond(1000).inFlightLimit(4).duration(Duration.ofSeconds(3))
+                .warmup(Duration.ZERO).operationTimeout(Duration.ofSeconds(20)).build();
+        LoopTarget target = new LoopTarget(TimeUnit.MICROSECONDS.toNanos(500), true)
+                .slowEvery(40, TimeUnit.MILLISECONDS.toNanos(30));
+        java.util.concurrent.atomic.AtomicInteger mostWaiting = new java.util.concurrent.atomic.AtomicInteger();
+        LoadSummary summary;
+        try (target) {
+            target.open();
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    mostWaiting.accumulateAndGet(target.tasksWaitingOnTheLoop(), Math::max);
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }, "queue-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            summary = LoadGenerator.run(spec, target, directory);
+            sampler.interrupt();
+            sampler.join();
+        }
+        assertThat(summary.count()).isEqualTo(3000);
+        assertThat(target.mostOutstanding.get()).isLessThanOrEqualTo(4);
+        assertThat(mostWaiting.get()).as("tasks waiting on the loop at once").isLessThanOrEqualTo(4 + 4 + 4);
+    }
+
+    @Test
+    @Timeout(30)
     void aStallOfTheLoopItselfShowsAsRTimesTRequestsFromTheIntendedTime(@TempDir Path directory) throws Exception {
         // The pacing thread cannot run for 500 ms at 1.5 s: every request intended meanwhile goes out late, when it
         // runs again, and its latency counts the wait (the stall the generator must never hide, on its own thread).

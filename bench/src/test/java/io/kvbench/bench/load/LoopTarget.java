@@ -50,6 +50,21 @@ final class LoopTarget implements Target {
         return this;
     }
 
+    /** Every {@code every}-th answer takes {@code slowNanos} instead of the service time (0: none). */
+    private long slowEvery;
+    private long slowNanos;
+
+    LoopTarget slowEvery(long every, long nanos) {
+        slowEvery = every;
+        slowNanos = nanos;
+        return this;
+    }
+
+    /** Tasks waiting on the loop now, timers included (a ScheduledThreadPoolExecutor's queue). */
+    int tasksWaitingOnTheLoop() {
+        return ((java.util.concurrent.ScheduledThreadPoolExecutor) loop).getQueue().size();
+    }
+
     /** The {@code call}-th execute throws an Error, as a bug in a target would. */
     LoopTarget throwingErrorAt(long call) {
         throwErrorAt = call;
@@ -70,11 +85,15 @@ final class LoopTarget implements Target {
 
     @Override
     public void open() {
-        loop = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, LOOP_THREAD_NAME);
-            thread.setDaemon(true);
-            return thread;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                runnable -> {
+                    Thread thread = new Thread(runnable, LOOP_THREAD_NAME);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        // As a Netty event loop does: a cancelled timer (each answered request's timeout) leaves the queue at once.
+        executor.setRemoveOnCancelPolicy(true);
+        loop = executor;
         if (blockLoopNanos > 0) {
             // Simulates the thread itself not running (a GC pause, a descheduled process), which only a sleep on it does.
             loop.schedule(() -> java.util.concurrent.locks.LockSupport.parkNanos(blockLoopNanos), blockLoopAfterOpenNanos,
@@ -103,7 +122,7 @@ final class LoopTarget implements Target {
             (answerer != null ? answerer : loop).schedule(() -> {
                 outstanding.decrementAndGet();
                 result.complete(OpResult.ok());
-            }, serviceNanos, TimeUnit.NANOSECONDS);
+            }, slowEvery > 0 && call % slowEvery == 0 ? slowNanos : serviceNanos, TimeUnit.NANOSECONDS);
         }
         return result;
     }

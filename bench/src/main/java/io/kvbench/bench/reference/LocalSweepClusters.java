@@ -5,6 +5,7 @@ import io.kvbench.bench.etcd.EtcdClusterSpec;
 import io.kvbench.bench.etcd.EtcdTarget;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.KvnodeTarget;
 import io.kvbench.bench.target.Target;
 import io.kvbench.node.local.LocalCluster;
@@ -92,6 +93,13 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             }
 
             @Override
+            public Map<String, Long> pids() {
+                Map<String, Long> pids = new LinkedHashMap<>();
+                for (int id = 1; id <= 3; id++) pids.put(MeasuredProcesses.node(id), cluster.pid(id));
+                return pids;
+            }
+
+            @Override
             public void close() throws Exception {
                 cluster.close();
                 deleteStorage(directory);
@@ -121,6 +129,13 @@ public final class LocalSweepClusters implements RateSweep.Clusters {
             @Override
             public Map<String, Object> describe() {
                 return description;
+            }
+
+            @Override
+            public Map<String, Long> pids() {
+                Map<String, Long> pids = new LinkedHashMap<>();
+                for (int member = 0; member < etcd.memberCount(); member++) pids.put("etcd" + (member + 1), etcd.pid(member));
+                return pids;
             }
 
             @Override

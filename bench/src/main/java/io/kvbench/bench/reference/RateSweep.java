@@ -7,6 +7,7 @@ import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.load.OperationMix;
+import io.kvbench.bench.proc.MeasuredProcesses;
 import io.kvbench.bench.target.Target;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,6 +76,14 @@ public final class RateSweep {
 
         /** What run.json records about the cluster (JIT warm-up, JVM options, version...). */
         Map<String, Object> describe();
+
+        /**
+         * The cluster's processes by report name ({@code node1}..., {@code etcd1}...), so each run measures their CPU
+         * per write and, per second, their CPU, run-queue wait and JVM stop-the-world time; empty: not known.
+         */
+        default Map<String, Long> pids() {
+            return Map.of();
+        }
     }
 
     /** One measured step. */
@@ -127,7 +136,7 @@ public final class RateSweep {
         LoadSummary summary;
         try (Target target = cluster.target(spec.peakClients())) {
             target.open();
-            summary = LoadGenerator.run(peakSpec, target, directory, null, null, false);
+            summary = LoadGenerator.run(peakSpec, target, directory, null, null, false, processes(cluster));
         }
         log.printf(Locale.ROOT, "sweep %s: peak %,.0f ops/s with %d closed-loop clients (p50 %d us, p99 %d us, %d errors, %d timeouts)%n",
                 targetName, summary.achievedRatePerSecond(), spec.peakClients(), summary.latencyMicrosP50(),
@@ -144,12 +153,19 @@ public final class RateSweep {
         LoadSummary summary;
         try (Target target = cluster.target(OPEN_LOOP_IN_FLIGHT)) {
             target.open();
-            summary = LoadGenerator.run(stepSpec, target, directory.resolve(stepFolder(fraction)), null, null, false);
+            summary = LoadGenerator.run(stepSpec, target, directory.resolve(stepFolder(fraction)), null, null, false,
+                    processes(cluster));
         }
         log.printf(Locale.ROOT, "sweep %s: step %d/%d, %.0f %% of the peak = %,.0f ops/s offered: achieved %,.0f, p50 %d us, p99 %d us%s%n",
                 targetName, number, spec.fractions().size(), fraction * 100, rate, summary.achievedRatePerSecond(),
                 summary.latencyMicrosP50(), summary.latencyMicrosP99(), summary.saturated() ? " (saturated)" : "");
         return new Step(targetName, number, fraction, peak, summary);
+    }
+
+    /** The cluster's processes and this JVM, the generator; null (nothing measured) when the cluster names none. */
+    private static MeasuredProcesses processes(Cluster cluster) {
+        Map<String, Long> pids = cluster.pids();
+        return pids.isEmpty() ? null : MeasuredProcesses.withGenerator(pids);
     }
 
     /** The open-loop steps' room in flight: as the reference runs' open-loop scenarios (a queue this deep is late already). */

@@ -47,6 +47,12 @@ class RateSweepTest {
                     return Map.of("fake", target);
                 }
 
+                /** The second names a process (this JVM, as "node1"), so its runs measure it; the first names none. */
+                @Override
+                public Map<String, Long> pids() {
+                    return target.equals("second") ? Map.of("node1", ProcessHandle.current().pid()) : Map.of();
+                }
+
                 @Override
                 public void close() {
                     started.add(target + " closed");
@@ -75,6 +81,17 @@ class RateSweepTest {
                 "second/step-050/timeseries.csv")) {
             assertThat(directory.resolve(file)).isNotEmptyFile();
         }
+
+        // A cluster's named processes are measured in its peak and every step, per run and per second.
+        assertThat(Files.readString(directory.resolve("second/step-050/summary.csv"))).contains("cpu_us_per_write_node1");
+        assertThat(directory.resolve("second/step-050/cpu.csv")).isNotEmptyFile();
+        assertThat(directory.resolve("second/peak/cpu.csv")).isNotEmptyFile();
+        assertThat(directory.resolve("first/step-050/cpu.csv")).doesNotExist();
+        List<CSVRecord> seconds;
+        try (Reader reader = Files.newBufferedReader(directory.resolve("second/step-050/timeseries.csv"))) {
+            seconds = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader).getRecords();
+        }
+        assertThat(seconds).isNotEmpty().allSatisfy(second -> assertThat(second.get("cpu_ms")).isNotEmpty());
 
         List<CSVRecord> rows;
         try (Reader reader = Files.newBufferedReader(directory.resolve("sweep.csv"))) {

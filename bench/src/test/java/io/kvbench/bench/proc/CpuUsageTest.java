@@ -39,7 +39,11 @@ class CpuUsageTest {
         assertThat(Path.of("/proc/self/stat")).as("Linux").exists();
         long pid = ProcessHandle.current().pid();
         CountDownLatch sampled = new CountDownLatch(1);
+        // Thread.start() returns before the new thread has given itself its name in /proc (HotSpot sets it on the
+        // thread, before run()): sampling right after start() missed it once in CI. Sample once run() has begun.
+        CountDownLatch running = new CountDownLatch(1);
         Thread named = new Thread(() -> {
+            running.countDown();
             try {
                 sampled.await();
             } catch (InterruptedException e) {
@@ -48,6 +52,7 @@ class CpuUsageTest {
         }, "wal-cpu-usage-test-thread");
         named.start();
         try {
+            running.await();
             CpuUsage.ProcessSample self = CpuUsage.sample(Map.of("self", pid)).processes().get("self");
 
             assertThat(self.threads()).containsKey(pid);

@@ -48,11 +48,8 @@ final class LoopPacer implements Runnable {
      * pending: a new one replaces a pending one only if it is earlier. Each fired timer runs {@link #pace()}, which
      * sets the next.
      */
-    private ScheduledFuture<?> sendTimer;
-    private long sendTimerAtNanos;
-    private ScheduledFuture<?> deadlineTimer;
-    private long deadlineTimerAtNanos;
-    /** The fields above are the loop's; {@link #finish} may run elsewhere, so it cancels what it last saw. */
+    private final PacingTimer sendTimer = new PacingTimer();
+    private final PacingTimer deadlineTimer = new PacingTimer();
     private final AtomicBoolean finished = new AtomicBoolean();
     /** Set while the pacer waits for a permit: only then does a completion bring it back to the loop. */
     private volatile boolean waitingForPermit;
@@ -76,8 +73,8 @@ final class LoopPacer implements Runnable {
     void start() {
         try {
             loop.execute(() -> guarded(() -> {
-                setSendTimer(clock.startNanos);
-                if (spec.mode() == LoadMode.CLOSED_LOOP) setDeadlineTimer(clock.endNanos());
+                sendTimer.setNoLaterThan(clock.startNanos);
+                if (spec.mode() == LoadMode.CLOSED_LOOP) deadlineTimer.setNoLaterThan(clock.endNanos());
             }));
         } catch (RejectedExecutionException closed) {
             finish();
@@ -132,11 +129,11 @@ final class LoopPacer implements Runnable {
             }
             long nowNanos = System.nanoTime();
             if (intendedNanos - nowNanos > 0) {
-                setSendTimer(intendedNanos);
+                sendTimer.setNoLaterThan(intendedNanos);
                 return;
             }
             if (sent == MAX_SENDS_PER_TURN) {
-                setSendTimer(nowNanos);
+                sendTimer.setNoLaterThan(nowNanos);
                 return;
             }
             if (!permits.tryAcquire()) {
@@ -158,7 +155,7 @@ final class LoopPacer implements Runnable {
     private void paceClosedLoop() {
         long nowNanos = System.nanoTime();
         if (nowNanos - clock.startNanos < 0) {
-            setSendTimer(clock.startNanos);
+            sendTimer.setNoLaterThan(clock.startNanos);
             return;
         }
         for (int sent = 0; ; sent++) {
@@ -168,7 +165,7 @@ final class LoopPacer implements Runnable {
                 return;
             }
             if (sent == MAX_SENDS_PER_TURN) {
-                setSendTimer(nowNanos);
+                sendTimer.setNoLaterThan(nowNanos);
                 return;
             }
             if (!permits.tryAcquire()) {
@@ -192,7 +189,7 @@ final class LoopPacer implements Runnable {
             requeue();
             return;
         }
-        if (giveUpNanos != Long.MIN_VALUE) setDeadlineTimer(giveUpNanos);
+        if (giveUpNanos != Long.MIN_VALUE) deadlineTimer.setNoLaterThan(giveUpNanos);
     }
 
     private void onPermitReleased() {
@@ -213,27 +210,30 @@ final class LoopPacer implements Runnable {
         }
     }
 
-    /** A timer for the next send at {@code atNanos}, unless one pending fires no later. */
-    private void setSendTimer(long atNanos) {
-        if (sendTimer != null && sendTimerAtNanos - atNanos <= 0) return;
-        if (sendTimer != null) sendTimer.cancel(false);
-        sendTimerAtNanos = atNanos;
-        sendTimer = schedule(atNanos, () -> {
-            // Fired: no longer pending, so the pace below may set the next one.
-            if (sendTimerAtNanos == atNanos) sendTimer = null;
-            pace();
-        });
-    }
+    /**
+     * One pending timer at most, on the loop, that runs {@link #pace()} when it fires. Its fields are the loop's;
+     * {@link #finish} may run elsewhere, so it cancels what it last saw.
+     */
+    private final class PacingTimer {
+        private ScheduledFuture<?> pending;
+        private long atNanos;
 
-    /** A timer for a deadline at {@code atNanos}, unless one pending fires no later. */
-    private void setDeadlineTimer(long atNanos) {
-        if (deadlineTimer != null && deadlineTimerAtNanos - atNanos <= 0) return;
-        if (deadlineTimer != null) deadlineTimer.cancel(false);
-        deadlineTimerAtNanos = atNanos;
-        deadlineTimer = schedule(atNanos, () -> {
-            if (deadlineTimerAtNanos == atNanos) deadlineTimer = null;
-            pace();
-        });
+        /** Fires at {@code nanos}, unless it is pending already for no later than that. */
+        void setNoLaterThan(long nanos) {
+            if (pending != null && atNanos - nanos <= 0) return;
+            if (pending != null) pending.cancel(false);
+            atNanos = nanos;
+            pending = schedule(nanos, () -> {
+                // Fired: no longer pending, so the pace below may set the next one.
+                if (atNanos == nanos) pending = null;
+                pace();
+            });
+        }
+
+        void cancel() {
+            ScheduledFuture<?> last = pending;
+            if (last != null) last.cancel(false);
+        }
     }
 
     private ScheduledFuture<?> schedule(long atNanos, Runnable onLoop) {
@@ -250,10 +250,8 @@ final class LoopPacer implements Runnable {
     private void finish() {
         if (!finished.compareAndSet(false, true)) return;
         // Pending timers would only find the pacer finished; cancelled, they do not hold it until they are due.
-        ScheduledFuture<?> send = sendTimer;
-        ScheduledFuture<?> deadline = deadlineTimer;
-        if (send != null) send.cancel(false);
-        if (deadline != null) deadline.cancel(false);
+        sendTimer.cancel();
+        deadlineTimer.cancel();
         done.countDown();
     }
 }

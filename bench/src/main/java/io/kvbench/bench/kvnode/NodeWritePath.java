@@ -19,11 +19,11 @@ import org.apache.commons.csv.CSVPrinter;
  * CPU it cost.
  */
 public final class NodeWritePath {
-    static final List<String> COLUMNS = List.of("node", "role", "tick_ms", "tick_timer", "append_acks", "operations",
-            "peer_messages_per_op", "peer_flushes_per_op", "client_flushes_per_op", "wal_completion_tasks_per_op",
-            "cross_thread_wakeups_per_op");
+    static final List<String> COLUMNS = List.of("node", "role", "tick_ms", "tick_timer", "append_acks", "wal_commit",
+            "operations", "peer_messages_per_op", "peer_flushes_per_op", "client_flushes_per_op",
+            "wal_completion_tasks_per_op", "cross_thread_wakeups_per_op", "wal_loop_commits_per_op");
     private static final List<String> COUNTERS = List.of("peerMessagesSent", "peerSocketFlushes", "clientSocketFlushes",
-            "walCompletionTasks", "crossThreadWakeups");
+            "walCompletionTasks", "crossThreadWakeups", "walLoopCommits");
 
     private NodeWritePath() {
     }
@@ -42,15 +42,15 @@ public final class NodeWritePath {
             if (!start.isObject() || !end.isObject()) continue;
             List<Object> row = new ArrayList<>(List.of(after.get(index).path("nodeId").asInt(),
                     after.get(index).path("role").asText(), end.path("tickMillis").asInt(), end.path("tickTimer").asText(),
-                    end.path("appendAcks").asText(), operations));
+                    end.path("appendAcks").asText(), end.path("walCommit").asText("wal-thread"), operations));
             for (String counter : COUNTERS) {
                 row.add(String.format(Locale.ROOT, "%.3f",
                         (double) (end.path(counter).asLong() - start.path(counter).asLong()) / operations));
             }
             rows.add(row);
             lines.add(String.format(Locale.ROOT, "node %s (%s): peer messages %s, peer flushes %s, client flushes %s, "
-                    + "WAL completion tasks %s, cross-thread wake-ups %s", row.get(0), row.get(1), row.get(6), row.get(7),
-                    row.get(8), row.get(9), row.get(10)));
+                    + "WAL completion tasks %s, cross-thread wake-ups %s, commits on the event loop %s", row.get(0),
+                    row.get(1), row.get(7), row.get(8), row.get(9), row.get(10), row.get(11), row.get(12)));
         }
         if (rows.isEmpty()) return lines;
         try (Writer writer = Files.newBufferedWriter(file);

@@ -20,28 +20,33 @@ class NodeWritePathTest {
     Path directory;
 
     private static ObjectNode status(int nodeId, String role, long peerMessages, long peerFlushes, long clientFlushes,
-                                     long walTasks, long wakeups) {
+                                     long walTasks, long wakeups, long loopCommits) {
         ObjectNode status = JSON.createObjectNode().put("nodeId", nodeId).put("role", role);
         status.putObject("writePath").put("tickMillis", 1).put("tickTimer", "every-tick").put("appendAcks", "per-turn")
                 .put("peerMessagesSent", peerMessages).put("peerSocketFlushes", peerFlushes)
-                .put("clientSocketFlushes", clientFlushes).put("walCompletionTasks", walTasks).put("crossThreadWakeups", wakeups);
+                .put("clientSocketFlushes", clientFlushes).put("walCompletionTasks", walTasks).put("crossThreadWakeups", wakeups)
+                .put("walCommit", "event-loop-when-idle").put("walLoopCommits", loopCommits);
         return status;
     }
 
     @Test
     void eachNodesCountersOverTheSpanArePerOperation() throws Exception {
-        ArrayNode before = JSON.createArrayNode().add(status(1, "LEADER", 100, 90, 50, 40, 40)).add(status(2, "FOLLOWER", 10, 10, 0, 5, 5));
-        ArrayNode after = JSON.createArrayNode().add(status(1, "LEADER", 300, 290, 150, 140, 130)).add(status(2, "FOLLOWER", 60, 60, 0, 55, 50));
+        ArrayNode before = JSON.createArrayNode().add(status(1, "LEADER", 100, 90, 50, 40, 40, 0))
+                .add(status(2, "FOLLOWER", 10, 10, 0, 5, 5, 7));
+        ArrayNode after = JSON.createArrayNode().add(status(1, "LEADER", 300, 290, 150, 140, 130, 80))
+                .add(status(2, "FOLLOWER", 60, 60, 0, 55, 50, 57));
         Path file = directory.resolve("write-path.csv");
 
         List<String> lines = NodeWritePath.write(before, after, 100, file);
 
         assertThat(Files.readAllLines(file)).containsExactly(String.join(",", NodeWritePath.COLUMNS),
-                "1,LEADER,1,every-tick,per-turn,100,2.000,2.000,1.000,1.000,0.900",
-                "2,FOLLOWER,1,every-tick,per-turn,100,0.500,0.500,0.000,0.500,0.450");
+                "1,LEADER,1,every-tick,per-turn,event-loop-when-idle,100,2.000,2.000,1.000,1.000,0.900,0.800",
+                "2,FOLLOWER,1,every-tick,per-turn,event-loop-when-idle,100,0.500,0.500,0.000,0.500,0.450,0.500");
         assertThat(lines).containsExactly(
-                "node 1 (LEADER): peer messages 2.000, peer flushes 2.000, client flushes 1.000, WAL completion tasks 1.000, cross-thread wake-ups 0.900",
-                "node 2 (FOLLOWER): peer messages 0.500, peer flushes 0.500, client flushes 0.000, WAL completion tasks 0.500, cross-thread wake-ups 0.450");
+                "node 1 (LEADER): peer messages 2.000, peer flushes 2.000, client flushes 1.000, WAL completion tasks 1.000, "
+                        + "cross-thread wake-ups 0.900, commits on the event loop 0.800",
+                "node 2 (FOLLOWER): peer messages 0.500, peer flushes 0.500, client flushes 0.000, WAL completion tasks 0.500, "
+                        + "cross-thread wake-ups 0.450, commits on the event loop 0.500");
     }
 
     @Test

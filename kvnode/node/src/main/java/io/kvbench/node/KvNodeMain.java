@@ -162,6 +162,13 @@ public final class KvNodeMain implements Callable<Integer> {
                     + "made durable; 10 %% less CPU per write, issue 19) or per-append (default: ${DEFAULT-VALUE}).")
     String appendAcks;
 
+    @Option(names = "--wal-commit", defaultValue = "wal-thread",
+            description = "Who writes and forces a turn's batches: wal-thread (handed to the WAL's thread, the event loop "
+                    + "goes on meanwhile) or event-loop-when-idle (the event loop itself at the end of its turn when the WAL "
+                    + "thread has nothing to do: two thread hand-offs fewer per write, the loop blocked for the fsync) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String walCommit;
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config = config();
@@ -245,7 +252,8 @@ public final class KvNodeMain implements Callable<Integer> {
                 .snapshotEveryEntries(snapshotEveryEntries).maxSessions(maxSessions).sessionTimeoutMillis(sessionTimeoutMillis)
                 .auditWrites(auditWrites).inboundLimits(inboundLimits()).byteBudgets(byteBudgets())
                 .appendAcksPerTurn(choice("--append-acks", appendAcks, "per-append", "per-turn"))
-                .tickTimerAtNextDeadline(choice("--tick-timer", tickTimer, "every-tick", "next-deadline")).build();
+                .tickTimerAtNextDeadline(choice("--tick-timer", tickTimer, "every-tick", "next-deadline"))
+                .walCommitOnLoopWhenIdle(choice("--wal-commit", walCommit, "wal-thread", "event-loop-when-idle")).build();
     }
 
     /** False for {@code whenFalse}, true for {@code whenTrue}; anything else is a usage error naming the option. */

@@ -44,6 +44,7 @@ public final class NodeConfig {
     private final ByteBudgets byteBudgets;
     private final boolean appendAcksPerTurn;
     private final boolean tickTimerAtNextDeadline;
+    private final boolean walCommitOnLoopWhenIdle;
 
     private NodeConfig(Builder builder) {
         this.nodeId = builder.nodeId;
@@ -68,6 +69,7 @@ public final class NodeConfig {
         this.byteBudgets = builder.byteBudgets != null ? builder.byteBudgets : ByteBudgets.defaults();
         this.appendAcksPerTurn = builder.appendAcksPerTurn;
         this.tickTimerAtNextDeadline = builder.tickTimerAtNextDeadline;
+        this.walCommitOnLoopWhenIdle = builder.walCommitOnLoopWhenIdle;
         if (!peerAddresses.containsKey(nodeId)) {
             throw new IllegalArgumentException("--peers must include this node's own id " + nodeId + ": " + peerAddresses.keySet());
         }
@@ -183,6 +185,14 @@ public final class NodeConfig {
         return tickTimerAtNextDeadline;
     }
 
+    /**
+     * The event loop writes and forces its turn's batches itself when the WAL thread is idle, instead of handing them to
+     * it ({@code --wal-commit event-loop-when-idle}; issue 19).
+     */
+    public boolean walCommitOnLoopWhenIdle() {
+        return walCommitOnLoopWhenIdle;
+    }
+
     public InetSocketAddress peerAddress() {
         return peerAddresses.get(nodeId);
     }
@@ -238,6 +248,7 @@ public final class NodeConfig {
         private ByteBudgets byteBudgets;
         private boolean appendAcksPerTurn = true;
         private boolean tickTimerAtNextDeadline = true;
+        private boolean walCommitOnLoopWhenIdle;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
@@ -329,15 +340,21 @@ public final class NodeConfig {
             return this;
         }
 
-        /** A follower acknowledges once per leader and turn rather than per append; default false (per append). */
+        /** A follower acknowledges once per leader and turn rather than per append; default true. */
         public Builder appendAcksPerTurn(boolean value) {
             appendAcksPerTurn = value;
             return this;
         }
 
-        /** The timer fires at the driver's next action rather than every tick; default false (every tick). */
+        /** The timer fires at the driver's next action rather than every tick; default true. */
         public Builder tickTimerAtNextDeadline(boolean value) {
             tickTimerAtNextDeadline = value;
+            return this;
+        }
+
+        /** The event loop commits its turn's batches itself while the WAL thread is idle; default false. */
+        public Builder walCommitOnLoopWhenIdle(boolean value) {
+            walCommitOnLoopWhenIdle = value;
             return this;
         }
 

@@ -138,7 +138,8 @@ public final class NodeRuntime implements AutoCloseable {
                 .withSyncMode(config.syncMode()).withCommitNanosObserver(measurements.walCommitObserver())));
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
-        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads);
+        this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads,
+                config.walCommitOnLoopWhenIdle() ? this::executeAfterTurn : null);
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
@@ -218,6 +219,14 @@ public final class NodeRuntime implements AutoCloseable {
                 // The event loop is shutting down with the node: nothing more runs on it.
             }
         }
+    }
+
+    /**
+     * Queues {@code task} on the event loop behind the work already queued (the turn's flushes among it), not in the
+     * inbox, which the current drain would run at once.
+     */
+    private void executeAfterTurn(Runnable task) {
+        coreLoop.execute(task);
     }
 
     private void onPeerMessage(Message message) {
@@ -426,10 +435,11 @@ public final class NodeRuntime implements AutoCloseable {
     private StatusSnapshot.WritePath writePath() {
         return new StatusSnapshot.WritePath(config.tickMillis(), timerAtNextDeadline ? "next-deadline" : "every-tick",
                 config.appendAcksPerTurn() ? "per-turn" : "per-append",
+                config.walCommitOnLoopWhenIdle() ? "event-loop-when-idle" : "wal-thread",
                 peerConnections == null ? 0 : peerConnections.sentMessageCount(),
                 peerConnections == null ? 0 : peerConnections.socketFlushCount(),
                 clientServer == null ? 0 : clientServer.socketFlushCount(), storage.completionTasks(),
-                crossThreadWakeups.sum());
+                crossThreadWakeups.sum(), storage.loopCommits());
     }
 
     // ---------------------------------------------------------------- lifecycle

@@ -73,16 +73,18 @@ public record StatusSnapshot(int nodeId, String clusterId, String role, long ter
     }
 
     /**
-     * The write path's switches ({@code kvnode run --tick-ms}, {@code --tick-timer}, {@code --append-acks}) and its
+     * The write path's switches ({@code kvnode run --tick-ms}, {@code --tick-timer}, {@code --append-acks},
+     * {@code --wal-commit}) and its
      * counters since the node started, to be divided by the writes between two readings: {@code peerMessagesSent}
      * messages handed to the peer connections, {@code peerSocketFlushes} and {@code clientSocketFlushes} flushes that
      * reached a socket (each a write system call or more, after the turn's flushes were merged), {@code
      * walCompletionTasks} tasks the WAL's completions posted to the event loop, {@code crossThreadWakeups} drains of the
-     * event loop's inbox scheduled from another thread (each may wake it).
+     * event loop's inbox scheduled from another thread (each may wake it), {@code walLoopCommits} group commits the
+     * event loop made itself.
      */
-    public record WritePath(int tickMillis, String tickTimer, String appendAcks, long peerMessagesSent,
+    public record WritePath(int tickMillis, String tickTimer, String appendAcks, String walCommit, long peerMessagesSent,
                             long peerSocketFlushes, long clientSocketFlushes, long walCompletionTasks,
-                            long crossThreadWakeups) {
+                            long crossThreadWakeups, long walLoopCommits) {
     }
 
     static StatusSnapshot of(NodeConfig config, ReplicaDriver driver, int peersConnected, WalStats walStats,

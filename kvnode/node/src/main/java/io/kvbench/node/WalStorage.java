@@ -21,6 +21,7 @@ import io.kvbench.wal.WalFailedException;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +36,12 @@ import java.util.function.Consumer;
  * on a snapshot's bytes. When the WAL's queue is full it tells the runtime, which stops reading client sockets until
  * the queue drains (the WAL never blocks the core thread).
  * <p>
+ * With {@code --wal-commit event-loop-when-idle} a Ready's batch is instead held and committed by a task queued on the
+ * event loop, so it runs after the turn's other work, the flushes of the leader's appends among it: when the WAL
+ * thread is idle the loop writes and forces the batch itself (issue 19: waking the WAL thread and being woken by its
+ * completion are two of the ~5 thread switches an unbatched write costs each node), else the batch goes to the WAL
+ * thread as usual.
+ * <p>
  * The current snapshot's file is kept open ({@link SharedReader}): a leader sends from it, and a transfer goes on
  * reading the file it started with after a newer snapshot replaced (and deleted) it.
  */
@@ -45,6 +52,13 @@ final class WalStorage implements Storage, AutoCloseable {
     private final BackgroundSnapshots snapshots;
     private final Consumer<Runnable> coreThread;
     private final Runnable onQueueFull;
+    /** Null: every batch goes to the WAL thread. Else queues a task at the end of the core thread's turn. */
+    private final Executor commitAfterTurn;
+    /** Whether the held batches' commit task is queued (core thread). */
+    private boolean commitQueued;
+    /** Group commits the core thread made itself ({@code --wal-commit event-loop-when-idle}). */
+    private final LongAdder loopCommits = new LongAdder();
+    private final Runnable commitHeld = this::commitHeld;
     /** Reads and writes snapshot chunks, one task at a time, in order. */
     private final ExecutorService transferIo;
     private ReplicaDriver driver;
@@ -120,13 +134,16 @@ final class WalStorage implements Storage, AutoCloseable {
     /**
      * @param coreThread  queues a task on the node's core thread
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
+     * @param commitAfterTurn null to hand every batch to the WAL thread; else queues a task behind the core thread's
+     *        current turn, where the batches held meanwhile are committed (on that thread if the WAL thread is idle)
      */
-    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull)
-            throws IOException {
+    WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull,
+            Executor commitAfterTurn) throws IOException {
         this.wal = wal;
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
+        this.commitAfterTurn = commitAfterTurn;
         this.transferIo = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "kvnode-" + nodeId + "-snapshot-io");
             thread.setDaemon(true);
@@ -154,12 +171,34 @@ final class WalStorage implements Storage, AutoCloseable {
             received = ((Incoming) snapshot).finished;
             replaceCurrent(wal.openStaged(received)); // opened before the WAL thread renames it
         }
+        WalBatch batch = new WalBatch(hardState, entries, received);
         try {
-            wal.submit(new WalBatch(hardState, entries, received), persistCallback);
+            if (commitAfterTurn == null) {
+                wal.submit(batch, persistCallback);
+            } else {
+                wal.hold(batch, persistCallback);
+                queueCommit();
+            }
         } catch (WalFailedException e) {
             throw e.getCause();
         }
         if (wal.queueFull()) onQueueFull.run();
+    }
+
+    private void queueCommit() {
+        if (commitQueued) return;
+        commitQueued = true;
+        try {
+            commitAfterTurn.execute(commitHeld);
+        } catch (RejectedExecutionException e) {
+            // The loop is shutting down with the node: closing the WAL hands the held batches to its thread.
+        }
+    }
+
+    /** Core thread, after the turn that held the batches. */
+    private void commitHeld() {
+        commitQueued = false;
+        if (wal.commitHeld()) loopCommits.increment();
     }
 
     @Override
@@ -297,7 +336,12 @@ final class WalStorage implements Storage, AutoCloseable {
         return completionTasks.sum();
     }
 
-    /** WAL thread. */
+    /** Group commits the core thread made itself so far ({@code --wal-commit event-loop-when-idle}). */
+    long loopCommits() {
+        return loopCommits.sum();
+    }
+
+    /** The committing thread: the WAL's, or the core's own ({@link #commitHeld}). */
     private void postCompletion(Runnable task) {
         completionTasks.increment();
         coreThread.accept(task);

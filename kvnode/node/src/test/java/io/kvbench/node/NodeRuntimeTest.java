@@ -29,7 +29,14 @@ class NodeRuntimeTest {
 
     @Test
     void electsALeaderReplicatesWritesAndSurvivesTheLeaderStopping() throws Exception {
-        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("next-deadline", "per-turn"));
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of(), List.of("next-deadline", "per-turn", "wal-thread"));
+    }
+
+    /** The event loop commits its own batches while the WAL thread is idle (issue 19's A/B switch). */
+    @Test
+    void withTheEventLoopCommittingTheSameHolds() throws Exception {
+        electsReplicatesAndSurvivesTheLeaderStopping(List.of("--wal-commit", "event-loop-when-idle"),
+                List.of("next-deadline", "per-turn", "event-loop-when-idle"));
     }
 
     /**
@@ -39,10 +46,10 @@ class NodeRuntimeTest {
     @Test
     void withTheOtherWritePathSettingsTheSameHolds() throws Exception {
         electsReplicatesAndSurvivesTheLeaderStopping(List.of("--tick-timer", "every-tick", "--append-acks", "per-append"),
-                List.of("every-tick", "per-append"));
+                List.of("every-tick", "per-append", "wal-thread"));
     }
 
-    /** {@code switches}: the tick timer and append acknowledgements each node must report. */
+    /** {@code switches}: the tick timer, append acknowledgements and WAL commit each node must report. */
     private void electsReplicatesAndSurvivesTheLeaderStopping(List<String> nodeArguments, List<String> switches) throws Exception {
         try (LocalCluster cluster = TestClusters.start(3, directory, nodeArguments);
              NettyResources netty = new NettyResources("test-client", 1)) {
@@ -97,7 +104,13 @@ class NodeRuntimeTest {
                 assertThat(status.auditRepeatApplications()).as("node %d repeats", id).isZero();
                 // It ran with the switches asked for, and its write path's counters moved (status writePath).
                 StatusSnapshot.WritePath path = status.writePath();
-                assertThat(List.of(path.tickTimer(), path.appendAcks())).isEqualTo(switches);
+                assertThat(List.of(path.tickTimer(), path.appendAcks(), path.walCommit())).isEqualTo(switches);
+                if (path.walCommit().equals("wal-thread")) {
+                    assertThat(path.walLoopCommits()).as("node %d loop commits", id).isZero();
+                } else {
+                    // Writes one at a time find the WAL thread idle: the loop commits them (the restarted node too).
+                    assertThat(path.walLoopCommits()).as("node %d loop commits", id).isPositive();
+                }
                 assertThat(path.peerMessagesSent()).as("node %d peer messages", id).isPositive();
                 assertThat(path.peerSocketFlushes()).as("node %d peer flushes (handshakes too)", id).isPositive();
                 assertThat(path.walCompletionTasks()).as("node %d WAL completion tasks", id).isPositive();

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The WAL's files as seen by the WAL thread, which alone touches them. Batches are applied with
+ * The WAL's files as seen by the committing thread: the WAL thread, or the writer's while the WAL thread is idle
+ * ({@link Wal#commitHeld}), never both at once. Batches are applied with
  * {@link #apply}; nothing is durable until {@link #commit}, which issues the group's one segment fsync.
  *
  * <p>Invariants: segments are contiguous and each holds at least one record (the last one only after its

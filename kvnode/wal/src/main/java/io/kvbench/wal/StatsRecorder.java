@@ -1,9 +1,9 @@
 package io.kvbench.wal;
 
 /**
- * Mutable counters behind {@link WalStats}. Each is written by one thread only, the WAL thread (or the opening
- * thread before it starts), except the preallocation counters, written by the preallocating thread alone;
- * volatile so any thread can read.
+ * Mutable counters behind {@link WalStats}. Each is written by one thread at a time: the committing one (the WAL
+ * thread, or the writer's while the WAL thread is idle; the opening thread before it starts), except the
+ * preallocation counters, written by the preallocating thread alone; volatile so any thread can read.
  */
 final class StatsRecorder {
     private volatile long groupCommits;

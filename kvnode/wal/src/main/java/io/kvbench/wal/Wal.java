@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -34,6 +35,12 @@ import java.util.function.LongConsumer;
  * reported durable unless the fsync after it returned, and no failed fsync is retried (PostgreSQL's "fsyncgate":
  * after a failed fsync the kernel may have dropped the dirty pages, so a retry that succeeds proves nothing). Every
  * I/O failure names the file and the operation ({@link WalIoException}).
+ *
+ * <p>A writer may instead {@link #hold} batches and {@link #commitHeld} them at the end of its turn: when the WAL
+ * thread has nothing queued or in hand, the writer commits them itself, sparing the two thread hand-offs (wake the
+ * WAL thread, wake the writer with the completion) that an unbatched write otherwise pays on each node (issue 19).
+ * The WAL thread and the writer never touch the files at once: the writer commits only when every task it queued
+ * has finished ({@code unfinishedTasks}), and queues nothing while it commits.
  */
 public final class Wal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Wal.class.getName());
@@ -59,6 +66,10 @@ public final class Wal implements AutoCloseable {
     private final SegmentedLog log;
     private final StatsRecorder stats;
     private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    /** Tasks queued for the WAL thread and not yet written, forced and called back: 0 means it is idle. */
+    private final AtomicInteger unfinishedTasks = new AtomicInteger();
+    /** Batches {@link #hold held} on the writer's side, in order, until {@link #commitHeld}. Writer thread. */
+    private final List<Task> held = new ArrayList<>();
     private final int queueCapacity;
     /** Set by {@link #whenQueueHasRoom}; run once, by whichever thread first sees the queue at half capacity. */
     private final AtomicReference<Runnable> roomWaiter = new AtomicReference<>();
@@ -155,11 +166,42 @@ public final class Wal implements AutoCloseable {
      * @throws IllegalStateException if the WAL is closed
      */
     public void submit(WalBatch batch, WalCallback callback) {
+        enqueue(accepted(batch, callback));
+    }
+
+    /**
+     * As {@link #submit}, but the batch waits on the writer's side until {@link #commitHeld} (which the writer must
+     * call, typically once at the end of its turn): batches held together are written and forced together.
+     */
+    public void hold(WalBatch batch, WalCallback callback) {
+        held.add(accepted(batch, callback));
+    }
+
+    /**
+     * Makes the {@link #hold held} batches durable: on this thread, before returning (their callbacks included), when
+     * the WAL thread has nothing queued or in hand; otherwise they are queued behind its work, as {@link #submit} would.
+     * Committing here blocks the writer for a write and an fsync, and spares two thread hand-offs.
+     *
+     * @return whether they were committed on this thread (false: queued, or nothing was held)
+     */
+    public boolean commitHeld() {
+        if (held.isEmpty()) return false;
+        if (unfinishedTasks.get() > 0) {
+            handOffHeld();
+            return false;
+        }
+        List<Task> group = new ArrayList<>(held);
+        held.clear();
+        processGroup(group);
+        return true;
+    }
+
+    /** Checks {@code batch} against what was submitted before and records it as submitted. */
+    private Append accepted(WalBatch batch, WalCallback callback) {
         if (batch == null || callback == null) throw new IllegalArgumentException("null batch or callback");
         checkOpen();
         checkIndexes(batch);
         checkTerms(batch);
-        enqueue(new Append(batch, callback));
         if (batch.hardState() != null) submittedTerm = batch.hardState().term();
         if (batch.snapshot() != null) {
             submittedSnapshotIndex = batch.snapshot().lastIndex();
@@ -169,6 +211,7 @@ public final class Wal implements AutoCloseable {
         if (!entries.isEmpty() && entries.get(entries.size() - 1).index() > submittedSnapshotIndex) {
             submittedLastIndex = entries.get(entries.size() - 1).index();
         }
+        return new Append(batch, callback);
     }
 
     /** Submits {@code batch} and waits until it is durable; for tests and tools, not the core's thread. */
@@ -348,6 +391,8 @@ public final class Wal implements AutoCloseable {
         if (closed) return;
         closed = true;
         boolean interrupted = false;
+        handOffHeld();
+        unfinishedTasks.incrementAndGet();
         while (true) {
             try {
                 queue.put(Stop.INSTANCE);
@@ -404,8 +449,18 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /** Behind anything held, which keeps the writer's order. */
     private void enqueue(Task task) {
+        handOffHeld();
+        unfinishedTasks.incrementAndGet();
         queue.add(task); // unbounded: never blocks the writer (see queueFull)
+    }
+
+    private void handOffHeld() {
+        if (held.isEmpty()) return;
+        unfinishedTasks.addAndGet(held.size());
+        queue.addAll(held);
+        held.clear();
     }
 
     private void runWalThread() {
@@ -421,6 +476,7 @@ public final class Wal implements AutoCloseable {
             }
             queue.drainTo(group);
             stopping = processGroup(group);
+            unfinishedTasks.addAndGet(-group.size()); // after the callbacks: the writer may commit next
             runRoomWaiterIfRoom();
         }
         try {
@@ -430,7 +486,10 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    /** Writes and commits one drained group, then completes its callbacks in order. True when told to stop. */
+    /**
+     * Writes and commits one group, then completes its callbacks in order. True when told to stop. On the WAL thread,
+     * or on the writer's ({@link #commitHeld}) while the WAL thread is idle.
+     */
     private boolean processGroup(List<Task> group) {
         boolean stopping = false;
         boolean appended = false;

@@ -3,7 +3,8 @@ package io.kvbench.wal;
 import java.io.IOException;
 
 /**
- * Completion of one submitted batch, invoked on the WAL thread in submission order. Implementations must be
+ * Completion of one submitted batch, invoked in submission order on the WAL thread (or on the
+ * writer's, for batches it commits itself: {@link Wal#commitHeld}). Implementations must be
  * quick and must not block: they delay every later batch (typically they post an event to the core's thread).
  */
 public interface WalCallback {

@@ -12,7 +12,8 @@ import java.util.function.LongConsumer;
  *        made durable, so that appends overwrite allocated space and their fdatasync writes no file-size
  *        metadata (about half the cost of an append to a growing file on ext4); off only for comparison and
  *        for tests that need the files the WAL wrote before segments were preallocated
- * @param commitNanosObserver told, on the WAL thread after the group's callbacks, how long each successful commit
+ * @param commitNanosObserver told, on the committing thread (the WAL thread, or the writer's in {@link Wal#commitHeld})
+ *        after the group's callbacks, how long each successful commit
  *        of appended entries took: from the first write of its group to the return of its last fsync (a node's
  *        latency histogram); groups that only compact or install a snapshot are not timed; should be quick
  */

@@ -90,7 +90,7 @@ final class WalTesting {
     }
 
     /** A callback that completes a future; records whether it was ever told "durable". */
-    static final class FutureCallback implements WalCallback {
+    static class FutureCallback implements WalCallback {
         final CompletableFuture<Void> result = new CompletableFuture<>();
         volatile boolean reportedDurable;
 

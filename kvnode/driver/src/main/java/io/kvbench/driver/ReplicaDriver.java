@@ -332,6 +332,11 @@ public final class ReplicaDriver {
         return snapshotReceiver.progress();
     }
 
+    /** Client requests this node holds unanswered: proposed and not yet applied, or reads not yet confirmed. */
+    public int pendingClientRequests() {
+        return clientRequests.pendingCount();
+    }
+
     public boolean storageHasFailed() {
         return storageFailed;
     }

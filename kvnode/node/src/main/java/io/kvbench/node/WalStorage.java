@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -38,9 +39,9 @@ import java.util.function.Consumer;
  * <p>
  * With {@code --wal-commit event-loop-when-idle} a Ready's batch is instead held and committed by a task queued on the
  * event loop, so it runs after the turn's other work, the flushes of the leader's appends among it: when the WAL
- * thread is idle the loop writes and forces the batch itself (issue 19: waking the WAL thread and being woken by its
- * completion are two of the ~5 thread switches an unbatched write costs each node), else the batch goes to the WAL
- * thread as usual.
+ * thread is idle and the runtime says the loop has nothing to overlap with the fsync, the loop writes and forces the
+ * batch itself (issue 19: waking the WAL thread and being woken by its completion are two of the ~5 thread switches
+ * an unbatched write costs each node), else the batch goes to the WAL thread as usual.
  * <p>
  * The current snapshot's file is kept open ({@link SharedReader}): a leader sends from it, and a transfer goes on
  * reading the file it started with after a newer snapshot replaced (and deleted) it.
@@ -54,6 +55,8 @@ final class WalStorage implements Storage, AutoCloseable {
     private final Runnable onQueueFull;
     /** Null: every batch goes to the WAL thread. Else queues a task at the end of the core thread's turn. */
     private final Executor commitAfterTurn;
+    /** With {@link #commitAfterTurn}: whether the core thread may block on this turn's fsync (core thread). */
+    private final BooleanSupplier loopMayCommit;
     /** Whether the held batches' commit task is queued (core thread). */
     private boolean commitQueued;
     /** Group commits the core thread made itself ({@code --wal-commit event-loop-when-idle}). */
@@ -135,15 +138,17 @@ final class WalStorage implements Storage, AutoCloseable {
      * @param coreThread  queues a task on the node's core thread
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
      * @param commitAfterTurn null to hand every batch to the WAL thread; else queues a task behind the core thread's
-     *        current turn, where the batches held meanwhile are committed (on that thread if the WAL thread is idle)
+     *        current turn, where the batches held meanwhile are committed (on that thread if the WAL thread is idle
+     *        and {@code loopMayCommit} says so)
      */
     WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull,
-            Executor commitAfterTurn) throws IOException {
+            Executor commitAfterTurn, BooleanSupplier loopMayCommit) throws IOException {
         this.wal = wal;
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
         this.commitAfterTurn = commitAfterTurn;
+        this.loopMayCommit = loopMayCommit;
         this.transferIo = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "kvnode-" + nodeId + "-snapshot-io");
             thread.setDaemon(true);
@@ -198,7 +203,11 @@ final class WalStorage implements Storage, AutoCloseable {
     /** Core thread, after the turn that held the batches. */
     private void commitHeld() {
         commitQueued = false;
-        if (wal.commitHeld()) loopCommits.increment();
+        if (!loopMayCommit.getAsBoolean()) {
+            wal.queueHeld();
+        } else if (wal.commitHeld()) {
+            loopCommits.increment();
+        }
     }
 
     @Override

@@ -187,7 +187,7 @@ public final class Wal implements AutoCloseable {
     public boolean commitHeld() {
         if (held.isEmpty()) return false;
         if (unfinishedTasks.get() > 0) {
-            handOffHeld();
+            queueHeld();
             return false;
         }
         List<Task> group = new ArrayList<>(held);
@@ -391,7 +391,7 @@ public final class Wal implements AutoCloseable {
         if (closed) return;
         closed = true;
         boolean interrupted = false;
-        handOffHeld();
+        queueHeld();
         unfinishedTasks.incrementAndGet();
         while (true) {
             try {
@@ -451,12 +451,13 @@ public final class Wal implements AutoCloseable {
 
     /** Behind anything held, which keeps the writer's order. */
     private void enqueue(Task task) {
-        handOffHeld();
+        queueHeld();
         unfinishedTasks.incrementAndGet();
         queue.add(task); // unbounded: never blocks the writer (see queueFull)
     }
 
-    private void handOffHeld() {
+    /** Queues the {@link #hold held} batches for the WAL thread, as {@link #submit} would have. */
+    public void queueHeld() {
         if (held.isEmpty()) return;
         unfinishedTasks.addAndGet(held.size());
         queue.addAll(held);

@@ -67,7 +67,7 @@ class WalHeldCommitTest {
             assertThat(completions).as("nothing is written before commitHeld").isEmpty();
             assertThat(wal.stats().batches()).isZero();
 
-            wal.commitHeld();
+            assertThat(wal.commitHeld()).isTrue();
 
             // Done before commitHeld returned, on this thread, in order, as one group.
             assertThat(completions).containsExactly("batch 1", "batch 2", "batch 3");
@@ -101,7 +101,7 @@ class WalHeldCommitTest {
 
             Recorded held = new Recorded("held", completions);
             wal.hold(WalTesting.withTerm(List.of(entry(2, 1))), held);
-            wal.commitHeld(); // must not write beside the WAL thread, nor wait for it
+            assertThat(wal.commitHeld()).as("queued, not committed here").isFalse(); // nor did it wait for the WAL thread
             assertThat(held.result).isNotDone();
             assertThat(completions).isEmpty();
 
@@ -113,6 +113,22 @@ class WalHeldCommitTest {
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
             assertThat(wal.recoveredState().entries()).isEqualTo(entries(1, 2, 1));
+        }
+    }
+
+    @Test
+    void queueHeldHandsTheHeldBatchesToTheWalThread() throws Exception {
+        List<String> completions = new CopyOnWriteArrayList<>();
+        try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
+            Recorded first = new Recorded("held 1", completions);
+            Recorded second = new Recorded("held 2", completions);
+            wal.hold(new WalBatch(new HardState(1, 1), List.of(entry(1, 1)), null), first);
+            wal.hold(WalTesting.withTerm(List.of(entry(2, 1))), second);
+            wal.queueHeld();
+            second.result.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(completions).containsExactly("held 1", "held 2");
+            assertThat(first.thread).startsWith("wal-");
+            assertThat(wal.commitHeld()).as("nothing left held").isFalse();
         }
     }
 

@@ -32,6 +32,16 @@ public final class DeadlineTicks {
         lastTickNanos = elapsedTicks > untilAction ? nowNanos : lastTickNanos + elapsedTicks * tickNanos;
     }
 
+    /**
+     * Leaves out {@code nanos} just spent on the runtime's thread in something that kept it from hearing its peers (its
+     * own fsync on that thread): a follower judges the leader's silence by time it was listening, so after a disk stall
+     * it first reads the heartbeats that arrived meanwhile instead of standing for election at once. Only liveness
+     * rests on it (an election comes later, never sooner); a leader's ticks must not be discounted (its lease).
+     */
+    public void discount(long nanos) {
+        if (nanos > 0) lastTickNanos += nanos;
+    }
+
     /** When the driver next acts, on the runtime's clock: when to wake it. Ask again after every input. */
     public long nextActionNanos(ReplicaDriver driver) {
         return lastTickNanos + driver.ticksUntilNextAction() * tickNanos;

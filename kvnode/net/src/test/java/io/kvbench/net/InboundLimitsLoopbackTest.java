@@ -50,7 +50,7 @@ class InboundLimitsLoopbackTest {
             for (int i = 0; i < 6; i++) {
                 RawSocket socket = new RawSocket(address);
                 sockets.add(socket);
-                socket.write(startOfFrame(16 * MIB, FrameType.HELLO.code(), 256 * 1024));
+                socket.writeUntilClosed(startOfFrame(16 * MIB, FrameType.HELLO.code(), 256 * 1024));
             }
             for (RawSocket socket : sockets) {
                 Object why = socket.readFrame(PeerCodec::decode);
@@ -77,7 +77,7 @@ class InboundLimitsLoopbackTest {
             for (int i = 0; i < 2; i++) {
                 RawSocket socket = new RawSocket(address);
                 sockets.add(socket);
-                socket.write(startOfFrame(2 * MIB, FrameType.CLIENT_REQUEST.code(), 1000));
+                socket.writeUntilClosed(startOfFrame(2 * MIB, FrameType.CLIENT_REQUEST.code(), 1000));
             }
             Await.until("two frames reserved", () -> clientServer.inboundStats().bufferedBytes() == 4L * MIB);
             RawSocket third = new RawSocket(address);

@@ -140,7 +140,17 @@ public final class NodeRuntime implements AutoCloseable {
         RecoveredState recovered = wal.recoveredState();
         this.snapshots = new BackgroundSnapshots(config.nodeId(), wal, snapshotExecutor, this::enqueue);
         this.storage = new WalStorage(config.nodeId(), wal, snapshots, this::enqueue, this::pauseClientReads,
-                config.walCommitOnLoopWhenIdle() ? this::executeAfterTurn : null, this::loopMayCommit);
+                config.walCommitOnLoopWhenIdle() ? this::executeAfterTurn : null, new WalStorage.LoopCommits() {
+                    @Override
+                    public boolean allowed() {
+                        return loopMayCommit();
+                    }
+
+                    @Override
+                    public void took(long nanos) {
+                        loopCommitTook(nanos);
+                    }
+                });
         RaftCore core = new RaftCore(config.raftConfig(), new Random(new SecureRandom().nextLong()),
                 recovered.hardState(), recovered.snapshot(), recovered.entries(), recovered.voteFenceIndex());
         this.driver = new ReplicaDriver(config.driverConfig(), core, initialStateMachine(config, storage), storage,
@@ -239,6 +249,15 @@ public final class NodeRuntime implements AutoCloseable {
      */
     private boolean loopMayCommit() {
         return driver.core().role() != Role.LEADER || driver.pendingClientRequests() <= 1;
+    }
+
+    /**
+     * A follower's election timer leaves out the time its loop spent in its own fsync (a disk stall of a few hundred
+     * milliseconds, seen here on all three nodes at once, would otherwise have it stand for election before reading the
+     * heartbeats that arrived meanwhile). With a timer every tick, a stall already counts as one tick.
+     */
+    private void loopCommitTook(long nanos) {
+        if (deadlineTicks != null && driver.core().role() == Role.FOLLOWER) deadlineTicks.discount(nanos);
     }
 
     private void onPeerMessage(Message message) {

@@ -27,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -55,8 +54,8 @@ final class WalStorage implements Storage, AutoCloseable {
     private final Runnable onQueueFull;
     /** Null: every batch goes to the WAL thread. Else queues a task at the end of the core thread's turn. */
     private final Executor commitAfterTurn;
-    /** With {@link #commitAfterTurn}: whether the core thread may block on this turn's fsync (core thread). */
-    private final BooleanSupplier loopMayCommit;
+    /** With {@link #commitAfterTurn}: whether the core thread may commit, and what its commits took (core thread). */
+    private final LoopCommits loopCommitPolicy;
     /** Whether the held batches' commit task is queued (core thread). */
     private boolean commitQueued;
     /** Group commits the core thread made itself ({@code --wal-commit event-loop-when-idle}). */
@@ -85,6 +84,15 @@ final class WalStorage implements Storage, AutoCloseable {
     };
     /** The current snapshot's file, open; null while there is none. Core thread. */
     private SharedReader current;
+
+    /** The runtime's side of the core thread's own commits ({@code --wal-commit event-loop-when-idle}). Core thread. */
+    interface LoopCommits {
+        /** Whether this turn's fsync may block the core thread. */
+        boolean allowed();
+
+        /** The core thread spent {@code nanos} writing and forcing a group itself. */
+        void took(long nanos);
+    }
 
     /** A snapshot file open for reading, shared by the current snapshot and the transfers that send it. Core thread. */
     private final class SharedReader {
@@ -139,16 +147,16 @@ final class WalStorage implements Storage, AutoCloseable {
      * @param onQueueFull runs on the core thread after a submit that left the WAL's queue full
      * @param commitAfterTurn null to hand every batch to the WAL thread; else queues a task behind the core thread's
      *        current turn, where the batches held meanwhile are committed (on that thread if the WAL thread is idle
-     *        and {@code loopMayCommit} says so)
+     *        and {@code loopCommitPolicy} allows it)
      */
     WalStorage(int nodeId, Wal wal, BackgroundSnapshots snapshots, Consumer<Runnable> coreThread, Runnable onQueueFull,
-            Executor commitAfterTurn, BooleanSupplier loopMayCommit) throws IOException {
+            Executor commitAfterTurn, LoopCommits loopCommitPolicy) throws IOException {
         this.wal = wal;
         this.snapshots = snapshots;
         this.coreThread = coreThread;
         this.onQueueFull = onQueueFull;
         this.commitAfterTurn = commitAfterTurn;
-        this.loopMayCommit = loopMayCommit;
+        this.loopCommitPolicy = loopCommitPolicy;
         this.transferIo = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "kvnode-" + nodeId + "-snapshot-io");
             thread.setDaemon(true);
@@ -203,10 +211,14 @@ final class WalStorage implements Storage, AutoCloseable {
     /** Core thread, after the turn that held the batches. */
     private void commitHeld() {
         commitQueued = false;
-        if (!loopMayCommit.getAsBoolean()) {
+        if (!loopCommitPolicy.allowed()) {
             wal.queueHeld();
-        } else if (wal.commitHeld()) {
+            return;
+        }
+        long startNanos = System.nanoTime();
+        if (wal.commitHeld()) {
             loopCommits.increment();
+            loopCommitPolicy.took(System.nanoTime() - startNanos);
         }
     }
 

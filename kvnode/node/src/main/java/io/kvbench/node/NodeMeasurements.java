@@ -9,7 +9,7 @@ import java.util.function.LongConsumer;
 
 /**
  * The node's in-node measurements, fed by the driver: the leader's write time and replication time
- * ({@link ReplicationTimer}) on the core thread, the WAL's commit time on the WAL thread ({@link #walCommitObserver}),
+ * ({@link ReplicationTimer}) on the core thread, the WAL's commit time on the committing thread ({@link #walCommitObserver}),
  * all into {@link NodeLatencies}.
  */
 final class NodeMeasurements implements DriverObserver {
@@ -20,7 +20,7 @@ final class NodeMeasurements implements DriverObserver {
         return latencies;
     }
 
-    /** For the WAL's options: each commit's time, on the WAL thread. */
+    /** For the WAL's options: each commit's time, on the WAL thread or the core's (loop commits). */
     LongConsumer walCommitObserver() {
         return latencies::recordWalCommit;
     }

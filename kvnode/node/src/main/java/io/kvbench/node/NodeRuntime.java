@@ -520,6 +520,7 @@ public final class NodeRuntime implements AutoCloseable {
             running = false;
             if (tickTimer != null) tickTimer.cancel(false);
             driver.stop("node " + config.nodeId() + " stopped");
+            storage.stopCommitting();
         });
         try {
             stopped.get(5, TimeUnit.SECONDS);

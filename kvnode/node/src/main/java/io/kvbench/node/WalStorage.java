@@ -58,6 +58,8 @@ final class WalStorage implements Storage, AutoCloseable {
     private final LoopCommits loopCommitPolicy;
     /** Whether the held batches' commit task is queued (core thread). */
     private boolean commitQueued;
+    /** Set by {@link #stopCommitting}: a commit task still queued does nothing (core thread). */
+    private boolean committingStopped;
     /** Group commits the core thread made itself ({@code --wal-commit event-loop-when-idle}). */
     private final LongAdder loopCommits = new LongAdder();
     private final Runnable commitHeld = this::commitHeld;
@@ -204,22 +206,35 @@ final class WalStorage implements Storage, AutoCloseable {
         try {
             commitAfterTurn.execute(commitHeld);
         } catch (RejectedExecutionException e) {
-            // The loop is shutting down with the node: closing the WAL hands the held batches to its thread.
+            // The loop no longer runs tasks: hand the batches to the WAL thread, as closing it would.
+            wal.queueHeld();
         }
+    }
+
+    /**
+     * Core thread, as the node stops (after the driver's last Ready): what is held goes to the WAL thread, which
+     * finishes it before it closes, and a commit task still queued does nothing.
+     */
+    void stopCommitting() {
+        committingStopped = true;
+        wal.queueHeld();
     }
 
     /** Core thread, after the turn that held the batches. */
     private void commitHeld() {
         commitQueued = false;
+        if (committingStopped) return;
         if (!loopCommitPolicy.allowed()) {
             wal.queueHeld();
-            return;
+        } else {
+            long startNanos = System.nanoTime();
+            if (wal.commitHeld()) {
+                loopCommits.increment();
+                loopCommitPolicy.took(System.nanoTime() - startNanos);
+            }
         }
-        long startNanos = System.nanoTime();
-        if (wal.commitHeld()) {
-            loopCommits.increment();
-            loopCommitPolicy.took(System.nanoTime() - startNanos);
-        }
+        // Queued for the WAL thread rather than committed here: they may have filled its queue.
+        if (wal.queueFull()) onQueueFull.run();
     }
 
     @Override

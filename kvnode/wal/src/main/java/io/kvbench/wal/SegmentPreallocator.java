@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * 126-byte records the conversion comes once per block, and zeros still did no worse than fallocate.
  *
  * <p>The temp file ends in {@link WalFiles#TEMP_SUFFIX}, so recovery deletes one a crash left half written. The
- * WAL thread is the only caller; the preparing thread touches nothing but the temp file and the preallocation
+ * committing thread (the WAL thread, or the writer's while the WAL thread is idle) is the only caller; the preparing thread touches nothing but the temp file and the preallocation
  * counters.
  */
 final class SegmentPreallocator implements AutoCloseable {

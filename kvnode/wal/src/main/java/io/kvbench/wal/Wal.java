@@ -21,7 +21,8 @@ import java.util.function.LongConsumer;
 /**
  * The write-ahead log. One writer thread (the core's) calls {@link #submit}, {@link #installStagedSnapshot},
  * {@link #compact} and {@link #close}; a dedicated WAL thread drains everything queued, writes it, makes it durable
- * with one fsync (group commit) and then invokes the callbacks in submission order. A snapshot the node took
+ * with one fsync (group commit) and then invokes the callbacks in submission order (or the writer commits what it
+ * {@link #hold held} itself, see below). A snapshot the node took
  * itself is written by a background thread ({@link #stageSnapshot}), so the WAL thread only renames it.
  *
  * <p>Submitting never blocks the writer thread (the node's event loop, which must go on stepping heartbeats and
@@ -454,6 +455,11 @@ public final class Wal implements AutoCloseable {
         queueHeld();
         unfinishedTasks.incrementAndGet();
         queue.add(task); // unbounded: never blocks the writer (see queueFull)
+    }
+
+    /** Tasks queued for the WAL thread and not yet finished (callbacks included); 0 when it is idle. For tests. */
+    int unfinishedTasks() {
+        return unfinishedTasks.get();
     }
 
     /** Queues the {@link #hold held} batches for the WAL thread, as {@link #submit} would have. */

@@ -53,6 +53,15 @@ class WalHeldCommitTest {
         }
     }
 
+    /** The WAL thread finishes a task (counts it done) just after its callbacks ran. */
+    private static void awaitIdle(Wal wal) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (wal.unfinishedTasks() > 0) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the WAL thread did not finish its task");
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void heldBatchesWaitForCommitHeldThenAreWrittenAndForcedTogetherOnTheCallersThread() throws Exception {
         List<String> completions = new CopyOnWriteArrayList<>();
@@ -110,9 +119,17 @@ class WalHeldCommitTest {
             assertThat(completions).containsExactly("submitted", "held");
             assertThat(held.thread).startsWith("wal-");
             assertThat(held.reportedDurable).isTrue();
+
+            // Once the WAL thread is idle again, the writer commits on its own thread again.
+            awaitIdle(wal);
+            Recorded afterBusy = new Recorded("after busy", completions);
+            wal.hold(WalTesting.withTerm(List.of(entry(3, 1))), afterBusy);
+            assertThat(wal.commitHeld()).isTrue();
+            assertThat(afterBusy.thread).isEqualTo(Thread.currentThread().getName());
+            assertThat(completions).containsExactly("submitted", "held", "after busy");
         }
         try (Wal wal = Wal.open(directory, WalOptions.defaults())) {
-            assertThat(wal.recoveredState().entries()).isEqualTo(entries(1, 2, 1));
+            assertThat(wal.recoveredState().entries()).isEqualTo(entries(1, 3, 1));
         }
     }
 
@@ -158,6 +175,7 @@ class WalHeldCommitTest {
         List<String> completions = new CopyOnWriteArrayList<>();
         try (Wal wal = Wal.open(directory, WalOptions.defaults().withChannelFactory(channels))) {
             wal.submitAndWait(WalTesting.withTerm(entries(1, 2, 1)));
+            awaitIdle(wal); // its callback ran before the WAL thread finished the task: wait until it has
             assertThatThrownBy(() -> wal.hold(WalTesting.withTerm(List.of(entry(9, 1))), new Recorded("gap", completions)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gap");
 

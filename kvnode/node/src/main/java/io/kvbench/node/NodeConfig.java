@@ -248,7 +248,7 @@ public final class NodeConfig {
         private ByteBudgets byteBudgets;
         private boolean appendAcksPerTurn = true;
         private boolean tickTimerAtNextDeadline = true;
-        private boolean walCommitOnLoopWhenIdle = true;
+        private boolean walCommitOnLoopWhenIdle;
 
         private Builder(int nodeId, Map<Integer, InetSocketAddress> peerAddresses,
                         Map<Integer, InetSocketAddress> clientAddresses, Path dataDirectory) {
@@ -352,7 +352,7 @@ public final class NodeConfig {
             return this;
         }
 
-        /** The event loop commits its turn's batches itself while the WAL thread is idle; default true. */
+        /** The event loop commits its turn's batches itself while the WAL thread is idle; default false. */
         public Builder walCommitOnLoopWhenIdle(boolean value) {
             walCommitOnLoopWhenIdle = value;
             return this;

@@ -44,8 +44,9 @@ final class TestClusters {
         return start(size, directory, snapshotEveryEntries, snapshotExecutors, walOptions, List.of());
     }
 
-    private static LocalCluster start(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors,
-                                      IntFunction<UnaryOperator<WalOptions>> walOptions, List<String> nodeArguments)
+    /** With both: per node WAL options, and {@code nodeArguments} added to every node's {@code kvnode run} options. */
+    static LocalCluster start(int size, Path directory, int snapshotEveryEntries, IntFunction<Executor> snapshotExecutors,
+                              IntFunction<UnaryOperator<WalOptions>> walOptions, List<String> nodeArguments)
             throws IOException {
         List<String> arguments = new ArrayList<>(List.of("--snapshot-every", Integer.toString(snapshotEveryEntries),
                 "--max-sessions", "1000"));

@@ -75,9 +75,9 @@ class WalBackPressureTest {
 
     @Test
     void aFullWalQueuePausesClientReadsWithoutBlockingTheEventLoop() throws Exception {
-        // Every batch to the WAL thread: with the default --wal-commit event-loop-when-idle this leader, one request
-        // unanswered, would commit the first write on its event loop, and the held fsync would hold the loop too (the
-        // price of that setting, docs/design.md); the queue fills like this once the WAL thread is busy.
+        // Every batch to the WAL thread (the default, named here): with --wal-commit event-loop-when-idle this leader, one
+        // request unanswered, would commit the first write on its event loop, and the held fsync would hold the loop too
+        // (the price of that setting, docs/design.md); the queue fills like this once the WAL thread is busy.
         LocalClusterSpec spec = LocalClusterSpec.builder().nodeCount(1).auditWrites(false)
                 .extraNodeArguments(java.util.List.of("--wal-commit", "wal-thread"))
                 .inProcess(config -> NodeRuntime.start(config, null, holdingWal())).build();

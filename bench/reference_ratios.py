@@ -83,6 +83,35 @@ def cpu(scenario, row, directory):
           f"voluntary switches per write {float(row['voluntary_switches_per_write_total']):.1f}")
 
 
+def cpu_floor(floor, row, directory):
+    """The sequential run's CPU per write over the CPU floor of each role (floor.cpuFloor, since 2026-12-07 evening)."""
+    if "cpuFloor" not in floor or not row or not row.get("cpu_us_per_write_total"):
+        return
+    try:
+        leader = json.load(open(f"{directory}/kvnode-sequential-writes/node-latency.json"))["leaderWriteMicros"]["nodeId"]
+    except (FileNotFoundError, KeyError, TypeError):
+        leader = None
+    for placement, skeleton in floor["cpuFloor"].items():
+        parts = []
+        for column, value in row.items():
+            if not column.startswith("cpu_us_per_write_") or column == "cpu_us_per_write_total" or not value:
+                continue
+            name = column[len("cpu_us_per_write_"):]
+            if name == "generator":
+                role = "clientCpuMicrosPerWrite"
+            elif leader is not None and name == f"node{leader}":
+                role, name = "leaderCpuMicrosPerWrite", name + " (leader)"
+            elif leader is not None:
+                role = "followerCpuMicrosPerWrite"
+            else:
+                continue
+            parts.append(f"{name} {float(value) / skeleton[role]:.2f}x")
+        parts.append(f"all {float(row['cpu_us_per_write_total']) / skeleton['totalCpuMicrosPerWrite']:.2f}x")
+        print(f"  CPU floor, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.0f}, follower "
+              f"{skeleton['followerCpuMicrosPerWrite']:.0f}, client {skeleton['clientCpuMicrosPerWrite']:.0f}, total "
+              f"{skeleton['totalCpuMicrosPerWrite']:.0f} us per write; sequential over it: {', '.join(parts)}")
+
+
 def main(directories):
     for directory in directories:
         if directory.endswith(".csv"):
@@ -110,6 +139,7 @@ def main(directories):
         if no_fsync:
             print(f"  diagnostic, fsync none: p50 {no_fsync['p50_us']} us = {int(no_fsync['p50_us']) / floor_micros:.2f}x "
                   f"floor, p99 {no_fsync['p99_us']} us")
+        cpu_floor(floor, sequential, directory)
         for clients in (16, 64):
             kvnode = rows[f"kvnode-peak-{clients}-clients"]
             etcd = rows.get(f"etcd-peak-{clients}-clients")

@@ -2,6 +2,7 @@ package io.kvbench.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.floor.MajorityWriteSkeleton;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.MeasuredProcesses;
@@ -87,6 +88,62 @@ final class CostLines {
         cpu.unmeasured().forEach((name, reason) -> unmeasuredByReason.computeIfAbsent(reason, key -> new ArrayList<>()).add(name));
         unmeasuredByReason.forEach((reason, names) -> lines.add("  not measured: " + String.join(", ", names) + " (" + reason + ")"));
         return lines;
+    }
+
+    /**
+     * The CPU floor measured with the floor ({@link io.kvbench.bench.floor.MajorityWriteSkeleton}: a majority write
+     * with nothing but its messages and fsyncs, one in flight) and, when the run's CPU was measured, the run's CPU per
+     * write of each role over it: the leader (the node leading at the end), each other node over the follower's
+     * floor, the generator over the client's, all processes over the total. Empty when the floor has no skeleton runs.
+     */
+    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId) {
+        List<String> lines = new ArrayList<>();
+        if (floor.skeletons().isEmpty()) return lines;
+        lines.add("CPU floor (" + FLOOR_TIMING + "; a majority write with only its messages and fsyncs, one in flight,"
+                + " no Raft: runs with more in flight batch and can go under it):");
+        for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
+            String ratios = cpu == null ? "" : overFloor(cpu, skeleton, leaderNodeId);
+            lines.add(String.format(Locale.ROOT, "  fsync %-20s leader %.1f, follower %.1f, client %.1f, total %.1f us per write%s",
+                    placementLabel(skeleton.placement()) + ":", skeleton.leaderCpuMicrosPerWrite(),
+                    skeleton.followerCpuMicrosPerWrite(), skeleton.clientCpuMicrosPerWrite(),
+                    skeleton.totalCpuMicrosPerWrite(), ratios));
+        }
+        return lines;
+    }
+
+    private static String placementLabel(MajorityWriteSkeleton.FsyncPlacement placement) {
+        return switch (placement) {
+            case EVENT_LOOP -> "on the event loop";
+            case SEPARATE_THREAD -> "on a WAL thread";
+        };
+    }
+
+    /** "; this run: leader 2.1x, node2 2.4x, ..." over the skeleton's roles; "" when no write was acknowledged. */
+    private static String overFloor(CpuCost cpu, MajorityWriteSkeleton.Result skeleton, Integer leaderNodeId) {
+        if (cpu.operations() == 0) return "";
+        List<String> ratios = new ArrayList<>();
+        // Without a leader known (e.g. etcd's members, whose roles the run does not read) no process has a role.
+        for (CpuCost.ProcessCost process : leaderNodeId == null ? List.<CpuCost.ProcessCost>of() : cpu.processes()) {
+            double micros = cpu.microsPerOperation(process.usage().cpuTicks());
+            double floorMicros;
+            String role;
+            if (process.name().equals(MeasuredProcesses.GENERATOR)) {
+                floorMicros = skeleton.clientCpuMicrosPerWrite();
+                role = process.name();
+            } else if (process.name().equals(MeasuredProcesses.node(leaderNodeId))) {
+                floorMicros = skeleton.leaderCpuMicrosPerWrite();
+                role = process.name() + " (leader)";
+            } else {
+                floorMicros = skeleton.followerCpuMicrosPerWrite();
+                role = process.name();
+            }
+            ratios.add(String.format(Locale.ROOT, "%s %.1fx", role, micros / floorMicros));
+        }
+        if (cpu.totalMicrosPerOperation().isPresent()) {
+            ratios.add(String.format(Locale.ROOT, "all %.1fx", cpu.totalMicrosPerOperation().getAsDouble()
+                    / skeleton.totalCpuMicrosPerWrite()));
+        }
+        return "; this run over it: " + String.join(", ", ratios);
     }
 
     /** The node id whose status says LEADER, or null (none, or no statuses). */

@@ -4,6 +4,7 @@ import io.kvbench.net.OptionRange;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.Floor;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.floor.MajorityWriteSkeleton;
 import io.kvbench.bench.kvnode.NodeJit;
 import io.kvbench.bench.kvnode.NodeLatencyReport;
 import io.kvbench.bench.load.LoadMode;
@@ -132,6 +133,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (steady.cpu() != null) {
             for (String row : cpuRows(steady.cpu(), leaderNodeId)) table.append(row);
+        }
+        for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
+            table.append(String.format(Locale.ROOT, "%-44s %.0f us (leader %.0f, follower %.0f, client %.0f)%n",
+                    skeleton.placement() == MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP
+                            ? "CPU floor per write (no Raft, fsync on loop)" : "  same, fsync on a WAL thread",
+                    skeleton.totalCpuMicrosPerWrite(), skeleton.leaderCpuMicrosPerWrite(),
+                    skeleton.followerCpuMicrosPerWrite(), skeleton.clientCpuMicrosPerWrite()));
         }
         table.append(String.format(Locale.ROOT, "%-44s %s%n", "chaos target", chaos.targetLabel()));
         table.append(String.format(Locale.ROOT, "%-44s %.1f / %.1f / %.1f ms (n=%d)%n", "election, kill to new leader p50/p99/max",

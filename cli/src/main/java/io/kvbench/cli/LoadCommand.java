@@ -252,6 +252,8 @@ public final class LoadCommand implements Callable<Integer> {
                 summary.latencyMicrosP99(), summary.latencyMicrosMax());
         summary.optionalFloor().ifPresent(floor -> CostLines.floorLines(floor, summary, floorWhere).forEach(System.out::println));
         summary.optionalCpu().ifPresent(cpu -> CostLines.cpuLines(cpu, leaderNodeId).forEach(System.out::println));
+        summary.optionalFloor().ifPresent(floor -> CostLines.cpuFloorLines(floor, summary.cpu(), leaderNodeId)
+                .forEach(System.out::println));
         if (summary.saturated()) System.out.println(summary.saturationMessage());
         System.out.println("results: " + summary.outputDirectory());
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.floor.MajorityWriteSkeleton;
 import io.kvbench.bench.load.LoadMode;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.proc.CpuCost;
@@ -66,6 +67,30 @@ class CostLinesTest {
         String lines = String.join("\n", CostLines.cpuLines(cpu(Map.of("node1", "--nodes given")), null));
 
         assertThat(lines).doesNotContain("all processes", "(leader").contains("not measured: node1 (--nodes given)");
+    }
+
+    @Test
+    void theCpuFloorOfEachPlacementAndEachProcessOverItsRole() {
+        FloorResult floor = new FloorResult(Path.of("."), 1000, 120, 700, 43, 80, "epoll", FloorResult.PREALLOCATED, 240,
+                1400, 120, 700, 3, 180, 900, 175, 950, List.of(
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP, 3, 1000, 250,
+                                400, 80, 55, 20),
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 1000,
+                                280, 450, 110, 80, 25)));
+
+        String asLeader = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2));
+        String asFollower = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 1));
+
+        // node2 1760 us, generator 700 us, all 2460 us (see cpu()).
+        assertThat(asLeader).contains("one in flight", "fsync on the event loop:   leader 80.0, follower 55.0, client 20.0, "
+                        + "total 210.0 us per write; this run over it: node2 (leader) 22.0x, generator 35.0x, all 11.7x",
+                "fsync on a WAL thread:     leader 110.0, follower 80.0, client 25.0, total 295.0 us per write; "
+                        + "this run over it: node2 (leader) 16.0x, generator 28.0x, all 8.3x");
+        assertThat(asFollower).contains("node2 32.0x"); // 1760 / 55, against the follower's floor
+        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), null)))
+                .contains("this run over it: all 11.7x").doesNotContain("node2");
+        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, null, 2))).doesNotContain("this run");
+        assertThat(CostLines.cpuFloorLines(FLOOR, cpu(Map.of()), 2)).isEmpty(); // no skeleton runs
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.kvbench.bench.floor;
 import io.kvbench.bench.net.NettyTransport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
@@ -15,13 +17,16 @@ import org.HdrHistogram.Histogram;
  * measures, the one with the lower p50, which on ext4 is the overwrite of preallocated space (about half the
  * cost of an append that grows the file, whose fdatasync also commits the new size). Both are reported. One writer
  * per node at once ({@link ContendedFsyncProbe}) overwrites preallocated space, as kvnode's WAL (and etcd's) does,
- * for the majority-write floor ({@link FloorResult#majorityWriteFloorMicros()}).
+ * for the majority-write floor ({@link FloorResult#majorityWriteFloorMicros()}). Last, the CPU floor: {@link
+ * MajorityWriteSkeleton} with the fsync on the event loop and on a thread of its own.
  */
 public final class Floor {
 
     private static final long ROUND_TRIP_TIMEOUT_SECONDS = 60;
     /** The lone and contended fsync probes alternate this many times (see {@link #measure(Path, int, int)}). */
     private static final int FSYNC_TURNS = 10;
+    /** The least warm-up writes of each {@link MajorityWriteSkeleton} run. */
+    private static final int SKELETON_MIN_WARMUP = 200;
     /** The local clusters' size: the writers of the contended probe unless told otherwise. */
     public static final int DEFAULT_CLUSTER_SIZE = 3;
     private static final String USAGE = "usage: Floor [--dir DIRECTORY] [--samples N] [--cluster-size N]"
@@ -68,6 +73,15 @@ public final class Floor {
         }
         Histogram roundTripNanos = LoopbackRoundTripProbe.measureNanos(warmupSamples, samples,
                 ROUND_TRIP_TIMEOUT_SECONDS);
+        List<MajorityWriteSkeleton.Result> skeletons = new ArrayList<>();
+        if (clusterSize >= 2) {
+            // As many warm-up writes as measured ones: in a fresh JVM (kvbench load's generator) the first few hundred
+            // run interpreted, and a floor measured cold would be a high floor.
+            for (MajorityWriteSkeleton.FsyncPlacement placement : MajorityWriteSkeleton.FsyncPlacement.values()) {
+                skeletons.add(MajorityWriteSkeleton.measure(directory, clusterSize, Math.max(SKELETON_MIN_WARMUP, samples),
+                        samples, placement));
+            }
+        }
         boolean preallocatedIsFaster = preallocatedNanos.getValueAtPercentile(50)
                 <= growingFileNanos.getValueAtPercentile(50);
         Histogram floorFsyncNanos = preallocatedIsFaster ? preallocatedNanos : growingFileNanos;
@@ -79,7 +93,7 @@ public final class Floor {
                 micros(growingFileNanos, 50), micros(growingFileNanos, 99),
                 micros(preallocatedNanos, 50), micros(preallocatedNanos, 99),
                 clusterSize, micros(majorityNanos, 50), micros(majorityNanos, 99),
-                micros(eachContendedNanos, 50), micros(eachContendedNanos, 99));
+                micros(eachContendedNanos, 50), micros(eachContendedNanos, 99), skeletons);
     }
 
     /** Prints every field of one measurement, one {@code name: value} a line. */
@@ -101,10 +115,20 @@ public final class Floor {
             }
             i++;
         }
-        for (Map.Entry<String, Object> field : measure(directory, samples, clusterSize).describe().entrySet()) {
+        print("", measure(directory, samples, clusterSize).describe());
+    }
+
+    private static void print(String prefix, Map<String, Object> fields) {
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
             Object value = field.getValue();
-            System.out.println(field.getKey() + ": "
-                    + (value instanceof Double number ? String.format(java.util.Locale.ROOT, "%.1f", number) : value));
+            if (value instanceof Map<?, ?> nested) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> nestedFields = (Map<String, Object>) nested;
+                print(prefix + field.getKey() + ".", nestedFields);
+            } else {
+                System.out.println(prefix + field.getKey() + ": "
+                        + (value instanceof Double number ? String.format(java.util.Locale.ROOT, "%.1f", number) : value));
+            }
         }
     }
 

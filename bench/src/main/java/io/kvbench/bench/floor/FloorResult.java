@@ -2,12 +2,15 @@ package io.kvbench.bench.floor;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The machine's floor, measured in the same run as the load (DESIGN.md, "Measuring"): what the best durable small
  * write of the data directory's filesystem, the same write by every node of a cluster sharing that disk at once, and
- * one loopback TCP round trip cost here, now.
+ * one loopback TCP round trip cost here, now; and the CPU a majority write with nothing but its messages and fsyncs
+ * costs each role ({@link MajorityWriteSkeleton}), the <b>CPU floor</b>, {@link #cpuFloor}.
  *
  * <p>Two floors come from it. The <b>majority-write floor</b>, {@link #majorityWriteFloorMicros()}: two round trips
  * (client to leader and back, leader to a follower and back) plus the fsync a majority write waits for while all
@@ -40,6 +43,8 @@ import java.util.Map;
  * @param contendedEachFsyncMicrosP50 every single fsync of the contended probe, p50 (a diagnostic: when it is far
  *                                    above {@code fsyncMicrosP50} the filesystem serializes the nodes' fsyncs)
  * @param contendedEachFsyncMicrosP99 same, 99th percentile
+ * @param skeletons                   the CPU floor: {@link MajorityWriteSkeleton} runs, one per fsync placement in
+ *                                    {@link MajorityWriteSkeleton.FsyncPlacement} order; empty when not measured
  */
 public record FloorResult(
         Path directory,
@@ -58,12 +63,38 @@ public record FloorResult(
         double contendedFsyncMicrosP50,
         double contendedFsyncMicrosP99,
         double contendedEachFsyncMicrosP50,
-        double contendedEachFsyncMicrosP99) {
+        double contendedEachFsyncMicrosP99,
+        List<MajorityWriteSkeleton.Result> skeletons) {
 
     public static final String PREALLOCATED = "preallocated";
     public static final String GROWING_FILE = "growing-file";
     /** Round trips in a majority write's path: client to leader and back, leader to a follower and back. */
     public static final int MAJORITY_WRITE_ROUND_TRIPS = 2;
+
+    public FloorResult {
+        skeletons = List.copyOf(skeletons);
+    }
+
+    /** A floor without the CPU floor's skeleton runs (as before 2026-12-07's evening, and in tests). */
+    public FloorResult(Path directory, int samples, double fsyncMicrosP50, double fsyncMicrosP99,
+            double roundTripMicrosP50, double roundTripMicrosP99, String transport, String fsyncMethod,
+            double growingFileFsyncMicrosP50, double growingFileFsyncMicrosP99, double preallocatedFsyncMicrosP50,
+            double preallocatedFsyncMicrosP99, int clusterSize, double contendedFsyncMicrosP50,
+            double contendedFsyncMicrosP99, double contendedEachFsyncMicrosP50, double contendedEachFsyncMicrosP99) {
+        this(directory, samples, fsyncMicrosP50, fsyncMicrosP99, roundTripMicrosP50, roundTripMicrosP99, transport,
+                fsyncMethod, growingFileFsyncMicrosP50, growingFileFsyncMicrosP99, preallocatedFsyncMicrosP50,
+                preallocatedFsyncMicrosP99, clusterSize, contendedFsyncMicrosP50, contendedFsyncMicrosP99,
+                contendedEachFsyncMicrosP50, contendedEachFsyncMicrosP99, List.of());
+    }
+
+    /**
+     * The CPU floor with records made durable as {@code placement} says: the skeleton's run, if measured. {@link
+     * MajorityWriteSkeleton.FsyncPlacement#EVENT_LOOP} is the least (no hand-off);
+     * {@link MajorityWriteSkeleton.FsyncPlacement#SEPARATE_THREAD} the least with a WAL thread, as kvnode's default.
+     */
+    public Optional<MajorityWriteSkeleton.Result> cpuFloor(MajorityWriteSkeleton.FsyncPlacement placement) {
+        return skeletons.stream().filter(skeleton -> skeleton.placement() == placement).findFirst();
+    }
 
     /**
      * The least a majority write on this machine can cost, at p50: {@code 2 x RTT p50 + contended fsync p50}. The
@@ -111,6 +142,21 @@ public record FloorResult(
         map.put("preallocatedFsyncMicrosP99", preallocatedFsyncMicrosP99);
         map.put("contendedEachFsyncMicrosP50", contendedEachFsyncMicrosP50);
         map.put("contendedEachFsyncMicrosP99", contendedEachFsyncMicrosP99);
+        if (!skeletons.isEmpty()) {
+            Map<String, Object> cpuFloor = new LinkedHashMap<>();
+            for (MajorityWriteSkeleton.Result skeleton : skeletons) {
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("leaderCpuMicrosPerWrite", skeleton.leaderCpuMicrosPerWrite());
+                run.put("followerCpuMicrosPerWrite", skeleton.followerCpuMicrosPerWrite());
+                run.put("clientCpuMicrosPerWrite", skeleton.clientCpuMicrosPerWrite());
+                run.put("totalCpuMicrosPerWrite", skeleton.totalCpuMicrosPerWrite());
+                run.put("writeMicrosP50", skeleton.writeMicrosP50());
+                run.put("writeMicrosP99", skeleton.writeMicrosP99());
+                run.put("writes", skeleton.writes());
+                cpuFloor.put(skeleton.placement().label(), run);
+            }
+            map.put("cpuFloor", cpuFloor);
+        }
         return map;
     }
 }

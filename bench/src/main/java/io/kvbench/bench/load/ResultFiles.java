@@ -1,6 +1,7 @@
 package io.kvbench.bench.load;
 
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.floor.MajorityWriteSkeleton;
 import io.kvbench.bench.proc.CpuCost;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +28,16 @@ public final class ResultFiles {
     public static final List<String> MAJORITY_FLOOR_COLUMNS = List.of("floor_contended_fsync_p50_us",
             "floor_contended_fsync_p99_us", "majority_floor_us", "majority_floor_p99_us", "p50_over_majority_floor",
             "p99_over_majority_floor");
+
+    /**
+     * In every summary.csv, after the CPU columns, empty when the floor or its CPU floor was not measured: the CPU
+     * floor of each role with the fsync on the event loop ({@code cpu_floor_us_*}) and on a WAL thread
+     * ({@code cpu_floor_wal_thread_us_*}), and the run's {@code cpu_us_per_write_total} over each total.
+     */
+    public static final List<String> CPU_FLOOR_COLUMNS = List.of("cpu_floor_us_leader", "cpu_floor_us_follower",
+            "cpu_floor_us_client", "cpu_floor_us_total", "cpu_floor_wal_thread_us_leader",
+            "cpu_floor_wal_thread_us_follower", "cpu_floor_wal_thread_us_client", "cpu_floor_wal_thread_us_total",
+            "cpu_total_over_floor", "cpu_total_over_wal_thread_floor");
 
     private ResultFiles() {
     }
@@ -81,11 +92,35 @@ public final class ResultFiles {
             header.add(column);
             row.add(value);
         });
+        header.addAll(CPU_FLOOR_COLUMNS);
+        row.addAll(cpuFloorCells(floor, summary.cpu()));
         try (Writer writer = Files.newBufferedWriter(file);
                 CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
                         .setHeader(header.toArray(String[]::new)).setRecordSeparator("\n").get())) {
             printer.printRecord(row);
         }
+    }
+
+    private static List<String> cpuFloorCells(FloorResult floor, CpuCost cpu) {
+        List<String> cells = new ArrayList<>();
+        List<Double> totals = new ArrayList<>();
+        for (MajorityWriteSkeleton.FsyncPlacement placement : MajorityWriteSkeleton.FsyncPlacement.values()) {
+            var skeleton = floor == null ? java.util.Optional.<MajorityWriteSkeleton.Result>empty() : floor.cpuFloor(placement);
+            if (skeleton.isPresent()) {
+                cells.addAll(List.of(format(skeleton.get().leaderCpuMicrosPerWrite()),
+                        format(skeleton.get().followerCpuMicrosPerWrite()), format(skeleton.get().clientCpuMicrosPerWrite()),
+                        format(skeleton.get().totalCpuMicrosPerWrite())));
+                totals.add(skeleton.get().totalCpuMicrosPerWrite());
+            } else {
+                cells.addAll(List.of("", "", "", ""));
+                totals.add(null);
+            }
+        }
+        boolean runTotal = cpu != null && cpu.operations() > 0 && cpu.totalMicrosPerOperation().isPresent();
+        for (Double total : totals) {
+            cells.add(runTotal && total != null ? format(cpu.totalMicrosPerOperation().getAsDouble() / total) : "");
+        }
+        return cells;
     }
 
     static String format(double value) {

@@ -42,7 +42,15 @@ class FloorTest {
         assertThat(floor.describe()).containsKeys("fsyncMicrosP50", "fsyncMicrosP99", "roundTripMicrosP50",
                 "majorityWriteFloorMicros", "majorityWriteFloorMicrosP99", "singleFsyncFloorMicros", "clusterSize",
                 "contendedFsyncMicrosP50", "contendedEachFsyncMicrosP50", "fsyncMethod", "growingFileFsyncMicrosP50",
-                "preallocatedFsyncMicrosP50");
+                "preallocatedFsyncMicrosP50", "cpuFloor");
+        // The CPU floor: one skeleton run per fsync placement, in the enum's order.
+        assertThat(floor.skeletons()).extracting(MajorityWriteSkeleton.Result::placement)
+                .containsExactly(MajorityWriteSkeleton.FsyncPlacement.values());
+        assertThat(floor.cpuFloor(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP)).isPresent();
+        assertThat(floor.skeletons()).allSatisfy(skeleton -> {
+            assertThat(skeleton.writes()).isEqualTo(200);
+            assertThat(skeleton.clusterSize()).isEqualTo(Floor.DEFAULT_CLUSTER_SIZE);
+        });
         try (var files = Files.list(directory)) {
             assertThat(files).isEmpty();
         }

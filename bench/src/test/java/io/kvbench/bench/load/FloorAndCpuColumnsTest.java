@@ -3,6 +3,7 @@ package io.kvbench.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvbench.bench.floor.FloorResult;
+import io.kvbench.bench.floor.MajorityWriteSkeleton;
 import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.CpuUsage;
 import io.kvbench.bench.proc.FakeProc;
@@ -114,6 +115,45 @@ class FloorAndCpuColumnsTest {
         assertThat(row.get("cpu_no_jit_us_per_write_total")).isEqualTo("400.000");
         assertThat(row.get("voluntary_switches_per_write_node1")).isEqualTo("5.000");
         assertThat(row.get("voluntary_switches_per_write_total")).isEqualTo("6.000");
+    }
+
+    /** The floor above with its CPU floor: 100 + 2 x 50 + 30 = 230 us on the loop, 125 + 2 x 70 + 35 = 300 with a WAL thread. */
+    private FloorResult floorWithCpuFloor() {
+        return new FloorResult(directory, 1000, 120, 700, 43, 80, "epoll", FloorResult.PREALLOCATED, 240, 1400, 120,
+                700, 3, 180, 900, 175, 950, List.of(
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP, 3, 1000, 250, 400,
+                                100, 50, 30),
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 1000, 280,
+                                450, 125, 70, 35)));
+    }
+
+    @Test
+    void theCpuFloorOfEachRoleAndTheRunsTotalOverIt() throws Exception {
+        ResultFiles.writeSummary(summary(floorWithCpuFloor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"));
+        CSVRecord row = row(directory.resolve("summary.csv"));
+
+        assertThat(row.get("cpu_floor_us_leader")).isEqualTo("100.000");
+        assertThat(row.get("cpu_floor_us_follower")).isEqualTo("50.000");
+        assertThat(row.get("cpu_floor_us_client")).isEqualTo("30.000");
+        assertThat(row.get("cpu_floor_us_total")).isEqualTo("230.000");
+        assertThat(row.get("cpu_floor_wal_thread_us_leader")).isEqualTo("125.000");
+        assertThat(row.get("cpu_floor_wal_thread_us_total")).isEqualTo("300.000");
+        assertThat(row.get("cpu_total_over_floor")).isEqualTo("2.000"); // 460 / 230
+        assertThat(row.get("cpu_total_over_wal_thread_floor")).isEqualTo("1.533"); // 460 / 300
+    }
+
+    @Test
+    void withoutACpuFloorOrCpuItsColumnsAreThereAndEmpty() throws Exception {
+        ResultFiles.writeSummary(summary(floor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"));
+        CSVRecord noSkeleton = row(directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary(floorWithCpuFloor(), null), directory.resolve("summary.csv"));
+        CSVRecord noCpu = row(directory.resolve("summary.csv"));
+
+        for (String column : ResultFiles.CPU_FLOOR_COLUMNS) {
+            assertThat(noSkeleton.get(column)).as(column).isEmpty();
+        }
+        assertThat(noCpu.get("cpu_floor_us_total")).isEqualTo("230.000");
+        assertThat(noCpu.get("cpu_total_over_floor")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,50 @@
+package io.kvbench.bench.floor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvbench.bench.floor.MajorityWriteSkeleton.FsyncPlacement;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The CPU floor's skeleton completes its writes and accounts for every role; its figures are the machine's, so only
+ * their shape is checked, never their size.
+ */
+class MajorityWriteSkeletonTest {
+
+    @ParameterizedTest(name = "{1} nodes, fsync {0}")
+    @CsvSource({"EVENT_LOOP, 3", "SEPARATE_THREAD, 3", "EVENT_LOOP, 5", "SEPARATE_THREAD, 5", "SEPARATE_THREAD, 2"})
+    @Timeout(60)
+    void answersEveryWriteAndChargesEveryRoleSomeCpu(FsyncPlacement placement, int clusterSize, @TempDir Path directory)
+            throws Exception {
+        MajorityWriteSkeleton.Result result = MajorityWriteSkeleton.measure(directory, clusterSize, 20, 100, placement);
+
+        assertThat(result.placement()).isEqualTo(placement);
+        assertThat(result.clusterSize()).isEqualTo(clusterSize);
+        assertThat(result.writes()).isEqualTo(100);
+        assertThat(result.writeMicrosP50()).isPositive().isLessThanOrEqualTo(result.writeMicrosP99());
+        // Every role did work for every write: a role read as 0 would be a thread left out of the count.
+        assertThat(result.leaderCpuMicrosPerWrite()).isPositive();
+        assertThat(result.followerCpuMicrosPerWrite()).isPositive();
+        assertThat(result.clientCpuMicrosPerWrite()).isPositive();
+        assertThat(result.totalCpuMicrosPerWrite()).isEqualTo(result.leaderCpuMicrosPerWrite()
+                + (clusterSize - 1) * result.followerCpuMicrosPerWrite() + result.clientCpuMicrosPerWrite());
+        try (var files = Files.list(directory)) {
+            assertThat(files).as("scratch files deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAClusterWithoutFollowersAndNoWrites(@TempDir Path directory) {
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 1, 0, 10, FsyncPlacement.EVENT_LOOP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clusterSize");
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 0, FsyncPlacement.EVENT_LOOP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writes");
+    }
+}

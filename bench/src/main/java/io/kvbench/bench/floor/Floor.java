@@ -3,7 +3,6 @@ package io.kvbench.bench.floor;
 import io.kvbench.bench.net.NettyTransport;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -25,8 +24,10 @@ public final class Floor {
     private static final long ROUND_TRIP_TIMEOUT_SECONDS = 60;
     /** The lone and contended fsync probes alternate this many times (see {@link #measure(Path, int, int)}). */
     private static final int FSYNC_TURNS = 10;
-    /** The least warm-up writes of each {@link MajorityWriteSkeleton} run. */
-    private static final int SKELETON_MIN_WARMUP = 200;
+    /** Warm-up writes of each {@link MajorityWriteSkeleton} placement, before its measured turns. */
+    static final int SKELETON_WARMUP_WRITES = 2000;
+    /** The measured turns of each placement (see {@link MajorityWriteSkeleton#measureTurns}). */
+    private static final int SKELETON_TURNS = 5;
     /** The local clusters' size: the writers of the contended probe unless told otherwise. */
     public static final int DEFAULT_CLUSTER_SIZE = 3;
     private static final String USAGE = "usage: Floor [--dir DIRECTORY] [--samples N] [--cluster-size N]"
@@ -73,15 +74,10 @@ public final class Floor {
         }
         Histogram roundTripNanos = LoopbackRoundTripProbe.measureNanos(warmupSamples, samples,
                 ROUND_TRIP_TIMEOUT_SECONDS);
-        List<MajorityWriteSkeleton.Result> skeletons = new ArrayList<>();
-        if (clusterSize >= 2) {
-            // As many warm-up writes as measured ones: in a fresh JVM (kvbench load's generator) the first few hundred
-            // run interpreted, and a floor measured cold would be a high floor.
-            for (MajorityWriteSkeleton.FsyncPlacement placement : MajorityWriteSkeleton.FsyncPlacement.values()) {
-                skeletons.add(MajorityWriteSkeleton.measure(directory, clusterSize, Math.max(SKELETON_MIN_WARMUP, samples),
-                        samples, placement));
-            }
-        }
+        List<MajorityWriteSkeleton.Result> skeletons = clusterSize >= 2
+                ? MajorityWriteSkeleton.measureTurns(directory, clusterSize, SKELETON_WARMUP_WRITES, samples,
+                        Math.min(SKELETON_TURNS, samples))
+                : List.of();
         boolean preallocatedIsFaster = preallocatedNanos.getValueAtPercentile(50)
                 <= growingFileNanos.getValueAtPercentile(50);
         Histogram floorFsyncNanos = preallocatedIsFaster ? preallocatedNanos : growingFileNanos;

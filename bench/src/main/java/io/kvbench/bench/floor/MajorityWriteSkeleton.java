@@ -104,6 +104,47 @@ public final class MajorityWriteSkeleton {
     private MajorityWriteSkeleton() {
     }
 
+    /**
+     * Both placements, each {@code turns} times, taking turns (event loop, separate thread, event loop, ...) after one
+     * unmeasured run of each with {@code warmupWrites}; per placement, each field is the median over its turns (the
+     * p50 of {@code turns} runs of {@code writes / turns} writes). Turns because a floor measured at one moment of a
+     * shared machine is that moment's: the in-run floors of six runs in a row, one run each, had an event-loop total of
+     * 220 to 358 us per write, bimodal; and because the two placements should see the same machine. The warm-up runs
+     * first because the floor is measured in fresh JVMs (kvbench load's generator), whose first thousand writes run
+     * cold code.
+     */
+    public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns)
+            throws IOException {
+        if (turns < 1) throw new IllegalArgumentException("turns must be >= 1, got " + turns);
+        if (writes < turns) throw new IllegalArgumentException("writes must be >= turns, got " + writes);
+        List<Result> results = new ArrayList<>();
+        List<List<Result>> byPlacement = new ArrayList<>();
+        for (FsyncPlacement placement : FsyncPlacement.values()) {
+            if (warmupWrites > 0) measure(directory, clusterSize, 0, warmupWrites, placement);
+            byPlacement.add(new ArrayList<>());
+        }
+        for (int turn = 0; turn < turns; turn++) {
+            int turnWrites = writes / turns + (turn < writes % turns ? 1 : 0);
+            for (FsyncPlacement placement : FsyncPlacement.values()) {
+                byPlacement.get(placement.ordinal()).add(measure(directory, clusterSize, 0, turnWrites, placement));
+            }
+        }
+        for (FsyncPlacement placement : FsyncPlacement.values()) {
+            List<Result> runs = byPlacement.get(placement.ordinal());
+            results.add(new Result(placement, clusterSize, writes, median(runs, Result::writeMicrosP50),
+                    median(runs, Result::writeMicrosP99), median(runs, Result::leaderCpuMicrosPerWrite),
+                    median(runs, Result::followerCpuMicrosPerWrite), median(runs, Result::clientCpuMicrosPerWrite)));
+        }
+        return results;
+    }
+
+    /** The median of one field over runs (the mean of the middle two for an even count). */
+    static double median(List<Result> runs, java.util.function.ToDoubleFunction<Result> field) {
+        double[] values = runs.stream().mapToDouble(field).sorted().toArray();
+        int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
     /** {@code writes} measured writes after {@code warmupWrites} discarded ones; scratch files in {@code directory}. */
     public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement)
             throws IOException {
@@ -116,23 +157,26 @@ public final class MajorityWriteSkeleton {
         List<ExecutorService> fsyncThreads = new ArrayList<>();
         List<Durable> durables = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
+        // Completed by the client with its histogram, or by whichever node fails first (a later failure, e.g. a late
+        // acknowledgement written to a channel closed at teardown, finds it complete and is dropped).
+        CompletableFuture<Histogram> done = new CompletableFuture<>();
         try {
             List<NodeThreads> followerThreads = new ArrayList<>();
             List<InetSocketAddress> followerAddresses = new ArrayList<>();
             for (int follower = 1; follower < clusterSize; follower++) {
                 NodeThreads threads = NodeThreads.start("follower" + follower, placement, groups, fsyncThreads);
-                Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop());
+                Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop(), done);
                 durables.add(durable);
-                Channel server = listen(threads.group(), () -> new FollowerHandler(durable));
+                Channel server = listen(threads.group(), () -> new FollowerHandler(durable, done));
                 channels.add(server);
                 followerAddresses.add((InetSocketAddress) server.localAddress());
                 followerThreads.add(threads);
             }
             NodeThreads leaderThreads = NodeThreads.start("leader", placement, groups, fsyncThreads);
             Durable leaderDurable = Durable.open(directory, totalWrites, leaderThreads.fsyncExecutor(),
-                    leaderThreads.loop());
+                    leaderThreads.loop(), done);
             durables.add(leaderDurable);
-            LeaderHandler leader = new LeaderHandler(leaderDurable, clusterSize / 2);
+            LeaderHandler leader = new LeaderHandler(leaderDurable, clusterSize / 2, done);
             for (InetSocketAddress address : followerAddresses) {
                 Channel toFollower = connect(leaderThreads.group(), address, leader.ackHandler());
                 channels.add(toFollower);
@@ -146,9 +190,9 @@ public final class MajorityWriteSkeleton {
             allThreadIds.addAll(leaderThreads.threadIds());
             followerThreads.forEach(threads -> allThreadIds.addAll(threads.threadIds()));
             allThreadIds.addAll(clientThreads.threadIds());
-            ClientHandler client = new ClientHandler(warmupWrites, totalWrites, allThreadIds);
+            ClientHandler client = new ClientHandler(warmupWrites, totalWrites, allThreadIds, done);
             channels.add(connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(), client));
-            Histogram latencyNanos = client.done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Histogram latencyNanos = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             long[] cpuNanos = client.cpuNanosMeasured();
 
             int index = 0;
@@ -176,30 +220,32 @@ public final class MajorityWriteSkeleton {
         }
     }
 
-    /** Prints both placements, alternating, {@code --turns} times: {@code [--dir D] [--writes N] [--turns N]}. */
+    /**
+     * Prints both placements as {@link #measureTurns} measures them: {@code [--dir D] [--writes N] [--warmup N] [--turns
+     * N]} (defaults: ., 2000, {@link Floor}'s warm-up, 5).
+     */
     public static void main(String[] args) throws IOException {
         Path directory = Path.of(".");
         int writes = 2000;
-        int turns = 3;
+        int turns = 5;
+        int warmupWrites = -1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> directory = Path.of(args[i + 1]);
                 case "--writes" -> writes = Integer.parseInt(args[i + 1]);
                 case "--turns" -> turns = Integer.parseInt(args[i + 1]);
+                case "--warmup" -> warmupWrites = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--turns N]");
+                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--warmup N] [--turns N]");
             }
         }
-        for (int turn = 0; turn < turns; turn++) {
-            for (FsyncPlacement placement : FsyncPlacement.values()) {
-                Result result = measure(directory, Floor.DEFAULT_CLUSTER_SIZE, Math.max(100, writes / 5), writes,
-                        placement);
-                System.out.printf(Locale.ROOT, "%-15s p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
-                                + " follower %5.1f client %5.1f total %6.1f us%n", placement.label(),
-                        result.writeMicrosP50(), result.writeMicrosP99(), result.leaderCpuMicrosPerWrite(),
-                        result.followerCpuMicrosPerWrite(), result.clientCpuMicrosPerWrite(),
-                        result.totalCpuMicrosPerWrite());
-            }
+        for (Result result : measureTurns(directory, Floor.DEFAULT_CLUSTER_SIZE,
+                warmupWrites >= 0 ? warmupWrites : Floor.SKELETON_WARMUP_WRITES, writes, turns)) {
+            System.out.printf(Locale.ROOT, "%-15s p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
+                            + " follower %5.1f client %5.1f total %6.1f us (medians of %d turns)%n",
+                    result.placement().label(), result.writeMicrosP50(), result.writeMicrosP99(),
+                    result.leaderCpuMicrosPerWrite(), result.followerCpuMicrosPerWrite(),
+                    result.clientCpuMicrosPerWrite(), result.totalCpuMicrosPerWrite(), turns);
         }
     }
 
@@ -271,9 +317,11 @@ public final class MajorityWriteSkeleton {
         private final ExecutorService fsyncExecutor;
         private final EventLoop loop;
         private final int capacityRecords;
+        private final CompletableFuture<Histogram> failed;
 
         private Durable(Path file, FileChannel channel, ExecutorService fsyncExecutor, EventLoop loop,
-                int capacityRecords) {
+                int capacityRecords, CompletableFuture<Histogram> failed) {
+            this.failed = failed;
             this.file = file;
             this.channel = channel;
             this.fsyncExecutor = fsyncExecutor;
@@ -281,12 +329,12 @@ public final class MajorityWriteSkeleton {
             this.capacityRecords = capacityRecords;
         }
 
-        static Durable open(Path directory, int records, ExecutorService fsyncExecutor, EventLoop loop)
-                throws IOException {
+        static Durable open(Path directory, int records, ExecutorService fsyncExecutor, EventLoop loop,
+                CompletableFuture<Histogram> failed) throws IOException {
             Path file = Files.createTempFile(directory, "floor-skeleton-", ".tmp");
             FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
             FsyncProbe.fillWithZeros(channel, (long) (records + 1) * FsyncProbe.RECORD_BYTES);
-            return new Durable(file, channel, fsyncExecutor, loop, records + 1);
+            return new Durable(file, channel, fsyncExecutor, loop, records + 1, failed);
         }
 
         /**
@@ -299,7 +347,12 @@ public final class MajorityWriteSkeleton {
                 done.accept(sequence);
             } else {
                 fsyncExecutor.execute(() -> {
-                    writeAndForce(sequence);
+                    try {
+                        writeAndForce(sequence);
+                    } catch (RuntimeException e) {
+                        failed.completeExceptionally(e); // no event loop saw it: end the measurement here
+                        return;
+                    }
                     loop.execute(() -> done.accept(sequence));
                 });
             }
@@ -324,11 +377,32 @@ public final class MajorityWriteSkeleton {
         }
     }
 
+    /** A node's handler: any failure ends the measurement (see {@code done} in {@link #measure}). */
+    private abstract static class NodeHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        final CompletableFuture<Histogram> done;
+
+        NodeHandler(CompletableFuture<Histogram> done) {
+            this.done = done;
+        }
+
+        @Override
+        public boolean isSharable() {
+            return true;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            done.completeExceptionally(cause);
+            context.close();
+        }
+    }
+
     /** Makes each request durable, then acknowledges it. */
-    private static final class FollowerHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final class FollowerHandler extends NodeHandler {
         private final Durable durable;
 
-        FollowerHandler(Durable durable) {
+        FollowerHandler(Durable durable, CompletableFuture<Histogram> done) {
+            super(done);
             this.durable = durable;
         }
 
@@ -343,7 +417,7 @@ public final class MajorityWriteSkeleton {
      * followers acknowledged it. One request is in flight at a time; a late follower's acknowledgement of an answered
      * request is ignored.
      */
-    private static final class LeaderHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final class LeaderHandler extends NodeHandler {
         final List<Channel> followers = new ArrayList<>();
         private final Durable durable;
         private final int acksNeeded;
@@ -353,14 +427,10 @@ public final class MajorityWriteSkeleton {
         private boolean durableHere;
         private boolean answered;
 
-        LeaderHandler(Durable durable, int acksNeeded) {
+        LeaderHandler(Durable durable, int acksNeeded, CompletableFuture<Histogram> done) {
+            super(done);
             this.durable = durable;
             this.acksNeeded = acksNeeded;
-        }
-
-        @Override
-        public boolean isSharable() {
-            return true;
         }
 
         @Override
@@ -380,12 +450,7 @@ public final class MajorityWriteSkeleton {
         }
 
         SimpleChannelInboundHandler<ByteBuf> ackHandler() {
-            return new SimpleChannelInboundHandler<>() {
-                @Override
-                public boolean isSharable() {
-                    return true;
-                }
-
+            return new NodeHandler(done) {
                 @Override
                 protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
                     if (message.readLong() == inFlight) {
@@ -410,7 +475,7 @@ public final class MajorityWriteSkeleton {
      * last write is answered.
      */
     private static final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
-        final CompletableFuture<Histogram> done = new CompletableFuture<>();
+        private final CompletableFuture<Histogram> done;
         private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private final Histogram latencyNanos = new Histogram(3);
         private final int warmupWrites;
@@ -421,7 +486,8 @@ public final class MajorityWriteSkeleton {
         private long sequence;
         private long sentNanos;
 
-        ClientHandler(int warmupWrites, int totalWrites, List<Long> threadIds) {
+        ClientHandler(int warmupWrites, int totalWrites, List<Long> threadIds, CompletableFuture<Histogram> done) {
+            this.done = done;
             this.warmupWrites = warmupWrites;
             this.totalWrites = totalWrites;
             this.threadIds = threadIds.stream().mapToLong(Long::longValue).toArray();

@@ -41,6 +41,33 @@ class MajorityWriteSkeletonTest {
     }
 
     @Test
+    @Timeout(60)
+    void turnsGiveOneResultPerPlacementOverAllTheirWrites(@TempDir Path directory) throws Exception {
+        var results = MajorityWriteSkeleton.measureTurns(directory, 3, 20, 60, 3);
+
+        assertThat(results).extracting(MajorityWriteSkeleton.Result::placement).containsExactly(FsyncPlacement.values());
+        assertThat(results).allSatisfy(result -> {
+            assertThat(result.writes()).isEqualTo(60);
+            assertThat(result.leaderCpuMicrosPerWrite()).isPositive();
+            assertThat(result.followerCpuMicrosPerWrite()).isPositive();
+        });
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measureTurns(directory, 3, 0, 2, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writes must be >= turns");
+    }
+
+    @Test
+    void theMedianOfAFieldOverRuns() {
+        var runs = java.util.List.of(run(30), run(10), run(20));
+        assertThat(MajorityWriteSkeleton.median(runs, MajorityWriteSkeleton.Result::leaderCpuMicrosPerWrite)).isEqualTo(20);
+        assertThat(MajorityWriteSkeleton.median(runs.subList(0, 2), MajorityWriteSkeleton.Result::leaderCpuMicrosPerWrite))
+                .isEqualTo(20); // (30 + 10) / 2
+    }
+
+    private static MajorityWriteSkeleton.Result run(double leaderMicros) {
+        return new MajorityWriteSkeleton.Result(FsyncPlacement.EVENT_LOOP, 3, 100, 1, 2, leaderMicros, 1, 1);
+    }
+
+    @Test
     void refusesAClusterWithoutFollowersAndNoWrites(@TempDir Path directory) {
         assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 1, 0, 10, FsyncPlacement.EVENT_LOOP))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clusterSize");

@@ -97,9 +97,14 @@ final class CostLines {
      * floor, the generator over the client's, all processes over the total. Empty when the floor has no skeleton runs.
      */
     static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId) {
+        return cpuFloorLines(floor, cpu, leaderNodeId, FLOOR_TIMING);
+    }
+
+    /** As {@link #cpuFloorLines(FloorResult, CpuCost, Integer)}, saying {@code timing} of when it was measured. */
+    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId, String timing) {
         List<String> lines = new ArrayList<>();
         if (floor.skeletons().isEmpty()) return lines;
-        lines.add("CPU floor (" + FLOOR_TIMING + "; a majority write with only its messages and fsyncs, one in flight,"
+        lines.add("CPU floor (" + timing + "; a majority write with only its messages and fsyncs, one in flight,"
                 + " no Raft: runs with more in flight batch and can go under it):");
         for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
             String ratios = cpu == null ? "" : overFloor(cpu, skeleton, leaderNodeId);

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 /** {@code kvbench floor}: the machine's floor, the yardstick every write figure is reported against. */
 @Command(name = "floor", mixinStandardHelpOptions = true,
         description = {"Measure fsync latency of a directory's filesystem, alone and by every node at once, and loopback RTT.",
-                "Prints the majority-write floor: 2 x rtt + the fsync a majority waits for while every node fsyncs the one disk."})
+                "Prints the majority-write floor: 2 x rtt + the fsync a majority waits for while every node fsyncs the one disk,",
+                "and the CPU floor: what each role of a majority write with no Raft in it spends per write here."})
 public final class FloorCommand implements Callable<Integer> {
     @Option(names = "--dir", defaultValue = "results/local", description = "A directory on the filesystem to measure (default: ${DEFAULT-VALUE}).")
     Path directory;
@@ -50,6 +51,7 @@ public final class FloorCommand implements Callable<Integer> {
         System.out.printf("assumes %d nodes on this machine sharing this disk, talking over loopback. A cluster on separate hosts%n"
                 + "has another floor: run kvbench floor on each host and time the round trips between them; a write then costs at%n"
                 + "least the client-to-leader and leader-to-follower round trips plus that follower's own fsync.%n", floor.clusterSize());
+        CostLines.cpuFloorLines(floor, null, null, "medians of 5 turns").forEach(System.out::println);
         return KvbenchMain.EXIT_OK;
     }
 }

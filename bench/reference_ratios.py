@@ -83,8 +83,9 @@ def cpu(scenario, row, directory):
           f"voluntary switches per write {float(row['voluntary_switches_per_write_total']):.1f}")
 
 
-def cpu_floor(floor, row, directory):
-    """The sequential run's CPU per write over the CPU floor of each role (floor.cpuFloor, since 2026-12-07 evening)."""
+def cpu_floor(floor, row, directory, when):
+    """The sequential run's CPU per write over the CPU floor of each role (floor.cpuFloor, since 2026-12-07 evening),
+    measured `when` ("before", "after" the scenarios): the machine's speed drifts within a run, so both are given."""
     if "cpuFloor" not in floor or not row or not row.get("cpu_us_per_write_total"):
         return
     try:
@@ -107,7 +108,7 @@ def cpu_floor(floor, row, directory):
                 continue
             parts.append(f"{name} {float(value) / skeleton[role]:.2f}x")
         parts.append(f"all {float(row['cpu_us_per_write_total']) / skeleton['totalCpuMicrosPerWrite']:.2f}x")
-        print(f"  CPU floor, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.0f}, follower "
+        print(f"  CPU floor {when}, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.0f}, follower "
               f"{skeleton['followerCpuMicrosPerWrite']:.0f}, client {skeleton['clientCpuMicrosPerWrite']:.0f}, total "
               f"{skeleton['totalCpuMicrosPerWrite']:.0f} us per write; sequential over it: {', '.join(parts)}")
 
@@ -139,7 +140,8 @@ def main(directories):
         if no_fsync:
             print(f"  diagnostic, fsync none: p50 {no_fsync['p50_us']} us = {int(no_fsync['p50_us']) / floor_micros:.2f}x "
                   f"floor, p99 {no_fsync['p99_us']} us")
-        cpu_floor(floor, sequential, directory)
+        cpu_floor(floor, sequential, directory, "before")
+        cpu_floor(after, sequential, directory, "after")
         for clients in (16, 64):
             kvnode = rows[f"kvnode-peak-{clients}-clients"]
             etcd = rows.get(f"etcd-peak-{clients}-clients")

@@ -93,6 +93,8 @@ def cpu_floor(floor, row, directory, when):
     except (FileNotFoundError, KeyError, TypeError):
         leader = None
     for placement, skeleton in floor["cpuFloor"].items():
+        if skeleton.get("inFlight", 1) != 1:
+            continue  # the batched floor: see cpu_floor_batched
         parts = []
         for column, value in row.items():
             if not column.startswith("cpu_us_per_write_") or column == "cpu_us_per_write_total" or not value:
@@ -111,6 +113,19 @@ def cpu_floor(floor, row, directory, when):
         print(f"  CPU floor {when}, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.0f}, follower "
               f"{skeleton['followerCpuMicrosPerWrite']:.0f}, client {skeleton['clientCpuMicrosPerWrite']:.0f}, total "
               f"{skeleton['totalCpuMicrosPerWrite']:.0f} us per write; sequential over it: {', '.join(parts)}")
+
+
+def cpu_floor_batched(floor, row, when):
+    """The 64-client scenario's CPU per write over the batched CPU floor (64 in flight on 16 connections, as it)."""
+    if "cpuFloor" not in floor or not row or not row.get("cpu_us_per_write_total"):
+        return
+    for placement, skeleton in floor["cpuFloor"].items():
+        if skeleton.get("inFlight", 1) == 1:
+            continue
+        print(f"  CPU floor {when}, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.1f}, follower "
+              f"{skeleton['followerCpuMicrosPerWrite']:.1f}, client {skeleton['clientCpuMicrosPerWrite']:.1f}, total "
+              f"{skeleton['totalCpuMicrosPerWrite']:.1f} us per write; 64 clients over it: all "
+              f"{float(row['cpu_us_per_write_total']) / skeleton['totalCpuMicrosPerWrite']:.2f}x")
 
 
 def main(directories):
@@ -155,6 +170,8 @@ def main(directories):
         for scenario in ("kvnode-sequential-writes", "kvnode-peak-16-clients", "kvnode-peak-64-clients",
                          "etcd-peak-16-clients", "etcd-peak-64-clients"):
             cpu(scenario, rows.get(scenario), directory)
+        cpu_floor_batched(floor, rows.get("kvnode-peak-64-clients"), "before")
+        cpu_floor_batched(after, rows.get("kvnode-peak-64-clients"), "after")
         for percent in (50, 80):
             open_loop = rows[f"kvnode-open-loop-{percent}-percent-of-peak"]
             print(f"open loop {percent}% of peak: target {float(open_loop['target_rate']):.0f}/s achieved "

@@ -104,12 +104,15 @@ final class CostLines {
     static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId, String timing) {
         List<String> lines = new ArrayList<>();
         if (floor.skeletons().isEmpty()) return lines;
-        lines.add("CPU floor (" + timing + "; a majority write with only its messages and fsyncs, one in flight,"
-                + " no Raft: runs with more in flight batch and can go under it):");
+        lines.add("CPU floor (" + timing + "; a majority write with only its messages and fsyncs, no Raft; one in"
+                + " flight unless said, and runs with more in flight batch and can go under that):");
         for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
-            String ratios = cpu == null ? "" : overFloor(cpu, skeleton, leaderNodeId);
+            // The run's ratios against the one-in-flight floor only: this code does not know the run's writes in flight.
+            String ratios = cpu == null || skeleton.inFlight() != 1 ? "" : overFloor(cpu, skeleton, leaderNodeId);
+            String batched = skeleton.inFlight() == 1 ? "" : String.format(Locale.ROOT, ", %d in flight on %d connections",
+                    skeleton.inFlight(), skeleton.connections());
             lines.add(String.format(Locale.ROOT, "  fsync %-20s leader %.1f, follower %.1f, client %.1f, total %.1f us per write%s",
-                    placementLabel(skeleton.placement()) + ":", skeleton.leaderCpuMicrosPerWrite(),
+                    placementLabel(skeleton.placement()) + batched + ":", skeleton.leaderCpuMicrosPerWrite(),
                     skeleton.followerCpuMicrosPerWrite(), skeleton.clientCpuMicrosPerWrite(),
                     skeleton.totalCpuMicrosPerWrite(), ratios));
         }

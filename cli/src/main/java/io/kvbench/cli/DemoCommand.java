@@ -135,6 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
             for (String row : cpuRows(steady.cpu(), leaderNodeId)) table.append(row);
         }
         for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
+            if (skeleton.inFlight() != 1) continue; // the steady step's writes arrive alone
             table.append(String.format(Locale.ROOT, "%-44s %.0f us (leader %.0f, follower %.0f, client %.0f)%n",
                     skeleton.placement() == MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP
                             ? "CPU floor per write (no Raft, fsync on loop)" : "  same, fsync on a WAL thread",

@@ -76,7 +76,9 @@ class CostLinesTest {
                         new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP, 3, 1000, 250,
                                 400, 80, 55, 20),
                         new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 1000,
-                                280, 450, 110, 80, 25)));
+                                280, 450, 110, 80, 25),
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 20000,
+                                900, 2500, 7, 3.5, 3, 64, 16)));
 
         String asLeader = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2));
         String asFollower = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 1));
@@ -87,6 +89,9 @@ class CostLinesTest {
                 "fsync on a WAL thread:     leader 110.0, follower 80.0, client 25.0, total 295.0 us per write; "
                         + "this run over it: node2 (leader) 16.0x, generator 28.0x, all 8.3x");
         assertThat(asFollower).contains("node2 32.0x"); // 1760 / 55, against the follower's floor
+        // The batched floor is given, without the run's ratios (the run's writes in flight are not known here).
+        assertThat(asLeader).endsWith("fsync on a WAL thread, 64 in flight on 16 connections: leader 7.0, follower 3.5,"
+                + " client 3.0, total 17.0 us per write");
         assertThat(String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), null)))
                 .contains("this run over it: all 11.7x").doesNotContain("node2");
         assertThat(String.join("\n", CostLines.cpuFloorLines(floor, null, 2))).doesNotContain("this run");

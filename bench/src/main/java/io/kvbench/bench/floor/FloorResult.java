@@ -44,7 +44,8 @@ import java.util.Optional;
  *                                    above {@code fsyncMicrosP50} the filesystem serializes the nodes' fsyncs)
  * @param contendedEachFsyncMicrosP99 same, 99th percentile
  * @param skeletons                   the CPU floor: {@link MajorityWriteSkeleton} runs, one per fsync placement in
- *                                    {@link MajorityWriteSkeleton.FsyncPlacement} order; empty when not measured
+ *                                    {@link MajorityWriteSkeleton.FsyncPlacement} order, one write in flight, then
+ *                                    the same many in flight; empty when not measured
  */
 public record FloorResult(
         Path directory,
@@ -93,7 +94,13 @@ public record FloorResult(
      * {@link MajorityWriteSkeleton.FsyncPlacement#SEPARATE_THREAD} the least with a WAL thread, as kvnode's default.
      */
     public Optional<MajorityWriteSkeleton.Result> cpuFloor(MajorityWriteSkeleton.FsyncPlacement placement) {
-        return skeletons.stream().filter(skeleton -> skeleton.placement() == placement).findFirst();
+        return cpuFloor(placement, 1);
+    }
+
+    /** The CPU floor with {@code inFlight} writes in flight, if measured ({@link Floor} measures 1 and 64). */
+    public Optional<MajorityWriteSkeleton.Result> cpuFloor(MajorityWriteSkeleton.FsyncPlacement placement, int inFlight) {
+        return skeletons.stream()
+                .filter(skeleton -> skeleton.placement() == placement && skeleton.inFlight() == inFlight).findFirst();
     }
 
     /**
@@ -153,7 +160,9 @@ public record FloorResult(
                 run.put("writeMicrosP50", skeleton.writeMicrosP50());
                 run.put("writeMicrosP99", skeleton.writeMicrosP99());
                 run.put("writes", skeleton.writes());
-                cpuFloor.put(skeleton.placement().label(), run);
+                run.put("inFlight", skeleton.inFlight());
+                run.put("connections", skeleton.connections());
+                cpuFloor.put(skeleton.label(), run);
             }
             map.put("cpuFloor", cpuFloor);
         }

@@ -39,30 +39,35 @@ import org.HdrHistogram.Histogram;
  * The least CPU a majority write costs in this stack: the messages and fsyncs of a replicated write and nothing
  * else. A client, a "leader" and {@code clusterSize - 1} "followers", each on a Netty event loop of its own (one
  * thread each, standing in for the processes: CPU time is counted per thread), over loopback TCP with the transport
- * the suite uses, one write in flight:
+ * the suite uses, {@code inFlight} writes in flight (closed loop):
  *
  * <ol>
- *   <li>the client sends an 8-byte request to the leader;</li>
- *   <li>the leader sends it to every follower and makes a 64-byte record durable in a preallocated file of its own
- *       (write + {@code force(false)}, {@link FsyncProbe}'s small durable write);</li>
- *   <li>each follower makes the record durable in its own file, then acknowledges;</li>
- *   <li>once its own record is durable and a majority counting itself holds it (Raft §5.3: the leader's own log
- *       counts; §10.2.1: the leader may write its log in parallel with replicating), the leader answers the
- *       client, which sends the next.</li>
+ *   <li>the client sends 8-byte requests (sequence numbers) to the leader;</li>
+ *   <li>at the end of each event-loop turn that read requests, the leader sends the turn's range of them to every
+ *       follower in one 16-byte message and makes a 64-byte record durable in a preallocated file of its own
+ *       (write + {@code force(false)}, {@link FsyncProbe}'s small durable write): one fsync per turn;</li>
+ *   <li>each follower, at the end of a turn that read ranges, makes one record durable in its own file, then
+ *       acknowledges the highest sequence it holds;</li>
+ *   <li>the leader answers each request once its own record is durable and a majority counting itself holds it
+ *       (Raft §5.3: the leader's own log counts; §10.2.1: the leader may write its log in parallel with replicating),
+ *       one flush per turn; the client sends a next request for each answer.</li>
  * </ol>
  *
- * No log, no terms, no encoding, no state machine, no timers, no batching: what is left is what a majority write
- * cannot do without, so the CPU per write of each role here is a floor for the same role in a node, and the cost of
- * everything Raft and the node add is the difference. {@link FsyncPlacement#EVENT_LOOP} makes records durable on
- * the event loop (no hand-off; the floor); {@link FsyncPlacement#SEPARATE_THREAD} hands each fsync to a thread of the
- * node's own and back, as kvnode's WAL thread does, so the two differ by what the hand-off costs.
+ * No log, no terms, no encoding, no state machine, no timers: what is left is what a majority write cannot do without,
+ * batched as far as one turn allows, so the CPU per write of each role here is a floor for the same role in a node at
+ * the same number of writes in flight, and the cost of everything Raft and the node add is the difference. With one
+ * write in flight nothing batches. {@link FsyncPlacement#EVENT_LOOP} makes records durable on the event loop (no
+ * hand-off; the floor); {@link FsyncPlacement#SEPARATE_THREAD} hands each fsync to a thread of the node's own and back,
+ * as kvnode's WAL thread does (requests that arrive while it fsyncs share its next fsync, a group commit), so the two
+ * differ by what the hand-off costs.
  *
  * <p>The latency is a diagnostic only, not the majority-write floor ({@link FloorResult#majorityWriteFloorMicros()}):
  * the four threads share the machine's cores, so it includes their waits for a CPU.
  */
 public final class MajorityWriteSkeleton {
 
-    private static final int MESSAGE_BYTES = 8;
+    private static final int REQUEST_BYTES = 8;
+    private static final int APPEND_BYTES = 16;
     private static final long TIMEOUT_SECONDS = 120;
 
     /** Where each node makes its record durable. */
@@ -90,14 +95,33 @@ public final class MajorityWriteSkeleton {
      * @param leaderCpuMicrosPerWrite the leader's threads
      * @param followerCpuMicrosPerWrite the followers' threads, the mean of the followers
      * @param clientCpuMicrosPerWrite the client's event loop
+     * @param inFlight                writes in flight at once (closed loop)
+     * @param connections             the client's connections to the leader, the writes in flight spread over them
      */
     public record Result(FsyncPlacement placement, int clusterSize, int writes, double writeMicrosP50,
             double writeMicrosP99, double leaderCpuMicrosPerWrite, double followerCpuMicrosPerWrite,
-            double clientCpuMicrosPerWrite) {
+            double clientCpuMicrosPerWrite, int inFlight, int connections) {
+
+        /** One write in flight. */
+        public Result(FsyncPlacement placement, int clusterSize, int writes, double writeMicrosP50,
+                double writeMicrosP99, double leaderCpuMicrosPerWrite, double followerCpuMicrosPerWrite,
+                double clientCpuMicrosPerWrite) {
+            this(placement, clusterSize, writes, writeMicrosP50, writeMicrosP99, leaderCpuMicrosPerWrite,
+                    followerCpuMicrosPerWrite, clientCpuMicrosPerWrite, 1, 1);
+        }
 
         /** Every process of the cluster and its client: leader + each follower + client. */
         public double totalCpuMicrosPerWrite() {
             return leaderCpuMicrosPerWrite + (clusterSize - 1) * followerCpuMicrosPerWrite + clientCpuMicrosPerWrite;
+        }
+
+        /**
+         * The placement's label, and the writes in flight and connections when more than one:
+         * {@code event-loop-64-in-flight-16-connections}.
+         */
+        public String label() {
+            return placement.label() + (inFlight == 1 ? "" : "-" + inFlight + "-in-flight")
+                    + (connections == 1 ? "" : "-" + connections + "-connections");
         }
     }
 
@@ -113,29 +137,37 @@ public final class MajorityWriteSkeleton {
      * first because the floor is measured in fresh JVMs (kvbench load's generator), whose first thousand writes run
      * cold code.
      */
-    public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns)
-            throws IOException {
+    public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns,
+            int inFlight, int connections) throws IOException {
         if (turns < 1) throw new IllegalArgumentException("turns must be >= 1, got " + turns);
         if (writes < turns) throw new IllegalArgumentException("writes must be >= turns, got " + writes);
         List<Result> results = new ArrayList<>();
         List<List<Result>> byPlacement = new ArrayList<>();
         for (FsyncPlacement placement : FsyncPlacement.values()) {
-            if (warmupWrites > 0) measure(directory, clusterSize, 0, warmupWrites, placement);
+            if (warmupWrites > 0) measure(directory, clusterSize, 0, warmupWrites, placement, inFlight, connections);
             byPlacement.add(new ArrayList<>());
         }
         for (int turn = 0; turn < turns; turn++) {
             int turnWrites = writes / turns + (turn < writes % turns ? 1 : 0);
             for (FsyncPlacement placement : FsyncPlacement.values()) {
-                byPlacement.get(placement.ordinal()).add(measure(directory, clusterSize, 0, turnWrites, placement));
+                byPlacement.get(placement.ordinal()).add(measure(directory, clusterSize, 0, turnWrites, placement,
+                        inFlight, connections));
             }
         }
         for (FsyncPlacement placement : FsyncPlacement.values()) {
             List<Result> runs = byPlacement.get(placement.ordinal());
             results.add(new Result(placement, clusterSize, writes, median(runs, Result::writeMicrosP50),
                     median(runs, Result::writeMicrosP99), median(runs, Result::leaderCpuMicrosPerWrite),
-                    median(runs, Result::followerCpuMicrosPerWrite), median(runs, Result::clientCpuMicrosPerWrite)));
+                    median(runs, Result::followerCpuMicrosPerWrite), median(runs, Result::clientCpuMicrosPerWrite),
+                    inFlight, connections));
         }
         return results;
+    }
+
+    /** As {@link #measureTurns(Path, int, int, int, int, int, int)} with one write in flight. */
+    public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns)
+            throws IOException {
+        return measureTurns(directory, clusterSize, warmupWrites, writes, turns, 1, 1);
     }
 
     /** The median of one field over runs (the mean of the middle two for an even count). */
@@ -145,12 +177,25 @@ public final class MajorityWriteSkeleton {
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
-    /** {@code writes} measured writes after {@code warmupWrites} discarded ones; scratch files in {@code directory}. */
+    /** One write in flight: see {@link #measure(Path, int, int, int, FsyncPlacement, int, int)}. */
     public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement)
             throws IOException {
+        return measure(directory, clusterSize, warmupWrites, writes, placement, 1, 1);
+    }
+
+    /**
+     * {@code writes} measured writes after {@code warmupWrites} discarded ones, {@code inFlight} at once over
+     * {@code connections} client connections (as evenly as they divide); scratch files in {@code directory}.
+     */
+    public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement,
+            int inFlight, int connections) throws IOException {
         if (clusterSize < 2) throw new IllegalArgumentException("clusterSize must be >= 2, got " + clusterSize);
         if (writes < 1) throw new IllegalArgumentException("writes must be >= 1, got " + writes);
         if (warmupWrites < 0) throw new IllegalArgumentException("warmupWrites must be >= 0, got " + warmupWrites);
+        if (inFlight < 1) throw new IllegalArgumentException("inFlight must be >= 1, got " + inFlight);
+        if (connections < 1 || connections > inFlight) {
+            throw new IllegalArgumentException("connections must be 1 to inFlight (" + inFlight + "), got " + connections);
+        }
         Files.createDirectories(directory);
         int totalWrites = warmupWrites + writes;
         List<EventLoopGroup> groups = new ArrayList<>();
@@ -167,7 +212,8 @@ public final class MajorityWriteSkeleton {
                 NodeThreads threads = NodeThreads.start("follower" + follower, placement, groups, fsyncThreads);
                 Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop(), done);
                 durables.add(durable);
-                Channel server = listen(threads.group(), () -> new FollowerHandler(durable, done));
+                Channel server = listen(threads.group(), APPEND_BYTES,
+                        () -> new FollowerHandler(durable, threads.loop(), done));
                 channels.add(server);
                 followerAddresses.add((InetSocketAddress) server.localAddress());
                 followerThreads.add(threads);
@@ -176,13 +222,15 @@ public final class MajorityWriteSkeleton {
             Durable leaderDurable = Durable.open(directory, totalWrites, leaderThreads.fsyncExecutor(),
                     leaderThreads.loop(), done);
             durables.add(leaderDurable);
-            LeaderHandler leader = new LeaderHandler(leaderDurable, clusterSize / 2, done);
-            for (InetSocketAddress address : followerAddresses) {
-                Channel toFollower = connect(leaderThreads.group(), address, leader.ackHandler());
+            LeaderHandler leader = new LeaderHandler(leaderDurable, leaderThreads.loop(), clusterSize - 1,
+                    clusterSize / 2, totalWrites, done);
+            for (int follower = 0; follower < followerAddresses.size(); follower++) {
+                Channel toFollower = connect(leaderThreads.group(), followerAddresses.get(follower),
+                        leader.ackHandler(follower));
                 channels.add(toFollower);
                 leader.followers.add(toFollower);
             }
-            Channel leaderServer = listen(leaderThreads.group(), () -> leader);
+            Channel leaderServer = listen(leaderThreads.group(), REQUEST_BYTES, () -> leader);
             channels.add(leaderServer);
 
             NodeThreads clientThreads = NodeThreads.start("client", FsyncPlacement.EVENT_LOOP, groups, fsyncThreads);
@@ -190,8 +238,17 @@ public final class MajorityWriteSkeleton {
             allThreadIds.addAll(leaderThreads.threadIds());
             followerThreads.forEach(threads -> allThreadIds.addAll(threads.threadIds()));
             allThreadIds.addAll(clientThreads.threadIds());
-            ClientHandler client = new ClientHandler(warmupWrites, totalWrites, allThreadIds, done);
-            channels.add(connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(), client));
+            ClientState client = new ClientState(warmupWrites, totalWrites, allThreadIds, done);
+            List<Channel> clientChannels = new ArrayList<>();
+            for (int connection = 0; connection < connections; connection++) {
+                int connectionInFlight = inFlight / connections + (connection < inFlight % connections ? 1 : 0);
+                Channel channel = connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(),
+                        new ClientConnection(client, connectionInFlight));
+                channels.add(channel);
+                clientChannels.add(channel);
+            }
+            // Every connection up before the first request, so the measured writes see all of them.
+            clientThreads.loop().execute(() -> client.start(clientChannels));
             Histogram latencyNanos = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             long[] cpuNanos = client.cpuNanosMeasured();
 
@@ -206,7 +263,8 @@ public final class MajorityWriteSkeleton {
             double perWrite = 1000.0 * writes;
             return new Result(placement, clusterSize, writes,
                     latencyNanos.getValueAtPercentile(50) / 1000.0, latencyNanos.getValueAtPercentile(99) / 1000.0,
-                    leaderNanos / perWrite, followersNanos / perWrite / (clusterSize - 1), clientNanos / perWrite);
+                    leaderNanos / perWrite, followersNanos / perWrite / (clusterSize - 1), clientNanos / perWrite,
+                    inFlight, connections);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted measuring the majority-write skeleton", e);
@@ -221,48 +279,53 @@ public final class MajorityWriteSkeleton {
     }
 
     /**
-     * Prints both placements as {@link #measureTurns} measures them: {@code [--dir D] [--writes N] [--warmup N] [--turns
-     * N]} (defaults: ., 2000, {@link Floor}'s warm-up, 5).
+     * Prints both placements as {@link #measureTurns} measures them: {@code [--dir D] [--writes N] [--warmup N]
+     * [--turns N] [--in-flight N] [--connections N]} (defaults: ., 2000, {@link Floor}'s warm-up, 5, 1, 1).
      */
     public static void main(String[] args) throws IOException {
         Path directory = Path.of(".");
         int writes = 2000;
         int turns = 5;
         int warmupWrites = -1;
+        int inFlight = 1;
+        int connections = 1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> directory = Path.of(args[i + 1]);
                 case "--writes" -> writes = Integer.parseInt(args[i + 1]);
                 case "--turns" -> turns = Integer.parseInt(args[i + 1]);
                 case "--warmup" -> warmupWrites = Integer.parseInt(args[i + 1]);
+                case "--in-flight" -> inFlight = Integer.parseInt(args[i + 1]);
+                case "--connections" -> connections = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--warmup N] [--turns N]");
+                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--warmup N] [--turns N] [--in-flight N] [--connections N]");
             }
         }
         for (Result result : measureTurns(directory, Floor.DEFAULT_CLUSTER_SIZE,
-                warmupWrites >= 0 ? warmupWrites : Floor.SKELETON_WARMUP_WRITES, writes, turns)) {
-            System.out.printf(Locale.ROOT, "%-15s p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
+                warmupWrites >= 0 ? warmupWrites : Floor.SKELETON_WARMUP_WRITES, writes, turns, inFlight, connections)) {
+            System.out.printf(Locale.ROOT, "%-15s %d in flight on %d connections: p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
                             + " follower %5.1f client %5.1f total %6.1f us (medians of %d turns)%n",
-                    result.placement().label(), result.writeMicrosP50(), result.writeMicrosP99(),
+                    result.placement().label(), inFlight, connections, result.writeMicrosP50(), result.writeMicrosP99(),
                     result.leaderCpuMicrosPerWrite(), result.followerCpuMicrosPerWrite(),
                     result.clientCpuMicrosPerWrite(), result.totalCpuMicrosPerWrite(), turns);
         }
     }
 
-    private static Channel listen(EventLoopGroup group, java.util.function.Supplier<SimpleChannelInboundHandler<ByteBuf>> handler)
-            throws InterruptedException {
+    private static Channel listen(EventLoopGroup group, int frameBytes,
+            java.util.function.Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
         return new ServerBootstrap().group(group)
                 .channel(NettyTransport.serverSocketChannelClass())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(MESSAGE_BYTES), handler.get());
+                        channel.pipeline().addLast(new FixedLengthFrameDecoder(frameBytes), handler.get());
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
+    /** Connects a channel whose incoming frames are 8 bytes: acknowledgements, answers. */
     private static Channel connect(EventLoopGroup group, InetSocketAddress address,
             SimpleChannelInboundHandler<ByteBuf> handler) throws InterruptedException {
         return new Bootstrap().group(group).channel(NettyTransport.socketChannelClass())
@@ -270,15 +333,20 @@ public final class MajorityWriteSkeleton {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(MESSAGE_BYTES), handler);
+                        channel.pipeline().addLast(new FixedLengthFrameDecoder(REQUEST_BYTES), handler);
                     }
                 })
                 .connect(address).sync().channel();
     }
 
-    private static void send(Channel channel, long sequence) {
-        ByteBuf message = channel.alloc().buffer(MESSAGE_BYTES).writeLong(sequence);
-        channel.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    /** Writes one 8-byte message; flushes it when {@code flush}. */
+    private static void send(Channel channel, long sequence, boolean flush) {
+        ByteBuf message = channel.alloc().buffer(REQUEST_BYTES).writeLong(sequence);
+        if (flush) {
+            channel.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        } else {
+            channel.write(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        }
     }
 
     /** A node's event loop (one thread) and, for {@link FsyncPlacement#SEPARATE_THREAD}, its fsync thread. */
@@ -307,8 +375,10 @@ public final class MajorityWriteSkeleton {
     }
 
     /**
-     * A node's preallocated file: record {@code n} overwrites zeros made durable beforehand, so fdatasync writes the
-     * block and flushes, as a WAL with preallocated segments does.
+     * A node's preallocated file: each fsync overwrites a 64-byte record of zeros made durable beforehand, so
+     * fdatasync writes the block and flushes, as a WAL with preallocated segments does. Used on the node's event loop
+     * only; with a fsync thread, one fsync at a time runs there and the sequences asked for meanwhile share the next
+     * (a group commit, as kvnode's WAL thread drains its queue).
      */
     private static final class Durable {
         private final Path file;
@@ -318,6 +388,10 @@ public final class MajorityWriteSkeleton {
         private final EventLoop loop;
         private final int capacityRecords;
         private final CompletableFuture<Histogram> failed;
+        private LongConsumer onDurable;
+        private long requestedUpTo = -1;
+        private boolean fsyncRunning;
+        private long recordsWritten;
 
         private Durable(Path file, FileChannel channel, ExecutorService fsyncExecutor, EventLoop loop,
                 int capacityRecords, CompletableFuture<Histogram> failed) {
@@ -338,30 +412,44 @@ public final class MajorityWriteSkeleton {
         }
 
         /**
-         * Makes record {@code sequence} durable, then runs {@code done} on the event loop: at once on the loop, or on
-         * the fsync thread with the completion handed back.
+         * Makes everything up to {@code sequence} durable, then runs {@code onDurable} with the highest sequence made
+         * durable, on the event loop: at once on the loop, or after the fsync thread's next fsync.
          */
-        void write(long sequence, LongConsumer done) {
+        void write(long sequence, LongConsumer onDurable) {
+            this.onDurable = onDurable;
+            requestedUpTo = Math.max(requestedUpTo, sequence);
             if (fsyncExecutor == null) {
-                writeAndForce(sequence);
-                done.accept(sequence);
-            } else {
-                fsyncExecutor.execute(() -> {
-                    try {
-                        writeAndForce(sequence);
-                    } catch (RuntimeException e) {
-                        failed.completeExceptionally(e); // no event loop saw it: end the measurement here
-                        return;
-                    }
-                    loop.execute(() -> done.accept(sequence));
-                });
+                writeAndForce();
+                onDurable.accept(requestedUpTo);
+            } else if (!fsyncRunning) {
+                startFsync();
             }
         }
 
-        private void writeAndForce(long sequence) {
+        private void startFsync() {
+            fsyncRunning = true;
+            long upTo = requestedUpTo;
+            fsyncExecutor.execute(() -> {
+                try {
+                    writeAndForce();
+                } catch (RuntimeException e) {
+                    failed.completeExceptionally(e); // no event loop saw it: end the measurement here
+                    return;
+                }
+                loop.execute(() -> {
+                    fsyncRunning = false;
+                    onDurable.accept(upTo);
+                    if (requestedUpTo > upTo) startFsync();
+                });
+            });
+        }
+
+        /** Runs on one thread at a time: the event loop, or the fsync thread while {@code fsyncRunning}. */
+        private void writeAndForce() {
+            long index = recordsWritten++;
             try {
-                FsyncProbe.timedWriteAndForce(channel, record,
-                        (sequence % capacityRecords) * FsyncProbe.RECORD_BYTES, (int) sequence);
+                FsyncProbe.timedWriteAndForce(channel, record, (index % capacityRecords) * FsyncProbe.RECORD_BYTES,
+                        (int) index);
             } catch (IOException e) {
                 throw new IllegalStateException("skeleton fsync failed: " + e.getMessage(), e);
             }
@@ -397,84 +485,146 @@ public final class MajorityWriteSkeleton {
         }
     }
 
-    /** Makes each request durable, then acknowledges it. */
+    /**
+     * At the end of each event-loop turn that read ranges (a task queued behind the turn's reads, as kvnode's driver
+     * works per turn), makes them durable with one fsync, then acknowledges the highest sequence held.
+     */
     private static final class FollowerHandler extends NodeHandler {
         private final Durable durable;
+        private final EventLoop loop;
+        private Channel leader;
+        private long receivedUpTo = -1;
+        private long writtenUpTo = -1;
+        private boolean turnEndQueued;
 
-        FollowerHandler(Durable durable, CompletableFuture<Histogram> done) {
+        FollowerHandler(Durable durable, EventLoop loop, CompletableFuture<Histogram> done) {
             super(done);
             this.durable = durable;
+            this.loop = loop;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            durable.write(message.readLong(), sequence -> send(context.channel(), sequence));
-        }
-    }
-
-    /**
-     * Replicates each request, makes it durable, and answers once its own record is durable and {@code acksNeeded}
-     * followers acknowledged it. One request is in flight at a time; a late follower's acknowledgement of an answered
-     * request is ignored.
-     */
-    private static final class LeaderHandler extends NodeHandler {
-        final List<Channel> followers = new ArrayList<>();
-        private final Durable durable;
-        private final int acksNeeded;
-        private Channel client;
-        private long inFlight = -1;
-        private int acks;
-        private boolean durableHere;
-        private boolean answered;
-
-        LeaderHandler(Durable durable, int acksNeeded, CompletableFuture<Histogram> done) {
-            super(done);
-            this.durable = durable;
-            this.acksNeeded = acksNeeded;
+            leader = context.channel();
+            message.readLong(); // the range's first sequence: the follower holds everything up to its last
+            receivedUpTo = Math.max(receivedUpTo, message.readLong());
+            if (!turnEndQueued) {
+                turnEndQueued = true;
+                loop.execute(this::endOfTurn);
+            }
         }
 
-        @Override
-        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            client = context.channel();
-            inFlight = message.readLong();
-            acks = 0;
-            durableHere = false;
-            answered = false;
-            for (Channel follower : followers) send(follower, inFlight);
-            durable.write(inFlight, sequence -> {
-                if (sequence == inFlight) {
-                    durableHere = true;
-                    answerIfCommitted();
-                }
-            });
-        }
-
-        SimpleChannelInboundHandler<ByteBuf> ackHandler() {
-            return new NodeHandler(done) {
-                @Override
-                protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-                    if (message.readLong() == inFlight) {
-                        acks++;
-                        answerIfCommitted();
-                    }
-                }
-            };
-        }
-
-        private void answerIfCommitted() {
-            // Acknowledgements may all arrive before the leader's own fsync ends (SEPARATE_THREAD): at least, not exactly.
-            if (!answered && durableHere && acks >= acksNeeded) {
-                answered = true;
-                send(client, inFlight);
+        private void endOfTurn() {
+            turnEndQueued = false;
+            if (receivedUpTo > writtenUpTo) {
+                writtenUpTo = receivedUpTo;
+                Channel toLeader = leader;
+                durable.write(writtenUpTo, sequence -> send(toLeader, sequence, true));
             }
         }
     }
 
     /**
-     * Sends request after request, timing each; reads every node's threads' CPU time when warm-up ends and when the
-     * last write is answered.
+     * Gives each request the next sequence, replicates each turn's requests as one range and makes them durable with
+     * one fsync, and answers every request held by a majority counting itself ({@code acksNeeded} followers) once its
+     * own record is durable, each connection flushed once per turn.
      */
-    private static final class ClientHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final class LeaderHandler extends NodeHandler {
+        final List<Channel> followers = new ArrayList<>();
+        private final Durable durable;
+        private final EventLoop loop;
+        private final int acksNeeded;
+        private final long[] ackedUpTo;
+        /** By sequence: the connection that asked and its own request id, to answer it. */
+        private final Channel[] requesters;
+        private final long[] requestIds;
+        private final java.util.Set<Channel> answeredThisTurn = new java.util.LinkedHashSet<>();
+        private long receivedUpTo = -1;
+        private long replicatedUpTo = -1;
+        private long durableUpTo = -1;
+        private long answeredUpTo = -1;
+        private boolean turnEndQueued;
+
+        LeaderHandler(Durable durable, EventLoop loop, int followerCount, int acksNeeded, int totalWrites,
+                CompletableFuture<Histogram> done) {
+            super(done);
+            this.durable = durable;
+            this.loop = loop;
+            this.acksNeeded = acksNeeded;
+            this.ackedUpTo = new long[followerCount];
+            java.util.Arrays.fill(ackedUpTo, -1);
+            this.requesters = new Channel[totalWrites];
+            this.requestIds = new long[totalWrites];
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
+            int sequence = (int) ++receivedUpTo;
+            if (sequence >= requesters.length) {
+                throw new IllegalStateException("more requests than the " + requesters.length + " writes asked for");
+            }
+            requesters[sequence] = context.channel();
+            requestIds[sequence] = message.readLong();
+            queueEndOfTurn();
+        }
+
+        private void queueEndOfTurn() {
+            if (!turnEndQueued) {
+                turnEndQueued = true;
+                loop.execute(this::endOfTurn);
+            }
+        }
+
+        /** After the turn's reads: replicate and persist what arrived, answer what became committed. */
+        private void endOfTurn() {
+            turnEndQueued = false;
+            if (receivedUpTo > replicatedUpTo) {
+                long first = replicatedUpTo + 1;
+                replicatedUpTo = receivedUpTo;
+                for (Channel follower : followers) {
+                    ByteBuf range = follower.alloc().buffer(APPEND_BYTES).writeLong(first).writeLong(replicatedUpTo);
+                    follower.writeAndFlush(range).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+                }
+                durable.write(replicatedUpTo, sequence -> {
+                    durableUpTo = Math.max(durableUpTo, sequence);
+                    answerCommitted();
+                });
+            }
+            answerCommitted();
+        }
+
+        SimpleChannelInboundHandler<ByteBuf> ackHandler(int follower) {
+            return new NodeHandler(done) {
+                @Override
+                protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
+                    ackedUpTo[follower] = Math.max(ackedUpTo[follower], message.readLong());
+                    queueEndOfTurn();
+                }
+            };
+        }
+
+        /** Answers every request durable here and acknowledged by {@code acksNeeded} followers; one flush each. */
+        private void answerCommitted() {
+            long[] acked = ackedUpTo.clone();
+            java.util.Arrays.sort(acked);
+            long committedUpTo = Math.min(durableUpTo, acked[acked.length - acksNeeded]);
+            if (committedUpTo <= answeredUpTo) return;
+            for (long sequence = answeredUpTo + 1; sequence <= committedUpTo; sequence++) {
+                Channel requester = requesters[(int) sequence];
+                send(requester, requestIds[(int) sequence], false);
+                answeredThisTurn.add(requester);
+            }
+            answeredUpTo = committedUpTo;
+            for (Channel requester : answeredThisTurn) requester.flush();
+            answeredThisTurn.clear();
+        }
+    }
+
+    /**
+     * The client's shared count of writes sent and answered, on its one event loop: times each write, reads every
+     * node's threads' CPU time when warm-up ends and when the last write is answered.
+     */
+    private static final class ClientState {
         private final CompletableFuture<Histogram> done;
         private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         private final Histogram latencyNanos = new Histogram(3);
@@ -483,10 +633,10 @@ public final class MajorityWriteSkeleton {
         private final long[] threadIds;
         private final long[] cpuNanosAtStart;
         private final long[] cpuNanosMeasured;
-        private long sequence;
-        private long sentNanos;
+        private int sent;
+        private int answered;
 
-        ClientHandler(int warmupWrites, int totalWrites, List<Long> threadIds, CompletableFuture<Histogram> done) {
+        ClientState(int warmupWrites, int totalWrites, List<Long> threadIds, CompletableFuture<Histogram> done) {
             this.done = done;
             this.warmupWrites = warmupWrites;
             this.totalWrites = totalWrites;
@@ -499,49 +649,93 @@ public final class MajorityWriteSkeleton {
             return cpuNanosMeasured.clone();
         }
 
-        @Override
-        public void channelActive(ChannelHandlerContext context) {
+        /** Each connection sends its share of the writes in flight, one flush each. */
+        void start(List<Channel> connections) {
             if (warmupWrites == 0) readCpu(cpuNanosAtStart);
-            sendNext(context);
+            for (Channel channel : connections) {
+                ClientConnection connection = channel.pipeline().get(ClientConnection.class);
+                for (int i = 0; i < connection.inFlight && mayStartAnother(); i++) connection.sendNext(channel);
+                channel.flush();
+            }
         }
 
-        @Override
-        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            if (message.readLong() != sequence) {
-                done.completeExceptionally(new IOException("answer out of order"));
-                context.close();
-                return;
-            }
-            long elapsedNanos = System.nanoTime() - sentNanos;
-            sequence++;
-            if (sequence > warmupWrites) latencyNanos.recordValue(elapsedNanos);
-            if (sequence == warmupWrites) readCpu(cpuNanosAtStart);
-            if (sequence == totalWrites) {
+        boolean mayStartAnother() {
+            return sent < totalWrites;
+        }
+
+        void recordSent() {
+            sent++;
+        }
+
+        /** Counts one answer; returns whether to send another. */
+        boolean answered(long elapsedNanos) {
+            answered++;
+            if (answered > warmupWrites) latencyNanos.recordValue(elapsedNanos);
+            if (answered == warmupWrites) readCpu(cpuNanosAtStart);
+            if (answered == totalWrites) {
                 readCpu(cpuNanosMeasured);
                 for (int i = 0; i < threadIds.length; i++) cpuNanosMeasured[i] -= cpuNanosAtStart[i];
                 done.complete(latencyNanos);
-            } else {
-                sendNext(context);
+                return false;
             }
+            return mayStartAnother();
+        }
+
+        void fail(Throwable cause) {
+            done.completeExceptionally(cause);
         }
 
         private void readCpu(long[] into) {
             for (int i = 0; i < threadIds.length; i++) into[i] = threads.getThreadCpuTime(threadIds[i]);
         }
+    }
 
-        private void sendNext(ChannelHandlerContext context) {
-            sentNanos = System.nanoTime();
-            send(context.channel(), sequence);
+    /** One client connection: its writes in flight, answered in the order sent; the next sent for each answer. */
+    private static final class ClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
+        private final ClientState client;
+        final int inFlight;
+        private final java.util.ArrayDeque<long[]> sentInOrder = new java.util.ArrayDeque<>();
+        private long nextRequestId;
+
+        ClientConnection(ClientState client, int inFlight) {
+            this.client = client;
+            this.inFlight = inFlight;
+        }
+
+        void sendNext(Channel channel) {
+            long requestId = nextRequestId++;
+            sentInOrder.add(new long[] {requestId, System.nanoTime()});
+            client.recordSent();
+            send(channel, requestId, false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
+            long requestId = message.readLong();
+            long[] oldest = sentInOrder.poll();
+            if (oldest == null || oldest[0] != requestId) {
+                client.fail(new IOException("answer " + requestId + " where "
+                        + (oldest == null ? "none" : String.valueOf(oldest[0])) + " was due"));
+                context.close();
+                return;
+            }
+            if (client.answered(System.nanoTime() - oldest[1])) sendNext(context.channel());
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            context.flush(); // this connection's next requests in one write
+            context.fireChannelReadComplete();
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext context) {
-            done.completeExceptionally(new IOException("connection closed after " + sequence + " writes"));
+            client.fail(new IOException("a client connection closed"));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            done.completeExceptionally(cause);
+            client.fail(cause);
             context.close();
         }
     }

@@ -43,14 +43,15 @@ class FloorTest {
                 "majorityWriteFloorMicros", "majorityWriteFloorMicrosP99", "singleFsyncFloorMicros", "clusterSize",
                 "contendedFsyncMicrosP50", "contendedEachFsyncMicrosP50", "fsyncMethod", "growingFileFsyncMicrosP50",
                 "preallocatedFsyncMicrosP50", "cpuFloor");
-        // The CPU floor: one skeleton run per fsync placement, in the enum's order.
-        assertThat(floor.skeletons()).extracting(MajorityWriteSkeleton.Result::placement)
-                .containsExactly(MajorityWriteSkeleton.FsyncPlacement.values());
-        assertThat(floor.cpuFloor(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP)).isPresent();
-        assertThat(floor.skeletons()).allSatisfy(skeleton -> {
-            assertThat(skeleton.writes()).isEqualTo(200);
-            assertThat(skeleton.clusterSize()).isEqualTo(Floor.DEFAULT_CLUSTER_SIZE);
-        });
+        // The CPU floor: one skeleton run per fsync placement, in the enum's order, one in flight, then batched.
+        assertThat(floor.skeletons()).extracting(MajorityWriteSkeleton.Result::label).containsExactly("event-loop",
+                "separate-thread", "event-loop-64-in-flight-16-connections",
+                "separate-thread-64-in-flight-16-connections");
+        assertThat(floor.cpuFloor(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP).orElseThrow().inFlight()).isEqualTo(1);
+        assertThat(floor.cpuFloor(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 64).orElseThrow().writes())
+                .isEqualTo(200 * 20);
+        assertThat(floor.skeletons()).allSatisfy(skeleton ->
+                assertThat(skeleton.clusterSize()).isEqualTo(Floor.DEFAULT_CLUSTER_SIZE));
         try (var files = Files.list(directory)) {
             assertThat(files).isEmpty();
         }

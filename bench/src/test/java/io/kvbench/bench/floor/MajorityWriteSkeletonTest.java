@@ -40,6 +40,30 @@ class MajorityWriteSkeletonTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} in flight on {1} connections, fsync {2}")
+    @CsvSource({"8, 3, EVENT_LOOP", "8, 3, SEPARATE_THREAD", "64, 16, SEPARATE_THREAD", "5, 5, EVENT_LOOP"})
+    @Timeout(60)
+    void manyInFlightOverSeveralConnectionsAreAllAnsweredInOrder(int inFlight, int connections, FsyncPlacement placement,
+            @TempDir Path directory) throws Exception {
+        // Each connection checks that its answers come in the order it sent (a failure ends the run with an exception).
+        MajorityWriteSkeleton.Result result = MajorityWriteSkeleton.measure(directory, 3, 200, 2000, placement, inFlight,
+                connections);
+
+        assertThat(result.inFlight()).isEqualTo(inFlight);
+        assertThat(result.connections()).isEqualTo(connections);
+        assertThat(result.writes()).isEqualTo(2000);
+        assertThat(result.leaderCpuMicrosPerWrite()).isPositive();
+        assertThat(result.followerCpuMicrosPerWrite()).isPositive();
+        assertThat(result.clientCpuMicrosPerWrite()).isPositive();
+        assertThat(result.label()).isEqualTo(placement.label() + "-" + inFlight + "-in-flight-" + connections + "-connections");
+    }
+
+    @Test
+    void refusesMoreConnectionsThanWritesInFlight(@TempDir Path directory) {
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 10, FsyncPlacement.EVENT_LOOP, 2, 3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connections must be 1 to inFlight");
+    }
+
     @Test
     @Timeout(60)
     void turnsGiveOneResultPerPlacementOverAllTheirWrites(@TempDir Path directory) throws Exception {

@@ -122,6 +122,9 @@ def cpu_floor_batched(floor, row, when):
     for placement, skeleton in floor["cpuFloor"].items():
         if skeleton.get("inFlight", 1) == 1:
             continue
+        # The 64-client scenario runs 64 in flight on 16 connections (ReferenceRuns.MAX_KVNODE_CONNECTIONS).
+        if skeleton.get("inFlight") != 64 or skeleton.get("connections") != 16:
+            continue
         print(f"  CPU floor {when}, fsync {placement}: leader {skeleton['leaderCpuMicrosPerWrite']:.1f}, follower "
               f"{skeleton['followerCpuMicrosPerWrite']:.1f}, client {skeleton['clientCpuMicrosPerWrite']:.1f}, total "
               f"{skeleton['totalCpuMicrosPerWrite']:.1f} us per write; 64 clients over it: all "

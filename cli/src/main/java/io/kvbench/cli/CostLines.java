@@ -3,6 +3,8 @@ package io.kvbench.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kvbench.bench.floor.FloorResult;
 import io.kvbench.bench.floor.MajorityWriteSkeleton;
+import io.kvbench.bench.load.LoadMode;
+import io.kvbench.bench.load.LoadSpec;
 import io.kvbench.bench.load.LoadSummary;
 import io.kvbench.bench.proc.CpuCost;
 import io.kvbench.bench.proc.MeasuredProcesses;
@@ -96,19 +98,35 @@ final class CostLines {
      * write of each role over it: the leader (the node leading at the end), each other node over the follower's
      * floor, the generator over the client's, all processes over the total. Empty when the floor has no skeleton runs.
      */
-    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId) {
-        return cpuFloorLines(floor, cpu, leaderNodeId, FLOOR_TIMING);
+    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId, RunShape run) {
+        return cpuFloorLines(floor, cpu, leaderNodeId, FLOOR_TIMING, run);
     }
 
-    /** As {@link #cpuFloorLines(FloorResult, CpuCost, Integer)}, saying {@code timing} of when it was measured. */
-    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId, String timing) {
+    /**
+     * A closed-loop run's writes in flight and connections: the run is set against the CPU floor measured with the
+     * same, and only that one.
+     */
+    record RunShape(int inFlight, int connections) {
+        /** The shape of {@code spec}'s run, or null for an open loop (its writes arrive at their own times). */
+        static RunShape of(LoadSpec spec) {
+            return spec.mode() == LoadMode.CLOSED_LOOP ? new RunShape(spec.inFlightLimit(), spec.connections()) : null;
+        }
+    }
+
+    /**
+     * As {@link #cpuFloorLines(FloorResult, CpuCost, Integer, RunShape)}, saying {@code timing} of when it was
+     * measured; {@code run} null: no ratios.
+     */
+    static List<String> cpuFloorLines(FloorResult floor, CpuCost cpu, Integer leaderNodeId, String timing, RunShape run) {
         List<String> lines = new ArrayList<>();
         if (floor.skeletons().isEmpty()) return lines;
         lines.add("CPU floor (" + timing + "; a majority write with only its messages and fsyncs, no Raft; one in"
-                + " flight unless said, and runs with more in flight batch and can go under that):");
+                + " flight unless said; a closed-loop run is set against the floor with its own writes in flight and"
+                + " connections):");
         for (MajorityWriteSkeleton.Result skeleton : floor.skeletons()) {
-            // The run's ratios against the one-in-flight floor only: this code does not know the run's writes in flight.
-            String ratios = cpu == null || skeleton.inFlight() != 1 ? "" : overFloor(cpu, skeleton, leaderNodeId);
+            boolean sameShape = run != null && skeleton.inFlight() == run.inFlight()
+                    && skeleton.connections() == run.connections();
+            String ratios = cpu == null || !sameShape ? "" : overFloor(cpu, skeleton, leaderNodeId);
             String batched = skeleton.inFlight() == 1 ? "" : String.format(Locale.ROOT, ", %d in flight on %d connections",
                     skeleton.inFlight(), skeleton.connections());
             lines.add(String.format(Locale.ROOT, "  fsync %-20s leader %.1f, follower %.1f, client %.1f, total %.1f us per write%s",

@@ -51,7 +51,7 @@ public final class FloorCommand implements Callable<Integer> {
         System.out.printf("assumes %d nodes on this machine sharing this disk, talking over loopback. A cluster on separate hosts%n"
                 + "has another floor: run kvbench floor on each host and time the round trips between them; a write then costs at%n"
                 + "least the client-to-leader and leader-to-follower round trips plus that follower's own fsync.%n", floor.clusterSize());
-        CostLines.cpuFloorLines(floor, null, null, "medians of 5 turns").forEach(System.out::println);
+        CostLines.cpuFloorLines(floor, null, null, "medians of 5 turns", null).forEach(System.out::println);
         return KvbenchMain.EXIT_OK;
     }
 }

@@ -189,7 +189,8 @@ public final class LoadCommand implements Callable<Integer> {
             ArrayNode statusesAfter = statusesBefore != null ? readStatuses(addresses) : null;
             if (localCluster != null) recordLocalCluster(out.resolve("run.json"));
             print(summary, localCluster != null ? "the local cluster's data directory" : "this command's output folder"
-                    + " (not the nodes' disks: for nodes elsewhere, kvbench floor on each host)", CostLines.leaderNodeId(statusesAfter));
+                    + " (not the nodes' disks: for nodes elsewhere, kvbench floor on each host)", CostLines.leaderNodeId(statusesAfter),
+                    CostLines.RunShape.of(spec));
             if (statusesAfter != null && statusesAtMeasureStart.get() != null) {
                 reportWritePath(statusesAtMeasureStart.get(), statusesAfter, summary.count() - summary.errors(), out);
             }
@@ -245,14 +246,14 @@ public final class LoadCommand implements Callable<Integer> {
      * The run's figures on stdout: rate, latency, the floors and the latency over them ({@code floorWhere}: whose
      * disk the floor measured), CPU per write ({@code leaderNodeId}, if known, is marked).
      */
-    static void print(LoadSummary summary, String floorWhere, Integer leaderNodeId) {
+    static void print(LoadSummary summary, String floorWhere, Integer leaderNodeId, CostLines.RunShape runShape) {
         System.out.printf("%s %s: achieved %.0f ops/s, %d ok, %d errors, %d timeouts%n", summary.targetName(), summary.mode(),
                 summary.achievedRatePerSecond(), summary.count(), summary.errors(), summary.timeouts());
         System.out.printf("latency from intended send: p50 %d us, p99 %d us, max %d us%n", summary.latencyMicrosP50(),
                 summary.latencyMicrosP99(), summary.latencyMicrosMax());
         summary.optionalFloor().ifPresent(floor -> CostLines.floorLines(floor, summary, floorWhere).forEach(System.out::println));
         summary.optionalCpu().ifPresent(cpu -> CostLines.cpuLines(cpu, leaderNodeId).forEach(System.out::println));
-        summary.optionalFloor().ifPresent(floor -> CostLines.cpuFloorLines(floor, summary.cpu(), leaderNodeId)
+        summary.optionalFloor().ifPresent(floor -> CostLines.cpuFloorLines(floor, summary.cpu(), leaderNodeId, runShape)
                 .forEach(System.out::println));
         if (summary.saturated()) System.out.println(summary.saturationMessage());
         System.out.println("results: " + summary.outputDirectory());

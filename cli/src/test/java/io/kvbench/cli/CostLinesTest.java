@@ -69,6 +69,8 @@ class CostLinesTest {
         assertThat(lines).doesNotContain("all processes", "(leader").contains("not measured: node1 (--nodes given)");
     }
 
+    private static final CostLines.RunShape SEQUENTIAL = new CostLines.RunShape(1, 1);
+
     @Test
     void theCpuFloorOfEachPlacementAndEachProcessOverItsRole() {
         FloorResult floor = new FloorResult(Path.of("."), 1000, 120, 700, 43, 80, "epoll", FloorResult.PREALLOCATED, 240,
@@ -80,8 +82,8 @@ class CostLinesTest {
                         new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 20000,
                                 900, 2500, 7, 3.5, 3, 64, 16)));
 
-        String asLeader = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2));
-        String asFollower = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 1));
+        String asLeader = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2, SEQUENTIAL));
+        String asFollower = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 1, SEQUENTIAL));
 
         // node2 1760 us, generator 700 us, all 2460 us (see cpu()).
         assertThat(asLeader).contains("one in flight", "fsync on the event loop:   leader 80.0, follower 55.0, client 20.0, "
@@ -89,13 +91,18 @@ class CostLinesTest {
                 "fsync on a WAL thread:     leader 110.0, follower 80.0, client 25.0, total 295.0 us per write; "
                         + "this run over it: node2 (leader) 16.0x, generator 28.0x, all 8.3x");
         assertThat(asFollower).contains("node2 32.0x"); // 1760 / 55, against the follower's floor
-        // The batched floor is given, without the run's ratios (the run's writes in flight are not known here).
+        // The batched floor is given, without ratios for a sequential run; a run of its shape gets them there only.
+        String batchedRun = String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2,
+                new CostLines.RunShape(64, 16)));
+        assertThat(batchedRun).endsWith("total 17.0 us per write; this run over it: node2 (leader) 251.4x, generator 233.3x,"
+                + " all 144.7x").contains("total 295.0 us per write\n");
+        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), 2, null))).doesNotContain("this run");
         assertThat(asLeader).endsWith("fsync on a WAL thread, 64 in flight on 16 connections: leader 7.0, follower 3.5,"
                 + " client 3.0, total 17.0 us per write");
-        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), null)))
+        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, cpu(Map.of()), null, SEQUENTIAL)))
                 .contains("this run over it: all 11.7x").doesNotContain("node2");
-        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, null, 2))).doesNotContain("this run");
-        assertThat(CostLines.cpuFloorLines(FLOOR, cpu(Map.of()), 2)).isEmpty(); // no skeleton runs
+        assertThat(String.join("\n", CostLines.cpuFloorLines(floor, null, 2, SEQUENTIAL))).doesNotContain("this run");
+        assertThat(CostLines.cpuFloorLines(FLOOR, cpu(Map.of()), 2, SEQUENTIAL)).isEmpty(); // no skeleton runs
     }
 
     @Test

@@ -103,6 +103,12 @@ public record FloorResult(
                 .filter(skeleton -> skeleton.placement() == placement && skeleton.inFlight() == inFlight).findFirst();
     }
 
+    /** The CPU floor measured with {@code inFlight} writes in flight over {@code connections}, if it was. */
+    public Optional<MajorityWriteSkeleton.Result> cpuFloor(MajorityWriteSkeleton.FsyncPlacement placement, int inFlight,
+            int connections) {
+        return cpuFloor(placement, inFlight).filter(skeleton -> skeleton.connections() == connections);
+    }
+
     /**
      * The least a majority write on this machine can cost, at p50: {@code 2 x RTT p50 + contended fsync p50}. The
      * leader's own fsync runs in parallel with the round trip to the followers, so only the majority's fsync adds.

@@ -53,7 +53,9 @@ import org.HdrHistogram.Histogram;
  *       one flush per turn; the client sends a next request for each answer.</li>
  * </ol>
  *
- * No log, no terms, no encoding, no state machine, no timers: what is left is what a majority write cannot do without,
+ * No log, no terms, no encoding, no state machine, no timers, and no payload (8-byte requests, 16-byte ranges, a 64-byte
+ * record per fsync, where kvnode carries 100-byte values in every message and record): what is left is what a majority
+ * write cannot do without,
  * batched as far as one turn allows, so the CPU per write of each role here is a floor for the same role in a node at
  * the same number of writes in flight, and the cost of everything Raft and the node add is the difference. With one
  * write in flight nothing batches. {@link FsyncPlacement#EVENT_LOOP} makes records durable on the event loop (no
@@ -184,11 +186,26 @@ public final class MajorityWriteSkeleton {
     }
 
     /**
+     * Faults for tests: extra time after each fsync of the leader, of the first follower, of the other followers; and
+     * whether the leader's fsyncs fail. They show that a write is answered only once durable on a majority counting the
+     * leader, and that a failure ends the measurement.
+     */
+    record Faults(long leaderFsyncExtraNanos, long firstFollowerFsyncExtraNanos, long otherFollowersFsyncExtraNanos,
+            boolean leaderFsyncFails) {
+        static final Faults NONE = new Faults(0, 0, 0, false);
+    }
+
+    /**
      * {@code writes} measured writes after {@code warmupWrites} discarded ones, {@code inFlight} at once over
      * {@code connections} client connections (as evenly as they divide); scratch files in {@code directory}.
      */
     public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement,
             int inFlight, int connections) throws IOException {
+        return measure(directory, clusterSize, warmupWrites, writes, placement, inFlight, connections, Faults.NONE);
+    }
+
+    static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement,
+            int inFlight, int connections, Faults faults) throws IOException {
         if (clusterSize < 2) throw new IllegalArgumentException("clusterSize must be >= 2, got " + clusterSize);
         if (writes < 1) throw new IllegalArgumentException("writes must be >= 1, got " + writes);
         if (warmupWrites < 0) throw new IllegalArgumentException("warmupWrites must be >= 0, got " + warmupWrites);
@@ -210,7 +227,9 @@ public final class MajorityWriteSkeleton {
             List<InetSocketAddress> followerAddresses = new ArrayList<>();
             for (int follower = 1; follower < clusterSize; follower++) {
                 NodeThreads threads = NodeThreads.start("follower" + follower, placement, groups, fsyncThreads);
-                Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop(), done);
+                Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop(), done,
+                        follower == 1 ? faults.firstFollowerFsyncExtraNanos() : faults.otherFollowersFsyncExtraNanos(),
+                        false);
                 durables.add(durable);
                 Channel server = listen(threads.group(), APPEND_BYTES,
                         () -> new FollowerHandler(durable, threads.loop(), done));
@@ -220,7 +239,7 @@ public final class MajorityWriteSkeleton {
             }
             NodeThreads leaderThreads = NodeThreads.start("leader", placement, groups, fsyncThreads);
             Durable leaderDurable = Durable.open(directory, totalWrites, leaderThreads.fsyncExecutor(),
-                    leaderThreads.loop(), done);
+                    leaderThreads.loop(), done, faults.leaderFsyncExtraNanos(), faults.leaderFsyncFails());
             durables.add(leaderDurable);
             LeaderHandler leader = new LeaderHandler(leaderDurable, leaderThreads.loop(), clusterSize - 1,
                     clusterSize / 2, totalWrites, done);
@@ -249,7 +268,13 @@ public final class MajorityWriteSkeleton {
             }
             // Every connection up before the first request, so the measured writes see all of them.
             clientThreads.loop().execute(() -> client.start(clientChannels));
-            Histogram latencyNanos = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Histogram latencyNanos;
+            try {
+                latencyNanos = done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new IOException("majority-write skeleton: not done after " + TIMEOUT_SECONDS + " s ("
+                        + placement.label() + ", " + inFlight + " in flight)", e);
+            }
             long[] cpuNanos = client.cpuNanosMeasured();
 
             int index = 0;
@@ -260,6 +285,9 @@ public final class MajorityWriteSkeleton {
                 for (int i = 0; i < threads.threadIds().size(); i++) followersNanos += cpuNanos[index++];
             }
             long clientNanos = cpuNanos[index];
+            for (long nanos : cpuNanos) {
+                if (nanos < 0) throw new IOException("this JVM does not give threads' CPU time (ThreadMXBean)");
+            }
             double perWrite = 1000.0 * writes;
             return new Result(placement, clusterSize, writes,
                     latencyNanos.getValueAtPercentile(50) / 1000.0, latencyNanos.getValueAtPercentile(99) / 1000.0,
@@ -268,12 +296,21 @@ public final class MajorityWriteSkeleton {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted measuring the majority-write skeleton", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("majority-write skeleton failed: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new IOException("majority-write skeleton failed: " + e.getCause(), e.getCause());
         } finally {
             for (Channel channel : channels) channel.close().awaitUninterruptibly();
+            // The fsync threads first: a follower whose acknowledgement was not needed may still be in its fsync, and
+            // would hand its completion to an event loop already shut down.
+            for (ExecutorService executor : fsyncThreads) {
+                executor.shutdown();
+                try {
+                    executor.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             for (EventLoopGroup group : groups) group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            for (ExecutorService executor : fsyncThreads) executor.shutdownNow();
             for (Durable durable : durables) durable.close();
         }
     }
@@ -388,14 +425,18 @@ public final class MajorityWriteSkeleton {
         private final EventLoop loop;
         private final int capacityRecords;
         private final CompletableFuture<Histogram> failed;
+        private final long extraNanos;
+        private final boolean fails;
         private LongConsumer onDurable;
         private long requestedUpTo = -1;
         private boolean fsyncRunning;
         private long recordsWritten;
 
         private Durable(Path file, FileChannel channel, ExecutorService fsyncExecutor, EventLoop loop,
-                int capacityRecords, CompletableFuture<Histogram> failed) {
+                int capacityRecords, CompletableFuture<Histogram> failed, long extraNanos, boolean fails) {
             this.failed = failed;
+            this.extraNanos = extraNanos;
+            this.fails = fails;
             this.file = file;
             this.channel = channel;
             this.fsyncExecutor = fsyncExecutor;
@@ -404,11 +445,18 @@ public final class MajorityWriteSkeleton {
         }
 
         static Durable open(Path directory, int records, ExecutorService fsyncExecutor, EventLoop loop,
-                CompletableFuture<Histogram> failed) throws IOException {
+                CompletableFuture<Histogram> failed, long extraNanos, boolean fails) throws IOException {
             Path file = Files.createTempFile(directory, "floor-skeleton-", ".tmp");
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
-            FsyncProbe.fillWithZeros(channel, (long) (records + 1) * FsyncProbe.RECORD_BYTES);
-            return new Durable(file, channel, fsyncExecutor, loop, records + 1, failed);
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                FsyncProbe.fillWithZeros(channel, (long) (records + 1) * FsyncProbe.RECORD_BYTES);
+                return new Durable(file, channel, fsyncExecutor, loop, records + 1, failed, extraNanos, fails);
+            } catch (IOException | RuntimeException e) {
+                if (channel != null) channel.close();
+                Files.deleteIfExists(file);
+                throw e;
+            }
         }
 
         /**
@@ -432,21 +480,27 @@ public final class MajorityWriteSkeleton {
             fsyncExecutor.execute(() -> {
                 try {
                     writeAndForce();
-                } catch (RuntimeException e) {
-                    failed.completeExceptionally(e); // no event loop saw it: end the measurement here
-                    return;
+                    loop.execute(() -> {
+                        try {
+                            fsyncRunning = false;
+                            onDurable.accept(upTo);
+                            if (requestedUpTo > upTo) startFsync();
+                        } catch (Throwable thrown) {
+                            failed.completeExceptionally(thrown);
+                        }
+                    });
+                } catch (Throwable thrown) {
+                    // No handler sees a failure here (nor a loop already shut down at teardown): end the measurement.
+                    failed.completeExceptionally(thrown);
                 }
-                loop.execute(() -> {
-                    fsyncRunning = false;
-                    onDurable.accept(upTo);
-                    if (requestedUpTo > upTo) startFsync();
-                });
             });
         }
 
         /** Runs on one thread at a time: the event loop, or the fsync thread while {@code fsyncRunning}. */
         private void writeAndForce() {
             long index = recordsWritten++;
+            if (fails) throw new IllegalStateException("skeleton fsync failed (injected)");
+            if (extraNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(extraNanos); // a slow disk (tests)
             try {
                 FsyncProbe.timedWriteAndForce(channel, record, (index % capacityRecords) * FsyncProbe.RECORD_BYTES,
                         (int) index);
@@ -516,10 +570,14 @@ public final class MajorityWriteSkeleton {
 
         private void endOfTurn() {
             turnEndQueued = false;
-            if (receivedUpTo > writtenUpTo) {
-                writtenUpTo = receivedUpTo;
-                Channel toLeader = leader;
-                durable.write(writtenUpTo, sequence -> send(toLeader, sequence, true));
+            try {
+                if (receivedUpTo > writtenUpTo) {
+                    writtenUpTo = receivedUpTo;
+                    Channel toLeader = leader;
+                    durable.write(writtenUpTo, sequence -> send(toLeader, sequence, true));
+                }
+            } catch (Throwable thrown) {
+                done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
             }
         }
     }
@@ -578,6 +636,14 @@ public final class MajorityWriteSkeleton {
         /** After the turn's reads: replicate and persist what arrived, answer what became committed. */
         private void endOfTurn() {
             turnEndQueued = false;
+            try {
+                replicateAndAnswer();
+            } catch (Throwable thrown) {
+                done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
+            }
+        }
+
+        private void replicateAndAnswer() {
             if (receivedUpTo > replicatedUpTo) {
                 long first = replicatedUpTo + 1;
                 replicatedUpTo = receivedUpTo;

@@ -216,7 +216,7 @@ public final class LoadGenerator {
             joinMeasureStartReading();
         }
         LoadSummary summary = summarize();
-        ResultFiles.writeAll(summary);
+        ResultFiles.writeAll(summary, spec);
         // A stopped run records the duration it ran, not the one it was allowed; every run the pacing it used.
         LoadSpec.Builder ranBuilder = spec.toBuilder().pacing(pacingUsed);
         if (stopped) ranBuilder.duration(Duration.ofNanos(Math.max(1, clock.endNanos() - clock.measureStartNanos)));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.HdrHistogram.Histogram;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -30,22 +31,25 @@ public final class ResultFiles {
             "p99_over_majority_floor");
 
     /**
-     * In every summary.csv, after the CPU columns, empty when the floor or its CPU floor was not measured: the CPU
-     * floor of each role with the fsync on the event loop ({@code cpu_floor_us_*}) and on a WAL thread
-     * ({@code cpu_floor_wal_thread_us_*}), and the run's {@code cpu_us_per_write_total} over each total.
+     * In every summary.csv, after the CPU columns, empty when the floor or its CPU floor was not measured: the
+     * one-in-flight CPU floor of each role with the fsync on the event loop ({@code cpu_floor_us_*}) and on a WAL thread
+     * ({@code cpu_floor_wal_thread_us_*}); the batched floor's totals and its writes in flight and connections; and the
+     * run's {@code cpu_us_per_write_total} over the floor measured with the run's own writes in flight and connections
+     * (closed loop only; empty when no floor was measured so).
      */
     public static final List<String> CPU_FLOOR_COLUMNS = List.of("cpu_floor_us_leader", "cpu_floor_us_follower",
             "cpu_floor_us_client", "cpu_floor_us_total", "cpu_floor_wal_thread_us_leader",
             "cpu_floor_wal_thread_us_follower", "cpu_floor_wal_thread_us_client", "cpu_floor_wal_thread_us_total",
-            "cpu_total_over_floor", "cpu_total_over_wal_thread_floor");
+            "cpu_floor_batched_us_total", "cpu_floor_batched_wal_thread_us_total", "cpu_floor_batched_in_flight",
+            "cpu_floor_batched_connections", "cpu_total_over_floor", "cpu_total_over_wal_thread_floor");
 
     private ResultFiles() {
     }
 
-    static void writeAll(LoadSummary summary) throws IOException {
+    static void writeAll(LoadSummary summary, LoadSpec spec) throws IOException {
         writePercentileDistribution(summary.latencyMicros(), summary.outputDirectory().resolve("latency.hgrm"));
         writePercentileDistribution(summary.serviceMicros(), summary.outputDirectory().resolve("service.hgrm"));
-        writeSummary(summary, summary.outputDirectory().resolve("summary.csv"));
+        writeSummary(summary, summary.outputDirectory().resolve("summary.csv"), spec);
         if (summary.cpu() != null) CpuFiles.writeCpuCsv(summary.cpu(), summary.outputDirectory().resolve(CpuFiles.CPU_CSV));
     }
 
@@ -59,7 +63,13 @@ public final class ResultFiles {
         }
     }
 
+    /** As {@link #writeSummary(LoadSummary, Path, LoadSpec)} without the spec: no CPU floor ratio. */
     static void writeSummary(LoadSummary summary, Path file) throws IOException {
+        writeSummary(summary, file, null);
+    }
+
+    /** {@code spec}, if given, is the run's: its writes in flight and connections pick the CPU floor it is set against. */
+    static void writeSummary(LoadSummary summary, Path file, LoadSpec spec) throws IOException {
         List<String> header = new ArrayList<>(SUMMARY_COLUMNS);
         FloorResult floor = summary.floor();
         if (floor != null) {
@@ -93,7 +103,7 @@ public final class ResultFiles {
             row.add(value);
         });
         header.addAll(CPU_FLOOR_COLUMNS);
-        row.addAll(cpuFloorCells(floor, summary.cpu()));
+        row.addAll(cpuFloorCells(floor, summary.cpu(), spec));
         try (Writer writer = Files.newBufferedWriter(file);
                 CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
                         .setHeader(header.toArray(String[]::new)).setRecordSeparator("\n").get())) {
@@ -101,24 +111,36 @@ public final class ResultFiles {
         }
     }
 
-    private static List<String> cpuFloorCells(FloorResult floor, CpuCost cpu) {
+    private static List<String> cpuFloorCells(FloorResult floor, CpuCost cpu, LoadSpec spec) {
         List<String> cells = new ArrayList<>();
-        List<Double> totals = new ArrayList<>();
-        for (MajorityWriteSkeleton.FsyncPlacement placement : MajorityWriteSkeleton.FsyncPlacement.values()) {
-            var skeleton = floor == null ? java.util.Optional.<MajorityWriteSkeleton.Result>empty() : floor.cpuFloor(placement);
+        MajorityWriteSkeleton.FsyncPlacement[] placements = MajorityWriteSkeleton.FsyncPlacement.values();
+        for (MajorityWriteSkeleton.FsyncPlacement placement : placements) {
+            var skeleton = floor == null ? Optional.<MajorityWriteSkeleton.Result>empty() : floor.cpuFloor(placement);
             if (skeleton.isPresent()) {
                 cells.addAll(List.of(format(skeleton.get().leaderCpuMicrosPerWrite()),
                         format(skeleton.get().followerCpuMicrosPerWrite()), format(skeleton.get().clientCpuMicrosPerWrite()),
                         format(skeleton.get().totalCpuMicrosPerWrite())));
-                totals.add(skeleton.get().totalCpuMicrosPerWrite());
             } else {
                 cells.addAll(List.of("", "", "", ""));
-                totals.add(null);
             }
         }
-        boolean runTotal = cpu != null && cpu.operations() > 0 && cpu.totalMicrosPerOperation().isPresent();
-        for (Double total : totals) {
-            cells.add(runTotal && total != null ? format(cpu.totalMicrosPerOperation().getAsDouble() / total) : "");
+        List<MajorityWriteSkeleton.Result> batched = floor == null ? List.of()
+                : floor.skeletons().stream().filter(skeleton -> skeleton.inFlight() > 1).toList();
+        for (MajorityWriteSkeleton.FsyncPlacement placement : placements) {
+            cells.add(batched.stream().filter(skeleton -> skeleton.placement() == placement).findFirst()
+                    .map(skeleton -> format(skeleton.totalCpuMicrosPerWrite())).orElse(""));
+        }
+        cells.add(batched.isEmpty() ? "" : String.valueOf(batched.get(0).inFlight()));
+        cells.add(batched.isEmpty() ? "" : String.valueOf(batched.get(0).connections()));
+        // Against the floor measured as the run ran: a closed loop with the same writes in flight and connections.
+        // An open loop's writes arrive at their own times, like neither floor's closed loop, so it gets no ratio.
+        boolean runTotal = cpu != null && cpu.operations() > 0 && cpu.totalMicrosPerOperation().isPresent()
+                && spec != null && spec.mode() == LoadMode.CLOSED_LOOP && floor != null;
+        for (MajorityWriteSkeleton.FsyncPlacement placement : placements) {
+            Optional<MajorityWriteSkeleton.Result> same = runTotal
+                    ? floor.cpuFloor(placement, spec.inFlightLimit(), spec.connections()) : Optional.empty();
+            cells.add(same.map(skeleton -> format(cpu.totalMicrosPerOperation().getAsDouble()
+                    / skeleton.totalCpuMicrosPerWrite())).orElse(""));
         }
         return cells;
     }

@@ -357,7 +357,9 @@ public final class ReferenceRuns {
         AtomicReference<ArrayNode> atMeasureStart = new AtomicReference<>();
         try (Target target = new KvnodeTarget(cluster.clientAddresses(), connections, inFlightPerConnection, OPERATION_TIMEOUT)) {
             target.open();
-            summary = LoadGenerator.run(spec, target, rawOutput.resolve(scenario), floor, () -> {
+            // The spec as run: the connections the target opened (run.json, and the CPU floor matched by them).
+            LoadSpec ran = spec.toBuilder().connections(connections).build();
+            summary = LoadGenerator.run(ran, target, rawOutput.resolve(scenario), floor, () -> {
                 try {
                     atMeasureStart.set(cluster.statuses());
                 } catch (IOException e) {

@@ -58,6 +58,42 @@ class MajorityWriteSkeletonTest {
         assertThat(result.label()).isEqualTo(placement.label() + "-" + inFlight + "-in-flight-" + connections + "-connections");
     }
 
+    private static final long SLOW_NANOS = 150_000_000;
+
+    /** 5 writes, one in flight, with {@code faults}: the client's latency p50 in ms. */
+    private static double p50Millis(Path directory, FsyncPlacement placement, MajorityWriteSkeleton.Faults faults)
+            throws Exception {
+        return MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1, faults).writeMicrosP50() / 1000;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"EVENT_LOOP", "SEPARATE_THREAD"})
+    @Timeout(60)
+    void aWriteIsAnsweredOnlyOnceDurableOnTheLeaderAndOneFollower(FsyncPlacement placement, @TempDir Path directory)
+            throws Exception {
+        // Bounds of 150 ms set against writes of well under 10 ms here: wide enough for a loaded machine.
+        assertThat(p50Millis(directory, placement, new MajorityWriteSkeleton.Faults(SLOW_NANOS, 0, 0, false)))
+                .as("waits for the leader's own fsync").isGreaterThanOrEqualTo(150);
+        assertThat(p50Millis(directory, placement, new MajorityWriteSkeleton.Faults(0, SLOW_NANOS, SLOW_NANOS, false)))
+                .as("waits for a follower's").isGreaterThanOrEqualTo(150);
+        assertThat(p50Millis(directory, placement, new MajorityWriteSkeleton.Faults(0, SLOW_NANOS, 0, false)))
+                .as("but not for the slower follower: two of three are a majority").isLessThan(75);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"EVENT_LOOP", "SEPARATE_THREAD"})
+    @Timeout(20) // the skeleton's own timeout is 120 s: a failure must end it at once
+    void aFailedFsyncEndsTheMeasurementAtOnceAndLeavesNoFile(FsyncPlacement placement, @TempDir Path directory) {
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1,
+                new MajorityWriteSkeleton.Faults(0, 0, 0, true)))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("skeleton fsync failed (injected)");
+        try (var files = Files.list(directory)) {
+            assertThat(files).isEmpty();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void refusesMoreConnectionsThanWritesInFlight(@TempDir Path directory) {
         assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 10, FsyncPlacement.EVENT_LOOP, 2, 3))

@@ -124,12 +124,21 @@ class FloorAndCpuColumnsTest {
                         new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP, 3, 1000, 250, 400,
                                 100, 50, 30),
                         new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 1000, 280,
-                                450, 125, 70, 35)));
+                                450, 125, 70, 35),
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.EVENT_LOOP, 3, 20000, 700,
+                                2000, 4, 2, 2, 64, 16),
+                        new MajorityWriteSkeleton.Result(MajorityWriteSkeleton.FsyncPlacement.SEPARATE_THREAD, 3, 20000, 900,
+                                2500, 6, 3, 2, 64, 16)));
+    }
+
+    private static LoadSpec closedLoop(int inFlight, int connections) {
+        return LoadSpec.builder().mode(LoadMode.CLOSED_LOOP).inFlightLimit(inFlight).connections(connections).build();
     }
 
     @Test
     void theCpuFloorOfEachRoleAndTheRunsTotalOverIt() throws Exception {
-        ResultFiles.writeSummary(summary(floorWithCpuFloor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary(floorWithCpuFloor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"),
+                closedLoop(1, 1));
         CSVRecord row = row(directory.resolve("summary.csv"));
 
         assertThat(row.get("cpu_floor_us_leader")).isEqualTo("100.000");
@@ -140,13 +149,38 @@ class FloorAndCpuColumnsTest {
         assertThat(row.get("cpu_floor_wal_thread_us_total")).isEqualTo("300.000");
         assertThat(row.get("cpu_total_over_floor")).isEqualTo("2.000"); // 460 / 230
         assertThat(row.get("cpu_total_over_wal_thread_floor")).isEqualTo("1.533"); // 460 / 300
+        assertThat(row.get("cpu_floor_batched_us_total")).isEqualTo("10.000"); // 4 + 2 x 2 + 2
+        assertThat(row.get("cpu_floor_batched_wal_thread_us_total")).isEqualTo("14.000");
+        assertThat(row.get("cpu_floor_batched_in_flight")).isEqualTo("64");
+        assertThat(row.get("cpu_floor_batched_connections")).isEqualTo("16");
+    }
+
+    @Test
+    void aRunIsSetAgainstTheFloorOfItsOwnShapeOnly() throws Exception {
+        LoadSummary summary = summary(floorWithCpuFloor(), cpu(nodeAndGenerator()));
+        ResultFiles.writeSummary(summary, directory.resolve("summary.csv"), closedLoop(64, 16));
+        CSVRecord batched = row(directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary, directory.resolve("summary.csv"), closedLoop(64, 64));
+        CSVRecord otherShape = row(directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary, directory.resolve("summary.csv"),
+                LoadSpec.builder().mode(LoadMode.OPEN_LOOP).inFlightLimit(1).connections(1).build());
+        CSVRecord openLoop = row(directory.resolve("summary.csv"));
+
+        assertThat(batched.get("cpu_total_over_floor")).isEqualTo("46.000"); // 460 / 10
+        assertThat(batched.get("cpu_total_over_wal_thread_floor")).isEqualTo("32.857"); // 460 / 14
+        for (CSVRecord row : List.of(otherShape, openLoop)) {
+            assertThat(row.get("cpu_total_over_floor")).isEmpty();
+            assertThat(row.get("cpu_total_over_wal_thread_floor")).isEmpty();
+            assertThat(row.get("cpu_floor_us_total")).isEqualTo("230.000"); // the floors themselves are always given
+        }
     }
 
     @Test
     void withoutACpuFloorOrCpuItsColumnsAreThereAndEmpty() throws Exception {
-        ResultFiles.writeSummary(summary(floor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary(floor(), cpu(nodeAndGenerator())), directory.resolve("summary.csv"),
+                closedLoop(1, 1));
         CSVRecord noSkeleton = row(directory.resolve("summary.csv"));
-        ResultFiles.writeSummary(summary(floorWithCpuFloor(), null), directory.resolve("summary.csv"));
+        ResultFiles.writeSummary(summary(floorWithCpuFloor(), null), directory.resolve("summary.csv"), closedLoop(1, 1));
         CSVRecord noCpu = row(directory.resolve("summary.csv"));
 
         for (String column : ResultFiles.CPU_FLOOR_COLUMNS) {

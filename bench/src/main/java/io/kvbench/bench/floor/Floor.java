@@ -88,7 +88,7 @@ public final class Floor {
             // write; more writes, since each costs a few microseconds.
             skeletons.addAll(MajorityWriteSkeleton.measureTurns(directory, clusterSize, SKELETON_WARMUP_WRITES,
                     samples * SKELETON_BATCHED_WRITES_PER_SAMPLE, skeletonTurns, SKELETON_BATCHED_IN_FLIGHT,
-                    SKELETON_BATCHED_CONNECTIONS));
+                    SKELETON_BATCHED_CONNECTIONS, MajorityWriteSkeleton.DEFAULT_PAYLOAD_BYTES));
             } catch (IOException | RuntimeException e) {
                 // A side figure: its failure must not take the latency floor, and the run measuring it, down with it.
                 System.err.println("floor: the CPU floor was not measured: " + e.getMessage());

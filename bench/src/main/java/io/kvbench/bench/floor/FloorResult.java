@@ -168,6 +168,7 @@ public record FloorResult(
                 run.put("writes", skeleton.writes());
                 run.put("inFlight", skeleton.inFlight());
                 run.put("connections", skeleton.connections());
+                run.put("payloadBytes", skeleton.payloadBytes());
                 cpuFloor.put(skeleton.label(), run);
             }
             map.put("cpuFloor", cpuFloor);

@@ -14,6 +14,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -42,10 +43,10 @@ import org.HdrHistogram.Histogram;
  * the suite uses, {@code inFlight} writes in flight (closed loop):
  *
  * <ol>
- *   <li>the client sends 8-byte requests (sequence numbers) to the leader;</li>
- *   <li>at the end of each event-loop turn that read requests, the leader sends the turn's range of them to every
- *       follower in one 16-byte message and makes a 64-byte record durable in a preallocated file of its own
- *       (write + {@code force(false)}, {@link FsyncProbe}'s small durable write): one fsync per turn;</li>
+ *   <li>the client sends requests (an 8-byte id and {@code payloadBytes}) to the leader;</li>
+ *   <li>at the end of each event-loop turn that read requests, the leader sends the turn's range of them, with their
+ *       payloads, to every follower in one message and makes them durable in a preallocated file of its own (write +
+ *       {@code force(false)}, at least {@link FsyncProbe}'s 64-byte record): one fsync per turn;</li>
  *   <li>each follower, at the end of a turn that read ranges, makes one record durable in its own file, then
  *       acknowledges the highest sequence it holds;</li>
  *   <li>the leader answers each request once its own record is durable and a majority counting itself holds it
@@ -53,9 +54,9 @@ import org.HdrHistogram.Histogram;
  *       one flush per turn; the client sends a next request for each answer.</li>
  * </ol>
  *
- * No log, no terms, no encoding, no state machine, no timers, and no payload (8-byte requests, 16-byte ranges, a 64-byte
- * record per fsync, where kvnode carries 100-byte values in every message and record): what is left is what a majority
- * write cannot do without,
+ * No log, no terms, no encoding, no state machine, no timers; a payload of {@code payloadBytes} per write in its request,
+ * in the range that replicates it and in the fsync that makes it durable: what is left is what a majority write cannot
+ * do without,
  * batched as far as one turn allows, so the CPU per write of each role here is a floor for the same role in a node at
  * the same number of writes in flight, and the cost of everything Raft and the node add is the difference. With one
  * write in flight nothing batches. {@link FsyncPlacement#EVENT_LOOP} makes records durable on the event loop (no
@@ -68,8 +69,17 @@ import org.HdrHistogram.Histogram;
  */
 public final class MajorityWriteSkeleton {
 
-    private static final int REQUEST_BYTES = 8;
-    private static final int APPEND_BYTES = 16;
+    /** A request's and an answer's id. */
+    private static final int ID_BYTES = 8;
+    /** A range's header: its first and last sequence. */
+    private static final int RANGE_HEADER_BYTES = 16;
+    private static final int MAX_RANGE_FRAME_BYTES = 64 << 20;
+    /**
+     * The bytes each write carries, by default: about a kvnode put of a 100-byte value (the reference runs' size) with
+     * its key, client id, sequence and framing. Each request carries them to the leader, each range carries its
+     * writes' to the followers, and each fsync writes a turn's worth.
+     */
+    public static final int DEFAULT_PAYLOAD_BYTES = 128;
     private static final long TIMEOUT_SECONDS = 120;
 
     /** Where each node makes its record durable. */
@@ -99,17 +109,26 @@ public final class MajorityWriteSkeleton {
      * @param clientCpuMicrosPerWrite the client's event loop
      * @param inFlight                writes in flight at once (closed loop)
      * @param connections             the client's connections to the leader, the writes in flight spread over them
+     * @param payloadBytes            the bytes each write carried (see {@link #DEFAULT_PAYLOAD_BYTES})
      */
     public record Result(FsyncPlacement placement, int clusterSize, int writes, double writeMicrosP50,
             double writeMicrosP99, double leaderCpuMicrosPerWrite, double followerCpuMicrosPerWrite,
-            double clientCpuMicrosPerWrite, int inFlight, int connections) {
+            double clientCpuMicrosPerWrite, int inFlight, int connections, int payloadBytes) {
 
-        /** One write in flight. */
+        /** No payload, {@code inFlight} writes in flight over {@code connections}. */
+        public Result(FsyncPlacement placement, int clusterSize, int writes, double writeMicrosP50,
+                double writeMicrosP99, double leaderCpuMicrosPerWrite, double followerCpuMicrosPerWrite,
+                double clientCpuMicrosPerWrite, int inFlight, int connections) {
+            this(placement, clusterSize, writes, writeMicrosP50, writeMicrosP99, leaderCpuMicrosPerWrite,
+                    followerCpuMicrosPerWrite, clientCpuMicrosPerWrite, inFlight, connections, 0);
+        }
+
+        /** One write in flight, no payload. */
         public Result(FsyncPlacement placement, int clusterSize, int writes, double writeMicrosP50,
                 double writeMicrosP99, double leaderCpuMicrosPerWrite, double followerCpuMicrosPerWrite,
                 double clientCpuMicrosPerWrite) {
             this(placement, clusterSize, writes, writeMicrosP50, writeMicrosP99, leaderCpuMicrosPerWrite,
-                    followerCpuMicrosPerWrite, clientCpuMicrosPerWrite, 1, 1);
+                    followerCpuMicrosPerWrite, clientCpuMicrosPerWrite, 1, 1, 0);
         }
 
         /** Every process of the cluster and its client: leader + each follower + client. */
@@ -140,20 +159,22 @@ public final class MajorityWriteSkeleton {
      * cold code.
      */
     public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns,
-            int inFlight, int connections) throws IOException {
+            int inFlight, int connections, int payloadBytes) throws IOException {
         if (turns < 1) throw new IllegalArgumentException("turns must be >= 1, got " + turns);
         if (writes < turns) throw new IllegalArgumentException("writes must be >= turns, got " + writes);
         List<Result> results = new ArrayList<>();
         List<List<Result>> byPlacement = new ArrayList<>();
         for (FsyncPlacement placement : FsyncPlacement.values()) {
-            if (warmupWrites > 0) measure(directory, clusterSize, 0, warmupWrites, placement, inFlight, connections);
+            if (warmupWrites > 0) {
+                measure(directory, clusterSize, 0, warmupWrites, placement, inFlight, connections, payloadBytes, Faults.NONE);
+            }
             byPlacement.add(new ArrayList<>());
         }
         for (int turn = 0; turn < turns; turn++) {
             int turnWrites = writes / turns + (turn < writes % turns ? 1 : 0);
             for (FsyncPlacement placement : FsyncPlacement.values()) {
                 byPlacement.get(placement.ordinal()).add(measure(directory, clusterSize, 0, turnWrites, placement,
-                        inFlight, connections));
+                        inFlight, connections, payloadBytes, Faults.NONE));
             }
         }
         for (FsyncPlacement placement : FsyncPlacement.values()) {
@@ -161,15 +182,15 @@ public final class MajorityWriteSkeleton {
             results.add(new Result(placement, clusterSize, writes, median(runs, Result::writeMicrosP50),
                     median(runs, Result::writeMicrosP99), median(runs, Result::leaderCpuMicrosPerWrite),
                     median(runs, Result::followerCpuMicrosPerWrite), median(runs, Result::clientCpuMicrosPerWrite),
-                    inFlight, connections));
+                    inFlight, connections, payloadBytes));
         }
         return results;
     }
 
-    /** As {@link #measureTurns(Path, int, int, int, int, int, int)} with one write in flight. */
+    /** As {@link #measureTurns(Path, int, int, int, int, int, int, int)}: one write in flight, the default payload. */
     public static List<Result> measureTurns(Path directory, int clusterSize, int warmupWrites, int writes, int turns)
             throws IOException {
-        return measureTurns(directory, clusterSize, warmupWrites, writes, turns, 1, 1);
+        return measureTurns(directory, clusterSize, warmupWrites, writes, turns, 1, 1, DEFAULT_PAYLOAD_BYTES);
     }
 
     /** The median of one field over runs (the mean of the middle two for an even count). */
@@ -179,10 +200,10 @@ public final class MajorityWriteSkeleton {
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
-    /** One write in flight: see {@link #measure(Path, int, int, int, FsyncPlacement, int, int)}. */
+    /** One write in flight, the default payload: see {@link #measure(Path, int, int, int, FsyncPlacement, int, int, int)}. */
     public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement)
             throws IOException {
-        return measure(directory, clusterSize, warmupWrites, writes, placement, 1, 1);
+        return measure(directory, clusterSize, warmupWrites, writes, placement, 1, 1, DEFAULT_PAYLOAD_BYTES);
     }
 
     /**
@@ -200,16 +221,18 @@ public final class MajorityWriteSkeleton {
      * {@code connections} client connections (as evenly as they divide); scratch files in {@code directory}.
      */
     public static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement,
-            int inFlight, int connections) throws IOException {
-        return measure(directory, clusterSize, warmupWrites, writes, placement, inFlight, connections, Faults.NONE);
+            int inFlight, int connections, int payloadBytes) throws IOException {
+        return measure(directory, clusterSize, warmupWrites, writes, placement, inFlight, connections, payloadBytes,
+                Faults.NONE);
     }
 
     static Result measure(Path directory, int clusterSize, int warmupWrites, int writes, FsyncPlacement placement,
-            int inFlight, int connections, Faults faults) throws IOException {
+            int inFlight, int connections, int payloadBytes, Faults faults) throws IOException {
         if (clusterSize < 2) throw new IllegalArgumentException("clusterSize must be >= 2, got " + clusterSize);
         if (writes < 1) throw new IllegalArgumentException("writes must be >= 1, got " + writes);
         if (warmupWrites < 0) throw new IllegalArgumentException("warmupWrites must be >= 0, got " + warmupWrites);
         if (inFlight < 1) throw new IllegalArgumentException("inFlight must be >= 1, got " + inFlight);
+        if (payloadBytes < 0) throw new IllegalArgumentException("payloadBytes must be >= 0, got " + payloadBytes);
         if (connections < 1 || connections > inFlight) {
             throw new IllegalArgumentException("connections must be 1 to inFlight (" + inFlight + "), got " + connections);
         }
@@ -227,29 +250,28 @@ public final class MajorityWriteSkeleton {
             List<InetSocketAddress> followerAddresses = new ArrayList<>();
             for (int follower = 1; follower < clusterSize; follower++) {
                 NodeThreads threads = NodeThreads.start("follower" + follower, placement, groups, fsyncThreads);
-                Durable durable = Durable.open(directory, totalWrites, threads.fsyncExecutor(), threads.loop(), done,
+                Durable durable = Durable.open(directory, totalWrites, payloadBytes, threads.fsyncExecutor(), threads.loop(), done,
                         follower == 1 ? faults.firstFollowerFsyncExtraNanos() : faults.otherFollowersFsyncExtraNanos(),
                         false);
                 durables.add(durable);
-                Channel server = listen(threads.group(), APPEND_BYTES,
-                        () -> new FollowerHandler(durable, threads.loop(), done));
+                Channel server = listenForRanges(threads.group(), () -> new FollowerHandler(durable, threads.loop(), done));
                 channels.add(server);
                 followerAddresses.add((InetSocketAddress) server.localAddress());
                 followerThreads.add(threads);
             }
             NodeThreads leaderThreads = NodeThreads.start("leader", placement, groups, fsyncThreads);
-            Durable leaderDurable = Durable.open(directory, totalWrites, leaderThreads.fsyncExecutor(),
+            Durable leaderDurable = Durable.open(directory, totalWrites, payloadBytes, leaderThreads.fsyncExecutor(),
                     leaderThreads.loop(), done, faults.leaderFsyncExtraNanos(), faults.leaderFsyncFails());
             durables.add(leaderDurable);
             LeaderHandler leader = new LeaderHandler(leaderDurable, leaderThreads.loop(), clusterSize - 1,
-                    clusterSize / 2, totalWrites, done);
+                    clusterSize / 2, totalWrites, payloadBytes, done);
             for (int follower = 0; follower < followerAddresses.size(); follower++) {
                 Channel toFollower = connect(leaderThreads.group(), followerAddresses.get(follower),
                         leader.ackHandler(follower));
                 channels.add(toFollower);
                 leader.followers.add(toFollower);
             }
-            Channel leaderServer = listen(leaderThreads.group(), REQUEST_BYTES, () -> leader);
+            Channel leaderServer = listen(leaderThreads.group(), ID_BYTES + payloadBytes, () -> leader);
             channels.add(leaderServer);
 
             NodeThreads clientThreads = NodeThreads.start("client", FsyncPlacement.EVENT_LOOP, groups, fsyncThreads);
@@ -262,7 +284,7 @@ public final class MajorityWriteSkeleton {
             for (int connection = 0; connection < connections; connection++) {
                 int connectionInFlight = inFlight / connections + (connection < inFlight % connections ? 1 : 0);
                 Channel channel = connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(),
-                        new ClientConnection(client, connectionInFlight));
+                        new ClientConnection(client, connectionInFlight, payloadBytes));
                 channels.add(channel);
                 clientChannels.add(channel);
             }
@@ -292,7 +314,7 @@ public final class MajorityWriteSkeleton {
             return new Result(placement, clusterSize, writes,
                     latencyNanos.getValueAtPercentile(50) / 1000.0, latencyNanos.getValueAtPercentile(99) / 1000.0,
                     leaderNanos / perWrite, followersNanos / perWrite / (clusterSize - 1), clientNanos / perWrite,
-                    inFlight, connections);
+                    inFlight, connections, payloadBytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted measuring the majority-write skeleton", e);
@@ -317,7 +339,8 @@ public final class MajorityWriteSkeleton {
 
     /**
      * Prints both placements as {@link #measureTurns} measures them: {@code [--dir D] [--writes N] [--warmup N]
-     * [--turns N] [--in-flight N] [--connections N]} (defaults: ., 2000, {@link Floor}'s warm-up, 5, 1, 1).
+     * [--turns N] [--in-flight N] [--connections N] [--payload-bytes N]} (defaults: ., 2000, {@link Floor}'s warm-up,
+     * 5, 1, 1, {@value #DEFAULT_PAYLOAD_BYTES}).
      */
     public static void main(String[] args) throws IOException {
         Path directory = Path.of(".");
@@ -326,6 +349,7 @@ public final class MajorityWriteSkeleton {
         int warmupWrites = -1;
         int inFlight = 1;
         int connections = 1;
+        int payloadBytes = DEFAULT_PAYLOAD_BYTES;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--dir" -> directory = Path.of(args[i + 1]);
@@ -334,15 +358,17 @@ public final class MajorityWriteSkeleton {
                 case "--warmup" -> warmupWrites = Integer.parseInt(args[i + 1]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[i + 1]);
                 case "--connections" -> connections = Integer.parseInt(args[i + 1]);
+                case "--payload-bytes" -> payloadBytes = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--warmup N] [--turns N] [--in-flight N] [--connections N]");
+                        + "; usage: MajorityWriteSkeleton [--dir D] [--writes N] [--warmup N] [--turns N] [--in-flight N] [--connections N] [--payload-bytes N]");
             }
         }
         for (Result result : measureTurns(directory, Floor.DEFAULT_CLUSTER_SIZE,
-                warmupWrites >= 0 ? warmupWrites : Floor.SKELETON_WARMUP_WRITES, writes, turns, inFlight, connections)) {
-            System.out.printf(Locale.ROOT, "%-15s %d in flight on %d connections: p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
+                warmupWrites >= 0 ? warmupWrites : Floor.SKELETON_WARMUP_WRITES, writes, turns, inFlight, connections,
+                payloadBytes)) {
+            System.out.printf(Locale.ROOT, "%-15s %d in flight on %d connections, %d-byte payload: p50 %6.0f us p99 %6.0f us  CPU per write: leader %5.1f"
                             + " follower %5.1f client %5.1f total %6.1f us (medians of %d turns)%n",
-                    result.placement().label(), inFlight, connections, result.writeMicrosP50(), result.writeMicrosP99(),
+                    result.placement().label(), inFlight, connections, payloadBytes, result.writeMicrosP50(), result.writeMicrosP99(),
                     result.leaderCpuMicrosPerWrite(), result.followerCpuMicrosPerWrite(),
                     result.clientCpuMicrosPerWrite(), result.totalCpuMicrosPerWrite(), turns);
         }
@@ -362,6 +388,22 @@ public final class MajorityWriteSkeleton {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
+    /** A follower's server: ranges, each a 4-byte length, then its header and its writes' payload. */
+    private static Channel listenForRanges(EventLoopGroup group,
+            java.util.function.Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
+        return new ServerBootstrap().group(group)
+                .channel(NettyTransport.serverSocketChannelClass())
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_RANGE_FRAME_BYTES, 0, 4, 0, 4),
+                                handler.get());
+                    }
+                })
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
     /** Connects a channel whose incoming frames are 8 bytes: acknowledgements, answers. */
     private static Channel connect(EventLoopGroup group, InetSocketAddress address,
             SimpleChannelInboundHandler<ByteBuf> handler) throws InterruptedException {
@@ -370,7 +412,7 @@ public final class MajorityWriteSkeleton {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(REQUEST_BYTES), handler);
+                        channel.pipeline().addLast(new FixedLengthFrameDecoder(ID_BYTES), handler);
                     }
                 })
                 .connect(address).sync().channel();
@@ -378,7 +420,7 @@ public final class MajorityWriteSkeleton {
 
     /** Writes one 8-byte message; flushes it when {@code flush}. */
     private static void send(Channel channel, long sequence, boolean flush) {
-        ByteBuf message = channel.alloc().buffer(REQUEST_BYTES).writeLong(sequence);
+        ByteBuf message = channel.alloc().buffer(ID_BYTES).writeLong(sequence);
         if (flush) {
             channel.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         } else {
@@ -412,46 +454,53 @@ public final class MajorityWriteSkeleton {
     }
 
     /**
-     * A node's preallocated file: each fsync overwrites a 64-byte record of zeros made durable beforehand, so
-     * fdatasync writes the block and flushes, as a WAL with preallocated segments does. Used on the node's event loop
-     * only; with a fsync thread, one fsync at a time runs there and the sequences asked for meanwhile share the next
-     * (a group commit, as kvnode's WAL thread drains its queue).
+     * A node's preallocated file, written like a WAL's preallocated segment: each fsync writes the bytes asked for since
+     * the last (at least {@link FsyncProbe#RECORD_BYTES}) over zeros made durable beforehand, so fdatasync writes the
+     * blocks and flushes, nothing else. Used on the node's event loop only; with a fsync thread, one fsync at a time
+     * runs there and what is asked for meanwhile shares the next (a group commit, as kvnode's WAL thread drains its
+     * queue). The bytes written are a buffer of its own, not the received ones: the copy into the page cache costs the
+     * same.
      */
     private static final class Durable {
         private final Path file;
         private final FileChannel channel;
-        private final ByteBuffer record = ByteBuffer.allocateDirect(FsyncProbe.RECORD_BYTES);
+        private final long fileBytes;
         private final ExecutorService fsyncExecutor;
         private final EventLoop loop;
-        private final int capacityRecords;
         private final CompletableFuture<Histogram> failed;
         private final long extraNanos;
         private final boolean fails;
         private LongConsumer onDurable;
         private long requestedUpTo = -1;
+        private long pendingBytes;
         private boolean fsyncRunning;
-        private long recordsWritten;
+        /** The writer's own (the event loop, or the fsync thread while {@code fsyncRunning}). */
+        private ByteBuffer block = ByteBuffer.allocateDirect(FsyncProbe.RECORD_BYTES);
+        private long position;
+        private long fsyncs;
 
-        private Durable(Path file, FileChannel channel, ExecutorService fsyncExecutor, EventLoop loop,
-                int capacityRecords, CompletableFuture<Histogram> failed, long extraNanos, boolean fails) {
+        private Durable(Path file, FileChannel channel, long fileBytes, ExecutorService fsyncExecutor, EventLoop loop,
+                CompletableFuture<Histogram> failed, long extraNanos, boolean fails) {
+            this.file = file;
+            this.channel = channel;
+            this.fileBytes = fileBytes;
+            this.fsyncExecutor = fsyncExecutor;
+            this.loop = loop;
             this.failed = failed;
             this.extraNanos = extraNanos;
             this.fails = fails;
-            this.file = file;
-            this.channel = channel;
-            this.fsyncExecutor = fsyncExecutor;
-            this.loop = loop;
-            this.capacityRecords = capacityRecords;
         }
 
-        static Durable open(Path directory, int records, ExecutorService fsyncExecutor, EventLoop loop,
+        /** Room for {@code writes} writes of {@code payloadBytes} and as many fsyncs of at least a record each. */
+        static Durable open(Path directory, int writes, int payloadBytes, ExecutorService fsyncExecutor, EventLoop loop,
                 CompletableFuture<Histogram> failed, long extraNanos, boolean fails) throws IOException {
             Path file = Files.createTempFile(directory, "floor-skeleton-", ".tmp");
+            long fileBytes = (long) writes * payloadBytes + (long) (writes + 1) * FsyncProbe.RECORD_BYTES;
             FileChannel channel = null;
             try {
                 channel = FileChannel.open(file, StandardOpenOption.WRITE);
-                FsyncProbe.fillWithZeros(channel, (long) (records + 1) * FsyncProbe.RECORD_BYTES);
-                return new Durable(file, channel, fsyncExecutor, loop, records + 1, failed, extraNanos, fails);
+                FsyncProbe.fillWithZeros(channel, fileBytes);
+                return new Durable(file, channel, fileBytes, fsyncExecutor, loop, failed, extraNanos, fails);
             } catch (IOException | RuntimeException e) {
                 if (channel != null) channel.close();
                 Files.deleteIfExists(file);
@@ -460,26 +509,35 @@ public final class MajorityWriteSkeleton {
         }
 
         /**
-         * Makes everything up to {@code sequence} durable, then runs {@code onDurable} with the highest sequence made
-         * durable, on the event loop: at once on the loop, or after the fsync thread's next fsync.
+         * Makes everything up to {@code sequence}, {@code bytes} more, durable, then runs {@code onDurable} with the
+         * highest sequence made durable, on the event loop: at once on the loop, or after the fsync thread's next fsync.
          */
-        void write(long sequence, LongConsumer onDurable) {
+        void write(long sequence, long bytes, LongConsumer onDurable) {
             this.onDurable = onDurable;
             requestedUpTo = Math.max(requestedUpTo, sequence);
+            pendingBytes += bytes;
             if (fsyncExecutor == null) {
-                writeAndForce();
+                long toWrite = takePendingBytes();
+                writeAndForce(toWrite);
                 onDurable.accept(requestedUpTo);
             } else if (!fsyncRunning) {
                 startFsync();
             }
         }
 
+        private long takePendingBytes() {
+            long bytes = Math.max(FsyncProbe.RECORD_BYTES, pendingBytes);
+            pendingBytes = 0;
+            return bytes;
+        }
+
         private void startFsync() {
             fsyncRunning = true;
             long upTo = requestedUpTo;
+            long bytes = takePendingBytes();
             fsyncExecutor.execute(() -> {
                 try {
-                    writeAndForce();
+                    writeAndForce(bytes);
                     loop.execute(() -> {
                         try {
                             fsyncRunning = false;
@@ -497,16 +555,20 @@ public final class MajorityWriteSkeleton {
         }
 
         /** Runs on one thread at a time: the event loop, or the fsync thread while {@code fsyncRunning}. */
-        private void writeAndForce() {
-            long index = recordsWritten++;
+        private void writeAndForce(long bytes) {
             if (fails) throw new IllegalStateException("skeleton fsync failed (injected)");
             if (extraNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(extraNanos); // a slow disk (tests)
+            if (bytes > block.capacity()) block = ByteBuffer.allocateDirect((int) bytes);
+            if (position + bytes > fileBytes) position = 0; // not reached: the file has room for every write
             try {
-                FsyncProbe.timedWriteAndForce(channel, record, (index % capacityRecords) * FsyncProbe.RECORD_BYTES,
-                        (int) index);
+                block.clear().limit((int) bytes);
+                block.putLong(0, fsyncs++);
+                while (block.hasRemaining()) channel.write(block, position + block.position());
+                channel.force(false);
             } catch (IOException e) {
                 throw new IllegalStateException("skeleton fsync failed: " + e.getMessage(), e);
             }
+            position += bytes;
         }
 
         void close() {
@@ -549,6 +611,7 @@ public final class MajorityWriteSkeleton {
         private Channel leader;
         private long receivedUpTo = -1;
         private long writtenUpTo = -1;
+        private long receivedBytes;
         private boolean turnEndQueued;
 
         FollowerHandler(Durable durable, EventLoop loop, CompletableFuture<Histogram> done) {
@@ -562,6 +625,7 @@ public final class MajorityWriteSkeleton {
             leader = context.channel();
             message.readLong(); // the range's first sequence: the follower holds everything up to its last
             receivedUpTo = Math.max(receivedUpTo, message.readLong());
+            receivedBytes += message.readableBytes(); // the range's writes' payload
             if (!turnEndQueued) {
                 turnEndQueued = true;
                 loop.execute(this::endOfTurn);
@@ -574,7 +638,9 @@ public final class MajorityWriteSkeleton {
                 if (receivedUpTo > writtenUpTo) {
                     writtenUpTo = receivedUpTo;
                     Channel toLeader = leader;
-                    durable.write(writtenUpTo, sequence -> send(toLeader, sequence, true));
+                    long bytes = receivedBytes;
+                    receivedBytes = 0;
+                    durable.write(writtenUpTo, bytes, sequence -> send(toLeader, sequence, true));
                 }
             } catch (Throwable thrown) {
                 done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
@@ -603,9 +669,14 @@ public final class MajorityWriteSkeleton {
         private long answeredUpTo = -1;
         private boolean turnEndQueued;
 
+        private final int payloadBytes;
+        /** The turn's requests' payload, in sequence order: what the turn's range carries. */
+        private ByteBuf turnPayload;
+
         LeaderHandler(Durable durable, EventLoop loop, int followerCount, int acksNeeded, int totalWrites,
-                CompletableFuture<Histogram> done) {
+                int payloadBytes, CompletableFuture<Histogram> done) {
             super(done);
+            this.payloadBytes = payloadBytes;
             this.durable = durable;
             this.loop = loop;
             this.acksNeeded = acksNeeded;
@@ -623,6 +694,8 @@ public final class MajorityWriteSkeleton {
             }
             requesters[sequence] = context.channel();
             requestIds[sequence] = message.readLong();
+            if (turnPayload == null) turnPayload = context.alloc().buffer();
+            turnPayload.writeBytes(message, payloadBytes);
             queueEndOfTurn();
         }
 
@@ -647,11 +720,19 @@ public final class MajorityWriteSkeleton {
             if (receivedUpTo > replicatedUpTo) {
                 long first = replicatedUpTo + 1;
                 replicatedUpTo = receivedUpTo;
+                ByteBuf payload = turnPayload;
+                turnPayload = null;
+                int bytes = payload.readableBytes();
                 for (Channel follower : followers) {
-                    ByteBuf range = follower.alloc().buffer(APPEND_BYTES).writeLong(first).writeLong(replicatedUpTo);
-                    follower.writeAndFlush(range).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+                    // Header and payload in one gathering write per follower; the payload is shared, not copied.
+                    ByteBuf header = follower.alloc().buffer(4 + RANGE_HEADER_BYTES)
+                            .writeInt(RANGE_HEADER_BYTES + bytes).writeLong(first).writeLong(replicatedUpTo);
+                    follower.write(header).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+                    follower.writeAndFlush(payload.retainedDuplicate())
+                            .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
                 }
-                durable.write(replicatedUpTo, sequence -> {
+                payload.release();
+                durable.write(replicatedUpTo, bytes, sequence -> {
                     durableUpTo = Math.max(durableUpTo, sequence);
                     answerCommitted();
                 });
@@ -760,19 +841,22 @@ public final class MajorityWriteSkeleton {
     private static final class ClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
         private final ClientState client;
         final int inFlight;
+        private final int payloadBytes;
         private final java.util.ArrayDeque<long[]> sentInOrder = new java.util.ArrayDeque<>();
         private long nextRequestId;
 
-        ClientConnection(ClientState client, int inFlight) {
+        ClientConnection(ClientState client, int inFlight, int payloadBytes) {
             this.client = client;
             this.inFlight = inFlight;
+            this.payloadBytes = payloadBytes;
         }
 
         void sendNext(Channel channel) {
             long requestId = nextRequestId++;
             sentInOrder.add(new long[] {requestId, System.nanoTime()});
             client.recordSent();
-            send(channel, requestId, false);
+            ByteBuf request = channel.alloc().buffer(ID_BYTES + payloadBytes).writeLong(requestId).writeZero(payloadBytes);
+            channel.write(request).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         }
 
         @Override

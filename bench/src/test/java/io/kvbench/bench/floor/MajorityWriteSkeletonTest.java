@@ -40,14 +40,16 @@ class MajorityWriteSkeletonTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} in flight on {1} connections, fsync {2}")
-    @CsvSource({"8, 3, EVENT_LOOP", "8, 3, SEPARATE_THREAD", "64, 16, SEPARATE_THREAD", "5, 5, EVENT_LOOP"})
+    @ParameterizedTest(name = "{0} in flight on {1} connections, fsync {2}, {3}-byte payload")
+    @CsvSource({"8, 3, EVENT_LOOP, 128", "8, 3, SEPARATE_THREAD, 0", "64, 16, SEPARATE_THREAD, 128",
+            "5, 5, EVENT_LOOP, 5000"})
     @Timeout(60)
     void manyInFlightOverSeveralConnectionsAreAllAnsweredInOrder(int inFlight, int connections, FsyncPlacement placement,
-            @TempDir Path directory) throws Exception {
+            int payloadBytes, @TempDir Path directory) throws Exception {
         // Each connection checks that its answers come in the order it sent (a failure ends the run with an exception).
         MajorityWriteSkeleton.Result result = MajorityWriteSkeleton.measure(directory, 3, 200, 2000, placement, inFlight,
-                connections);
+                connections, payloadBytes);
+        assertThat(result.payloadBytes()).isEqualTo(payloadBytes);
 
         assertThat(result.inFlight()).isEqualTo(inFlight);
         assertThat(result.connections()).isEqualTo(connections);
@@ -63,7 +65,7 @@ class MajorityWriteSkeletonTest {
     /** 5 writes, one in flight, with {@code faults}: the client's latency p50 in ms. */
     private static double p50Millis(Path directory, FsyncPlacement placement, MajorityWriteSkeleton.Faults faults)
             throws Exception {
-        return MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1, faults).writeMicrosP50() / 1000;
+        return MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1, 100, faults).writeMicrosP50() / 1000;
     }
 
     @ParameterizedTest
@@ -84,7 +86,7 @@ class MajorityWriteSkeletonTest {
     @CsvSource({"EVENT_LOOP", "SEPARATE_THREAD"})
     @Timeout(20) // the skeleton's own timeout is 120 s: a failure must end it at once
     void aFailedFsyncEndsTheMeasurementAtOnceAndLeavesNoFile(FsyncPlacement placement, @TempDir Path directory) {
-        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1,
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 5, placement, 1, 1, 100,
                 new MajorityWriteSkeleton.Faults(0, 0, 0, true)))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("skeleton fsync failed (injected)");
         try (var files = Files.list(directory)) {
@@ -96,7 +98,7 @@ class MajorityWriteSkeletonTest {
 
     @Test
     void refusesMoreConnectionsThanWritesInFlight(@TempDir Path directory) {
-        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 10, FsyncPlacement.EVENT_LOOP, 2, 3))
+        assertThatThrownBy(() -> MajorityWriteSkeleton.measure(directory, 3, 0, 10, FsyncPlacement.EVENT_LOOP, 2, 3, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connections must be 1 to inFlight");
     }
 

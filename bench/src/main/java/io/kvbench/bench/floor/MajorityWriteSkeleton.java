@@ -1,39 +1,20 @@
 package io.kvbench.bench.floor;
 
-import io.kvbench.bench.net.NettyTransport;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.FixedLengthFrameDecoder;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -70,10 +51,10 @@ import org.HdrHistogram.Histogram;
 public final class MajorityWriteSkeleton {
 
     /** A request's and an answer's id. */
-    private static final int ID_BYTES = 8;
+    static final int ID_BYTES = 8;
     /** A range's header: its first and last sequence. */
-    private static final int RANGE_HEADER_BYTES = 16;
-    private static final int MAX_RANGE_FRAME_BYTES = 64 << 20;
+    static final int RANGE_HEADER_BYTES = 16;
+    static final int MAX_RANGE_FRAME_BYTES = 64 << 20;
     /**
      * The bytes each write carries, by default: about a kvnode put of a 100-byte value (the reference runs' size) with
      * its key, client id, sequence and framing. Each request carries them to the leader, each range carries its
@@ -240,51 +221,51 @@ public final class MajorityWriteSkeleton {
         int totalWrites = warmupWrites + writes;
         List<EventLoopGroup> groups = new ArrayList<>();
         List<ExecutorService> fsyncThreads = new ArrayList<>();
-        List<Durable> durables = new ArrayList<>();
+        List<SkeletonDurable> durables = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
         // Completed by the client with its histogram, or by whichever node fails first (a later failure, e.g. a late
         // acknowledgement written to a channel closed at teardown, finds it complete and is dropped).
         CompletableFuture<Histogram> done = new CompletableFuture<>();
         try {
-            List<NodeThreads> followerThreads = new ArrayList<>();
+            List<SkeletonThreads> followerThreads = new ArrayList<>();
             List<InetSocketAddress> followerAddresses = new ArrayList<>();
             for (int follower = 1; follower < clusterSize; follower++) {
-                NodeThreads threads = NodeThreads.start("follower" + follower, placement, groups, fsyncThreads);
-                Durable durable = Durable.open(directory, totalWrites, payloadBytes, threads.fsyncExecutor(), threads.loop(), done,
+                SkeletonThreads threads = SkeletonThreads.start("follower" + follower, placement, groups, fsyncThreads);
+                SkeletonDurable durable = SkeletonDurable.open(directory, totalWrites, payloadBytes, threads.fsyncExecutor(), threads.loop(), done,
                         follower == 1 ? faults.firstFollowerFsyncExtraNanos() : faults.otherFollowersFsyncExtraNanos(),
                         false);
                 durables.add(durable);
-                Channel server = listenForRanges(threads.group(), () -> new FollowerHandler(durable, threads.loop(), done));
+                Channel server = SkeletonNetwork.listenForRanges(threads.group(), () -> new SkeletonFollower(durable, threads.loop(), done));
                 channels.add(server);
                 followerAddresses.add((InetSocketAddress) server.localAddress());
                 followerThreads.add(threads);
             }
-            NodeThreads leaderThreads = NodeThreads.start("leader", placement, groups, fsyncThreads);
-            Durable leaderDurable = Durable.open(directory, totalWrites, payloadBytes, leaderThreads.fsyncExecutor(),
+            SkeletonThreads leaderThreads = SkeletonThreads.start("leader", placement, groups, fsyncThreads);
+            SkeletonDurable leaderDurable = SkeletonDurable.open(directory, totalWrites, payloadBytes, leaderThreads.fsyncExecutor(),
                     leaderThreads.loop(), done, faults.leaderFsyncExtraNanos(), faults.leaderFsyncFails());
             durables.add(leaderDurable);
-            LeaderHandler leader = new LeaderHandler(leaderDurable, leaderThreads.loop(), clusterSize - 1,
+            SkeletonLeader leader = new SkeletonLeader(leaderDurable, leaderThreads.loop(), clusterSize - 1,
                     clusterSize / 2, totalWrites, payloadBytes, done);
             for (int follower = 0; follower < followerAddresses.size(); follower++) {
-                Channel toFollower = connect(leaderThreads.group(), followerAddresses.get(follower),
+                Channel toFollower = SkeletonNetwork.connect(leaderThreads.group(), followerAddresses.get(follower),
                         leader.ackHandler(follower));
                 channels.add(toFollower);
                 leader.followers.add(toFollower);
             }
-            Channel leaderServer = listen(leaderThreads.group(), ID_BYTES + payloadBytes, () -> leader);
+            Channel leaderServer = SkeletonNetwork.listen(leaderThreads.group(), ID_BYTES + payloadBytes, () -> leader);
             channels.add(leaderServer);
 
-            NodeThreads clientThreads = NodeThreads.start("client", FsyncPlacement.EVENT_LOOP, groups, fsyncThreads);
+            SkeletonThreads clientThreads = SkeletonThreads.start("client", FsyncPlacement.EVENT_LOOP, groups, fsyncThreads);
             List<Long> allThreadIds = new ArrayList<>();
             allThreadIds.addAll(leaderThreads.threadIds());
             followerThreads.forEach(threads -> allThreadIds.addAll(threads.threadIds()));
             allThreadIds.addAll(clientThreads.threadIds());
-            ClientState client = new ClientState(warmupWrites, totalWrites, allThreadIds, done);
+            SkeletonClient client = new SkeletonClient(warmupWrites, totalWrites, allThreadIds, done);
             List<Channel> clientChannels = new ArrayList<>();
             for (int connection = 0; connection < connections; connection++) {
                 int connectionInFlight = inFlight / connections + (connection < inFlight % connections ? 1 : 0);
-                Channel channel = connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(),
-                        new ClientConnection(client, connectionInFlight, payloadBytes));
+                Channel channel = SkeletonNetwork.connect(clientThreads.group(), (InetSocketAddress) leaderServer.localAddress(),
+                        new SkeletonClientConnection(client, connectionInFlight, payloadBytes));
                 channels.add(channel);
                 clientChannels.add(channel);
             }
@@ -303,7 +284,7 @@ public final class MajorityWriteSkeleton {
             long leaderNanos = 0;
             for (int i = 0; i < leaderThreads.threadIds().size(); i++) leaderNanos += cpuNanos[index++];
             long followersNanos = 0;
-            for (NodeThreads threads : followerThreads) {
+            for (SkeletonThreads threads : followerThreads) {
                 for (int i = 0; i < threads.threadIds().size(); i++) followersNanos += cpuNanos[index++];
             }
             long clientNanos = cpuNanos[index];
@@ -333,7 +314,7 @@ public final class MajorityWriteSkeleton {
                 }
             }
             for (EventLoopGroup group : groups) group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            for (Durable durable : durables) durable.close();
+            for (SkeletonDurable durable : durables) durable.close();
         }
     }
 
@@ -371,522 +352,6 @@ public final class MajorityWriteSkeleton {
                     result.placement().label(), inFlight, connections, payloadBytes, result.writeMicrosP50(), result.writeMicrosP99(),
                     result.leaderCpuMicrosPerWrite(), result.followerCpuMicrosPerWrite(),
                     result.clientCpuMicrosPerWrite(), result.totalCpuMicrosPerWrite(), turns);
-        }
-    }
-
-    private static Channel listen(EventLoopGroup group, int frameBytes,
-            java.util.function.Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
-        return new ServerBootstrap().group(group)
-                .channel(NettyTransport.serverSocketChannelClass())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(frameBytes), handler.get());
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-    }
-
-    /** A follower's server: ranges, each a 4-byte length, then its header and its writes' payload. */
-    private static Channel listenForRanges(EventLoopGroup group,
-            java.util.function.Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
-        return new ServerBootstrap().group(group)
-                .channel(NettyTransport.serverSocketChannelClass())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new LengthFieldBasedFrameDecoder(MAX_RANGE_FRAME_BYTES, 0, 4, 0, 4),
-                                handler.get());
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-    }
-
-    /** Connects a channel whose incoming frames are 8 bytes: acknowledgements, answers. */
-    private static Channel connect(EventLoopGroup group, InetSocketAddress address,
-            SimpleChannelInboundHandler<ByteBuf> handler) throws InterruptedException {
-        return new Bootstrap().group(group).channel(NettyTransport.socketChannelClass())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(ID_BYTES), handler);
-                    }
-                })
-                .connect(address).sync().channel();
-    }
-
-    /** Writes one 8-byte message; flushes it when {@code flush}. */
-    private static void send(Channel channel, long sequence, boolean flush) {
-        ByteBuf message = channel.alloc().buffer(ID_BYTES).writeLong(sequence);
-        if (flush) {
-            channel.writeAndFlush(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        } else {
-            channel.write(message).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        }
-    }
-
-    /** A node's event loop (one thread) and, for {@link FsyncPlacement#SEPARATE_THREAD}, its fsync thread. */
-    private record NodeThreads(EventLoopGroup group, EventLoop loop, ExecutorService fsyncExecutor,
-            List<Long> threadIds) {
-
-        static NodeThreads start(String name, FsyncPlacement placement, List<EventLoopGroup> groups,
-                List<ExecutorService> fsyncThreads) throws InterruptedException, ExecutionException {
-            EventLoopGroup group = NettyTransport.newEventLoopGroup(1);
-            groups.add(group);
-            EventLoop loop = group.next();
-            List<Long> ids = new ArrayList<>();
-            ids.add(loop.submit(() -> Thread.currentThread().getId()).get());
-            ExecutorService fsyncExecutor = null;
-            if (placement == FsyncPlacement.SEPARATE_THREAD) {
-                fsyncExecutor = Executors.newSingleThreadExecutor(runnable -> {
-                    Thread thread = new Thread(runnable, "skeleton-fsync-" + name);
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                fsyncThreads.add(fsyncExecutor);
-                ids.add(fsyncExecutor.submit(() -> Thread.currentThread().getId()).get());
-            }
-            return new NodeThreads(group, loop, fsyncExecutor, List.copyOf(ids));
-        }
-    }
-
-    /**
-     * A node's preallocated file, written like a WAL's preallocated segment: each fsync writes the bytes asked for since
-     * the last (at least {@link FsyncProbe#RECORD_BYTES}) over zeros made durable beforehand, so fdatasync writes the
-     * blocks and flushes, nothing else. Used on the node's event loop only; with a fsync thread, one fsync at a time
-     * runs there and what is asked for meanwhile shares the next (a group commit, as kvnode's WAL thread drains its
-     * queue). The bytes written are a buffer of its own, not the received ones: the copy into the page cache costs the
-     * same.
-     */
-    private static final class Durable {
-        private final Path file;
-        private final FileChannel channel;
-        private final long fileBytes;
-        private final ExecutorService fsyncExecutor;
-        private final EventLoop loop;
-        private final CompletableFuture<Histogram> failed;
-        private final long extraNanos;
-        private final boolean fails;
-        private LongConsumer onDurable;
-        private long requestedUpTo = -1;
-        private long pendingBytes;
-        private boolean fsyncRunning;
-        /** The writer's own (the event loop, or the fsync thread while {@code fsyncRunning}). */
-        private ByteBuffer block = ByteBuffer.allocateDirect(FsyncProbe.RECORD_BYTES);
-        private long position;
-        private long fsyncs;
-
-        private Durable(Path file, FileChannel channel, long fileBytes, ExecutorService fsyncExecutor, EventLoop loop,
-                CompletableFuture<Histogram> failed, long extraNanos, boolean fails) {
-            this.file = file;
-            this.channel = channel;
-            this.fileBytes = fileBytes;
-            this.fsyncExecutor = fsyncExecutor;
-            this.loop = loop;
-            this.failed = failed;
-            this.extraNanos = extraNanos;
-            this.fails = fails;
-        }
-
-        /** Room for {@code writes} writes of {@code payloadBytes} and as many fsyncs of at least a record each. */
-        static Durable open(Path directory, int writes, int payloadBytes, ExecutorService fsyncExecutor, EventLoop loop,
-                CompletableFuture<Histogram> failed, long extraNanos, boolean fails) throws IOException {
-            Path file = Files.createTempFile(directory, "floor-skeleton-", ".tmp");
-            long fileBytes = (long) writes * payloadBytes + (long) (writes + 1) * FsyncProbe.RECORD_BYTES;
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(file, StandardOpenOption.WRITE);
-                FsyncProbe.fillWithZeros(channel, fileBytes);
-                return new Durable(file, channel, fileBytes, fsyncExecutor, loop, failed, extraNanos, fails);
-            } catch (IOException | RuntimeException e) {
-                if (channel != null) channel.close();
-                Files.deleteIfExists(file);
-                throw e;
-            }
-        }
-
-        /**
-         * Makes everything up to {@code sequence}, {@code bytes} more, durable, then runs {@code onDurable} with the
-         * highest sequence made durable, on the event loop: at once on the loop, or after the fsync thread's next fsync.
-         */
-        void write(long sequence, long bytes, LongConsumer onDurable) {
-            this.onDurable = onDurable;
-            requestedUpTo = Math.max(requestedUpTo, sequence);
-            pendingBytes += bytes;
-            if (fsyncExecutor == null) {
-                long toWrite = takePendingBytes();
-                writeAndForce(toWrite);
-                onDurable.accept(requestedUpTo);
-            } else if (!fsyncRunning) {
-                startFsync();
-            }
-        }
-
-        private long takePendingBytes() {
-            long bytes = Math.max(FsyncProbe.RECORD_BYTES, pendingBytes);
-            pendingBytes = 0;
-            return bytes;
-        }
-
-        private void startFsync() {
-            fsyncRunning = true;
-            long upTo = requestedUpTo;
-            long bytes = takePendingBytes();
-            fsyncExecutor.execute(() -> {
-                try {
-                    writeAndForce(bytes);
-                    loop.execute(() -> {
-                        try {
-                            fsyncRunning = false;
-                            onDurable.accept(upTo);
-                            if (requestedUpTo > upTo) startFsync();
-                        } catch (Throwable thrown) {
-                            failed.completeExceptionally(thrown);
-                        }
-                    });
-                } catch (Throwable thrown) {
-                    // No handler sees a failure here (nor a loop already shut down at teardown): end the measurement.
-                    failed.completeExceptionally(thrown);
-                }
-            });
-        }
-
-        /** Runs on one thread at a time: the event loop, or the fsync thread while {@code fsyncRunning}. */
-        private void writeAndForce(long bytes) {
-            if (fails) throw new IllegalStateException("skeleton fsync failed (injected)");
-            if (extraNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(extraNanos); // a slow disk (tests)
-            if (bytes > block.capacity()) block = ByteBuffer.allocateDirect((int) bytes);
-            if (position + bytes > fileBytes) position = 0; // not reached: the file has room for every write
-            try {
-                block.clear().limit((int) bytes);
-                block.putLong(0, fsyncs++);
-                while (block.hasRemaining()) channel.write(block, position + block.position());
-                channel.force(false);
-            } catch (IOException e) {
-                throw new IllegalStateException("skeleton fsync failed: " + e.getMessage(), e);
-            }
-            position += bytes;
-        }
-
-        void close() {
-            try {
-                channel.close();
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // scratch file: nothing to lose
-            }
-        }
-    }
-
-    /** A node's handler: any failure ends the measurement (see {@code done} in {@link #measure}). */
-    private abstract static class NodeHandler extends SimpleChannelInboundHandler<ByteBuf> {
-        final CompletableFuture<Histogram> done;
-
-        NodeHandler(CompletableFuture<Histogram> done) {
-            this.done = done;
-        }
-
-        @Override
-        public boolean isSharable() {
-            return true;
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            done.completeExceptionally(cause);
-            context.close();
-        }
-    }
-
-    /**
-     * At the end of each event-loop turn that read ranges (a task queued behind the turn's reads, as kvnode's driver
-     * works per turn), makes them durable with one fsync, then acknowledges the highest sequence held.
-     */
-    private static final class FollowerHandler extends NodeHandler {
-        private final Durable durable;
-        private final EventLoop loop;
-        private Channel leader;
-        private long receivedUpTo = -1;
-        private long writtenUpTo = -1;
-        private long receivedBytes;
-        private boolean turnEndQueued;
-
-        FollowerHandler(Durable durable, EventLoop loop, CompletableFuture<Histogram> done) {
-            super(done);
-            this.durable = durable;
-            this.loop = loop;
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            leader = context.channel();
-            message.readLong(); // the range's first sequence: the follower holds everything up to its last
-            receivedUpTo = Math.max(receivedUpTo, message.readLong());
-            receivedBytes += message.readableBytes(); // the range's writes' payload
-            if (!turnEndQueued) {
-                turnEndQueued = true;
-                loop.execute(this::endOfTurn);
-            }
-        }
-
-        private void endOfTurn() {
-            turnEndQueued = false;
-            try {
-                if (receivedUpTo > writtenUpTo) {
-                    writtenUpTo = receivedUpTo;
-                    Channel toLeader = leader;
-                    long bytes = receivedBytes;
-                    receivedBytes = 0;
-                    durable.write(writtenUpTo, bytes, sequence -> send(toLeader, sequence, true));
-                }
-            } catch (Throwable thrown) {
-                done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
-            }
-        }
-    }
-
-    /**
-     * Gives each request the next sequence, replicates each turn's requests as one range and makes them durable with
-     * one fsync, and answers every request held by a majority counting itself ({@code acksNeeded} followers) once its
-     * own record is durable, each connection flushed once per turn.
-     */
-    private static final class LeaderHandler extends NodeHandler {
-        final List<Channel> followers = new ArrayList<>();
-        private final Durable durable;
-        private final EventLoop loop;
-        private final int acksNeeded;
-        private final long[] ackedUpTo;
-        /** By sequence: the connection that asked and its own request id, to answer it. */
-        private final Channel[] requesters;
-        private final long[] requestIds;
-        private final java.util.Set<Channel> answeredThisTurn = new java.util.LinkedHashSet<>();
-        private long receivedUpTo = -1;
-        private long replicatedUpTo = -1;
-        private long durableUpTo = -1;
-        private long answeredUpTo = -1;
-        private boolean turnEndQueued;
-
-        private final int payloadBytes;
-        /** The turn's requests' payload, in sequence order: what the turn's range carries. */
-        private ByteBuf turnPayload;
-
-        LeaderHandler(Durable durable, EventLoop loop, int followerCount, int acksNeeded, int totalWrites,
-                int payloadBytes, CompletableFuture<Histogram> done) {
-            super(done);
-            this.payloadBytes = payloadBytes;
-            this.durable = durable;
-            this.loop = loop;
-            this.acksNeeded = acksNeeded;
-            this.ackedUpTo = new long[followerCount];
-            java.util.Arrays.fill(ackedUpTo, -1);
-            this.requesters = new Channel[totalWrites];
-            this.requestIds = new long[totalWrites];
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            int sequence = (int) ++receivedUpTo;
-            if (sequence >= requesters.length) {
-                throw new IllegalStateException("more requests than the " + requesters.length + " writes asked for");
-            }
-            requesters[sequence] = context.channel();
-            requestIds[sequence] = message.readLong();
-            if (turnPayload == null) turnPayload = context.alloc().buffer();
-            turnPayload.writeBytes(message, payloadBytes);
-            queueEndOfTurn();
-        }
-
-        private void queueEndOfTurn() {
-            if (!turnEndQueued) {
-                turnEndQueued = true;
-                loop.execute(this::endOfTurn);
-            }
-        }
-
-        /** After the turn's reads: replicate and persist what arrived, answer what became committed. */
-        private void endOfTurn() {
-            turnEndQueued = false;
-            try {
-                replicateAndAnswer();
-            } catch (Throwable thrown) {
-                done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
-            }
-        }
-
-        private void replicateAndAnswer() {
-            if (receivedUpTo > replicatedUpTo) {
-                long first = replicatedUpTo + 1;
-                replicatedUpTo = receivedUpTo;
-                ByteBuf payload = turnPayload;
-                turnPayload = null;
-                int bytes = payload.readableBytes();
-                for (Channel follower : followers) {
-                    // Header and payload in one gathering write per follower; the payload is shared, not copied.
-                    ByteBuf header = follower.alloc().buffer(4 + RANGE_HEADER_BYTES)
-                            .writeInt(RANGE_HEADER_BYTES + bytes).writeLong(first).writeLong(replicatedUpTo);
-                    follower.write(header).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-                    follower.writeAndFlush(payload.retainedDuplicate())
-                            .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-                }
-                payload.release();
-                durable.write(replicatedUpTo, bytes, sequence -> {
-                    durableUpTo = Math.max(durableUpTo, sequence);
-                    answerCommitted();
-                });
-            }
-            answerCommitted();
-        }
-
-        SimpleChannelInboundHandler<ByteBuf> ackHandler(int follower) {
-            return new NodeHandler(done) {
-                @Override
-                protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-                    ackedUpTo[follower] = Math.max(ackedUpTo[follower], message.readLong());
-                    queueEndOfTurn();
-                }
-            };
-        }
-
-        /** Answers every request durable here and acknowledged by {@code acksNeeded} followers; one flush each. */
-        private void answerCommitted() {
-            long[] acked = ackedUpTo.clone();
-            java.util.Arrays.sort(acked);
-            long committedUpTo = Math.min(durableUpTo, acked[acked.length - acksNeeded]);
-            if (committedUpTo <= answeredUpTo) return;
-            for (long sequence = answeredUpTo + 1; sequence <= committedUpTo; sequence++) {
-                Channel requester = requesters[(int) sequence];
-                send(requester, requestIds[(int) sequence], false);
-                answeredThisTurn.add(requester);
-            }
-            answeredUpTo = committedUpTo;
-            for (Channel requester : answeredThisTurn) requester.flush();
-            answeredThisTurn.clear();
-        }
-    }
-
-    /**
-     * The client's shared count of writes sent and answered, on its one event loop: times each write, reads every
-     * node's threads' CPU time when warm-up ends and when the last write is answered.
-     */
-    private static final class ClientState {
-        private final CompletableFuture<Histogram> done;
-        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        private final Histogram latencyNanos = new Histogram(3);
-        private final int warmupWrites;
-        private final int totalWrites;
-        private final long[] threadIds;
-        private final long[] cpuNanosAtStart;
-        private final long[] cpuNanosMeasured;
-        private int sent;
-        private int answered;
-
-        ClientState(int warmupWrites, int totalWrites, List<Long> threadIds, CompletableFuture<Histogram> done) {
-            this.done = done;
-            this.warmupWrites = warmupWrites;
-            this.totalWrites = totalWrites;
-            this.threadIds = threadIds.stream().mapToLong(Long::longValue).toArray();
-            this.cpuNanosAtStart = new long[threadIds.size()];
-            this.cpuNanosMeasured = new long[threadIds.size()];
-        }
-
-        long[] cpuNanosMeasured() {
-            return cpuNanosMeasured.clone();
-        }
-
-        /** Each connection sends its share of the writes in flight, one flush each. */
-        void start(List<Channel> connections) {
-            if (warmupWrites == 0) readCpu(cpuNanosAtStart);
-            for (Channel channel : connections) {
-                ClientConnection connection = channel.pipeline().get(ClientConnection.class);
-                for (int i = 0; i < connection.inFlight && mayStartAnother(); i++) connection.sendNext(channel);
-                channel.flush();
-            }
-        }
-
-        boolean mayStartAnother() {
-            return sent < totalWrites;
-        }
-
-        void recordSent() {
-            sent++;
-        }
-
-        /** Counts one answer; returns whether to send another. */
-        boolean answered(long elapsedNanos) {
-            answered++;
-            if (answered > warmupWrites) latencyNanos.recordValue(elapsedNanos);
-            if (answered == warmupWrites) readCpu(cpuNanosAtStart);
-            if (answered == totalWrites) {
-                readCpu(cpuNanosMeasured);
-                for (int i = 0; i < threadIds.length; i++) cpuNanosMeasured[i] -= cpuNanosAtStart[i];
-                done.complete(latencyNanos);
-                return false;
-            }
-            return mayStartAnother();
-        }
-
-        void fail(Throwable cause) {
-            done.completeExceptionally(cause);
-        }
-
-        private void readCpu(long[] into) {
-            for (int i = 0; i < threadIds.length; i++) into[i] = threads.getThreadCpuTime(threadIds[i]);
-        }
-    }
-
-    /** One client connection: its writes in flight, answered in the order sent; the next sent for each answer. */
-    private static final class ClientConnection extends SimpleChannelInboundHandler<ByteBuf> {
-        private final ClientState client;
-        final int inFlight;
-        private final int payloadBytes;
-        private final java.util.ArrayDeque<long[]> sentInOrder = new java.util.ArrayDeque<>();
-        private long nextRequestId;
-
-        ClientConnection(ClientState client, int inFlight, int payloadBytes) {
-            this.client = client;
-            this.inFlight = inFlight;
-            this.payloadBytes = payloadBytes;
-        }
-
-        void sendNext(Channel channel) {
-            long requestId = nextRequestId++;
-            sentInOrder.add(new long[] {requestId, System.nanoTime()});
-            client.recordSent();
-            ByteBuf request = channel.alloc().buffer(ID_BYTES + payloadBytes).writeLong(requestId).writeZero(payloadBytes);
-            channel.write(request).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
-            long requestId = message.readLong();
-            long[] oldest = sentInOrder.poll();
-            if (oldest == null || oldest[0] != requestId) {
-                client.fail(new IOException("answer " + requestId + " where "
-                        + (oldest == null ? "none" : String.valueOf(oldest[0])) + " was due"));
-                context.close();
-                return;
-            }
-            if (client.answered(System.nanoTime() - oldest[1])) sendNext(context.channel());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext context) {
-            context.flush(); // this connection's next requests in one write
-            context.fireChannelReadComplete();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext context) {
-            client.fail(new IOException("a client connection closed"));
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            client.fail(cause);
-            context.close();
         }
     }
 }

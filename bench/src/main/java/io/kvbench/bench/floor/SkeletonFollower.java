@@ -1,0 +1,55 @@
+package io.kvbench.bench.floor;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import org.HdrHistogram.Histogram;
+
+/**
+ * At the end of each event-loop turn that read ranges (a task queued behind the turn's reads, as kvnode's driver
+ * works per turn), makes them durable with one fsync, then acknowledges the highest sequence held.
+ */
+final class SkeletonFollower extends SkeletonNodeHandler {
+    private final SkeletonDurable durable;
+    private final EventLoop loop;
+    private Channel leader;
+    private long receivedUpTo = -1;
+    private long writtenUpTo = -1;
+    private long receivedBytes;
+    private boolean turnEndQueued;
+
+    SkeletonFollower(SkeletonDurable durable, EventLoop loop, CompletableFuture<Histogram> done) {
+        super(done);
+        this.durable = durable;
+        this.loop = loop;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
+        leader = context.channel();
+        message.readLong(); // the range's first sequence: the follower holds everything up to its last
+        receivedUpTo = Math.max(receivedUpTo, message.readLong());
+        receivedBytes += message.readableBytes(); // the range's writes' payload
+        if (!turnEndQueued) {
+            turnEndQueued = true;
+            loop.execute(this::endOfTurn);
+        }
+    }
+
+    private void endOfTurn() {
+        turnEndQueued = false;
+        try {
+            if (receivedUpTo > writtenUpTo) {
+                writtenUpTo = receivedUpTo;
+                Channel toLeader = leader;
+                long bytes = receivedBytes;
+                receivedBytes = 0;
+                durable.write(writtenUpTo, bytes, sequence -> SkeletonNetwork.send(toLeader, sequence, true));
+            }
+        } catch (Throwable thrown) {
+            done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
+        }
+    }
+}

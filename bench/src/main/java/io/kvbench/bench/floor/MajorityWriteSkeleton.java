@@ -3,7 +3,6 @@ package io.kvbench.bench.floor;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ import org.HdrHistogram.Histogram;
  *
  * No log, no terms, no encoding, no state machine, no timers; a payload of {@code payloadBytes} per write in its request,
  * in the range that replicates it and in the fsync that makes it durable: what is left is what a majority write cannot
- * do without,
- * batched as far as one turn allows, so the CPU per write of each role here is a floor for the same role in a node at
+ * do without, batched as far as one turn allows, so the CPU per write of each role here is a floor for the same role in a node at
  * the same number of writes in flight, and the cost of everything Raft and the node add is the difference. With one
  * write in flight nothing batches. {@link FsyncPlacement#EVENT_LOOP} makes records durable on the event loop (no
  * hand-off; the floor); {@link FsyncPlacement#SEPARATE_THREAD} hands each fsync to a thread of the node's own and back,

@@ -37,6 +37,18 @@ class LoadNodeArgumentsTest {
     }
 
     @Test
+    void theLoadsClusterRunsWithoutTheWriteAuditUnlessAsked() {
+        LoadCommand plain = new LoadCommand();
+        new CommandLine(plain).parseArgs();
+        LoadCommand audited = new LoadCommand();
+        new CommandLine(audited).parseArgs("--node-arg=--audit-writes");
+
+        assertThat(plain.localClusterSpec().auditWrites()).isFalse();
+        assertThat(plain.localClusterSpec().nodeArguments()).doesNotContain("--audit-writes");
+        assertThat(audited.localClusterSpec().nodeArguments()).contains("--audit-writes");
+    }
+
+    @Test
     void nodeOptionsAreForTheLocalClusterOnly() {
         CommandLine commandLine = KvbenchMain.commandLine();
         StringWriter err = new StringWriter();

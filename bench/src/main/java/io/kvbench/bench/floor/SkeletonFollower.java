@@ -13,17 +13,16 @@ import org.HdrHistogram.Histogram;
  */
 final class SkeletonFollower extends SkeletonNodeHandler {
     private final SkeletonDurable durable;
-    private final EventLoop loop;
+    private final SkeletonTurnEnd turnEnd;
     private Channel leader;
     private long receivedUpTo = -1;
     private long writtenUpTo = -1;
     private long receivedBytes;
-    private boolean turnEndQueued;
 
     SkeletonFollower(SkeletonDurable durable, EventLoop loop, CompletableFuture<Histogram> done) {
         super(done);
         this.durable = durable;
-        this.loop = loop;
+        this.turnEnd = new SkeletonTurnEnd(loop, this::endOfTurn, done);
     }
 
     @Override
@@ -32,24 +31,16 @@ final class SkeletonFollower extends SkeletonNodeHandler {
         message.readLong(); // the range's first sequence: the follower holds everything up to its last
         receivedUpTo = Math.max(receivedUpTo, message.readLong());
         receivedBytes += message.readableBytes(); // the range's writes' payload
-        if (!turnEndQueued) {
-            turnEndQueued = true;
-            loop.execute(this::endOfTurn);
-        }
+        turnEnd.queue();
     }
 
     private void endOfTurn() {
-        turnEndQueued = false;
-        try {
-            if (receivedUpTo > writtenUpTo) {
-                writtenUpTo = receivedUpTo;
-                Channel toLeader = leader;
-                long bytes = receivedBytes;
-                receivedBytes = 0;
-                durable.write(writtenUpTo, bytes, sequence -> SkeletonNetwork.send(toLeader, sequence, true));
-            }
-        } catch (Throwable thrown) {
-            done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
+        if (receivedUpTo > writtenUpTo) {
+            writtenUpTo = receivedUpTo;
+            Channel toLeader = leader;
+            long bytes = receivedBytes;
+            receivedBytes = 0;
+            durable.write(writtenUpTo, bytes, sequence -> SkeletonNetwork.send(toLeader, sequence, true));
         }
     }
 }

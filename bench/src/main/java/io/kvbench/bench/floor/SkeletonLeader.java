@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
 final class SkeletonLeader extends SkeletonNodeHandler {
     final List<Channel> followers = new ArrayList<>();
     private final SkeletonDurable durable;
-    private final EventLoop loop;
+    private final SkeletonTurnEnd turnEnd;
     private final int acksNeeded;
     private final long[] ackedUpTo;
     /** By sequence: the connection that asked and its own request id, to answer it. */
@@ -33,7 +33,6 @@ final class SkeletonLeader extends SkeletonNodeHandler {
     private long replicatedUpTo = -1;
     private long durableUpTo = -1;
     private long answeredUpTo = -1;
-    private boolean turnEndQueued;
 
     private final int payloadBytes;
     /** The turn's requests' payload, in sequence order: what the turn's range carries. */
@@ -44,7 +43,7 @@ final class SkeletonLeader extends SkeletonNodeHandler {
         super(done);
         this.payloadBytes = payloadBytes;
         this.durable = durable;
-        this.loop = loop;
+        this.turnEnd = new SkeletonTurnEnd(loop, this::replicateAndAnswer, done);
         this.acksNeeded = acksNeeded;
         this.ackedUpTo = new long[followerCount];
         Arrays.fill(ackedUpTo, -1);
@@ -62,26 +61,10 @@ final class SkeletonLeader extends SkeletonNodeHandler {
         requestIds[sequence] = message.readLong();
         if (turnPayload == null) turnPayload = context.alloc().buffer();
         turnPayload.writeBytes(message, payloadBytes);
-        queueEndOfTurn();
-    }
-
-    private void queueEndOfTurn() {
-        if (!turnEndQueued) {
-            turnEndQueued = true;
-            loop.execute(this::endOfTurn);
-        }
+        turnEnd.queue();
     }
 
     /** After the turn's reads: replicate and persist what arrived, answer what became committed. */
-    private void endOfTurn() {
-        turnEndQueued = false;
-        try {
-            replicateAndAnswer();
-        } catch (Throwable thrown) {
-            done.completeExceptionally(thrown); // a task's exception reaches no handler: end the measurement
-        }
-    }
-
     private void replicateAndAnswer() {
         if (receivedUpTo > replicatedUpTo) {
             long first = replicatedUpTo + 1;
@@ -111,7 +94,7 @@ final class SkeletonLeader extends SkeletonNodeHandler {
             @Override
             protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
                 ackedUpTo[follower] = Math.max(ackedUpTo[follower], message.readLong());
-                queueEndOfTurn();
+                turnEnd.queue();
             }
         };
     }

@@ -6,6 +6,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -25,20 +26,18 @@ final class SkeletonNetwork {
     /** A server whose incoming frames are {@code frameBytes} long: the leader's, for requests. */
     static Channel listen(EventLoopGroup group, int frameBytes,
             Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
-        return new ServerBootstrap().group(group)
-                .channel(NettyTransport.serverSocketChannelClass())
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new FixedLengthFrameDecoder(frameBytes), handler.get());
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        return listen(group, () -> new FixedLengthFrameDecoder(frameBytes), handler);
     }
 
     /** A follower's server: ranges, each a 4-byte length, then its header and its writes' payload. */
     static Channel listenForRanges(EventLoopGroup group,
+            Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
+        return listen(group, () -> new LengthFieldBasedFrameDecoder(MajorityWriteSkeleton.MAX_RANGE_FRAME_BYTES, 0, 4, 0, 4),
+                handler);
+    }
+
+    /** A loopback server whose connections each get a fresh {@code decoder}, then {@code handler}. */
+    private static Channel listen(EventLoopGroup group, Supplier<ChannelHandler> decoder,
             Supplier<SimpleChannelInboundHandler<ByteBuf>> handler) throws InterruptedException {
         return new ServerBootstrap().group(group)
                 .channel(NettyTransport.serverSocketChannelClass())
@@ -46,8 +45,7 @@ final class SkeletonNetwork {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new LengthFieldBasedFrameDecoder(MajorityWriteSkeleton.MAX_RANGE_FRAME_BYTES, 0, 4, 0, 4),
-                                handler.get());
+                        channel.pipeline().addLast(decoder.get(), handler.get());
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
